@@ -1,0 +1,94 @@
+"""The interface every backend implements, and the values that cross it."""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar, Dict, Iterator, List, Optional, Tuple
+
+if TYPE_CHECKING:
+    from ..config import Config
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    """What the user asked for, and where the command will run."""
+
+    text: str
+    #: Target shell syntax: "bash", "zsh", "fish" or "sh".
+    shell: str = "bash"
+    #: "linux", "macos" or another platform name; decides GNU vs BSD tool flags.
+    os_name: str = "linux"
+    #: Model override for this one run (``--model``), else the backend's configured model.
+    model: Optional[str] = None
+
+
+@dataclass
+class Generation:
+    """A backend's answer: a command line, before safety checks."""
+
+    command: str
+    explanation: Optional[str] = None
+    model: Optional[str] = None
+    #: Token usage as the service reported it (prompt_tokens, completion_tokens, total_tokens).
+    usage: Optional[Dict[str, int]] = None
+    warnings: List[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """One model (or deployment) a backend offers."""
+
+    id: str
+    capabilities: Tuple[str, ...] = ()
+    is_default: bool = False
+    #: Whether it can serve chat completions; None when the service does not say.
+    can_chat: Optional[bool] = None
+    status: Optional[str] = None
+    description: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class HealthCheck:
+    """One line of ``cmdai --doctor``: a check, whether it passed, and the fix if not."""
+
+    name: str
+    ok: bool
+    detail: str = ""
+    hint: Optional[str] = None
+
+
+class CommandGenerator(ABC):
+    """Turns a plain-words request into a shell command."""
+
+    #: The name used in config files and on the command line (``-b NAME``).
+    name: ClassVar[str] = ""
+    #: Remote backends may fall back to the offline engine on connection-class failures.
+    is_remote: ClassVar[bool] = False
+
+    def __init__(self, config: "Config"):
+        self.config = config
+
+    @abstractmethod
+    def generate(self, request: GenerationRequest) -> Generation:
+        """Return a command for the request, or raise a GeneratorError subclass."""
+
+    def is_available(self) -> bool:
+        """Whether the backend can answer now (cheap; used by the orchestrator and doctor)."""
+        return True
+
+    def describe(self) -> str:
+        """One line naming the backend and where it sends requests (never a secret)."""
+        return self.name
+
+    @property
+    def model(self) -> Optional[str]:
+        """The model this backend uses when no ``--model`` is given."""
+        return None
+
+    def list_models(self, refresh: bool = False) -> List[ModelInfo]:
+        """The models the backend can use, default marked."""
+        return []
+
+    def health_checks(self) -> Iterator[HealthCheck]:
+        """Checks for ``cmdai --doctor``, in the order a person would fix them."""
+        yield HealthCheck(self.name, self.is_available(), self.describe())
