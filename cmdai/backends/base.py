@@ -85,6 +85,13 @@ class CommandGenerator(ABC):
         """The model this backend uses when no ``--model`` is given."""
         return None
 
+    def check_connection(self) -> None:
+        """Make one cheap authenticated call; raise a GeneratorError that names the fix if it fails."""
+        if not self.is_available():
+            from ..errors import BackendUnavailableError
+
+            raise BackendUnavailableError(f"{self.describe()} is not available")
+
     def list_models(self, refresh: bool = False) -> List[ModelInfo]:
         """The models the backend can use, default marked."""
         return []
