@@ -1,0 +1,352 @@
+"""Configuration: one schema, four sources, one validated result.
+
+Precedence, highest first: command-line flags, environment, the user's config.toml, the
+site-wide config.toml an administrator manages, built-in defaults. The site file's ``[policy]``
+sets a safety floor that nothing else can lower.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+
+from . import paths
+from .errors import ConfigError
+from .safety.levels import SAFETY_LEVELS, stricter
+
+BACKEND_TYPES = ("azure-foundry", "embedded", "ollama", "openai-compatible")
+AZURE_AUTH_METHODS = ("api-key", "azure-cli", "managed-identity", "default")
+AZURE_API_STYLES = ("model-inference", "azure-openai", "azure-openai-v1", "serverless", "managed-online")
+
+
+@dataclass(frozen=True)
+class Key:
+    """One configuration key: its type, default and the rules its value must follow."""
+
+    kind: str  # "str", "bool", "int", "float", "url", "choice"
+    default: Any = None
+    choices: Tuple[str, ...] = ()
+    minimum: Optional[float] = None
+    maximum: Optional[float] = None
+    example: str = ""
+    secret: bool = False
+    #: Read only from the site file (administrator policy).
+    site_only: bool = False
+
+
+SCHEMA: Dict[str, Key] = {
+    "backend.type": Key("choice", None, BACKEND_TYPES, example='type = "azure-foundry"'),
+    "backend.endpoint": Key("url", None, example='endpoint = "https://my-res.services.ai.azure.com/models"'),
+    "backend.api_key": Key("str", None, secret=True, example='api_key = "…" (or use api_key_command)'),
+    "backend.api_key_command": Key("str", None, example='api_key_command = "pass show azure/foundry"'),
+    "backend.model": Key("str", None, example='model = "gpt-4o-mini"'),
+    "backend.timeout_seconds": Key("float", 30.0, minimum=1, maximum=600, example="timeout_seconds = 30"),
+    "backend.max_retries": Key("int", 3, minimum=0, maximum=10, example="max_retries = 3"),
+    "backend.fallback": Key("bool", True, example="fallback = true"),
+    "backend.allow_insecure_http": Key("bool", False, example="allow_insecure_http = false"),
+    "backend.ca_bundle": Key("str", None, example='ca_bundle = "/etc/ssl/certs/corp-ca.pem"'),
+    "backend.use_system_trust_store": Key("bool", False, example="use_system_trust_store = true"),
+    "backend.azure.subscription_id": Key("str", None),
+    "backend.azure.resource_group": Key("str", None),
+    "backend.azure.deployment_name": Key("str", None, example='deployment_name = "gpt-4o-mini"'),
+    "backend.azure.api_version": Key("str", None, example='api_version = "2024-10-21"'),
+    "backend.azure.api_style": Key("choice", None, AZURE_API_STYLES, example='api_style = "model-inference"'),
+    "backend.azure.project_endpoint": Key("url", None, example='project_endpoint = "https://my-res.services.ai.azure.com/api/projects/my-project"'),
+    "backend.azure.use_managed_identity": Key("bool", False, example="use_managed_identity = true"),
+    "backend.azure.auth": Key("choice", "api-key", AZURE_AUTH_METHODS, example='auth = "azure-cli"'),
+    "backend.azure.managed_identity_client_id": Key("str", None),
+    "backend.azure.tenant_id": Key("str", None),
+    "backend.azure.token_scope": Key("str", None, example='token_scope = "https://cognitiveservices.azure.com/.default"'),
+    "backend.ollama.base_url": Key("url", "http://127.0.0.1:11434", example='base_url = "http://127.0.0.1:11434"'),
+    "backend.ollama.model": Key("str", None, example='model = "qwen2.5-coder:7b"'),
+    "backend.ollama.api_key": Key("str", None, secret=True),
+    "backend.openai_compatible.base_url": Key("url", None, example='base_url = "http://127.0.0.1:8000/v1"'),
+    "backend.openai_compatible.model": Key("str", None),
+    "backend.openai_compatible.api_key": Key("str", None, secret=True),
+    "safety.level": Key("choice", "moderate", SAFETY_LEVELS, example='level = "moderate"'),
+    "policy.minimum_safety_level": Key("choice", None, SAFETY_LEVELS, site_only=True,
+                                       example='minimum_safety_level = "strict"'),
+    "cache.enabled": Key("bool", True, example="enabled = true"),
+    "cache.ttl_hours": Key("float", 24.0, minimum=0, maximum=24 * 365, example="ttl_hours = 24"),
+}
+
+#: Environment variable -> config key.
+ENVIRONMENT: Dict[str, str] = {
+    "CMDAI_BACKEND": "backend.type",
+    "CMDAI_MODEL": "backend.model",
+    "CMDAI_SAFETY_LEVEL": "safety.level",
+    "CMDAI_AZURE_FOUNDRY_ENDPOINT": "backend.endpoint",
+    "CMDAI_AZURE_FOUNDRY_API_KEY": "backend.api_key",
+    "CMDAI_AZURE_FOUNDRY_MODEL": "backend.model",
+    "CMDAI_AZURE_FOUNDRY_API_VERSION": "backend.azure.api_version",
+    "CMDAI_AZURE_FOUNDRY_DEPLOYMENT": "backend.azure.deployment_name",
+}
+# CMDAI_MODEL is the general override; it wins over the Azure-specific variable.
+_ENV_ORDER = [
+    "CMDAI_AZURE_FOUNDRY_MODEL", "CMDAI_MODEL", "CMDAI_BACKEND", "CMDAI_SAFETY_LEVEL",
+    "CMDAI_AZURE_FOUNDRY_ENDPOINT", "CMDAI_AZURE_FOUNDRY_API_KEY", "CMDAI_AZURE_FOUNDRY_API_VERSION",
+    "CMDAI_AZURE_FOUNDRY_DEPLOYMENT",
+]
+
+
+class Section(SimpleNamespace):
+    """A table of settings, read by attribute (``config.backend.azure.auth``)."""
+
+
+@dataclass
+class Config:
+    """The validated configuration, and where each value came from."""
+
+    backend: Section
+    safety: Section
+    policy: Section
+    cache: Section
+    #: Config files that were read, site file first.
+    files: List[Path] = field(default_factory=list)
+    #: Where each key's value came from ("default", a file path, an environment variable, "--flag").
+    sources: Dict[str, str] = field(default_factory=dict)
+    warnings: List[str] = field(default_factory=list)
+
+    def source_of(self, key: str) -> str:
+        return self.sources.get(key, "default")
+
+
+def _describe(source: str) -> str:
+    return source if source.startswith(("CMDAI_", "--", "default")) else str(source)
+
+
+def _fail(key: str, source: str, problem: str, example: str = "") -> ConfigError:
+    where = f"{_describe(source)}: " if source else ""
+    short = key.rsplit(".", 1)[-1]
+    hint = f"set it like: {example}" if example else f"fix or remove '{short}'"
+    return ConfigError(f"{where}{key} {problem}", hint)
+
+
+def _coerce(key: str, spec: Key, value: Any, source: str) -> Any:
+    """Check (and for strings from the environment, convert) one value against its key."""
+    from_text = isinstance(value, str) and source.startswith("CMDAI_")
+    kind = spec.kind
+    if kind == "bool":
+        if from_text and value.lower() in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+            return value.lower() in ("1", "true", "yes", "on")
+        if not isinstance(value, bool):
+            raise _fail(key, source, f"must be true or false, not {value!r}", spec.example)
+        return value
+    if kind in ("int", "float"):
+        if from_text:
+            try:
+                value = int(value) if kind == "int" else float(value)
+            except ValueError:
+                pass
+        ok_types = (int,) if kind == "int" else (int, float)
+        if isinstance(value, bool) or not isinstance(value, ok_types):
+            noun = "a whole number" if kind == "int" else "a number"
+            raise _fail(key, source, f"must be {noun}, not {value!r}", spec.example)
+        if spec.minimum is not None and value < spec.minimum or spec.maximum is not None and value > spec.maximum:
+            raise _fail(key, source, f"must be between {spec.minimum:g} and {spec.maximum:g}, not {value!r}",
+                        spec.example)
+        return float(value) if kind == "float" else value
+    if not isinstance(value, str):
+        raise _fail(key, source, f"must be a string, not {value!r}", spec.example)
+    value = value.strip()
+    if kind == "choice":
+        normalised = value.lower()
+        if normalised not in spec.choices:
+            raise ConfigError(
+                f"{_describe(source)}: {key} = {value!r} is not valid",
+                f"choose one of: {', '.join(spec.choices)}",
+            )
+        return normalised
+    if kind == "url":
+        _check_url(key, value, source, spec)
+        return value
+    if not value and not spec.secret:
+        raise _fail(key, source, "is empty", spec.example)
+    return value
+
+
+def _check_url(key: str, value: str, source: str, spec: Key) -> None:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value)
+        parts.port  # raises ValueError for a malformed port
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or " " in value:
+        raise _fail(key, source, f"is not a valid http(s) URL: {value!r}", spec.example)
+
+
+def _flatten(table: Mapping[str, Any], prefix: str = "") -> Dict[str, Any]:
+    flat: Dict[str, Any] = {}
+    for name, value in table.items():
+        dotted = f"{prefix}{name}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, dotted + "."))
+        else:
+            flat[dotted] = value
+    return flat
+
+
+def _unknown_key_error(key: str, source: str) -> ConfigError:
+    import difflib
+
+    close = difflib.get_close_matches(key, list(SCHEMA), n=1)
+    hint = f"did you mean '{close[0]}'?" if close else "see the configuration reference in the README"
+    return ConfigError(f"{_describe(source)}: unknown key '{key}'", hint)
+
+
+def read_toml(path: Path) -> Dict[str, Any]:
+    """Parse one TOML file; a syntax error names the file and the line."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python < 3.11 only
+        import tomli as tomllib
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}", "fix the syntax on that line") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text", "save the file as UTF-8") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror})", "check the path and its permissions") from None
+
+
+def _read_file(path: Path, *, site: bool, warnings: List[str]) -> Dict[str, Any]:
+    values: Dict[str, Any] = {}
+    for key, value in _flatten(read_toml(path)).items():
+        spec = SCHEMA.get(key)
+        if spec is None:
+            raise _unknown_key_error(key, str(path))
+        if spec.site_only and not site:
+            warnings.append(f"{path}: [{key.rsplit('.', 1)[0]}] is only read from the site config "
+                            f"({paths.site_config_file()}); ignored")
+            continue
+        values[key] = _coerce(key, spec, value, str(path))
+    if any(SCHEMA[k].secret and values.get(k) for k in values):
+        _warn_if_readable_by_others(path, warnings)
+    return values
+
+
+def _warn_if_readable_by_others(path: Path, warnings: List[str]) -> None:
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if mode & 0o077:
+        warnings.append(f"{path} holds an api_key and is readable by others — run: chmod 600 '{path}'")
+
+
+def _env_values(environ: Mapping[str, str]) -> List[Tuple[str, Any, str]]:
+    found = []
+    for name in _ENV_ORDER:
+        value = environ.get(name)
+        if value is None or (value == "" and name != "CMDAI_AZURE_FOUNDRY_API_KEY"):
+            continue
+        key = ENVIRONMENT[name]
+        found.append((key, _coerce(key, SCHEMA[key], value, name), name))
+    return found
+
+
+def _build_sections(values: Mapping[str, Any]) -> Dict[str, Section]:
+    root: Dict[str, Any] = {}
+    for key, spec in SCHEMA.items():
+        node = root
+        *parents, leaf = key.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = values.get(key, spec.default)
+
+    def to_section(table: Dict[str, Any]) -> Section:
+        return Section(**{k: to_section(v) if isinstance(v, dict) else v for k, v in table.items()})
+
+    return {name: to_section(table) for name, table in root.items()}
+
+
+def load_config(
+    path: Optional[str] = None,
+    overrides: Optional[Mapping[str, Any]] = None,
+    environ: Optional[Mapping[str, str]] = None,
+) -> Config:
+    """Read every source, validate it, and return the effective configuration.
+
+    ``path`` is an explicit user config file (``--config``); ``overrides`` maps keys such as
+    ``"backend.model"`` to values given on the command line (named by ``--flag`` in messages).
+    """
+    environ = os.environ if environ is None else environ
+    warnings: List[str] = []
+    values: Dict[str, Any] = {}
+    sources: Dict[str, str] = {}
+    files: List[Path] = []
+
+    def apply(new: Mapping[str, Any], source: str) -> None:
+        for key, value in new.items():
+            values[key] = value
+            sources[key] = source
+
+    site = paths.site_config_file()
+    if site.is_file():
+        apply(_read_file(site, site=True, warnings=warnings), str(site))
+        files.append(site)
+
+    explicit = path or environ.get("CMDAI_CONFIG") or None
+    user = Path(explicit).expanduser() if explicit else paths.user_config_file()
+    if user.is_file():
+        apply(_read_file(user, site=False, warnings=warnings), str(user))
+        files.append(user)
+    elif explicit:
+        origin = "--config" if path else "CMDAI_CONFIG"
+        raise ConfigError(f"config file {user} (from {origin}) does not exist",
+                          "check the path, or run: cmdai --setup-backend azure-foundry")
+
+    for key, value, name in _env_values(environ):
+        apply({key: value}, name)
+
+    for key, value in (overrides or {}).items():
+        if value is None:
+            continue
+        flag = "--" + key.rsplit(".", 1)[-1].replace("_", "-")
+        flag = {"--type": "--backend", "--level": "--safety"}.get(flag, flag)
+        apply({key: _coerce(key, SCHEMA[key], value, flag)}, flag)
+
+    _derive(values, sources)
+    _apply_policy_floor(values, sources, warnings)
+    sections = _build_sections(values)
+    return Config(files=files, sources=sources, warnings=warnings, **sections)
+
+
+def _derive(values: Dict[str, Any], sources: Dict[str, str]) -> None:
+    """Fill in what follows from other settings."""
+    if "backend.type" not in values:
+        # An Azure endpoint with no backend chosen means the user wants Azure.
+        endpoint_source = sources.get("backend.endpoint")
+        if endpoint_source:
+            values["backend.type"] = "azure-foundry"
+            sources["backend.type"] = f"{endpoint_source} (endpoint set)"
+        else:
+            values["backend.type"] = "embedded"
+    if values.get("backend.azure.use_managed_identity") and "backend.azure.auth" not in values:
+        values["backend.azure.auth"] = "managed-identity"
+        sources["backend.azure.auth"] = sources["backend.azure.use_managed_identity"]
+
+
+def _apply_policy_floor(values: Dict[str, Any], sources: Dict[str, str], warnings: List[str]) -> None:
+    floor = values.get("policy.minimum_safety_level")
+    if not floor:
+        return
+    requested = values.get("safety.level", SCHEMA["safety.level"].default)
+    effective = stricter(requested, floor)
+    if effective != requested:
+        origin = sources.get("safety.level", "the default")
+        if "safety.level" in sources:
+            warnings.append(
+                f"safety level '{requested}' (from {_describe(origin)}) is below the minimum "
+                f"'{floor}' set by your administrator in {sources['policy.minimum_safety_level']}; "
+                f"using '{effective}'")
+        values["safety.level"] = effective
+        sources["safety.level"] = sources["policy.minimum_safety_level"] + " [policy]"
+
