@@ -1,0 +1,38 @@
+"""Make untrusted model text safe to show on a terminal or put into a command line."""
+from __future__ import annotations
+
+import re
+
+# CSI, OSC, DCS/SOS/PM/APC strings and two-character escapes (ESC followed by one byte),
+# in both their 7-bit (ESC …) and 8-bit (C1) forms.
+_ESCAPE_SEQUENCES = re.compile(
+    r"""
+    (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]                   # CSI … final byte
+  | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f]).*?(?:\x07|\x1b\\|\x9c|$)   # OSC, DCS, SOS, PM, APC
+  | \x1b[ -/]*[0-~]                                    # other ESC sequences
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+# Every C0 control except tab and newline, DEL, and the C1 range.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Characters that reorder or hide text (bidi overrides, zero-width) can make a command look
+# different from what runs.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def strip_terminal_controls(text: str) -> str:
+    """Remove escape sequences, control characters and invisible reordering characters.
+
+    Tabs and newlines survive; carriage returns become newlines first so that "a\\r\\nb"
+    keeps its line break.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ESCAPE_SEQUENCES.sub("", text)
+    text = _CONTROL_CHARACTERS.sub("", text)
+    return _INVISIBLE.sub("", text)
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """Text fit for a single line of a message: controls stripped, whitespace folded."""
+    folded = " ".join(strip_terminal_controls(text).split())
+    return folded if len(folded) <= limit else folded[: limit - 1] + "…"
