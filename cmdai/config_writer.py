@@ -109,7 +109,11 @@ def write_config(path: Path, updates: Mapping[str, Any]) -> WriteResult:
         _restrict(path)
         return WriteResult(path, None, created=False, changed=False)
     if not path.parent.is_dir():
-        ensure_private_dir(path.parent)
+        try:
+            ensure_private_dir(path.parent)
+        except OSError as exc:
+            raise ConfigError(f"cannot create the directory {path.parent} ({exc.strerror})",
+                              "check the path and its permissions, or pass --config PATH") from None
     backup = None
     if not created:
         backup = backup_path(path)
