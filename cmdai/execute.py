@@ -1,0 +1,64 @@
+"""``-x/--execute``: show a generated command and run it only after the user confirms."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from typing import Any, Callable, Optional, TextIO
+
+from .errors import EXIT_INTERRUPTED, UsageError
+from .safety import Risk
+
+
+def _open_terminal() -> Optional[TextIO]:
+    try:
+        return open("/dev/tty", "r+", encoding="utf-8")
+    except OSError:
+        return None
+
+
+def _ask(prompt: str, terminal: TextIO) -> str:
+    terminal.write(prompt)
+    terminal.flush()
+    answer = terminal.readline()
+    if not answer:
+        raise EOFError
+    return answer.strip()
+
+
+def confirm_and_run(outcome: Any, terminal_opener: Callable[[], Optional[TextIO]] = _open_terminal) -> int:
+    """Show the command, its risk and explanation; run it in the target shell if confirmed.
+
+    Confirmation is read from the terminal, not stdin, since stdin may have carried the request.
+    A critical command needs the word "yes"; anything else needs "y".
+    """
+    terminal = terminal_opener()
+    if terminal is None:
+        raise UsageError("-x/--execute needs a terminal to ask for confirmation",
+                         "run cmdai without -x and review the command yourself")
+    risk = outcome.assessment.risk
+    with terminal:
+        terminal.write(f"\n  {outcome.command}\n\n")
+        reasons = "; ".join(outcome.assessment.reasons)
+        terminal.write(f"  risk: {risk.label}" + (f" — {reasons}" if reasons else "") + "\n")
+        if outcome.explanation:
+            terminal.write(f"  what it does: {outcome.explanation}\n")
+        try:
+            if risk is Risk.CRITICAL:
+                confirmed = _ask("  This is critical. Type 'yes' to run it: ", terminal) == "yes"
+            else:
+                confirmed = _ask("  Run it? [y/N] ", terminal).lower() in ("y", "yes")
+        except (EOFError, KeyboardInterrupt):
+            terminal.write("\n")
+            print("cmdai: not run", file=sys.stderr)
+            return EXIT_INTERRUPTED
+    if not confirmed:
+        print("cmdai: not run", file=sys.stderr)
+        return 0
+    shell = shutil.which(outcome.request.shell) or os.environ.get("SHELL") or "/bin/sh"
+    sys.stdout.flush()
+    try:
+        return subprocess.call([shell, "-c", outcome.command])
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
