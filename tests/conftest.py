@@ -1,0 +1,79 @@
+"""Fixtures every test area shares: an isolated environment and a way to run the real CLI."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+def cmdai_command() -> List[str]:
+    """The installed console script when there is one, else the module."""
+    script = shutil.which("cmdai")
+    return [script] if script else [sys.executable, "-m", "cmdai"]
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Dict[str, str]:
+    """No test reads or writes the real home, config, cache or site config, or sees CMDAI_* settings."""
+    home = tmp_path_factory.mktemp("home")
+    for name in list(os.environ):
+        if name.startswith(("CMDAI_", "AZURE_", "IDENTITY_", "MSI_")) or name in ("NO_COLOR", "SHELL"):
+            monkeypatch.delenv(name, raising=False)
+    settings = {
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "XDG_CONFIG_DIRS": str(home / "site-config"),
+        "NO_COLOR": "1",
+    }
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    return settings
+
+
+@pytest.fixture
+def user_config(isolated_env: Dict[str, str]) -> Path:
+    """Path of the user config file inside the isolated home (not created)."""
+    return Path(isolated_env["XDG_CONFIG_HOME"]) / "cmdai" / "config.toml"
+
+
+@pytest.fixture
+def site_config(isolated_env: Dict[str, str]) -> Path:
+    """Path of the site config file inside the isolated home (not created)."""
+    return Path(isolated_env["XDG_CONFIG_DIRS"]) / "cmdai" / "config.toml"
+
+
+@pytest.fixture
+def write_file():
+    """write_file(path, text, mode=0o600): create a file and its parent dirs."""
+
+    def write(path: Path, text: str, mode: int = 0o600) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        path.chmod(mode)
+        return path
+
+    return write
+
+
+@pytest.fixture
+def run_cmdai():
+    """Run the real cmdai in a subprocess: run_cmdai("--json", "list files", input=..., env={...})."""
+
+    def run(*args: str, input: Optional[str] = None, env: Optional[Dict[str, str]] = None,
+            timeout: float = 60) -> subprocess.CompletedProcess:
+        full_env = dict(os.environ)
+        full_env.update(env or {})
+        return subprocess.run(cmdai_command() + list(args), input=input if input is not None else "",
+                              capture_output=True, text=True, env=full_env, timeout=timeout)
+
+    return run
