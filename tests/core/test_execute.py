@@ -1,0 +1,67 @@
+"""``-x``: the command runs only after confirmation read from the terminal."""
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from cmdai.backends.base import GenerationRequest
+from cmdai.errors import UsageError
+from cmdai.execute import confirm_and_run
+from cmdai.orchestrator import Outcome
+from cmdai.safety import Action, Assessment, Risk
+
+
+class FakeTerminal(io.StringIO):
+    def __init__(self, answer: str):
+        super().__init__()
+        self.answer = io.StringIO(answer)
+
+    def readline(self, *args):  # type: ignore[override]
+        return self.answer.readline()
+
+
+def outcome(command: str, risk: Risk, explanation: str = "does a thing") -> Outcome:
+    return Outcome(request=GenerationRequest("x", shell="sh"), command=command, explanation=explanation,
+                   assessment=Assessment(command, risk, ("a reason",)), action=Action.ALLOW, backend="embedded")
+
+
+def run(command: str, risk: Risk, answer: str, capfd):
+    terminal = FakeTerminal(answer)
+    shown = []
+    original_close = terminal.close
+
+    def close():
+        shown.append(terminal.getvalue())
+        original_close()
+
+    terminal.close = close  # type: ignore[assignment]
+    code = confirm_and_run(outcome(command, risk), terminal_opener=lambda: terminal)
+    return code, shown[0], capfd.readouterr()
+
+
+def test_yes_runs_the_command_in_the_target_shell(capfd):
+    code, shown, captured = run("echo ran-it; exit 7", Risk.SAFE, "y\n", capfd)
+    assert code == 7
+    assert "ran-it" in captured.out
+    assert "echo ran-it; exit 7" in shown and "risk: safe" in shown and "does a thing" in shown
+
+
+@pytest.mark.parametrize("answer", ["\n", "n\n", "nope\n", ""])
+def test_anything_but_yes_does_not_run(capfd, answer):
+    code, _, captured = run("echo ran-it", Risk.MODERATE, answer, capfd)
+    assert "ran-it" not in captured.out
+    assert "not run" in captured.err
+    assert code in (0, 130)
+
+
+def test_critical_needs_the_word_yes(capfd):
+    code, shown, captured = run("echo ran-it", Risk.CRITICAL, "y\n", capfd)
+    assert "ran-it" not in captured.out and "Type 'yes'" in shown
+    code, _, captured = run("echo ran-it", Risk.CRITICAL, "yes\n", capfd)
+    assert code == 0 and "ran-it" in captured.out
+
+
+def test_no_terminal_is_a_usage_error():
+    with pytest.raises(UsageError):
+        confirm_and_run(outcome("ls", Risk.SAFE), terminal_opener=lambda: None)
