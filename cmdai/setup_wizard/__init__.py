@@ -1,0 +1,81 @@
+"""``cmdai --setup-backend NAME``: a guided (or, with --yes, scripted) setup that writes config.toml.
+
+Nothing is written until every answer is in and the connection works (or the user says to go
+on without it); Ctrl-C at any point leaves the old config as it was.
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Callable, Dict, Union
+
+from ..errors import EXIT_INTERRUPTED, EXIT_OK, UsageError
+from .azure import AzureSetup
+from .common import Plan, Session, print_next_steps
+from .local import EmbeddedSetup, ServerSetup, ollama_setup, openai_compatible_setup
+from .probe import preserved_settings, read_existing
+from .ui import Console, Prompter
+
+Flow = Union[AzureSetup, EmbeddedSetup, ServerSetup]
+
+FLOWS: Dict[str, Callable[[Session], Flow]] = {
+    "azure-foundry": AzureSetup,
+    "embedded": EmbeddedSetup,
+    "ollama": ollama_setup,
+    "openai-compatible": openai_compatible_setup,
+}
+
+
+def config_path(args: argparse.Namespace) -> Path:
+    from .. import paths
+
+    return Path(args.config).expanduser() if getattr(args, "config", None) else paths.user_config_file()
+
+
+def run_setup(args: argparse.Namespace) -> int:
+    """Run the setup for ``args.setup_backend``; return the exit code."""
+    name = args.setup_backend
+    if name not in FLOWS:
+        raise UsageError(f"cannot set up {name!r}", f"choose one of: {', '.join(FLOWS)}")
+    path = config_path(args)
+    console = Console()
+    existing = read_existing(path)
+    written = False
+    try:
+        prompter = None if args.yes else Prompter()
+        session = Session(args=args, path=path, console=console, existing=existing,
+                          preserved=preserved_settings(existing), prompter=prompter)
+        flow = FLOWS[name](session)
+        if session.interactive:
+            console.heading(f"Setting up {flow.title} for cmdai")
+            console.note(f"Answers go to {path}; nothing is written until the end. Ctrl-C stops at any time.")
+            console.line()
+        plan = flow.plan()
+        _save(session, plan)
+        written = True
+        print_next_steps(session, plan.notes)
+        return EXIT_OK
+    except KeyboardInterrupt:
+        console.line()
+        if written:
+            console.line(f"Stopped. {path} was already saved.")
+        elif path.exists():
+            console.line(f"Setup cancelled: {path} is untouched.")
+        else:
+            console.line(f"Setup cancelled: nothing was written ({path} does not exist).")
+        return EXIT_INTERRUPTED
+
+
+def _save(session: Session, plan: Plan) -> None:
+    """Step 7: write the answers, keeping everything else in the file."""
+    from ..config_writer import write_config
+    from .probe import nest
+
+    result = write_config(session.path, nest(plan.updates))
+    console = session.console
+    if not result.changed:
+        console.ok(f"{result.path} already had these settings")
+    elif result.backup is not None:
+        console.ok(f"Saved {result.path} (the previous version is in {result.backup.name})")
+    else:
+        console.ok(f"Created {result.path}")

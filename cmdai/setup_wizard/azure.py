@@ -1,0 +1,286 @@
+"""Setting up Azure AI Foundry: endpoint, authentication, key, live test, model, safety."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional
+
+from ..backends.remote.endpoints import (AZURE_OPENAI, AZURE_OPENAI_V1, MANAGED_ONLINE, MODEL_INFERENCE,
+                                         SERVERLESS, EndpointInfo, detect_endpoint)
+from ..errors import AuthenticationError, CmdaiError, ConfigError, UsageError
+from .common import Plan, Session, choose_model, require, run_test, safety_answer, test_failure
+from .probe import ProbeResult
+from .ui import Option
+
+BACKEND = "azure-foundry"
+KEY_VARIABLE = "CMDAI_AZURE_FOUNDRY_API_KEY"
+
+AUTH_OPTIONS = (
+    Option("API key", "api-key"),
+    Option("Azure CLI credentials (az login)", "azure-cli"),
+    Option("Managed identity (Azure VM, App Service, AKS)", "managed-identity"),
+    Option("DefaultAzureCredential chain (service principal variables, workload identity, …)", "default"),
+)
+
+STYLE_OPTIONS = (
+    Option("Foundry model inference  (…/models/chat/completions)", MODEL_INFERENCE),
+    Option("Azure OpenAI deployments (…/openai/deployments/NAME/chat/completions)", AZURE_OPENAI),
+    Option("Azure OpenAI v1          (…/openai/v1/chat/completions)", AZURE_OPENAI_V1),
+    Option("Serverless API           (…/v1/chat/completions)", SERVERLESS),
+    Option("Managed online endpoint  (…/v1/chat/completions, azureml-model-deployment)", MANAGED_ONLINE),
+)
+
+
+def is_azure_host(info: EndpointInfo) -> bool:
+    """Whether the kind follows from the host name; any other host (gateway, proxy, loopback) needs api_style."""
+    return info.host.endswith(".azure.com")
+
+
+@dataclass
+class AzureAnswers:
+    """The answers so far; the key itself stays in memory unless the user asks to save it."""
+
+    endpoint: str = ""
+    info: Optional[EndpointInfo] = None
+    #: Written only for hosts whose kind cannot be told from the name.
+    api_style: Optional[str] = None
+    auth: str = "api-key"
+    #: "typed", "saved" (the key already in the file), "env" or "command".
+    key_source: Optional[str] = None
+    api_key: Optional[str] = None
+    save_key: bool = False
+    api_key_command: Optional[str] = None
+    tenant_id: Optional[str] = None
+    client_id: Optional[str] = None
+    model: Optional[str] = None
+    deployment_name: Optional[str] = None
+    safety: Optional[str] = None
+
+    def keys(self, *, for_test: bool) -> Dict[str, Any]:
+        """Dotted config keys; None removes a key that no longer applies."""
+        uses_key = self.auth == "api-key"
+        stored_key = self.api_key if uses_key and self.key_source in ("typed", "saved") and self.save_key else None
+        return {
+            "backend.type": BACKEND,
+            "backend.endpoint": self.endpoint,
+            "backend.model": self.model or None,
+            "backend.api_key": (self.api_key if uses_key and self.key_source != "command" else None)
+            if for_test else stored_key,
+            "backend.api_key_command": self.api_key_command if uses_key and self.key_source == "command" else None,
+            "backend.azure.auth": self.auth,
+            # auth says it all; a stale use_managed_identity would only confuse a reader.
+            "backend.azure.use_managed_identity": None,
+            "backend.azure.api_style": self.api_style,
+            "backend.azure.deployment_name": self.deployment_name or None,
+            "backend.azure.tenant_id": self.tenant_id or None if self.auth in ("azure-cli", "default") else None,
+            "backend.azure.managed_identity_client_id":
+                self.client_id or None if self.auth == "managed-identity" else None,
+            "safety.level": self.safety,
+        }
+
+
+class AzureSetup:
+    """The Azure AI Foundry part of ``cmdai --setup-backend``."""
+
+    title = "Azure AI Foundry"
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.args = session.args
+        self.existing = session.existing
+        self.console = session.console
+        self.notes: List[str] = []
+
+    # -- shared -----------------------------------------------------------------------------
+
+    def _allow_http(self) -> bool:
+        return bool(self.session.preserved.get("backend.allow_insecure_http", False))
+
+    def _detect(self, url: str, api_style: Optional[str] = None) -> EndpointInfo:
+        return detect_endpoint(url, api_style, allow_insecure_http=self._allow_http())
+
+    def _plan(self, answers: AzureAnswers) -> Plan:
+        if answers.auth == "api-key" and answers.key_source == "env":
+            self.notes.append(f"cmdai reads the key from {KEY_VARIABLE}: export it in your shell's startup file.")
+        if answers.auth == "api-key" and answers.key_source == "typed" and not answers.save_key:
+            self.notes.append(f"The key was not saved: export {KEY_VARIABLE} before running cmdai.")
+        return Plan(answers.keys(for_test=False), self.notes)
+
+    def plan(self) -> Plan:
+        return self._interactive() if self.session.interactive else self._scripted()
+
+    # -- --yes ------------------------------------------------------------------------------
+
+    def _scripted(self) -> Plan:
+        args = self.args
+        answers = AzureAnswers(endpoint=require(args.endpoint, "--endpoint", "the endpoint URL").strip())
+        info = self._detect(answers.endpoint)
+        if not is_azure_host(info):
+            # A gateway or local server: keep the style chosen before for this endpoint, else the detected one.
+            same_endpoint = self.existing.get("backend.endpoint") == answers.endpoint
+            answers.api_style = (self.existing.get("backend.azure.api_style") if same_endpoint else None) or info.kind
+            info = self._detect(answers.endpoint, answers.api_style)
+        answers.info = info
+        answers.auth = args.auth or "api-key"
+        if answers.auth == "api-key":
+            if args.api_key_command:
+                answers.key_source, answers.api_key_command = "command", args.api_key_command
+            elif os.environ.get(KEY_VARIABLE):
+                answers.key_source, answers.api_key = "env", os.environ[KEY_VARIABLE]
+            else:
+                raise UsageError(f"--yes with --auth api-key needs the key in {KEY_VARIABLE} or --api-key-command",
+                                 f"export {KEY_VARIABLE}, pass --api-key-command CMD, or choose another --auth")
+        answers.model = require(args.model, "--model", "the model or deployment name")
+        answers.safety = safety_answer(self.session)
+        self.console.line(f"Endpoint: {info.label} — {info.base_url}")
+        if args.skip_test:
+            self.console.note("Connection test skipped (--skip-test).")
+        else:
+            result = run_test(self.session, BACKEND, answers.keys(for_test=True), info.base_url, discover=False)
+            if result.error is not None:
+                raise test_failure(result.error)
+        return self._plan(answers)
+
+    # -- interactive ------------------------------------------------------------------------
+
+    def _interactive(self) -> Plan:
+        args, existing = self.args, self.existing
+        answers = AzureAnswers(
+            endpoint=args.endpoint or existing.get("backend.endpoint") or "",
+            auth=args.auth or existing.get("backend.azure.auth") or "api-key",
+            model=args.model or existing.get("backend.model"),
+            tenant_id=existing.get("backend.azure.tenant_id"),
+            client_id=existing.get("backend.azure.managed_identity_client_id"),
+            deployment_name=existing.get("backend.azure.deployment_name"),
+        )
+        self._ask_endpoint(answers)
+        self._ask_auth(answers)
+        self._ask_credentials(answers)
+        result = None if args.skip_test else self._test_until_connected(answers)
+        self._ask_model(answers, result)
+        answers.safety = safety_answer(self.session)
+        return self._plan(answers)
+
+    def _ask_endpoint(self, answers: AzureAnswers) -> None:
+        """Step 1: the URL, checked as it is typed, and the kind it names."""
+
+        def valid(text: str) -> Any:
+            try:
+                self._detect(text.strip())
+            except ConfigError as error:
+                return error.one_line()
+            return True
+
+        ask = self.session.ask
+        answers.endpoint = ask.text("Endpoint URL:", default=answers.endpoint, validate=valid,
+                                    instruction="(from the Azure AI Foundry portal)")
+        info = self._detect(answers.endpoint)
+        if is_azure_host(info):
+            answers.api_style = None
+        else:
+            self.console.note("This is not an Azure host (a gateway, proxy or local server), "
+                              "so cmdai cannot tell its API from the name.")
+            previous = self.existing.get("backend.azure.api_style")
+            same_endpoint = self.existing.get("backend.endpoint") == answers.endpoint
+            answers.api_style = ask.select("Which API does it serve?", STYLE_OPTIONS,
+                                           default=previous if same_endpoint and previous else info.kind)
+            info = self._detect(answers.endpoint, answers.api_style)
+        answers.info = info
+        self.console.ok(f"{info.label} — {info.base_url}")
+
+    def _ask_auth(self, answers: AzureAnswers) -> None:
+        """Step 2: API key or one of the Microsoft Entra ID methods."""
+        ask = self.session.ask
+        answers.auth = ask.select("How should cmdai sign in?", AUTH_OPTIONS, default=answers.auth)
+        if answers.auth == "managed-identity":
+            answers.client_id = ask.text("Client ID of a user-assigned identity (blank: system-assigned):",
+                                         default=answers.client_id or "") or None
+        elif answers.auth in ("azure-cli", "default"):
+            answers.tenant_id = ask.text("Tenant ID (blank: your default tenant):",
+                                         default=answers.tenant_id or "") or None
+
+    def _ask_credentials(self, answers: AzureAnswers) -> None:
+        """Step 3: where the API key comes from; a typed key is never echoed."""
+        if answers.auth != "api-key":
+            return
+        ask = self.session.ask
+        saved_key = self.existing.get("backend.api_key")
+        command = answers.api_key_command or self.args.api_key_command or self.existing.get("backend.api_key_command")
+        in_env = bool(os.environ.get(KEY_VARIABLE))
+        options = [Option("Type it now (hidden)", "typed")]
+        if saved_key:
+            options.insert(0, Option("Keep the key saved in the config file", "saved"))
+        options.append(Option(f"Read it from ${KEY_VARIABLE}", "env",
+                              None if in_env else "not set in this shell"))
+        options.append(Option("Run a command that prints it (password manager, vault)", "command"))
+        default = answers.key_source or ("command" if command else "saved" if saved_key else "env" if in_env else "typed")
+        answers.key_source = ask.select("Where does the API key come from?", options, default=default)
+        if answers.key_source == "saved":
+            answers.api_key, answers.save_key = saved_key, True
+        elif answers.key_source == "typed":
+            answers.api_key = ask.secret("API key:", validate=lambda t: bool(t.strip()) or "the key is empty")
+            answers.save_key = ask.confirm("Save the key in the config file (readable only by you)?", default=True)
+        elif answers.key_source == "env":
+            answers.api_key = os.environ.get(KEY_VARIABLE)
+        else:
+            answers.api_key_command = ask.text(
+                "Command that prints the key:", default=command or "",
+                validate=lambda t: bool(t.strip()) or "enter a command, e.g. pass show azure/foundry")
+
+    def _test_until_connected(self, answers: AzureAnswers) -> Optional[ProbeResult]:
+        """Step 4: test live; on failure show the fix and let the user change an answer."""
+        ask = self.session.ask
+        while True:
+            assert answers.info is not None
+            result = run_test(self.session, BACKEND, answers.keys(for_test=True), answers.info.base_url)
+            if result.error is None:
+                return result
+            action = ask.select("What now?", self._recovery_options(answers),
+                                default=self._likely_fix(answers, result.error))
+            if action == "credentials":
+                self._ask_credentials(answers)
+            elif action == "endpoint":
+                self._ask_endpoint(answers)
+            elif action == "auth":
+                self._ask_auth(answers)
+                self._ask_credentials(answers)
+            elif action == "continue":
+                self.console.note("Continuing without a working connection; run cmdai --doctor later.")
+                return None
+
+    @staticmethod
+    def _recovery_options(answers: AzureAnswers) -> List[Option]:
+        options = []
+        if answers.auth == "api-key":
+            options.append(Option("Enter the API key again", "credentials"))
+        options += [Option("Change the endpoint", "endpoint"),
+                    Option("Change the sign-in method", "auth"),
+                    Option("Try again", "retry"),
+                    Option("Continue without a working connection", "continue")]
+        return options
+
+    @staticmethod
+    def _likely_fix(answers: AzureAnswers, error: CmdaiError) -> str:
+        if isinstance(error, AuthenticationError):
+            return "credentials" if answers.auth == "api-key" else "auth"
+        if getattr(error, "fallback_allowed", False):
+            return "retry"
+        return "endpoint"
+
+    def _ask_model(self, answers: AzureAnswers, result: Optional[ProbeResult]) -> None:
+        """Step 5: the model (or deployment) from discovery, or typed by hand."""
+        assert answers.info is not None
+        kind = answers.info.kind
+        default = answers.model or answers.info.url_deployment
+        if kind == AZURE_OPENAI:
+            # This kind lists the models a resource may use, not its deployments, so ask by name.
+            self.console.note("Azure OpenAI routes by deployment name (shown under Deployments in the portal).")
+            answers.model = choose_model(self.session, None, default, noun="Deployment")
+        else:
+            answers.model = choose_model(self.session, result, default)
+        if kind == MANAGED_ONLINE:
+            answers.deployment_name = self.session.ask.text(
+                "Deployment to send requests to (blank: the endpoint decides):",
+                default=answers.deployment_name or "") or None
+        else:
+            answers.deployment_name = None

@@ -1,0 +1,118 @@
+"""Trying settings before they are saved: a Config built from the answers, a live call, discovery.
+
+The candidate configuration is built from the answers alone (plus the connection settings
+the user already has, such as a CA bundle or timeouts), never from CMDAI_* variables or the old
+backend keys, so the test shows what the saved file will do.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional
+
+from ..errors import CmdaiError
+
+if TYPE_CHECKING:
+    from ..backends.base import ModelInfo
+    from ..config import Config
+
+#: Keys the wizard decides; everything else in the user's file is kept and used for the test.
+WIZARD_KEYS = (
+    "backend.type", "backend.endpoint", "backend.api_key", "backend.api_key_command", "backend.model",
+    "backend.azure.auth", "backend.azure.use_managed_identity", "backend.azure.api_style",
+    "backend.azure.deployment_name", "backend.azure.tenant_id", "backend.azure.managed_identity_client_id",
+    "backend.ollama.base_url", "backend.ollama.model", "backend.ollama.api_key",
+    "backend.openai_compatible.base_url", "backend.openai_compatible.model",
+    "backend.openai_compatible.api_key", "safety.level",
+)
+
+
+def flatten(table: Mapping[str, Any], prefix: str = "") -> Dict[str, Any]:
+    """``{"backend": {"model": "x"}}`` -> ``{"backend.model": "x"}``."""
+    flat: Dict[str, Any] = {}
+    for name, value in table.items():
+        if isinstance(value, Mapping):
+            flat.update(flatten(value, f"{prefix}{name}."))
+        else:
+            flat[f"{prefix}{name}"] = value
+    return flat
+
+
+def nest(flat: Mapping[str, Any]) -> Dict[str, Any]:
+    """``{"backend.model": "x"}`` -> ``{"backend": {"model": "x"}}``, the shape config_writer takes."""
+    root: Dict[str, Any] = {}
+    for dotted, value in flat.items():
+        node = root
+        *parents, leaf = dotted.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return root
+
+
+def read_existing(path: Path) -> Dict[str, Any]:
+    """The user's current settings as dotted keys ({} when there is no file yet).
+
+    A file that is not valid TOML stops the setup at once, before any question is asked.
+    """
+    if not path.is_file():
+        return {}
+    from ..config import read_toml  # raises ConfigError naming the file and line
+
+    return flatten(read_toml(path))
+
+
+def preserved_settings(existing: Mapping[str, Any]) -> Dict[str, Any]:
+    """Connection settings from the user's file that the wizard keeps (timeouts, CA bundle, …)."""
+    from ..config import SCHEMA
+
+    return {key: value for key, value in existing.items()
+            if key in SCHEMA and key not in WIZARD_KEYS and not SCHEMA[key].site_only}
+
+
+def candidate_config(answers: Mapping[str, Any], preserved: Mapping[str, Any]) -> "Config":
+    """A validated Config made of ``preserved`` settings overlaid with the wizard's ``answers``."""
+    from ..config import load_config
+
+    values = {**preserved, **{k: v for k, v in answers.items() if v is not None}}
+    # Only the answers count: a CMDAI_* variable must not make a wrong answer look right.
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("CMDAI_")}
+    with tempfile.TemporaryDirectory(prefix="cmdai-setup-") as directory:
+        empty = Path(directory) / "config.toml"
+        empty.write_text("")
+        return load_config(path=str(empty), overrides=values, environ=environ)
+
+
+@dataclass
+class ProbeResult:
+    """What the live test found."""
+
+    #: Why the connection failed; None when it worked.
+    error: Optional[CmdaiError] = None
+    models: List["ModelInfo"] = field(default_factory=list)
+    #: Why the model list could not be read; None when discovery worked (even if it was empty).
+    discovery_error: Optional[CmdaiError] = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def probe(backend_name: str, answers: Mapping[str, Any], preserved: Mapping[str, Any],
+          discover: bool = True) -> ProbeResult:
+    """Connect with the candidate settings, then list the models they give access to."""
+    from ..backends import create_backend
+
+    try:
+        backend = create_backend(backend_name, candidate_config(answers, preserved))
+        backend.check_connection()
+    except CmdaiError as error:
+        return ProbeResult(error=error)
+    if not discover:
+        return ProbeResult()
+    try:
+        return ProbeResult(models=list(backend.list_models(refresh=True)))
+    except CmdaiError as error:
+        return ProbeResult(discovery_error=error)
