@@ -1,0 +1,164 @@
+"""Microsoft Entra ID access tokens for Azure endpoints: Azure CLI, managed identity, or azure-identity's
+default chain, cached on disk so the hotkey rarely waits for a new token.
+
+    provider = token_provider_for(config.backend.azure, "https://cognitiveservices.azure.com/.default")
+    headers["Authorization"] = f"Bearer {provider.token()}"
+    # on a 401: if provider.from_cache, call provider.invalidate() and retry once
+"""
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Dict, Optional, Protocol, Tuple
+
+from ....errors import CmdaiError, ConfigError
+from ...base import HealthCheck
+from .cache import TokenCache
+from .tokens import REFRESH_MARGIN_SECONDS, AccessToken, validate_scope, validate_tenant
+
+__all__ = [
+    "AUTH_METHODS",
+    "REFRESH_MARGIN_SECONDS",
+    "AccessToken",
+    "TokenProvider",
+    "access_denied_hint",
+    "check_credential",
+    "token_provider_for",
+]
+
+#: The Entra ID methods of ``[backend.azure] auth``, each with a line for the setup wizard.
+AUTH_METHODS: Dict[str, str] = {
+    "azure-cli": "Azure CLI sign-in (az login); needs only az on PATH",
+    "managed-identity": "the managed identity of this Azure VM, App Service, Functions or Container App",
+    "default": "azure-identity's DefaultAzureCredential: service principal variables, workload identity, "
+               "managed identity, az; needs pip install 'cmdai[azure]'",
+}
+
+COGNITIVE_SERVICES_SCOPE = "https://cognitiveservices.azure.com/.default"
+AI_FOUNDRY_SCOPE = "https://ai.azure.com/.default"
+
+
+class AzureSettings(Protocol):
+    """The part of ``config.backend.azure`` that Entra ID authentication reads."""
+
+    auth: str
+    managed_identity_client_id: Optional[str]
+    tenant_id: Optional[str]
+    token_scope: Optional[str]
+
+
+class Credential(Protocol):
+    method: str
+
+    def get_token(self, scope: str) -> AccessToken: ...
+
+    def cache_context(self) -> Tuple[str, ...]: ...
+
+
+class TokenProvider:
+    """Hands out a bearer token for one scope, reusing it until 5 minutes before it expires."""
+
+    def __init__(self, credential: Credential, scope: str, cache: Optional[TokenCache], cache_key: str):
+        self.credential = credential
+        self.scope = scope
+        self.cache = cache
+        self.cache_key = cache_key
+        self._current: Optional[AccessToken] = None
+        #: Whether the last ``token()`` came from the cache (memory or disk) rather than the credential.
+        self.from_cache = False
+
+    @property
+    def method(self) -> str:
+        return self.credential.method
+
+    @property
+    def expires_on(self) -> Optional[float]:
+        """When the last token handed out expires (POSIX seconds), if one was."""
+        return self._current.expires_on if self._current else None
+
+    def token(self) -> str:
+        """A usable access token: from memory, else from the disk cache, else a new one."""
+        now = time.time()
+        if self._current is not None and self._current.usable(now):
+            self.from_cache = True
+            return self._current.token
+        stored = self.cache.load(self.cache_key) if self.cache else None
+        if stored is not None and stored.usable(now):
+            self._current = stored
+            self.from_cache = True
+            return stored.token
+        return self.refresh().token
+
+    def refresh(self) -> AccessToken:
+        """Get a new token from the credential, bypassing and then updating the cache."""
+        fresh = self.credential.get_token(self.scope)
+        self._current = fresh
+        self.from_cache = False
+        if self.cache:
+            self.cache.store(self.cache_key, fresh)
+        return fresh
+
+    def invalidate(self) -> None:
+        """Forget the token (the service refused it); the next ``token()`` gets a new one."""
+        self._current = None
+        if self.cache:
+            self.cache.discard(self.cache_key)
+
+
+def token_provider_for(azure: AzureSettings, scope: str, *, cache_dir: Optional[Path] = None,
+                       use_cache: bool = True) -> TokenProvider:
+    """A TokenProvider for ``azure.auth``; ``azure.token_scope``, when set, replaces ``scope``.
+
+    Raises ConfigError for a bad scope or tenant, MissingDependencyError when the method needs the
+    azure-identity extra and it is not installed.
+    """
+    scope = validate_scope(azure.token_scope or scope)
+    tenant_id = validate_tenant(azure.tenant_id)
+    client_id = azure.managed_identity_client_id
+    method = azure.auth
+    credential: Credential
+    if method == "azure-cli":
+        from .azure_cli import AzureCliCredential
+
+        credential = AzureCliCredential(tenant_id)
+    elif method == "managed-identity":
+        from .managed_identity import ManagedIdentityCredential
+
+        credential = ManagedIdentityCredential(client_id)
+    elif method == "default":
+        from .sdk import DefaultCredential
+
+        credential = DefaultCredential(client_id, tenant_id)
+    else:
+        raise ConfigError(
+            f"backend.azure.auth {method!r} does not use Microsoft Entra ID tokens",
+            f"choose one of: {', '.join(AUTH_METHODS)}",
+        )
+    key = TokenCache.key(method, tenant_id, scope, client_id, *credential.cache_context())
+    cache = TokenCache(cache_dir) if use_cache else None
+    return TokenProvider(credential, scope, cache, key)
+
+
+def access_denied_hint(scope: str) -> str:
+    """The fix for a 401/403 that comes with a freshly issued token: the identity lacks a role."""
+    if scope == COGNITIVE_SERVICES_SCOPE:
+        role = '"Cognitive Services OpenAI User"'
+    elif scope == AI_FOUNDRY_SCOPE:
+        role = '"Azure AI User"'
+    else:
+        role = '"Cognitive Services OpenAI User" or "Azure AI User"'
+    return f"give the signed-in identity the {role} role on the Azure resource (role changes take a few minutes)"
+
+
+def check_credential(azure: AzureSettings, scope: str, *, cache_dir: Optional[Path] = None) -> HealthCheck:
+    """For --doctor and the setup wizard: get a new token now; ✓ with its expiry or ✗ with the fix."""
+    name = f"Entra ID token ({azure.auth})"
+    try:
+        provider = token_provider_for(azure, scope, cache_dir=cache_dir)
+        token = provider.refresh()
+    except CmdaiError as exc:
+        return HealthCheck(name, False, exc.message, exc.hint)
+    minutes = max(0, int((token.expires_on - time.time()) // 60))
+    until = datetime.fromtimestamp(token.expires_on).strftime("%H:%M")
+    return HealthCheck(name, True, f"token for {provider.scope}, valid until {until} ({minutes} min)")

@@ -1,0 +1,134 @@
+"""Credentials from azure-identity, the optional extra: DefaultAzureCredential, and managed identity
+on the hosts cmdai does not reach directly (Azure Arc, Service Fabric, Cloud Shell, workload identity).
+"""
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any, Optional, Tuple
+
+from ....errors import AuthenticationError, MissingDependencyError
+from .tokens import AccessToken, explain_aadsts, first_line
+
+INSTALL_COMMAND = "pip install 'cmdai[azure]'"
+
+
+def require_azure_identity(method: str) -> None:
+    """Raise MissingDependencyError (exit 2) naming the install command unless azure-identity is present.
+
+    Looks the package up without importing it: the import is slow and only needed to get a new token.
+    """
+    from importlib.util import find_spec
+
+    try:
+        found = find_spec("azure.identity") is not None
+    except (ImportError, ValueError):
+        found = False
+    if not found:
+        raise _missing(method)
+
+
+def _missing(method: str) -> MissingDependencyError:
+    where = "on this host " if method == "managed-identity" else ""
+    return MissingDependencyError(
+        f'[backend.azure] auth = "{method}" {where}needs the azure-identity package',
+        f"install it with: {INSTALL_COMMAND}",
+    )
+
+
+def _import_identity(method: str) -> Any:
+    try:
+        import azure.identity as identity
+    except ImportError:
+        raise _missing(method) from None
+    # azure-identity logs each failed credential as a warning; without a handler Python would print
+    # those multi-line reports on stderr. cmdai reports one line itself; --debug logging still sees them.
+    azure_logger = logging.getLogger("azure")
+    if not any(isinstance(h, logging.NullHandler) for h in azure_logger.handlers):
+        azure_logger.addHandler(logging.NullHandler())
+    return identity
+
+
+class DefaultCredential:
+    """azure-identity's DefaultAzureCredential: service principal from AZURE_CLIENT_ID/AZURE_TENANT_ID/
+    AZURE_CLIENT_SECRET, workload identity, managed identity, then developer sign-ins such as az."""
+
+    method = "default"
+
+    def __init__(self, client_id: Optional[str] = None, tenant_id: Optional[str] = None):
+        require_azure_identity(self.method)
+        self.client_id = client_id
+        self.tenant_id = tenant_id
+
+    def cache_context(self) -> Tuple[str, ...]:
+        # Switching service principal or az profile must not reuse the previous identity's token.
+        return tuple(os.environ.get(name, "") for name in ("AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CONFIG_DIR"))
+
+    def get_token(self, scope: str) -> AccessToken:
+        identity = _import_identity(self.method)
+        options = {}
+        if self.client_id:
+            options["managed_identity_client_id"] = self.client_id
+        if self.tenant_id:
+            options["additionally_allowed_tenants"] = [self.tenant_id]
+        credential = identity.DefaultAzureCredential(**options)
+        return _token_from(
+            identity,
+            credential,
+            scope,
+            self.tenant_id,
+            unavailable=(
+                "no Azure credential found (service principal variables, workload identity, "
+                "managed identity or a developer sign-in such as az login)",
+                "run az login, or set AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET",
+            ),
+        )
+
+
+def sdk_managed_identity_token(client_id: Optional[str], scope: str) -> AccessToken:
+    """A token from azure-identity's ManagedIdentityCredential (hosts other than App Service and VMs)."""
+    from .managed_identity import NO_IDENTITY_HINT
+
+    identity = _import_identity("managed-identity")
+    credential = identity.ManagedIdentityCredential(client_id=client_id)
+    return _token_from(
+        identity, credential, scope, None, unavailable=("no managed identity on this machine", NO_IDENTITY_HINT)
+    )
+
+
+def _token_from(identity: Any, credential: Any, scope: str, tenant_id: Optional[str],
+                unavailable: Tuple[str, str]) -> AccessToken:
+    from azure.core.exceptions import ClientAuthenticationError
+
+    try:
+        if tenant_id:
+            result = credential.get_token(scope, tenant_id=tenant_id)
+        else:
+            result = credential.get_token(scope)
+    except identity.CredentialUnavailableError as exc:
+        raise _explained(str(exc), tenant_id) or AuthenticationError(
+            *unavailable, debug=first_line(str(exc), limit=500)
+        ) from None
+    except ClientAuthenticationError as exc:
+        detail = first_line(str(exc))
+        raise _explained(str(exc), tenant_id) or AuthenticationError(
+            f"Microsoft Entra ID refused the token request: {detail}",
+            "check the identity's configuration, or try auth = \"azure-cli\" after az login",
+        ) from None
+    except (ValueError, OSError) as exc:
+        # Malformed answers surface from azure-identity/MSAL as ValueError; the text may not be safe.
+        raise AuthenticationError(
+            "azure-identity could not get a token",
+            "try again; run with --debug to see the details",
+            debug=first_line(str(exc), limit=500),
+        ) from None
+    finally:
+        credential.close()
+    return AccessToken(result.token, float(result.expires_on))
+
+
+def _explained(text: str, tenant_id: Optional[str]) -> Optional[AuthenticationError]:
+    explained = explain_aadsts(text, tenant_id)
+    if explained is None:
+        return None
+    return AuthenticationError(explained[0], explained[1], debug=first_line(text, limit=500))
