@@ -1,0 +1,238 @@
+"""What kind of Azure endpoint a URL names, and the routes, api-version and token scope it uses.
+
+Users paste many shapes: a resource root, a ``/models`` or ``/openai/v1`` base, a full "target
+URI" with ``/chat/completions?api-version=…``, trailing slashes, ``/openai/openai``. All of them
+reduce to one ``EndpointInfo``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Tuple
+from urllib.parse import parse_qs, quote, urlsplit
+
+from ...errors import ConfigError
+
+MODEL_INFERENCE = "model-inference"
+AZURE_OPENAI = "azure-openai"
+AZURE_OPENAI_V1 = "azure-openai-v1"
+SERVERLESS = "serverless"
+MANAGED_ONLINE = "managed-online"
+PROJECT = "project"
+
+KINDS = (MODEL_INFERENCE, AZURE_OPENAI, AZURE_OPENAI_V1, SERVERLESS, MANAGED_ONLINE, PROJECT)
+
+COGNITIVE_SERVICES_SCOPE = "https://cognitiveservices.azure.com/.default"
+MACHINE_LEARNING_SCOPE = "https://ml.azure.com/.default"
+AI_FOUNDRY_SCOPE = "https://ai.azure.com/.default"
+
+#: kind -> (label, default api-version, Entra scope)
+_KIND_FACTS: Dict[str, Tuple[str, Optional[str], str]] = {
+    MODEL_INFERENCE: ("Azure AI Foundry model inference", "2024-05-01-preview", COGNITIVE_SERVICES_SCOPE),
+    AZURE_OPENAI: ("Azure OpenAI deployment", "2024-10-21", COGNITIVE_SERVICES_SCOPE),
+    # The v1 API takes no dated api-version; sending one is rejected.
+    AZURE_OPENAI_V1: ("Azure OpenAI v1 API", None, COGNITIVE_SERVICES_SCOPE),
+    SERVERLESS: ("serverless API (models as a service)", "2024-05-01-preview", MACHINE_LEARNING_SCOPE),
+    MANAGED_ONLINE: ("Azure Machine Learning managed online endpoint", "2024-05-01-preview",
+                     MACHINE_LEARNING_SCOPE),
+    PROJECT: ("Azure AI Foundry project", "v1", AI_FOUNDRY_SCOPE),
+}
+
+_LOOPBACK_HOSTS = ("localhost", "::1")
+_TRAILING_ROUTES = ("/chat/completions", "/completions", "/info", "/models/info", "/score")
+
+
+@dataclass(frozen=True)
+class EndpointInfo:
+    """One endpoint, normalised: its kind and how to reach its routes."""
+
+    kind: str
+    #: Human text for the setup wizard and ``--doctor``.
+    label: str
+    #: The root every route of this kind hangs from (no trailing slash, no query).
+    base_url: str
+    #: scheme://host[:port] of the endpoint.
+    origin: str
+    #: The api-version this kind uses when none is configured (None: send none).
+    default_api_version: Optional[str]
+    #: Entra ID scope for tokens sent to this kind of endpoint.
+    token_scope: str
+    #: api-version found in a pasted target URI, if any.
+    url_api_version: Optional[str] = None
+    #: Deployment named in a pasted ``/openai/deployments/<name>/…`` URI, if any.
+    url_deployment: Optional[str] = None
+    #: Foundry project name, for ``…/api/projects/<name>`` endpoints.
+    project: Optional[str] = None
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.origin).hostname or ""
+
+    @property
+    def is_loopback(self) -> bool:
+        return _is_loopback(self.host)
+
+    def api_version(self, configured: Optional[str] = None) -> Optional[str]:
+        """The api-version to send: the configured one, else the pasted one, else the default."""
+        if self.kind == AZURE_OPENAI_V1:
+            # Only "v1" and "preview" are valid here; a dated version gets a 400.
+            chosen = configured or self.url_api_version
+            return chosen if chosen in ("v1", "preview") else None
+        return configured or self.url_api_version or self.default_api_version
+
+    @property
+    def model_in_body(self) -> bool:
+        """Whether the request body's ``model`` picks the deployment (else the URL does)."""
+        return self.kind != AZURE_OPENAI
+
+    def chat_urls(self, deployment: Optional[str], api_version: Optional[str]) -> List[str]:
+        """Chat-completions URLs to try in order (a 404 moves on to the next one)."""
+        if self.kind == AZURE_OPENAI:
+            if not deployment:
+                raise ConfigError(
+                    "no deployment configured for the Azure OpenAI endpoint",
+                    "set deployment_name (or model) under [backend.azure], or pass -m DEPLOYMENT")
+            path = f"/openai/deployments/{quote(deployment, safe='')}/chat/completions"
+            return [_with_version(self.base_url + path, api_version)]
+        if self.kind in (SERVERLESS, MANAGED_ONLINE):
+            # The OpenAI-style route first; older deployments only serve the model-inference one.
+            return [self.base_url + "/v1/chat/completions",
+                    _with_version(self.base_url + "/chat/completions", api_version)]
+        if self.kind == PROJECT:
+            # A project endpoint has no chat route; the resource's v1 API serves its deployments.
+            return [self.origin + "/openai/v1/chat/completions"]
+        return [_with_version(self.base_url + "/chat/completions", api_version)]
+
+
+def _with_version(url: str, api_version: Optional[str]) -> str:
+    return f"{url}?api-version={quote(api_version, safe='')}" if api_version else url
+
+
+def _is_loopback(host: str) -> bool:
+    host = host.strip("[]").lower()
+    return host in _LOOPBACK_HOSTS or host.startswith("127.") or host.endswith(".localhost")
+
+
+def require_secure_url(url: str, allow_insecure_http: bool, what: str = "endpoint") -> None:
+    """Refuse plain http:// to a non-loopback host: credentials would cross the network in clear."""
+    parts = urlsplit(url)
+    if parts.scheme == "http" and not allow_insecure_http and not _is_loopback(parts.hostname or ""):
+        raise ConfigError(
+            f"refusing plain http:// for the {what} {parts.hostname}: credentials would travel unencrypted",
+            "use https://, or set allow_insecure_http = true under [backend] if this network is trusted")
+
+
+def _host_kind(host: str) -> Optional[str]:
+    if host.endswith((".openai.azure.com", ".cognitiveservices.azure.com")):
+        return AZURE_OPENAI
+    if host.endswith(".services.ai.azure.com"):
+        return MODEL_INFERENCE
+    if host.endswith((".models.ai.azure.com", ".inference.ai.azure.com")):
+        return SERVERLESS
+    if host.endswith(".inference.ml.azure.com"):
+        return MANAGED_ONLINE
+    return None
+
+
+def _normalise_path(path: str) -> str:
+    segments = [s for s in path.split("/") if s]
+    # Pasting a base onto a base doubles a segment: /openai/openai/…, /models/models.
+    collapsed: List[str] = []
+    for segment in segments:
+        if collapsed and segment.lower() == collapsed[-1].lower() and segment.lower() in ("openai", "models", "v1"):
+            continue
+        collapsed.append(segment)
+    path = "/" + "/".join(collapsed) if collapsed else ""
+    stripped = True
+    while stripped:
+        stripped = False
+        for route in _TRAILING_ROUTES:
+            if path.lower().endswith(route):
+                path = path[: -len(route)]
+                stripped = True
+    return path
+
+
+_DEPLOYMENT_PATH = re.compile(r"^(.*?)/openai/deployments/([^/]+)(?:/.*)?$", re.IGNORECASE)
+_V1_PATH = re.compile(r"^(.*?)/openai/v1(?:/.*)?$", re.IGNORECASE)
+_OPENAI_PATH = re.compile(r"^(.*?)/openai(?:/.*)?$", re.IGNORECASE)
+_PROJECT_PATH = re.compile(r"^(.*?)/api/projects/([^/]+)(?:/.*)?$", re.IGNORECASE)
+_MODELS_PATH = re.compile(r"^(.*?)/models$", re.IGNORECASE)
+_V1_SUFFIX = re.compile(r"^(.*?)/v1$", re.IGNORECASE)
+
+
+def _path_kind(path: str) -> Tuple[Optional[str], str, Optional[str]]:
+    """(kind the path names, path prefix before the kind's own routes, deployment or project)."""
+    match = _DEPLOYMENT_PATH.match(path)
+    if match:
+        return AZURE_OPENAI, match.group(1), match.group(2)
+    match = _V1_PATH.match(path)
+    if match:
+        return AZURE_OPENAI_V1, match.group(1), None
+    match = _OPENAI_PATH.match(path)
+    if match:
+        return AZURE_OPENAI, match.group(1), None
+    match = _PROJECT_PATH.match(path)
+    if match:
+        return PROJECT, match.group(1), match.group(2)
+    match = _MODELS_PATH.match(path)
+    if match:
+        return MODEL_INFERENCE, match.group(1), None
+    match = _V1_SUFFIX.match(path)
+    if match:
+        return None, match.group(1), None
+    return None, path, None
+
+
+def detect_endpoint(url: str, api_style: Optional[str] = None, *, allow_insecure_http: bool = False) -> EndpointInfo:
+    """Work out the endpoint kind from ``url`` (``api_style`` overrides it) and normalise it.
+
+    Raises ConfigError for a URL that is not http(s), has no host, or is plain http:// to a
+    host other than this machine while ``allow_insecure_http`` is off.
+    """
+    text = (url or "").strip()
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        parts, port = None, None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname or " " in text:
+        raise ConfigError(f"endpoint {text!r} is not a valid https:// URL",
+                          "copy the endpoint from the Azure AI Foundry portal, e.g. "
+                          "https://my-resource.services.ai.azure.com/models")
+    if api_style is not None and api_style not in KINDS:
+        raise ConfigError(f"api_style {api_style!r} is not known", f"choose one of: {', '.join(KINDS)}")
+    require_secure_url(text, allow_insecure_http)
+
+    host = parts.hostname.lower()
+    netloc = host if port is None else f"{host}:{port}"
+    if ":" in host:
+        netloc = f"[{host}]" if port is None else f"[{host}]:{port}"
+    origin = f"{parts.scheme.lower()}://{netloc}"
+    query = parse_qs(parts.query)
+    url_api_version = (query.get("api-version") or [None])[0]
+
+    path = _normalise_path(parts.path)
+    path_kind, prefix, named = _path_kind(path)
+    host_kind = _host_kind(host)
+    kind = api_style or path_kind or host_kind or MODEL_INFERENCE
+    on_azure = host_kind is not None
+
+    base = origin + prefix
+    deployment = named if path_kind == AZURE_OPENAI else None
+    project = named if path_kind == PROJECT else None
+    if kind == MODEL_INFERENCE and (path_kind == MODEL_INFERENCE or on_azure):
+        # A gateway's path is its own root; an Azure resource serves model inference at /models.
+        base += "/models"
+    elif kind == AZURE_OPENAI_V1 and (path_kind == AZURE_OPENAI_V1 or on_azure):
+        base += "/openai/v1"
+    elif kind == PROJECT:
+        if not project:
+            raise ConfigError(f"endpoint {text!r} names no Foundry project",
+                              "use https://<resource>.services.ai.azure.com/api/projects/<project>")
+        base += f"/api/projects/{project}"
+
+    label, default_version, scope = _KIND_FACTS[kind]
+    return EndpointInfo(kind=kind, label=label, base_url=base, origin=origin,
+                        default_api_version=default_version, token_scope=scope,
+                        url_api_version=url_api_version, url_deployment=deployment, project=project)

@@ -1,0 +1,270 @@
+"""HTTP for every remote backend: one session, retries with back-off, one deadline, TLS and proxies.
+
+Imported only when a remote backend actually sends a request, so the cached and offline paths
+never pay for ``requests``.
+"""
+from __future__ import annotations
+
+import os
+import random
+import socket
+import ssl
+import time
+from dataclasses import dataclass
+from typing import Any, Dict, Iterator, Optional, Union
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import InvalidHeader, MaxRetryError, ResponseError
+from urllib3.util import Retry, Timeout
+
+from ... import __version__
+from ...errors import BackendTimeoutError, BackendUnavailableError, CmdaiError, ConfigError, MissingDependencyError
+
+#: Statuses worth another attempt: the service says "later", not "never".
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+#: Seconds an attempt needs at the least; a retry that cannot get this much is not started.
+_MIN_ATTEMPT = 0.2
+_CONNECT_TIMEOUT = 10.0
+USER_AGENT = f"cmdai/{__version__} python-requests/{requests.__version__}"
+
+_TLS_HINT = ("if a corporate proxy inspects TLS, point REQUESTS_CA_BUNDLE (or ca_bundle under [backend]) "
+             "at your organisation's CA bundle, or set use_system_trust_store = true")
+_NETWORK_HINT = "check the endpoint URL and your network; behind a corporate proxy set HTTPS_PROXY (and NO_PROXY)"
+
+
+class DeadlineRetry(Retry):
+    """urllib3 Retry that reads Azure's ``retry-after-ms``, adds jitter, and keeps to a deadline.
+
+    When the wait before the next attempt would end past the deadline, retrying stops: the last
+    response (for example a 429) is returned, or the last connection error raised.
+    """
+
+    def __init__(self, *args: Any, deadline: Optional[float] = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.deadline = deadline
+
+    def new(self, **kw: Any) -> "DeadlineRetry":
+        retry = super().new(**kw)
+        retry.deadline = self.deadline
+        return retry
+
+    def get_retry_after(self, response: Any) -> Optional[float]:
+        # Azure sends milliseconds in retry-after-ms next to the coarser retry-after seconds.
+        for name in ("retry-after-ms", "x-ms-retry-after-ms"):
+            value = response.headers.get(name)
+            if value:
+                try:
+                    return max(0.0, float(value) / 1000.0)
+                except ValueError:
+                    pass
+        try:
+            return super().get_retry_after(response)
+        except InvalidHeader:
+            return None
+
+    def get_backoff_time(self) -> float:
+        # Jitter spreads the retries of many clients that failed at the same moment.
+        return super().get_backoff_time() * (1.0 - 0.25 * random.random())
+
+    def increment(self, method: Optional[str] = None, url: Optional[str] = None, response: Any = None,
+                  error: Optional[Exception] = None, _pool: Any = None, _stacktrace: Any = None) -> "DeadlineRetry":
+        retry = super().increment(method, url, response, error, _pool, _stacktrace)
+        if self.deadline is None:
+            return retry
+        wait = None
+        if response is not None and self.respect_retry_after_header:
+            wait = retry.get_retry_after(response)
+        if wait is None:
+            wait = retry.get_backoff_time()
+        if time.monotonic() + wait + _MIN_ATTEMPT > self.deadline:
+            if error is not None:
+                raise error
+            raise MaxRetryError(_pool, url, ResponseError(f"a retry in {wait:.1f} s would pass the deadline"))
+        return retry
+
+
+class DeadlineTimeout(Timeout):
+    """Connect and read timeouts that never reach past one overall deadline."""
+
+    def __init__(self, connect: float, read: float, deadline: float):
+        super().__init__(connect=connect, read=read)
+        self.deadline = deadline
+
+    def clone(self) -> "DeadlineTimeout":
+        # urllib3 clones the timeout for every attempt; keep the deadline across retries.
+        return DeadlineTimeout(self._connect, self._read, self.deadline)
+
+    def _capped(self, value: Any) -> Any:
+        left = max(0.05, self.deadline - time.monotonic())
+        return min(value, left) if isinstance(value, (int, float)) else left
+
+    @property
+    def connect_timeout(self) -> Any:
+        return self._capped(super().connect_timeout)
+
+    @property
+    def read_timeout(self) -> Any:
+        return self._capped(super().read_timeout)
+
+
+class _ContextAdapter(HTTPAdapter):
+    """An adapter whose connections use one given SSLContext (the OS trust store)."""
+
+    def __init__(self, ssl_context: ssl.SSLContext, **kwargs: Any):
+        self._ssl_context = ssl_context
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["ssl_context"] = self._ssl_context
+        super().init_poolmanager(*args, **kwargs)
+
+    def proxy_manager_for(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["ssl_context"] = self._ssl_context
+        return super().proxy_manager_for(*args, **kwargs)
+
+
+@dataclass(frozen=True)
+class TransportSettings:
+    """What shapes the HTTP layer; taken from ``[backend]``."""
+
+    timeout_seconds: float = 30.0
+    max_retries: int = 3
+    ca_bundle: Optional[str] = None
+    use_system_trust_store: bool = False
+
+    @classmethod
+    def from_config(cls, backend: Any) -> "TransportSettings":
+        return cls(timeout_seconds=float(backend.timeout_seconds), max_retries=int(backend.max_retries),
+                   ca_bundle=backend.ca_bundle, use_system_trust_store=bool(backend.use_system_trust_store))
+
+
+def ca_bundle_setting(configured: Optional[str]) -> Union[str, bool]:
+    """The CA bundle to verify against: ca_bundle, REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, SSL_CERT_FILE, else default."""
+    for source, value in (("ca_bundle", configured),
+                          ("REQUESTS_CA_BUNDLE", os.environ.get("REQUESTS_CA_BUNDLE")),
+                          ("CURL_CA_BUNDLE", os.environ.get("CURL_CA_BUNDLE")),
+                          ("SSL_CERT_FILE", os.environ.get("SSL_CERT_FILE"))):
+        if value:
+            path = os.path.expanduser(value)
+            if not os.path.exists(path):
+                raise ConfigError(f"{source} points to {path}, which does not exist",
+                                  "set it to your organisation's CA bundle (a PEM file), or unset it")
+            return path
+    return True
+
+
+def system_trust_context() -> ssl.SSLContext:
+    """An SSLContext that verifies with the operating system's certificate store."""
+    try:
+        import truststore
+    except ImportError:
+        raise MissingDependencyError("use_system_trust_store needs the truststore package",
+                                     "pip install truststore") from None
+    return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+
+
+class Transport:
+    """A requests session with cmdai's retry, deadline and TLS policy."""
+
+    def __init__(self, settings: TransportSettings):
+        self.settings = settings
+        self.verify = ca_bundle_setting(settings.ca_bundle)
+        if settings.use_system_trust_store:
+            self._adapter: HTTPAdapter = _ContextAdapter(system_trust_context())
+        else:
+            self._adapter = HTTPAdapter()
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = USER_AGENT
+        self.session.mount("https://", self._adapter)
+        self.session.mount("http://", self._adapter)
+
+    def deadline(self) -> float:
+        """A deadline ``timeout_seconds`` from now, on the monotonic clock."""
+        return time.monotonic() + self.settings.timeout_seconds
+
+    def retry_policy(self, deadline: Optional[float], retries: Optional[int] = None) -> DeadlineRetry:
+        count = self.settings.max_retries if retries is None else retries
+        return DeadlineRetry(
+            total=count, connect=count, read=count, status=count, redirect=0,
+            allowed_methods=frozenset({"GET", "POST"}),  # POST must be named; urllib3 leaves it out
+            status_forcelist=RETRY_STATUSES, backoff_factor=0.5,
+            raise_on_status=False, raise_on_redirect=False, respect_retry_after_header=True,
+            deadline=deadline,
+        )
+
+    def request(self, method: str, url: str, *, headers: Dict[str, str], json: Any = None,
+                deadline: float, retries: Optional[int] = None) -> requests.Response:
+        """Send one request with retries; every attempt and wait ends by ``deadline``.
+
+        Raises BackendUnavailableError (or BackendTimeoutError) for connection-class failures.
+        """
+        self._adapter.max_retries = self.retry_policy(deadline, retries)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise BackendTimeoutError(f"no time left to call {urlsplit(url).hostname}",
+                                      f"raise timeout_seconds (now {self.settings.timeout_seconds:g})")
+        timeout = DeadlineTimeout(connect=min(_CONNECT_TIMEOUT, left), read=left, deadline=deadline)
+        try:
+            # Redirects are not followed: the api-key header would go wherever one points.
+            return self.session.request(method, url, headers=headers, json=json, timeout=timeout,
+                                        verify=self.verify, allow_redirects=False)
+        except requests.RequestException as exc:
+            raise connection_error(exc, url, self.settings.timeout_seconds) from None
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """The exception and everything it wraps: args, .reason, __cause__ and __context__."""
+    seen = set()
+    stack = [exc]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        for inner in (getattr(current, "reason", None), current.__cause__, current.__context__,
+                      *[a for a in getattr(current, "args", ()) if isinstance(a, BaseException)]):
+            if isinstance(inner, BaseException):
+                stack.append(inner)
+
+
+def connection_error(exc: BaseException, url: str, timeout_seconds: float) -> CmdaiError:
+    """Name a connection-class failure in words a user can act on."""
+    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ProxyError, ReadTimeoutError
+
+    parts = urlsplit(url)
+    host = parts.hostname or url
+    where = f"{host}:{parts.port}" if parts.port else host
+    causes = list(_causes(exc))
+    debug = f"{parts.scheme}://{where}{parts.path}: {type(exc).__name__}: {exc}"
+
+    def has(*types: type) -> Optional[BaseException]:
+        return next((c for c in causes if isinstance(c, types)), None)
+
+    ssl_error = has(ssl.SSLError, requests.exceptions.SSLError)
+    if ssl_error is not None:
+        verify = next((c for c in causes if isinstance(c, ssl.SSLCertVerificationError)), None)
+        reason = (verify.verify_message if verify is not None and verify.verify_message
+                  else getattr(ssl_error, "reason", None) or "handshake failed")
+        return BackendUnavailableError(f"TLS with {host} failed: {reason}", _TLS_HINT, debug=debug)
+    if has(requests.exceptions.ProxyError, ProxyError) is not None:
+        proxy = os.environ.get("HTTPS_PROXY") or os.environ.get("https_proxy") or "the proxy"
+        return BackendUnavailableError(f"the proxy could not connect to {host}",
+                                       f"check HTTPS_PROXY ({proxy}) and NO_PROXY", debug=debug)
+    if has(socket.gaierror) is not None or any(type(c).__name__ == "NameResolutionError" for c in causes):
+        return BackendUnavailableError(f"cannot resolve the host name {host}", _NETWORK_HINT, debug=debug)
+    if has(ConnectionRefusedError) is not None:
+        return BackendUnavailableError(f"connection to {where} refused",
+                                       "is the service running at that address? " + _NETWORK_HINT, debug=debug)
+    read_timeout = has(requests.exceptions.ReadTimeout, ReadTimeoutError, socket.timeout)
+    connect_timeout = has(requests.exceptions.ConnectTimeout, ConnectTimeoutError)
+    if read_timeout is not None or (connect_timeout is not None and not isinstance(connect_timeout, NewConnectionError)):
+        doing = "answer" if read_timeout is not None else "accept a connection"
+        return BackendTimeoutError(f"{host} did not {doing} within {timeout_seconds:g} s",
+                                   "try again, or raise timeout_seconds under [backend]; " + _NETWORK_HINT,
+                                   debug=debug)
+    if has(ConnectionResetError, ConnectionAbortedError, BrokenPipeError) is not None:
+        return BackendUnavailableError(f"the connection to {where} was reset", _NETWORK_HINT, debug=debug)
+    return BackendUnavailableError(f"cannot reach {where}", _NETWORK_HINT, debug=debug)
