@@ -1,0 +1,561 @@
+"""The chat-completions client every remote backend shares.
+
+It builds the request body, sends it through the transport (retries, one deadline), adapts the
+body when a model rejects a parameter, turns HTTP failures into errors that name the fix, and
+reads the command out of ``choices[0].message.content``. Subclasses say where to send requests,
+how to authenticate, and what a 404 means for them.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Tuple
+from urllib.parse import urlsplit
+
+from ... import paths
+from ...errors import (AuthenticationError, BackendConfigurationError, BackendTimeoutError,
+                       BackendUnavailableError, CmdaiError, ContentFilteredError, ModelOutputError,
+                       RateLimitError)
+from ...parsing import parse_model_output
+from ...prompting import build_messages
+from ...sanitize import one_line
+from ..base import CommandGenerator, Generation, GenerationRequest, HealthCheck, ModelInfo
+from .credentials import Credentials
+
+if TYPE_CHECKING:
+    import requests
+
+    from .transport import Transport
+
+TEMPERATURE = 0.1
+MAX_TOKENS = 512
+# Reasoning models spend completion tokens on thinking before the answer.
+MAX_COMPLETION_TOKENS = 4096
+MODEL_LIST_TTL_SECONDS = 24 * 3600
+
+_REASONING_MODEL = re.compile(r"(?:^|[/_.-])(?:o[1-9](?:[_.-]|$)|gpt-5)", re.IGNORECASE)
+#: Body parameters a model may reject, which the request can do without.
+ADJUSTABLE_PARAMETERS = ("response_format", "max_tokens", "max_completion_tokens", "temperature")
+#: Response headers worth quoting in a support ticket.
+SUPPORT_HEADERS = ("apim-request-id", "x-ms-region", "x-ms-client-request-id", "x-request-id",
+                   "x-ms-error-code", "retry-after-ms", "retry-after", "x-ratelimit-remaining-requests",
+                   "x-ratelimit-remaining-tokens")
+_RETRY_IN_MESSAGE = re.compile(r"retry after (\d+(?:\.\d+)?) (second|millisecond)", re.IGNORECASE)
+
+
+def is_reasoning_model(model: Optional[str]) -> bool:
+    """o1/o3/o4 and gpt-5 families: no temperature, ``max_completion_tokens`` instead of ``max_tokens``."""
+    return bool(model and _REASONING_MODEL.search(model))
+
+
+@dataclass
+class RequestOptions:
+    """Which optional body parameters to send to one model."""
+
+    temperature: bool = True
+    json_mode: bool = True
+    #: "max_tokens", "max_completion_tokens", or None to send neither.
+    tokens_param: Optional[str] = "max_tokens"
+
+    @classmethod
+    def for_model(cls, model: Optional[str]) -> "RequestOptions":
+        if is_reasoning_model(model):
+            return cls(temperature=False, tokens_param="max_completion_tokens")
+        return cls()
+
+    def without(self, param: str, already: List[str]) -> bool:
+        """Stop sending ``param`` (or its replacement); False when nothing changed."""
+        if param == "temperature" and self.temperature:
+            self.temperature = False
+        elif param == "response_format" and self.json_mode:
+            self.json_mode = False
+        elif param == "max_tokens" and self.tokens_param == "max_tokens":
+            # The model is a reasoning model: it wants max_completion_tokens and no temperature.
+            self.tokens_param = None if "max_completion_tokens" in already else "max_completion_tokens"
+            self.temperature = False
+        elif param == "max_completion_tokens" and self.tokens_param == "max_completion_tokens":
+            # An older api-version or a model that predates the parameter.
+            self.tokens_param = None if "max_tokens" in already else "max_tokens"
+        else:
+            return False
+        return True
+
+    def body(self, messages: List[Dict[str, str]], model: Optional[str]) -> Dict[str, Any]:
+        body: Dict[str, Any] = {"messages": messages}
+        if model:
+            body["model"] = model
+        if self.temperature:
+            body["temperature"] = TEMPERATURE
+        if self.tokens_param:
+            body[self.tokens_param] = MAX_COMPLETION_TOKENS if self.tokens_param == "max_completion_tokens" else MAX_TOKENS
+        if self.json_mode:
+            # JSON mode; the system prompt also asks for JSON, which the service requires.
+            body["response_format"] = {"type": "json_object"}
+        return body
+
+
+class _JsonStore:
+    """A small JSON object in the user cache dir, written atomically; unreadable means empty."""
+
+    def __init__(self, name: str):
+        self.path = paths.user_cache_dir() / name
+
+    def load(self) -> Dict[str, Any]:
+        try:
+            with open(self.path, encoding="utf-8") as handle:
+                data = json.load(handle)
+            return data if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            return {}
+
+    def save(self, data: Dict[str, Any]) -> None:
+        try:
+            paths.ensure_private_dir(self.path.parent)
+            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(data, handle)
+            os.replace(tmp, self.path)
+        except OSError:
+            pass  # Only costs a repeated rejection or a re-fetched list next time.
+
+
+def remembered_options(key: str) -> Optional[RequestOptions]:
+    entry = _JsonStore("request-options.json").load().get(key)
+    if not isinstance(entry, dict):
+        return None
+    tokens = entry.get("tokens_param")
+    return RequestOptions(temperature=bool(entry.get("temperature", True)), json_mode=bool(entry.get("json_mode", True)),
+                          tokens_param=tokens if tokens in ("max_tokens", "max_completion_tokens") else None)
+
+
+def remember_options(key: str, options: RequestOptions) -> None:
+    store = _JsonStore("request-options.json")
+    data = store.load()
+    data[key] = {"temperature": options.temperature, "json_mode": options.json_mode,
+                 "tokens_param": options.tokens_param}
+    store.save(data)
+
+
+@dataclass
+class ServiceError:
+    """What an error response says, whatever its shape."""
+
+    message: str = ""
+    code: Optional[str] = None
+    param: Optional[str] = None
+    inner_code: Optional[str] = None
+    filtered: List[str] = field(default_factory=list)
+    #: Body fields named by a 422 validation error (``loc``).
+    rejected_fields: List[str] = field(default_factory=list)
+
+    @property
+    def is_content_filter(self) -> bool:
+        return self.code == "content_filter" or self.inner_code == "ResponsibleAIPolicyViolation"
+
+    def rejected_parameter(self) -> Optional[str]:
+        """The optional body parameter the service refused, if the error names one."""
+        if self.param in ADJUSTABLE_PARAMETERS:
+            return self.param
+        for name in self.rejected_fields:
+            if name in ADJUSTABLE_PARAMETERS:
+                return name
+        # Messages name the refused parameter first ("'max_tokens' … use 'max_completion_tokens'").
+        found = [(self.message.find(name), name) for name in ADJUSTABLE_PARAMETERS if name in self.message]
+        return min(found)[1] if found else None
+
+
+def read_service_error(response: "requests.Response") -> ServiceError:
+    try:
+        data = response.json()
+    except ValueError:
+        return ServiceError(message=one_line(response.text or response.reason or "", 240))
+    if not isinstance(data, dict):
+        return ServiceError(message=one_line(str(data), 240))
+    error = data.get("error")
+    if isinstance(error, str):
+        return ServiceError(message=one_line(error, 240))
+    if isinstance(error, dict):
+        inner = error.get("innererror") or error.get("inner_error") or {}
+        inner = inner if isinstance(inner, dict) else {}
+        filtered = []
+        results = inner.get("content_filter_result") or inner.get("content_filter_results") or {}
+        if isinstance(results, dict):
+            for category, verdict in results.items():
+                if isinstance(verdict, dict) and verdict.get("filtered"):
+                    severity = verdict.get("severity")
+                    filtered.append(f"{category} ({severity})" if severity else category)
+        code = error.get("code")
+        return ServiceError(message=one_line(str(error.get("message") or ""), 240),
+                            code=str(code) if code is not None else None,
+                            param=error.get("param") if isinstance(error.get("param"), str) else None,
+                            inner_code=inner.get("code"), filtered=filtered)
+    detail = data.get("detail")
+    if isinstance(detail, list):
+        fields = [str(item["loc"][-1]) for item in detail
+                  if isinstance(item, dict) and isinstance(item.get("loc"), list) and item["loc"]]
+        messages = "; ".join(f"{item.get('msg')}: {'.'.join(map(str, item.get('loc', [])))}"
+                             for item in detail if isinstance(item, dict))
+        return ServiceError(message=one_line(messages, 240), rejected_fields=fields)
+    text = detail or data.get("message") or data.get("status") or ""
+    return ServiceError(message=one_line(str(text), 240))
+
+
+def retry_after_seconds(response: "requests.Response", service_error: Optional[ServiceError] = None) -> Optional[float]:
+    """The wait the service asked for: retry-after-ms, retry-after, or "retry after N seconds"."""
+    headers = response.headers
+    for name, scale in (("retry-after-ms", 1000.0), ("x-ms-retry-after-ms", 1000.0), ("retry-after", 1.0)):
+        value = headers.get(name)
+        if value:
+            try:
+                return max(0.0, float(value) / scale)
+            except ValueError:
+                continue
+    if service_error is not None:
+        match = _RETRY_IN_MESSAGE.search(service_error.message)
+        if match:
+            return float(match.group(1)) / (1000.0 if match.group(2).lower() == "millisecond" else 1.0)
+    return None
+
+
+def _new_request_id() -> str:
+    raw = os.urandom(16).hex()
+    return f"{raw[:8]}-{raw[8:12]}-4{raw[13:16]}-{raw[16:20]}-{raw[20:]}"
+
+
+def redact(text: Optional[str], secrets: List[str]) -> Optional[str]:
+    """``text`` with every secret replaced."""
+    if not text:
+        return text
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "[redacted]")
+    return text
+
+
+class ChatCompletionsBackend(CommandGenerator):
+    """A backend that speaks the chat-completions protocol over HTTP."""
+
+    is_remote = True
+    #: The service as messages name it.
+    service = "the server"
+
+    def __init__(self, config: Any):
+        super().__init__(config)
+        self._transport: Optional["Transport"] = None
+        self._credentials: Optional[Credentials] = None
+        self._request_id = ""
+
+    # -- what a subclass says about its service ----------------------------------------------
+
+    def chat_urls(self, model: Optional[str]) -> List[str]:
+        """Chat-completions URLs to try in order; a 404 moves on to the next."""
+        raise NotImplementedError
+
+    def endpoint_id(self) -> str:
+        """The endpoint, for cache keys and messages (never a secret)."""
+        raise NotImplementedError
+
+    def make_credentials(self) -> Credentials:
+        return Credentials()
+
+    def model_in_body(self) -> bool:
+        return True
+
+    def extra_headers(self, model: Optional[str]) -> Dict[str, str]:
+        return {}
+
+    def fetch_models(self, deadline: float) -> List[ModelInfo]:
+        """Ask the service which models it offers (uncached)."""
+        raise NotImplementedError
+
+    def not_found_hint(self, error: ServiceError, model: Optional[str]) -> str:
+        return f"check the URL and the model name{f' ({model})' if model else ''}"
+
+    def bad_request_hint(self, error: ServiceError, model: Optional[str]) -> str:
+        return "check the model name and the endpoint's API style"
+
+    def unauthorized_hint(self, credentials: Credentials) -> str:
+        return "check the API key"
+
+    def forbidden_hint(self, credentials: Credentials) -> str:
+        return "check that the key may use this model"
+
+    def require_model(self) -> bool:
+        """Whether a request needs a model name to be routed."""
+        return True
+
+    # -- shared machinery --------------------------------------------------------------------
+
+    @property
+    def transport(self) -> "Transport":
+        if self._transport is None:
+            from .transport import Transport, TransportSettings
+
+            self._transport = Transport(TransportSettings.from_config(self.config.backend))
+        return self._transport
+
+    @property
+    def credentials(self) -> Credentials:
+        if self._credentials is None:
+            self._credentials = self.make_credentials()
+        return self._credentials
+
+    def _secrets(self) -> List[str]:
+        return self._credentials.secrets() if self._credentials is not None else []
+
+    @contextmanager
+    def _redacting(self) -> Iterator[None]:
+        """Whatever goes wrong, no secret leaves in an error's message, hint or debug text."""
+        try:
+            yield
+        except CmdaiError as error:
+            secrets = self._secrets()
+            error.message = redact(error.message, secrets) or ""
+            error.hint = redact(error.hint, secrets)
+            error.debug = redact(error.debug, secrets)
+            error.args = (error.message,)
+            raise
+
+    def _host(self, url: str) -> str:
+        return urlsplit(url).hostname or url
+
+    def _missing_model_error(self) -> CmdaiError:
+        return BackendConfigurationError(f"no model configured for {self.name}",
+                                         "set model under [backend], or pass -m MODEL (see: cmdai --list-models)")
+
+    def generate(self, request: GenerationRequest) -> Generation:
+        with self._redacting():
+            model = request.model or self.model
+            if not model and self.require_model():
+                raise self._missing_model_error()
+            messages = build_messages(request)
+            memory_key = f"{self.name} {self.endpoint_id()} {model or ''}"
+            options = remembered_options(memory_key) or RequestOptions.for_model(model)
+            adjusted: List[str] = []
+            deadline = self.transport.deadline()
+            while True:
+                body = options.body(messages, model if self.model_in_body() else None)
+                response, url = self._send("POST", self.chat_urls(model), deadline, model, body)
+                if response.status_code in (400, 422):
+                    param = read_service_error(response).rejected_parameter()
+                    if param and param not in adjusted and options.without(param, adjusted):
+                        # Retry once without it, and remember, so the next run sends it right.
+                        adjusted.append(param)
+                        remember_options(memory_key, options)
+                        continue
+                if response.status_code != 200:
+                    raise self.status_error(response, "POST", url, model, deadline)
+                return self._generation(response, url, model)
+
+    def _send(self, method: str, urls: List[str], deadline: float, model: Optional[str],
+              body: Optional[Dict[str, Any]] = None, credentials: Optional[Credentials] = None
+              ) -> Tuple["requests.Response", str]:
+        credentials = credentials or self.credentials
+        self._request_id = _new_request_id()
+        response = None
+        url = urls[0]
+        for index, url in enumerate(urls):
+            for first_try in (True, False):
+                headers = {"Accept": "application/json", "x-ms-client-request-id": self._request_id,
+                           **self.extra_headers(model), **credentials.headers()}
+                response = self.transport.request(method, url, headers=headers, json=body, deadline=deadline)
+                if not (response.status_code == 401 and first_try and credentials.renew_after_unauthorized()):
+                    break
+            if response.status_code != 404 or index == len(urls) - 1:
+                break
+        assert response is not None
+        return response, url
+
+    def get_json(self, url: str, deadline: float, credentials: Optional[Credentials] = None) -> Any:
+        """GET ``url`` and return its JSON, or raise an error that names the fix."""
+        response, url = self._send("GET", [url], deadline, None, credentials=credentials)
+        if response.status_code != 200:
+            raise self.status_error(response, "GET", url, None, deadline, credentials)
+        try:
+            return response.json()
+        except ValueError:
+            raise BackendConfigurationError(f"{self._host(url)} answered GET {url} with something that is not JSON",
+                                            "check the endpoint URL", debug=self.debug_text(response, "GET", url)) from None
+
+    def debug_text(self, response: "requests.Response", method: str, url: str) -> str:
+        """Request ids and rate-limit state, for ``--debug`` and support tickets."""
+        lines = [f"{method} {url} -> HTTP {response.status_code}"]
+        for name in SUPPORT_HEADERS:
+            value = response.headers.get(name)
+            if value:
+                lines.append(f"{name}: {value}")
+        if "x-ms-client-request-id" not in response.headers:
+            lines.append(f"x-ms-client-request-id (sent): {self._request_id}")
+        history = getattr(getattr(response.raw, "retries", None), "history", None) or ()
+        if history:
+            lines.append("retried after: " + ", ".join(str(h.status or type(h.error).__name__) for h in history))
+        if response.status_code != 200:
+            lines.append("body: " + one_line(response.text or "", 600))
+        return "\n".join(redact(line, self._secrets()) or "" for line in lines)
+
+    def status_error(self, response: "requests.Response", method: str, url: str, model: Optional[str],
+                     deadline: float, credentials: Optional[Credentials] = None) -> CmdaiError:
+        """The error for an unsuccessful HTTP status, after retries."""
+        credentials = credentials or self.credentials
+        status = response.status_code
+        error = read_service_error(response)
+        host = self._host(url)
+        said = f": {error.message}" if error.message else ""
+        debug = self.debug_text(response, method, url)
+        if 300 <= status < 400:
+            location = response.headers.get("location", "another address")
+            return BackendConfigurationError(
+                f"{host} redirected the request to {location}",
+                "configure the final address as the endpoint; redirects are not followed so that "
+                "credentials stay with the host you configured", debug=debug)
+        if status == 401:
+            sent = credentials.description
+            return AuthenticationError(f"{host} refused {sent} (HTTP 401){said}",
+                                       self.unauthorized_hint(credentials), debug=debug)
+        if status == 403:
+            return AuthenticationError(f"{host} denied access (HTTP 403){said}",
+                                       self.forbidden_hint(credentials), debug=debug)
+        if status == 404:
+            return BackendConfigurationError(f"nothing found at {method} {url} (HTTP 404){said}",
+                                             self.not_found_hint(error, model), debug=debug)
+        if status == 429:
+            wait = retry_after_seconds(response, error)
+            left = deadline - time.monotonic()
+            message = f"{host} is rate-limiting requests (HTTP 429)"
+            if wait is not None and wait > left:
+                message += f"; it asks to wait {wait:g} s, longer than the time left"
+            when = f"try again in {math.ceil(wait)} s" if wait is not None else "try again in a minute"
+            return RateLimitError(message, f"{when}; a larger tokens-per-minute quota on the deployment "
+                                  "raises the limit", retry_after=wait, debug=debug)
+        if status in (408, 504):
+            return BackendTimeoutError(f"{host} timed out (HTTP {status}){said}",
+                                       "try again; the service is slow or overloaded", debug=debug)
+        if status >= 500:
+            return BackendUnavailableError(f"{host} is failing (HTTP {status}){said}",
+                                           "the service is having trouble; try again later", debug=debug)
+        if error.is_content_filter:
+            return self._filtered("request", error, debug)
+        return BackendConfigurationError(f"{host} rejected the request (HTTP {status}){said}",
+                                         self.bad_request_hint(error, model), debug=debug)
+
+    def _filtered(self, what: str, error: Optional[ServiceError], debug: str) -> ContentFilteredError:
+        categories = f" ({', '.join(error.filtered)})" if error is not None and error.filtered else ""
+        return ContentFilteredError(
+            f"the {what} was filtered by your organisation's content policy{categories}",
+            "rephrase the request; the policy is set on the Azure resource by its administrators",
+            debug=debug)
+
+    def _generation(self, response: "requests.Response", url: str, model: Optional[str]) -> Generation:
+        debug = self.debug_text(response, "POST", url)
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            raise ModelOutputError(f"{self._host(url)} answered with something other than a chat completion",
+                                   "check that the endpoint serves the chat-completions API",
+                                   debug=debug + "\nbody: " + one_line(response.text or "", 600))
+        choices = data.get("choices")
+        choice = choices[0] if isinstance(choices, list) and choices and isinstance(choices[0], dict) else None
+        if choice is None:
+            raise ModelOutputError("the service returned no answer (no choices)", "try again", debug=debug)
+        finish = choice.get("finish_reason")
+        if finish == "content_filter":
+            raise self._filtered("answer", None, debug)
+        message = choice.get("message") if isinstance(choice.get("message"), dict) else {}
+        content = message.get("content")
+        if isinstance(content, list):
+            content = "".join(part.get("text", "") for part in content if isinstance(part, dict))
+        if finish == "length" and not (content or "").strip():
+            raise ModelOutputError("the model used its whole token budget before answering",
+                                   "try again, or choose a model that reasons less", debug=debug)
+        try:
+            parsed = parse_model_output(content if isinstance(content, str) else None)
+        except ModelOutputError as error:
+            error.debug = debug
+            raise
+        usage = data.get("usage")
+        usage = ({k: v for k, v in usage.items() if k in ("prompt_tokens", "completion_tokens", "total_tokens")
+                  and isinstance(v, int)} if isinstance(usage, dict) else None)
+        generation = Generation(command=parsed.command, explanation=parsed.explanation,
+                                model=model or data.get("model"), usage=usage or None)
+        history = getattr(getattr(response.raw, "retries", None), "history", None) or ()
+        throttled = sum(1 for h in history if h.status == 429)
+        if throttled:
+            generation.warnings.append(f"the service rate-limited this request {throttled} time(s) before answering")
+        return generation
+
+    def list_models(self, refresh: bool = False) -> List[ModelInfo]:
+        """The service's models, from a cache renewed daily (or now with ``refresh``)."""
+        with self._redacting():
+            store = _JsonStore("models.json")
+            cached = store.load()
+            key = f"{self.name} {self.endpoint_id()}"
+            entry = cached.get(key)
+            models: Optional[List[ModelInfo]] = None
+            if not refresh and isinstance(entry, dict) and time.time() - entry.get("fetched", 0) < MODEL_LIST_TTL_SECONDS:
+                try:
+                    models = [ModelInfo(id=m["id"], capabilities=tuple(m.get("capabilities", ())),
+                                        can_chat=m.get("can_chat"), status=m.get("status"),
+                                        description=m.get("description")) for m in entry["models"]]
+                except (KeyError, TypeError):
+                    models = None
+            if models is None:
+                models = self.fetch_models(self.transport.deadline())
+                cached[key] = {"fetched": time.time(), "models": [
+                    {"id": m.id, "capabilities": list(m.capabilities), "can_chat": m.can_chat,
+                     "status": m.status, "description": m.description} for m in models]}
+                store.save(cached)
+            return mark_default(models, self.model)
+
+    def openai_models(self, url: str, deadline: float) -> List[ModelInfo]:
+        """Models from an OpenAI-style ``GET …/models`` list."""
+        data = self.get_json(url, deadline)
+        items = data.get("data") if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            raise BackendConfigurationError(f"{self._host(url)} returned no model list at {url}",
+                                            "check that the endpoint serves an OpenAI-style /models route")
+        models = []
+        for item in items:
+            if not isinstance(item, dict) or not item.get("id"):
+                continue
+            capabilities = item.get("capabilities")
+            flags = tuple(sorted(k for k, v in capabilities.items() if v is True)) if isinstance(capabilities, dict) else ()
+            can_chat = capabilities.get("chat_completion") if isinstance(capabilities, dict) else None
+            status = item.get("lifecycle_status") or item.get("status")
+            models.append(ModelInfo(id=str(item["id"]), capabilities=flags,
+                                    can_chat=can_chat if isinstance(can_chat, bool) else None,
+                                    status=str(status) if status else None))
+        return models
+
+    def is_available(self) -> bool:
+        try:
+            self.chat_urls(self.model)
+        except CmdaiError:
+            return False
+        return bool(self.model) or not self.require_model()
+
+    def check_connection(self) -> None:
+        self.generate(GenerationRequest(text="show the current directory"))
+
+    def health_checks(self) -> Iterator[HealthCheck]:
+        from .health import remote_health_checks
+
+        with self._redacting():
+            yield from remote_health_checks(self)
+
+
+def mark_default(models: List[ModelInfo], default: Optional[str]) -> List[ModelInfo]:
+    """The list with ``default`` marked; a default the service does not list comes first."""
+    from dataclasses import replace
+
+    marked = [replace(m, is_default=bool(default) and m.id == default) for m in models]
+    if default and not any(m.is_default for m in marked):
+        marked.insert(0, ModelInfo(id=default, is_default=True, description="configured; not in the service's list"))
+    return marked

@@ -1,0 +1,83 @@
+"""The ``--doctor`` checks every remote backend shares: DNS, TLS, credentials, auth, model, round trip."""
+from __future__ import annotations
+
+import socket
+import time
+from typing import TYPE_CHECKING, Iterator
+from urllib.parse import urlsplit
+
+from ...errors import AuthenticationError, BackendUnavailableError, CmdaiError
+from ..base import GenerationRequest, HealthCheck
+
+if TYPE_CHECKING:
+    from .chat import ChatCompletionsBackend
+
+#: A request any model can answer with a harmless command.
+PROBE_REQUEST = "show the current directory"
+_TLS_PROBE_SECONDS = 10.0
+
+
+def remote_health_checks(backend: "ChatCompletionsBackend") -> Iterator[HealthCheck]:
+    """Check each layer in the order a person would fix them; stop at the first that fails."""
+    import requests
+
+    try:
+        url = backend.chat_urls(backend.model)[0]
+    except CmdaiError as error:
+        yield HealthCheck("endpoint", False, error.message, error.hint)
+        return
+    yield HealthCheck("backend", True, backend.describe())
+
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    proxy = requests.utils.get_environ_proxies(url).get(parts.scheme)
+    lookup, via = host, ""
+    if proxy:
+        # Through a proxy, the proxy resolves the service's name; we only need to find the proxy.
+        lookup = urlsplit(proxy).hostname or proxy
+        via = f" (through the proxy {lookup})"
+    try:
+        address = socket.getaddrinfo(lookup, port, type=socket.SOCK_STREAM)[0][4][0]
+    except (socket.gaierror, UnicodeError):
+        yield HealthCheck("DNS", False, f"cannot resolve {lookup}",
+                          "check the endpoint URL, your DNS, or HTTPS_PROXY if you need a proxy")
+        return
+    yield HealthCheck("DNS", True, f"{lookup} is {address}{via}")
+
+    if parts.scheme == "https":
+        deadline = time.monotonic() + min(_TLS_PROBE_SECONDS, backend.transport.settings.timeout_seconds)
+        try:
+            backend.transport.request("GET", f"https://{parts.netloc}/", headers={}, deadline=deadline, retries=0)
+        except BackendUnavailableError as error:
+            yield HealthCheck("TLS", False, error.message, error.hint)
+            return
+        yield HealthCheck("TLS", True, f"certificate of {host} verified")
+    else:
+        yield HealthCheck("TLS", True, f"not used: plain http:// to {host}")
+
+    try:
+        sent = backend.credentials.headers()
+    except CmdaiError as error:
+        yield HealthCheck("credentials", False, error.message, error.hint)
+        return
+    yield HealthCheck("credentials", True,
+                      f"ready, sent in {backend.credentials.description}" if sent else "none configured")
+
+    start = time.monotonic()
+    try:
+        generation = backend.generate(GenerationRequest(text=PROBE_REQUEST))
+    except AuthenticationError as error:
+        yield HealthCheck("auth", False, error.message, error.hint)
+        return
+    except BackendUnavailableError as error:
+        yield HealthCheck("connection", False, error.message, error.hint)
+        return
+    except CmdaiError as error:
+        yield HealthCheck("auth", True, "credentials accepted")
+        yield HealthCheck("model", False, error.message, error.hint)
+        return
+    elapsed = time.monotonic() - start
+    yield HealthCheck("auth", True, "credentials accepted")
+    yield HealthCheck("model", True, f"{generation.model or 'the default model'} answered: {generation.command}")
+    yield HealthCheck("round trip", True, f"{elapsed * 1000:.0f} ms")
