@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import List, Optional, Tuple
 
 from ....errors import AuthenticationError, BackendTimeoutError, BackendUnavailableError, CmdaiError
-from .tokens import AccessToken, explain_aadsts, first_line, parse_expires_on, resource_for
+from .tokens import AccessToken, compact, explain_aadsts, first_line, parse_expires_on, resource_for
 
 TIMEOUT_SECONDS = 10.0
 
@@ -81,7 +81,7 @@ class AzureCliCredential:
 
     def _failure(self, returncode: int, stderr: str, scope: str) -> CmdaiError:
         tenant_arg = f" --tenant {self.tenant_id}" if self.tenant_id else ""
-        debug = first_line(stderr, limit=500) or f"az exited with status {returncode}"
+        debug = compact(stderr) or f"az exited with status {returncode}"
         if returncode == 127 or "is not recognized as an internal or external command" in stderr:
             return _not_installed()
         explained = explain_aadsts(stderr, self.tenant_id)

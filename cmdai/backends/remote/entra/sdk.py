@@ -8,9 +8,10 @@ import os
 from typing import Any, Optional, Tuple
 
 from ....errors import AuthenticationError, MissingDependencyError
-from .tokens import AccessToken, explain_aadsts, first_line
+from .tokens import AccessToken, compact, explain_aadsts, first_line
 
 INSTALL_COMMAND = "pip install 'cmdai[azure]'"
+_ALL_UNAVAILABLE = "failed to retrieve a token from the included credentials"
 
 
 def require_azure_identity(method: str) -> None:
@@ -105,30 +106,27 @@ def _token_from(identity: Any, credential: Any, scope: str, tenant_id: Optional[
             result = credential.get_token(scope, tenant_id=tenant_id)
         else:
             result = credential.get_token(scope)
-    except identity.CredentialUnavailableError as exc:
-        raise _explained(str(exc), tenant_id) or AuthenticationError(
-            *unavailable, debug=first_line(str(exc), limit=500)
-        ) from None
     except ClientAuthenticationError as exc:
-        detail = first_line(str(exc))
-        raise _explained(str(exc), tenant_id) or AuthenticationError(
-            f"Microsoft Entra ID refused the token request: {detail}",
+        text = str(exc)
+        explained = explain_aadsts(text, tenant_id)
+        if explained:
+            raise AuthenticationError(*explained, debug=compact(text)) from None
+        # DefaultAzureCredential reports "every credential was unavailable" as a plain
+        # ClientAuthenticationError, listing each attempt; either way nothing could sign in.
+        if isinstance(exc, identity.CredentialUnavailableError) or _ALL_UNAVAILABLE in text:
+            raise AuthenticationError(*unavailable, debug=compact(text)) from None
+        raise AuthenticationError(
+            f"Microsoft Entra ID refused the token request: {first_line(text)}",
             "check the identity's configuration, or try auth = \"azure-cli\" after az login",
+            debug=compact(text),
         ) from None
     except (ValueError, OSError) as exc:
         # Malformed answers surface from azure-identity/MSAL as ValueError; the text may not be safe.
         raise AuthenticationError(
             "azure-identity could not get a token",
             "try again; run with --debug to see the details",
-            debug=first_line(str(exc), limit=500),
+            debug=compact(str(exc)),
         ) from None
     finally:
         credential.close()
     return AccessToken(result.token, float(result.expires_on))
-
-
-def _explained(text: str, tenant_id: Optional[str]) -> Optional[AuthenticationError]:
-    explained = explain_aadsts(text, tenant_id)
-    if explained is None:
-        return None
-    return AuthenticationError(explained[0], explained[1], debug=first_line(text, limit=500))

@@ -136,3 +136,10 @@ def first_line(text: str, limit: int = 200) -> str:
             line = redact(line)
             return line if len(line) <= limit else line[: limit - 1] + "…"
     return ""
+
+
+def compact(text: str, limit: int = 2000) -> str:
+    """Multi-line text as one redacted line (for --debug), shortened to ``limit`` characters."""
+    joined = " | ".join(line.strip() for line in text.splitlines() if line.strip())
+    joined = redact(joined)
+    return joined if len(joined) <= limit else joined[: limit - 1] + "…"
