@@ -7,8 +7,10 @@ from typing import Any, Dict, List, Optional
 
 from ..backends.remote.endpoints import (AZURE_OPENAI, AZURE_OPENAI_V1, MANAGED_ONLINE, MODEL_INFERENCE,
                                          SERVERLESS, EndpointInfo, detect_endpoint)
-from ..errors import AuthenticationError, CmdaiError, ConfigError, UsageError
-from .common import Plan, Session, choose_model, require, run_test, safety_answer, test_failure
+from ..backends.base import ModelInfo
+from ..errors import ConfigError, UsageError
+from .common import (Plan, Session, connect_and_choose_model, require, run_test, safety_answer,
+                     test_failure)
 from .probe import ProbeResult
 from .ui import Option
 
@@ -83,6 +85,7 @@ class AzureSetup:
     """The Azure AI Foundry part of ``cmdai --setup-backend``."""
 
     title = "Azure AI Foundry"
+    backend = BACKEND
 
     def __init__(self, session: Session):
         self.session = session
@@ -90,8 +93,10 @@ class AzureSetup:
         self.existing = session.existing
         self.console = session.console
         self.notes: List[str] = []
+        self.answers = AzureAnswers()
 
-    # -- shared -----------------------------------------------------------------------------
+    def plan(self) -> Plan:
+        return self._interactive() if self.session.interactive else self._scripted()
 
     def _allow_http(self) -> bool:
         return bool(self.session.preserved.get("backend.allow_insecure_http", False))
@@ -99,21 +104,19 @@ class AzureSetup:
     def _detect(self, url: str, api_style: Optional[str] = None) -> EndpointInfo:
         return detect_endpoint(url, api_style, allow_insecure_http=self._allow_http())
 
-    def _plan(self, answers: AzureAnswers) -> Plan:
+    def _plan(self) -> Plan:
+        answers = self.answers
         if answers.auth == "api-key" and answers.key_source == "env":
             self.notes.append(f"cmdai reads the key from {KEY_VARIABLE}: export it in your shell's startup file.")
         if answers.auth == "api-key" and answers.key_source == "typed" and not answers.save_key:
             self.notes.append(f"The key was not saved: export {KEY_VARIABLE} before running cmdai.")
         return Plan(answers.keys(for_test=False), self.notes)
 
-    def plan(self) -> Plan:
-        return self._interactive() if self.session.interactive else self._scripted()
-
     # -- --yes ------------------------------------------------------------------------------
 
     def _scripted(self) -> Plan:
-        args = self.args
-        answers = AzureAnswers(endpoint=require(args.endpoint, "--endpoint", "the endpoint URL").strip())
+        args, answers = self.args, self.answers
+        answers.endpoint = require(args.endpoint, "--endpoint", "the endpoint URL").strip()
         info = self._detect(answers.endpoint)
         if not is_azure_host(info):
             # A gateway or local server: keep the style chosen before for this endpoint, else the detected one.
@@ -136,33 +139,32 @@ class AzureSetup:
         if args.skip_test:
             self.console.note("Connection test skipped (--skip-test).")
         else:
-            result = run_test(self.session, BACKEND, answers.keys(for_test=True), info.base_url, discover=False)
+            result = run_test(self.session, BACKEND, self.test_keys(), info.base_url, answers.model, discover=False)
             if result.error is not None:
                 raise test_failure(result.error)
-        return self._plan(answers)
+        return self._plan()
 
     # -- interactive ------------------------------------------------------------------------
 
     def _interactive(self) -> Plan:
-        args, existing = self.args, self.existing
-        answers = AzureAnswers(
-            endpoint=args.endpoint or existing.get("backend.endpoint") or "",
-            auth=args.auth or existing.get("backend.azure.auth") or "api-key",
-            model=args.model or existing.get("backend.model"),
-            tenant_id=existing.get("backend.azure.tenant_id"),
-            client_id=existing.get("backend.azure.managed_identity_client_id"),
-            deployment_name=existing.get("backend.azure.deployment_name"),
-        )
-        self._ask_endpoint(answers)
-        self._ask_auth(answers)
-        self._ask_credentials(answers)
-        result = None if args.skip_test else self._test_until_connected(answers)
-        self._ask_model(answers, result)
+        args, existing, answers = self.args, self.existing, self.answers
+        answers.endpoint = args.endpoint or existing.get("backend.endpoint") or ""
+        answers.auth = args.auth or existing.get("backend.azure.auth") or "api-key"
+        answers.model = args.model or existing.get("backend.model")
+        answers.tenant_id = existing.get("backend.azure.tenant_id")
+        answers.client_id = existing.get("backend.azure.managed_identity_client_id")
+        answers.deployment_name = existing.get("backend.azure.deployment_name")
+        self._ask_endpoint()
+        self._ask_auth()
+        self._ask_credentials()
+        connect_and_choose_model(self.session, self)
+        self._ask_deployment()
         answers.safety = safety_answer(self.session)
-        return self._plan(answers)
+        return self._plan()
 
-    def _ask_endpoint(self, answers: AzureAnswers) -> None:
+    def _ask_endpoint(self) -> None:
         """Step 1: the URL, checked as it is typed, and the kind it names."""
+        answers, ask = self.answers, self.session.ask
 
         def valid(text: str) -> Any:
             try:
@@ -171,7 +173,6 @@ class AzureSetup:
                 return error.one_line()
             return True
 
-        ask = self.session.ask
         answers.endpoint = ask.text("Endpoint URL:", default=answers.endpoint, validate=valid,
                                     instruction="(from the Azure AI Foundry portal)")
         info = self._detect(answers.endpoint)
@@ -186,11 +187,13 @@ class AzureSetup:
                                            default=previous if same_endpoint and previous else info.kind)
             info = self._detect(answers.endpoint, answers.api_style)
         answers.info = info
+        if info.url_deployment and not answers.model:
+            answers.model = info.url_deployment
         self.console.ok(f"{info.label} — {info.base_url}")
 
-    def _ask_auth(self, answers: AzureAnswers) -> None:
+    def _ask_auth(self) -> None:
         """Step 2: API key or one of the Microsoft Entra ID methods."""
-        ask = self.session.ask
+        answers, ask = self.answers, self.session.ask
         answers.auth = ask.select("How should cmdai sign in?", AUTH_OPTIONS, default=answers.auth)
         if answers.auth == "managed-identity":
             answers.client_id = ask.text("Client ID of a user-assigned identity (blank: system-assigned):",
@@ -199,8 +202,9 @@ class AzureSetup:
             answers.tenant_id = ask.text("Tenant ID (blank: your default tenant):",
                                          default=answers.tenant_id or "") or None
 
-    def _ask_credentials(self, answers: AzureAnswers) -> None:
+    def _ask_credentials(self) -> None:
         """Step 3: where the API key comes from; a typed key is never echoed."""
+        answers = self.answers
         if answers.auth != "api-key":
             return
         ask = self.session.ask
@@ -227,60 +231,59 @@ class AzureSetup:
                 "Command that prints the key:", default=command or "",
                 validate=lambda t: bool(t.strip()) or "enter a command, e.g. pass show azure/foundry")
 
-    def _test_until_connected(self, answers: AzureAnswers) -> Optional[ProbeResult]:
-        """Step 4: test live; on failure show the fix and let the user change an answer."""
-        ask = self.session.ask
-        while True:
-            assert answers.info is not None
-            result = run_test(self.session, BACKEND, answers.keys(for_test=True), answers.info.base_url)
-            if result.error is None:
-                return result
-            action = ask.select("What now?", self._recovery_options(answers),
-                                default=self._likely_fix(answers, result.error))
-            if action == "credentials":
-                self._ask_credentials(answers)
-            elif action == "endpoint":
-                self._ask_endpoint(answers)
-            elif action == "auth":
-                self._ask_auth(answers)
-                self._ask_credentials(answers)
-            elif action == "continue":
-                self.console.note("Continuing without a working connection; run cmdai --doctor later.")
-                return None
-
-    @staticmethod
-    def _recovery_options(answers: AzureAnswers) -> List[Option]:
-        options = []
-        if answers.auth == "api-key":
-            options.append(Option("Enter the API key again", "credentials"))
-        options += [Option("Change the endpoint", "endpoint"),
-                    Option("Change the sign-in method", "auth"),
-                    Option("Try again", "retry"),
-                    Option("Continue without a working connection", "continue")]
-        return options
-
-    @staticmethod
-    def _likely_fix(answers: AzureAnswers, error: CmdaiError) -> str:
-        if isinstance(error, AuthenticationError):
-            return "credentials" if answers.auth == "api-key" else "auth"
-        if getattr(error, "fallback_allowed", False):
-            return "retry"
-        return "endpoint"
-
-    def _ask_model(self, answers: AzureAnswers, result: Optional[ProbeResult]) -> None:
-        """Step 5: the model (or deployment) from discovery, or typed by hand."""
+    def _ask_deployment(self) -> None:
+        """Managed online endpoints can pin one deployment (the azureml-model-deployment header)."""
+        answers = self.answers
         assert answers.info is not None
-        kind = answers.info.kind
-        default = answers.model or answers.info.url_deployment
-        if kind == AZURE_OPENAI:
-            # This kind lists the models a resource may use, not its deployments, so ask by name.
-            self.console.note("Azure OpenAI routes by deployment name (shown under Deployments in the portal).")
-            answers.model = choose_model(self.session, None, default, noun="Deployment")
-        else:
-            answers.model = choose_model(self.session, result, default)
-        if kind == MANAGED_ONLINE:
+        if answers.info.kind == MANAGED_ONLINE:
             answers.deployment_name = self.session.ask.text(
                 "Deployment to send requests to (blank: the endpoint decides):",
                 default=answers.deployment_name or "") or None
         else:
             answers.deployment_name = None
+
+    # -- what the connection test needs (common.Connectable) --------------------------------
+
+    @property
+    def model(self) -> Optional[str]:
+        return self.answers.model
+
+    @model.setter
+    def model(self, value: Optional[str]) -> None:
+        self.answers.model = value
+
+    @property
+    def model_noun(self) -> str:
+        # Azure OpenAI routes by deployment name; the other kinds take the name in the body.
+        info = self.answers.info
+        return "Deployment" if info is not None and info.kind == AZURE_OPENAI else "Model"
+
+    def test_keys(self) -> Dict[str, Any]:
+        return self.answers.keys(for_test=True)
+
+    def target(self) -> str:
+        assert self.answers.info is not None
+        return self.answers.info.base_url
+
+    def fix_options(self) -> List[Option]:
+        options = []
+        if self.answers.auth == "api-key":
+            options.append(Option("Enter the API key again", "credentials"))
+        options += [Option("Change the endpoint", "endpoint"), Option("Change the sign-in method", "auth")]
+        return options
+
+    def apply_fix(self, action: str) -> None:
+        if action == "credentials":
+            self._ask_credentials()
+        elif action == "endpoint":
+            self._ask_endpoint()
+        elif action == "auth":
+            self._ask_auth()
+            self._ask_credentials()
+
+    def models_menu(self, result: ProbeResult) -> List[ModelInfo]:
+        if self.model_noun == "Deployment":
+            # /openai/models lists what the resource may deploy, not its deployments: ask by name.
+            self.console.note("Azure OpenAI routes by deployment name (Deployments in the portal).")
+            return []
+        return result.models

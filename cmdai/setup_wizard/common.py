@@ -6,12 +6,15 @@ import os
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Protocol
 
 from ..errors import CmdaiError, ConfigError, UsageError
 from ..safety.levels import SAFETY_LEVELS
 from .probe import ProbeResult, probe
 from .ui import Console, Option, Prompter, spinner
+
+if TYPE_CHECKING:
+    from ..backends.base import ModelInfo
 
 SAFETY_MEANINGS = {
     "strict": "blocks high-risk commands, asks before moderate ones (chmod, kill -9, ssh)",
@@ -73,16 +76,23 @@ def check_safety_level(level: str) -> str:
 
 
 def run_test(session: Session, backend_name: str, answers: Mapping[str, Any], target: str,
-             discover: bool = True) -> ProbeResult:
-    """The live connection test, with a spinner, and its ✓ or ✗ line."""
-    with spinner(f"Testing the connection to {target}"):
+             model: Optional[str], discover: bool = True) -> ProbeResult:
+    """The live connection test, with a spinner, and what it found."""
+    what = f"Testing {target} with {model}" if model else f"Testing the connection to {target}"
+    with spinner(what):
         result = probe(backend_name, answers, session.preserved, discover=discover)
-    if result.ok:
-        session.console.ok(f"Connected to {target}")
-    else:
-        assert result.error is not None
-        session.console.fail(result.error.one_line())
+    console = session.console
+    if result.error is not None:
+        console.fail(result.error.one_line())
         show_debug(session, result.error)
+    elif result.verified_model:
+        console.ok(f"Connected to {target}: {result.verified_model} answered")
+    elif result.models:
+        count = len(result.models)
+        console.ok(f"Connected to {target}: {count} model{'s' if count != 1 else ''} available")
+    if result.ok and discover and not result.models:
+        reason = result.discovery_error.one_line() if result.discovery_error else "the service listed none"
+        console.note(f"Could not list the models: {reason}")
     return result
 
 
@@ -97,10 +107,89 @@ def test_failure(error: CmdaiError) -> ConfigError:
     return ConfigError(f"connection test failed: {error.message}", hint, debug=error.debug)
 
 
-def _model_title(model: Any, width: int) -> str:
+class Connectable(Protocol):
+    """A backend's answers as the connection test and its recovery menu need them."""
+
+    backend: str
+    model: Optional[str]
+    #: "Model", or "Deployment" where the service routes by deployment name.
+    model_noun: str
+
+    def test_keys(self) -> Dict[str, Any]: ...
+
+    def target(self) -> str: ...
+
+    def fix_options(self) -> List[Option]: ...
+
+    def apply_fix(self, action: str) -> None: ...
+
+    def models_menu(self, result: ProbeResult) -> List["ModelInfo"]: ...
+
+
+def connect_and_choose_model(session: Session, flow: Connectable) -> None:
+    """Steps 4 and 5: test live, choose the model, and check that the chosen model answers.
+
+    A failure shows the backend's fix and a menu to change an answer and test again.
+    """
+    console, ask = session.console, session.ask
+    if session.args.skip_test:
+        console.note("Connection test skipped (--skip-test).")
+        flow.model = choose_model(session, [], flow.model, flow.model_noun)
+        return
+    menu: List["ModelInfo"] = []
+    chosen = False
+    while True:
+        result = run_test(session, flow.backend, flow.test_keys(), flow.target(), flow.model, discover=not chosen)
+        if result.ok:
+            if not chosen:
+                menu = flow.models_menu(result)
+                flow.model = choose_model(session, menu, flow.model, flow.model_noun)
+                chosen = True
+            if result.verified_model == flow.model:
+                return
+            continue  # now with the chosen model: a real request
+        assert result.error is not None
+        options = flow.fix_options()
+        if flow.model:
+            options.append(Option(f"Choose another {flow.model_noun.lower()}", "model"))
+        options += [Option("Try again", "retry"), Option("Continue without a working connection", "continue")]
+        action = ask.select("What now?", options, default=_likely_fix(result.error, options, flow.model))
+        if action == "continue":
+            console.note("Continuing without a working connection; cmdai --doctor checks it later.")
+            if not chosen:
+                flow.model = choose_model(session, menu, flow.model, flow.model_noun)
+            return
+        if action == "model":
+            flow.model = choose_model(session, menu, flow.model, flow.model_noun)
+            chosen = True
+        elif action != "retry":
+            flow.apply_fix(action)
+            # Another endpoint or sign-in may offer other models: list them again.
+            chosen = chosen and action == "credentials"
+
+
+def _likely_fix(error: CmdaiError, options: List[Option], model: Optional[str]) -> str:
+    from ..errors import AuthenticationError, BackendConfigurationError
+
+    offered = [o.value for o in options]
+    if isinstance(error, AuthenticationError):
+        wanted = ["credentials", "auth"]
+    elif isinstance(error, BackendConfigurationError) and model:
+        wanted = ["model", "endpoint"]
+    elif getattr(error, "fallback_allowed", False):
+        wanted = ["retry"]
+    else:
+        wanted = ["endpoint"]
+    return next((w for w in wanted if w in offered), "retry")
+
+
+def _model_title(model: "ModelInfo", width: int) -> str:
     tags = []
     if model.is_default:
-        tags.append("default")
+        # The candidate settings' model: the one configured before or given with -m.
+        tags.append("current")
+        if model.description and model.description.startswith("configured; not in"):
+            tags.append("not listed by the service")
     if model.can_chat is True:
         tags.append("chat")
     if model.status:
@@ -108,13 +197,8 @@ def _model_title(model: Any, width: int) -> str:
     return f"{model.id:<{width}}  {' · '.join(tags)}".rstrip()
 
 
-def choose_model(session: Session, result: Optional[ProbeResult], default: Optional[str],
-                 noun: str = "Model") -> str:
-    """Pick from the discovered models, or type a name when discovery gave nothing."""
-    models = result.models if result is not None and result.ok else []
-    if result is not None and result.ok and not models:
-        reason = result.discovery_error.one_line() if result.discovery_error else "the service listed none"
-        session.console.note(f"Could not list the models: {reason}")
+def choose_model(session: Session, models: List["ModelInfo"], default: Optional[str], noun: str = "Model") -> str:
+    """Pick from the discovered models (availability shown), or type a name."""
     if models:
         width = max(len(m.id) for m in models)
         options = [Option(_model_title(m, width), m.id, None if m.can_chat is not False else "cannot chat")

@@ -1,10 +1,13 @@
 """Setting up the other backends: the offline engine, Ollama, and OpenAI-compatible servers."""
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
-from .common import Plan, Session, choose_model, require, run_test, safety_answer, test_failure
+from ..backends.base import ModelInfo
+
+from .common import Plan, Session, connect_and_choose_model, require, run_test, safety_answer, test_failure
 from .probe import ProbeResult
+from .ui import Option
 
 
 class EmbeddedSetup:
@@ -23,6 +26,8 @@ class EmbeddedSetup:
 class ServerSetup:
     """A chat-completions server reached by URL: Ollama or an OpenAI-compatible one."""
 
+    model_noun = "Model"
+
     def __init__(self, session: Session, backend: str, table: str, title: str,
                  default_url: Optional[str], asks_key: bool):
         self.session = session
@@ -31,51 +36,69 @@ class ServerSetup:
         self.title = title
         self.default_url = default_url
         self.asks_key = asks_key
+        self.prefix = f"backend.{table}."
+        existing = session.existing
+        self.url: str = session.args.endpoint or existing.get(self.prefix + "base_url") or default_url or ""
+        self.model: Optional[str] = session.args.model or existing.get(self.prefix + "model")
+        self.key: Optional[str] = existing.get(self.prefix + "api_key") if asks_key else None
 
-    def _keys(self, url: str, model: Optional[str], key: Optional[str], safety: Optional[str]) -> Dict[str, Any]:
-        prefix = f"backend.{self.table}."
-        keys: Dict[str, Any] = {"backend.type": self.backend, prefix + "base_url": url, prefix + "model": model}
+    def _keys(self, safety: Optional[str]) -> Dict[str, Any]:
+        keys: Dict[str, Any] = {"backend.type": self.backend, self.prefix + "base_url": self.url,
+                                self.prefix + "model": self.model}
         if self.asks_key:
-            keys[prefix + "api_key"] = key or None
+            keys[self.prefix + "api_key"] = self.key or None
         keys["safety.level"] = safety
         return keys
 
     def plan(self) -> Plan:
         session, args = self.session, self.session.args
-        prefix = f"backend.{self.table}."
-        existing = session.existing
         if not session.interactive:
-            url = args.endpoint or existing.get(prefix + "base_url") or self.default_url
-            url = require(url, "--endpoint", f"the {self.title} server's URL")
-            model = require(args.model, "--model", "the model name")
-            key = existing.get(prefix + "api_key") if self.asks_key else None
+            self.url = require(self.url, "--endpoint", f"the {self.title} server's URL")
+            self.model = require(args.model, "--model", "the model name")
             safety = safety_answer(session)
             if args.skip_test:
                 session.console.note("Connection test skipped (--skip-test).")
             else:
-                result = run_test(session, self.backend, self._keys(url, model, key, safety), url, discover=False)
+                result = run_test(session, self.backend, self.test_keys(), self.url, self.model, discover=False)
                 if result.error is not None:
                     raise test_failure(result.error)
-            return Plan(self._keys(url, model, key, safety))
+            return Plan(self._keys(safety))
+        self._ask_url()
+        self._ask_key()
+        connect_and_choose_model(session, self)
+        return Plan(self._keys(safety_answer(session)))
 
-        ask = session.ask
-        url = args.endpoint or existing.get(prefix + "base_url") or self.default_url or ""
-        model = args.model or existing.get(prefix + "model")
-        key = existing.get(prefix + "api_key") if self.asks_key else None
-        result: Optional[ProbeResult] = None
-        while True:
-            url = ask.text(f"{self.title} server URL:", default=url, validate=self._valid_url)
-            if self.asks_key:
-                typed = ask.secret("API key (leave empty if the server needs none, or to keep the saved one):")
-                key = typed or key
-            if args.skip_test:
-                break
-            result = run_test(session, self.backend, self._keys(url, model, key, None), url)
-            if result.ok or not ask.confirm("Change the answers and test again?", default=True):
-                break
-        model = choose_model(session, result, model)
-        safety = safety_answer(session)
-        return Plan(self._keys(url, model, key, safety))
+    def _ask_url(self) -> None:
+        self.url = self.session.ask.text(f"{self.title} server URL:", default=self.url, validate=self._valid_url)
+
+    def _ask_key(self) -> None:
+        if not self.asks_key:
+            return
+        hint = "leave empty to keep the saved one" if self.key else "leave empty if the server needs none"
+        self.key = self.session.ask.secret(f"API key ({hint}):") or self.key
+
+    # -- what the connection test needs (common.Connectable) --------------------------------
+
+    def test_keys(self) -> Dict[str, Any]:
+        return self._keys(None)
+
+    def target(self) -> str:
+        return self.url
+
+    def fix_options(self) -> List[Option]:
+        options = [Option("Change the server URL", "endpoint")]
+        if self.asks_key:
+            options.insert(0, Option("Enter the API key again", "credentials"))
+        return options
+
+    def apply_fix(self, action: str) -> None:
+        if action == "endpoint":
+            self._ask_url()
+        elif action == "credentials":
+            self._ask_key()
+
+    def models_menu(self, result: ProbeResult) -> List[ModelInfo]:
+        return result.models
 
     def _valid_url(self, text: str) -> Any:
         from urllib.parse import urlsplit

@@ -89,8 +89,10 @@ def candidate_config(answers: Mapping[str, Any], preserved: Mapping[str, Any]) -
 class ProbeResult:
     """What the live test found."""
 
-    #: Why the connection failed; None when it worked.
+    #: Why the connection failed; None when it worked (or was not disproved, see ``verified_model``).
     error: Optional[CmdaiError] = None
+    #: The model that answered a real request; None when no model was tried.
+    verified_model: Optional[str] = None
     models: List["ModelInfo"] = field(default_factory=list)
     #: Why the model list could not be read; None when discovery worked (even if it was empty).
     discovery_error: Optional[CmdaiError] = None
@@ -100,19 +102,37 @@ class ProbeResult:
         return self.error is None
 
 
+def _stops_the_test(error: CmdaiError) -> bool:
+    """Errors that mean the connection itself does not work, not just that discovery is missing."""
+    from ..errors import (AuthenticationError, BackendUnavailableError, ConfigError, MissingDependencyError,
+                          RateLimitError)
+
+    return isinstance(error, (AuthenticationError, BackendUnavailableError, RateLimitError, ConfigError,
+                              MissingDependencyError))
+
+
 def probe(backend_name: str, answers: Mapping[str, Any], preserved: Mapping[str, Any],
           discover: bool = True) -> ProbeResult:
-    """Connect with the candidate settings, then list the models they give access to."""
+    """Try the candidate settings live.
+
+    With a model configured, one real request proves endpoint, credentials and model together.
+    Without one, the model list is the test: it needs the same endpoint and credentials.
+    """
     from ..backends import create_backend
 
+    result = ProbeResult()
     try:
         backend = create_backend(backend_name, candidate_config(answers, preserved))
-        backend.check_connection()
+        if backend.model:
+            backend.check_connection()
+            result.verified_model = backend.model
     except CmdaiError as error:
         return ProbeResult(error=error)
-    if not discover:
-        return ProbeResult()
-    try:
-        return ProbeResult(models=list(backend.list_models(refresh=True)))
-    except CmdaiError as error:
-        return ProbeResult(discovery_error=error)
+    if discover:
+        try:
+            result.models = list(backend.list_models(refresh=True))
+        except CmdaiError as error:
+            if result.verified_model is None and _stops_the_test(error):
+                return ProbeResult(error=error)
+            result.discovery_error = error
+    return result
