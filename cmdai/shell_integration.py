@@ -1,0 +1,78 @@
+"""``cmdai --init SHELL``: the Ctrl-G integration script, bound to this installation of cmdai.
+
+The scripts ship inside the package as ``cmdai.shell``. Each names the program it runs on one
+line; the printed copy names it by absolute path, so a later change of PATH (a virtualenv, a
+different pyenv version) cannot break the key binding.
+"""
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from dataclasses import dataclass
+from importlib import resources
+from typing import Callable, Dict, List, Sequence
+
+from .errors import UsageError
+
+
+@dataclass(frozen=True)
+class ShellScript:
+    """One shipped script and the line in it that names the cmdai program."""
+
+    file_name: str
+    #: The line as shipped, naming plain ``cmdai`` (found on PATH when sourced directly).
+    command_line: str
+    #: Builds the replacement line from the words of the command.
+    render: Callable[[Sequence[str]], str]
+
+
+def _fish_quote(word: str) -> str:
+    # fish single quotes know only two escapes: \\ and \'.
+    return "'" + word.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+SCRIPTS: Dict[str, ShellScript] = {
+    "zsh": ShellScript("cmdai.zsh", "_cmdai_command=(cmdai)",
+                       lambda words: f"_cmdai_command=({shlex.join(words)})"),
+    "bash": ShellScript("cmdai.bash", "_cmdai_command=(cmdai)",
+                        lambda words: f"_cmdai_command=({shlex.join(words)})"),
+    "fish": ShellScript("cmdai.fish", "set -g __cmdai_command cmdai",
+                        lambda words: "set -g __cmdai_command " + " ".join(map(_fish_quote, words))),
+}
+
+
+def cmdai_command() -> List[str]:
+    """The words that run this cmdai: its console script, or this Python with ``-m cmdai``."""
+    program = sys.argv[0] if sys.argv else ""
+    # Run as `python -m cmdai`, argv[0] is the package's __main__.py, not something to exec.
+    if program and os.path.basename(program) != "__main__.py":
+        path = os.path.abspath(program)
+        if os.path.isfile(path) and os.access(path, os.X_OK):
+            return [path]
+    return [os.path.abspath(sys.executable), "-m", "cmdai"]
+
+
+def script_text(shell: str) -> str:
+    """The script for ``shell`` exactly as shipped."""
+    try:
+        script = SCRIPTS[shell]
+    except KeyError:
+        raise UsageError(f"no shell integration for '{shell}'",
+                         "choose one of: " + ", ".join(SCRIPTS)) from None
+    return resources.files("cmdai.shell").joinpath(script.file_name).read_text(encoding="utf-8")
+
+
+def init_script(shell: str) -> str:
+    """The integration script for ``shell``, calling cmdai by its absolute path."""
+    text = script_text(shell)
+    script = SCRIPTS[shell]
+    lines = text.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        if line.strip() == script.command_line:
+            indent = line[: len(line) - len(line.lstrip())]
+            lines[index] = indent + script.render(cmdai_command()) + "\n"
+            return "".join(lines)
+    # The shipped scripts always contain the line; its absence means a broken installation.
+    raise UsageError(f"the {shell} script of this cmdai installation is damaged",
+                     "reinstall cmdai")

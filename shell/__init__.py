@@ -1,0 +1,1 @@
+"""The shell integration scripts (zsh, bash, fish), shipped as package data; see cmdai.shell_integration."""
