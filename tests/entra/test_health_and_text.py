@@ -1,11 +1,11 @@
-"""The --doctor check, the role hint, and the text helpers that keep tokens out of messages."""
+"""The --doctor check and the text helpers that keep tokens out of messages."""
 from __future__ import annotations
 
 import re
 
 import pytest
 
-from cmdai.backends.remote.entra import access_denied_hint, check_credential
+from cmdai.backends.remote.entra import check_credential
 from cmdai.backends.remote.entra.tokens import parse_expires_on, redact, resource_for
 
 COGNITIVE = "https://cognitiveservices.azure.com/.default"
@@ -42,15 +42,6 @@ def test_check_reports_the_missing_extra(azure_settings, no_azure_identity):
 
     assert check.ok is False
     assert check.hint == "install it with: pip install 'cmdai[azure]'"
-
-
-@pytest.mark.parametrize("scope, role", [
-    (COGNITIVE, '"Cognitive Services OpenAI User"'),
-    ("https://ai.azure.com/.default", '"Azure AI User"'),
-    ("https://ml.azure.com/.default", '"Cognitive Services OpenAI User" or "Azure AI User"'),
-])
-def test_access_denied_hint_names_the_role(scope, role):
-    assert f"the {role} role" in access_denied_hint(scope)
 
 
 @pytest.mark.parametrize("text", [

@@ -22,7 +22,6 @@ __all__ = [
     "REFRESH_MARGIN_SECONDS",
     "AccessToken",
     "TokenProvider",
-    "access_denied_hint",
     "check_credential",
     "token_provider_for",
 ]
@@ -34,9 +33,6 @@ AUTH_METHODS: Dict[str, str] = {
     "default": "azure-identity's DefaultAzureCredential: service principal variables, workload identity, "
                "managed identity, az; needs pip install 'cmdai[azure]'",
 }
-
-COGNITIVE_SERVICES_SCOPE = "https://cognitiveservices.azure.com/.default"
-AI_FOUNDRY_SCOPE = "https://ai.azure.com/.default"
 
 
 class AzureSettings(Protocol):
@@ -59,7 +55,7 @@ class Credential(Protocol):
 class TokenProvider:
     """Hands out a bearer token for one scope, reusing it until 5 minutes before it expires."""
 
-    def __init__(self, credential: Credential, scope: str, cache: Optional[TokenCache], cache_key: str):
+    def __init__(self, credential: Credential, scope: str, cache: TokenCache, cache_key: str):
         self.credential = credential
         self.scope = scope
         self.cache = cache
@@ -83,7 +79,7 @@ class TokenProvider:
         if self._current is not None and self._current.usable(now):
             self.from_cache = True
             return self._current.token
-        stored = self.cache.load(self.cache_key) if self.cache else None
+        stored = self.cache.load(self.cache_key)
         if stored is not None and stored.usable(now):
             self._current = stored
             self.from_cache = True
@@ -95,19 +91,16 @@ class TokenProvider:
         fresh = self.credential.get_token(self.scope)
         self._current = fresh
         self.from_cache = False
-        if self.cache:
-            self.cache.store(self.cache_key, fresh)
+        self.cache.store(self.cache_key, fresh)
         return fresh
 
     def invalidate(self) -> None:
         """Forget the token (the service refused it); the next ``token()`` gets a new one."""
         self._current = None
-        if self.cache:
-            self.cache.discard(self.cache_key)
+        self.cache.discard(self.cache_key)
 
 
-def token_provider_for(azure: AzureSettings, scope: str, *, cache_dir: Optional[Path] = None,
-                       use_cache: bool = True) -> TokenProvider:
+def token_provider_for(azure: AzureSettings, scope: str, *, cache_dir: Optional[Path] = None) -> TokenProvider:
     """A TokenProvider for ``azure.auth``; ``azure.token_scope``, when set, replaces ``scope``.
 
     Raises ConfigError for a bad scope or tenant, MissingDependencyError when the method needs the
@@ -136,19 +129,7 @@ def token_provider_for(azure: AzureSettings, scope: str, *, cache_dir: Optional[
             f"choose one of: {', '.join(AUTH_METHODS)}",
         )
     key = TokenCache.key(method, tenant_id, scope, client_id, *credential.cache_context())
-    cache = TokenCache(cache_dir) if use_cache else None
-    return TokenProvider(credential, scope, cache, key)
-
-
-def access_denied_hint(scope: str) -> str:
-    """The fix for a 401/403 that comes with a freshly issued token: the identity lacks a role."""
-    if scope == COGNITIVE_SERVICES_SCOPE:
-        role = '"Cognitive Services OpenAI User"'
-    elif scope == AI_FOUNDRY_SCOPE:
-        role = '"Azure AI User"'
-    else:
-        role = '"Cognitive Services OpenAI User" or "Azure AI User"'
-    return f"give the signed-in identity the {role} role on the Azure resource (role changes take a few minutes)"
+    return TokenProvider(credential, scope, TokenCache(cache_dir), key)
 
 
 def check_credential(azure: AzureSettings, scope: str, *, cache_dir: Optional[Path] = None) -> HealthCheck:
