@@ -246,8 +246,8 @@ def connection_error(exc: BaseException, url: str, timeout_seconds: float) -> Cm
     ssl_error = has(ssl.SSLError, requests.exceptions.SSLError)
     if ssl_error is not None:
         verify = next((c for c in causes if isinstance(c, ssl.SSLCertVerificationError)), None)
-        reason = (verify.verify_message if verify is not None and verify.verify_message
-                  else getattr(ssl_error, "reason", None) or "handshake failed")
+        reason = (getattr(verify, "verify_message", None) or getattr(ssl_error, "reason", None)
+                  or ("certificate verify failed" if verify is not None else "handshake failed"))
         return BackendUnavailableError(f"TLS with {host} failed: {reason}", _TLS_HINT, debug=debug)
     if has(requests.exceptions.ProxyError, ProxyError) is not None:
         proxy = os.environ.get("HTTPS_PROXY") or os.environ.get("https_proxy") or "the proxy"

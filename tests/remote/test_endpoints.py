@@ -1,0 +1,108 @@
+"""Endpoint kinds from every URL shape users paste."""
+from __future__ import annotations
+
+import pytest
+
+from cmdai.backends.remote.endpoints import (AI_FOUNDRY_SCOPE, COGNITIVE_SERVICES_SCOPE, MACHINE_LEARNING_SCOPE,
+                                             detect_endpoint)
+from cmdai.errors import ConfigError
+
+
+@pytest.mark.parametrize("url, kind, base", [
+    ("https://res.services.ai.azure.com/models", "model-inference", "https://res.services.ai.azure.com/models"),
+    ("https://res.services.ai.azure.com/models/", "model-inference", "https://res.services.ai.azure.com/models"),
+    ("https://res.services.ai.azure.com", "model-inference", "https://res.services.ai.azure.com/models"),
+    ("https://res.services.ai.azure.com/models/chat/completions?api-version=2024-05-01-preview",
+     "model-inference", "https://res.services.ai.azure.com/models"),
+    ("https://res.services.ai.azure.com/models/models", "model-inference", "https://res.services.ai.azure.com/models"),
+    ("https://res.openai.azure.com", "azure-openai", "https://res.openai.azure.com"),
+    ("https://res.openai.azure.com/openai/", "azure-openai", "https://res.openai.azure.com"),
+    ("https://res.cognitiveservices.azure.com/openai/openai/deployments/gpt4o/chat/completions?api-version=2024-10-21",
+     "azure-openai", "https://res.cognitiveservices.azure.com"),
+    ("https://res.openai.azure.com/openai/v1", "azure-openai-v1", "https://res.openai.azure.com/openai/v1"),
+    ("https://res.openai.azure.com/openai/v1/chat/completions", "azure-openai-v1",
+     "https://res.openai.azure.com/openai/v1"),
+    ("https://mistral-large.eastus2.models.ai.azure.com", "serverless", "https://mistral-large.eastus2.models.ai.azure.com"),
+    ("https://llama.eastus2.inference.ai.azure.com/v1/chat/completions", "serverless",
+     "https://llama.eastus2.inference.ai.azure.com"),
+    ("https://ep.westeurope.inference.ml.azure.com/score", "managed-online", "https://ep.westeurope.inference.ml.azure.com"),
+    ("https://res.services.ai.azure.com/api/projects/proj1", "project",
+     "https://res.services.ai.azure.com/api/projects/proj1"),
+    ("http://127.0.0.1:8080/models", "model-inference", "http://127.0.0.1:8080/models"),
+    ("https://gateway.example.com/ai/", "model-inference", "https://gateway.example.com/ai"),
+])
+def test_kind_and_base_from_url(url, kind, base):
+    info = detect_endpoint(url)
+    assert (info.kind, info.base_url) == (kind, base)
+    assert info.label
+
+
+@pytest.mark.parametrize("kind, scope", [
+    ("model-inference", COGNITIVE_SERVICES_SCOPE), ("azure-openai", COGNITIVE_SERVICES_SCOPE),
+    ("azure-openai-v1", COGNITIVE_SERVICES_SCOPE), ("serverless", MACHINE_LEARNING_SCOPE),
+    ("managed-online", MACHINE_LEARNING_SCOPE),
+])
+def test_scope_follows_kind(kind, scope):
+    assert detect_endpoint("https://gateway.example.com", kind).token_scope == scope
+
+
+def test_project_scope_is_foundry():
+    assert detect_endpoint("https://r.services.ai.azure.com/api/projects/p").token_scope == AI_FOUNDRY_SCOPE
+
+
+def test_api_style_overrides_host():
+    info = detect_endpoint("https://gateway.example.com/aoai", "azure-openai")
+    assert info.kind == "azure-openai"
+    assert info.chat_urls("dep", info.api_version()) == [
+        "https://gateway.example.com/aoai/openai/deployments/dep/chat/completions?api-version=2024-10-21"]
+
+
+def test_pasted_target_uri_gives_deployment_and_version():
+    info = detect_endpoint("https://r.openai.azure.com/openai/deployments/my-gpt/chat/completions?api-version=2025-01-01-preview")
+    assert info.url_deployment == "my-gpt"
+    assert info.api_version() == "2025-01-01-preview"
+    assert info.api_version("2024-10-21") == "2024-10-21"
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("https://r.services.ai.azure.com/models", ["https://r.services.ai.azure.com/models/chat/completions?api-version=2024-05-01-preview"]),
+    ("https://r.openai.azure.com", ["https://r.openai.azure.com/openai/deployments/m%2Fx/chat/completions?api-version=2024-10-21"]),
+    ("https://r.openai.azure.com/openai/v1", ["https://r.openai.azure.com/openai/v1/chat/completions"]),
+    ("https://s.eastus.models.ai.azure.com", ["https://s.eastus.models.ai.azure.com/v1/chat/completions",
+                                              "https://s.eastus.models.ai.azure.com/chat/completions?api-version=2024-05-01-preview"]),
+    ("https://r.services.ai.azure.com/api/projects/p", ["https://r.services.ai.azure.com/openai/v1/chat/completions"]),
+])
+def test_chat_urls(url, expected):
+    info = detect_endpoint(url)
+    assert info.chat_urls("m/x", info.api_version()) == expected
+
+
+def test_v1_never_sends_a_dated_version():
+    info = detect_endpoint("https://r.openai.azure.com/openai/v1?api-version=2025-04-01-preview")
+    assert info.api_version() is None
+    assert info.api_version("preview") == "preview"
+
+
+def test_deployment_kind_needs_a_deployment():
+    with pytest.raises(ConfigError, match="deployment"):
+        detect_endpoint("https://r.openai.azure.com").chat_urls(None, "2024-10-21")
+
+
+@pytest.mark.parametrize("url", ["", "r.services.ai.azure.com/models", "ftp://r.services.ai.azure.com",
+                                 "https://", "https://r.services.ai.azure.com:99999/models", "https://a b.com"])
+def test_malformed_urls_are_refused(url):
+    with pytest.raises(ConfigError):
+        detect_endpoint(url)
+
+
+def test_unknown_api_style_is_refused():
+    with pytest.raises(ConfigError, match="api_style"):
+        detect_endpoint("https://r.services.ai.azure.com/models", "chat")
+
+
+def test_plain_http_only_for_loopback_unless_allowed():
+    with pytest.raises(ConfigError, match="http://"):
+        detect_endpoint("http://gateway.example.com/models")
+    assert detect_endpoint("http://gateway.example.com/models", allow_insecure_http=True).kind == "model-inference"
+    for loopback in ("http://127.0.0.1:1234", "http://localhost:1234/models", "http://[::1]:1234"):
+        assert detect_endpoint(loopback).is_loopback
