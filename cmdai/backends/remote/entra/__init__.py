@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
-from pathlib import Path
-from typing import Dict, Optional, Protocol, Tuple
+from typing import Optional, Protocol, Tuple
 
 from ....errors import CmdaiError, ConfigError
 from ...base import HealthCheck
@@ -26,13 +25,8 @@ __all__ = [
     "token_provider_for",
 ]
 
-#: The Entra ID methods of ``[backend.azure] auth``, each with a line for the setup wizard.
-AUTH_METHODS: Dict[str, str] = {
-    "azure-cli": "Azure CLI sign-in (az login); needs only az on PATH",
-    "managed-identity": "the managed identity of this Azure VM, App Service, Functions or Container App",
-    "default": "azure-identity's DefaultAzureCredential: service principal variables, workload identity, "
-               "managed identity, az; needs pip install 'cmdai[azure]'",
-}
+#: The values of ``[backend.azure] auth`` that use Microsoft Entra ID tokens.
+AUTH_METHODS: Tuple[str, ...] = ("azure-cli", "managed-identity", "default")
 
 
 class AzureSettings(Protocol):
@@ -63,10 +57,6 @@ class TokenProvider:
         self._current: Optional[AccessToken] = None
         #: Whether the last ``token()`` came from the cache (memory or disk) rather than the credential.
         self.from_cache = False
-
-    @property
-    def method(self) -> str:
-        return self.credential.method
 
     @property
     def expires_on(self) -> Optional[float]:
@@ -100,7 +90,7 @@ class TokenProvider:
         self.cache.discard(self.cache_key)
 
 
-def token_provider_for(azure: AzureSettings, scope: str, *, cache_dir: Optional[Path] = None) -> TokenProvider:
+def token_provider_for(azure: AzureSettings, scope: str) -> TokenProvider:
     """A TokenProvider for ``azure.auth``; ``azure.token_scope``, when set, replaces ``scope``.
 
     Raises ConfigError for a bad scope or tenant, MissingDependencyError when the method needs the
@@ -129,14 +119,14 @@ def token_provider_for(azure: AzureSettings, scope: str, *, cache_dir: Optional[
             f"choose one of: {', '.join(AUTH_METHODS)}",
         )
     key = TokenCache.key(method, tenant_id, scope, client_id, *credential.cache_context())
-    return TokenProvider(credential, scope, TokenCache(cache_dir), key)
+    return TokenProvider(credential, scope, TokenCache(), key)
 
 
-def check_credential(azure: AzureSettings, scope: str, *, cache_dir: Optional[Path] = None) -> HealthCheck:
+def check_credential(azure: AzureSettings, scope: str) -> HealthCheck:
     """For --doctor and the setup wizard: get a new token now; ✓ with its expiry or ✗ with the fix."""
     name = f"Entra ID token ({azure.auth})"
     try:
-        provider = token_provider_for(azure, scope, cache_dir=cache_dir)
+        provider = token_provider_for(azure, scope)
         token = provider.refresh()
     except CmdaiError as exc:
         return HealthCheck(name, False, exc.message, exc.hint)
