@@ -1,4 +1,4 @@
-"""The real cmdai CLI with auth = "azure-cli" against a loopback Foundry endpoint that checks bearer tokens."""
+"""cmdai with auth = "azure-cli" against a loopback Foundry endpoint that checks bearer tokens."""
 from __future__ import annotations
 
 import json
@@ -53,6 +53,24 @@ fallback = false
 auth = "azure-cli"
 """)
     return served
+
+
+def test_backend_retries_once_with_a_new_token_after_a_401(fake_az, endpoint, httpserver):
+    from cmdai.backends import create_backend
+    from cmdai.backends.base import GenerationRequest
+    from cmdai.config import load_config
+
+    config = load_config(overrides={"backend.type": "azure-foundry", "backend.endpoint": httpserver.url_for("/models"),
+                                    "backend.model": "gpt-4o-mini", "backend.azure.auth": "azure-cli"}, environ={})
+    endpoint.accepted = {fake_az.token_of_call(1)}
+    assert create_backend("azure-foundry", config).generate(GenerationRequest("list all files")).command == COMMAND
+
+    endpoint.accepted = {fake_az.token_of_call(2)}
+    generation = create_backend("azure-foundry", config).generate(GenerationRequest("list all files"))
+
+    assert generation.command == COMMAND
+    assert endpoint.seen == [fake_az.token_of_call(1), fake_az.token_of_call(1), fake_az.token_of_call(2)]
+    assert len(fake_az.calls()) == 2
 
 
 def test_revoked_cached_token_is_replaced_after_one_401(fake_az, endpoint, run_cmdai):
