@@ -110,3 +110,17 @@ def test_not_signed_in_to_az_is_one_line_with_the_fix(fake_az, endpoint, run_cmd
     assert result.returncode == 1
     assert result.stderr.strip() == "cmdai: not signed in to the Azure CLI — run az login"
     assert endpoint.seen == []
+
+
+def test_default_method_without_the_extra_exits_2(endpoint, run_cmdai, user_config, write_file, tmp_path):
+    write_file(user_config, user_config.read_text().replace('auth = "azure-cli"', 'auth = "default"'))
+    # sitecustomize runs first in the child: azure-identity then looks uninstalled.
+    blocker = tmp_path / "no-azure-identity"
+    write_file(blocker / "sitecustomize.py", "import sys\nsys.modules['azure.identity'] = None\n")
+
+    result = run_cmdai("--no-cache", "list all files", env={"PYTHONPATH": str(blocker)})
+
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("cmdai: [backend.azure] auth = \"default\" needs the azure-identity package "
+                                     "— install it with: pip install 'cmdai[azure]'")
+    assert endpoint.seen == []
