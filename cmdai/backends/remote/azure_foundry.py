@@ -61,7 +61,7 @@ class AzureFoundryBackend(ChatCompletionsBackend):
         except CmdaiError as error:
             return f"{self.service}: {error.message}"
         model = self.model or "no model set"
-        return (f"{self.service}, {endpoint.label} at {endpoint.base_url} "
+        return (f"{self.name}: {endpoint.label} at {endpoint.base_url} "
                 f"(model {model}, auth {self.settings.auth})")
 
     def endpoint_id(self) -> str:
