@@ -1,0 +1,186 @@
+"""What interpreter one-liners (python -c, perl -e, ruby -e, node -e, php -r, awk …) do.
+
+The code of a one-liner is another language, so it is scanned for the calls that reach the
+system: shell commands (``os.system``, ``system()``, backticks) are handed back for the
+shell engine to judge, file deletions become the equivalent ``rm``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import List, Optional, Tuple
+
+_STR = r"""(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")"""
+
+#: Language -> (calls that run a shell string, calls that delete recursively, calls that delete one file).
+_CALLS = {
+    "python": (
+        [r"\bos\.(?:system|popen)\s*\(\s*", r"\bsubprocess\.\w+\s*\(\s*", r"\bcommands\.getoutput\s*\(\s*",
+         r"\bpty\.spawn\s*\(\s*"],
+        [r"\bshutil\.rmtree\s*\(\s*"],
+        [r"\bos\.(?:remove|unlink|rmdir|removedirs)\s*\(\s*", r"\bPath\s*\(\s*(?=" + _STR + r"\s*\)\s*\.unlink)"],
+    ),
+    "node": (
+        [r"\b(?:exec|execSync|spawn|spawnSync|execFile|execFileSync)\s*\(\s*"],
+        [r"\bfs\w*\.(?:rmSync|rm|rmdirSync|rmdir)\s*\(\s*(?=" + _STR + r"[^)]*recursive)"],
+        [r"\bfs\w*\.(?:unlinkSync|unlink|rmSync|rm)\s*\(\s*"],
+    ),
+    "ruby": (
+        [r"\b(?:system|exec|spawn|IO\.popen|Open3\.\w+)\s*\(?\s*"],
+        [r"\bFileUtils\.(?:rm_rf|rm_r|remove_dir|remove_entry|remove_entry_secure)\s*\(?\s*"],
+        [r"\b(?:File\.delete|FileUtils\.rm|FileUtils\.rm_f|File\.unlink)\s*\(?\s*"],
+    ),
+    "perl": (
+        [r"\b(?:system|exec)\s*\(?\s*"],
+        [r"\b(?:rmtree|remove_tree)\s*\(?\s*"],
+        [r"\bunlink\s*\(?\s*"],
+    ),
+    "php": (
+        [r"\b(?:system|exec|shell_exec|passthru|popen|proc_open)\s*\(\s*"],
+        [],
+        [r"\bunlink\s*\(\s*"],
+    ),
+    "awk": ([r"\bsystem\s*\(\s*"], [], []),
+    "lua": ([r"\bos\.execute\s*\(\s*", r"\bio\.popen\s*\(\s*"], [], [r"\bos\.remove\s*\(\s*"]),
+}
+_BACKTICKS = re.compile(r"`([^`]+)`|%x\(([^)]*)\)|qx[({/]([^)}/]*)[)}/]")
+_LIST_CALL = re.compile(r"\b(?:subprocess\.\w+|os\.exec\w*|spawn\w*|execFile\w*)\s*\(\s*\[([^\]]*)\]")
+_SHELL_TRUE = re.compile(r"shell\s*=\s*True")
+_SOCKET = re.compile(r"\bsocket\b|IO::Socket|TCPSocket|fsockopen|net\.(?:Socket|connect|createConnection)|"
+                     r"/inet/tcp|socket\.connect|Socket\.new", re.I)
+_SPAWN = re.compile(r"dup2|pty\.spawn|subprocess|/bin/(?:ba)?sh|\bexec\b|\bspawn\b|proc_open|popen|"
+                    r"shell_exec|\bsystem\b|cmd\.exe|open\s*\(\s*STDIN", re.I)
+_FETCH = re.compile(r"urlopen|urllib|requests\.get|http\.client|LWP|HTTP::Tiny|open-uri|Net::HTTP|"
+                    r"\bfetch\s*\(|https?\.get|file_get_contents\s*\(\s*['\"]https?:|curl_exec|wget|curl")
+_EVAL = re.compile(r"\b(?:exec|eval|instance_eval|Function)\s*\(|\beval\b|\bsystem\b|\bsh\b")
+_DECODE = re.compile(r"b64decode|base64_decode|decode_base64|atob\s*\(|Buffer\.from\([^)]*base64|"
+                     r"unpack\(['\"]m|codecs\.decode|bytes\.fromhex|\.decode\(['\"]hex|fromCharCode|"
+                     r"\[::-1\]|\.reverse\(\)|chr\(\d+\)\s*\.\s*chr|rot13", re.I)
+_FORK = re.compile(r"fork\s+while\s+fork|while\s*\(?\s*(1|true|True)\s*\)?\s*[:{]?\s*(os\.)?fork|"
+                   r"loop\s*\{\s*fork|for\s*\(\s*;\s*;\s*\)\s*fork|while\s*True\s*:\s*os\.fork", re.I)
+_DYNAMIC_SHELL = {
+    "python": re.compile(r"\bos\.(?:system|popen)\s*\(\s*[^'\"\s)]"),
+    "perl": re.compile(r"\bsystem\s*\(?\s*\$"),
+    "ruby": re.compile(r"\bsystem\s*\(?\s*[a-z_@$]"),
+    "php": re.compile(r"\b(?:system|exec|shell_exec|passthru)\s*\(\s*\$"),
+    "node": re.compile(r"\bexec(?:Sync)?\s*\(\s*[a-zA-Z_`$]"),
+}
+_AWK_PIPE = re.compile(r"\|\s*\"(sh|bash|zsh|/bin/sh|/bin/bash)\"|\|&\s*\"")
+
+
+@dataclass
+class Finding:
+    """kind: shell | delete | delete-file | rce | reverse-shell | fork-bomb | decoded | dynamic."""
+
+    kind: str
+    payload: str = ""
+
+
+def language_of(name: str) -> Optional[str]:
+    if re.fullmatch(r"python[\d.]*|pypy[\d.]*|ipython[\d.]*", name):
+        return "python"
+    if name in ("node", "nodejs", "deno", "bun"):
+        return "node"
+    if name in ("perl", "ruby", "php", "lua"):
+        return name
+    if re.fullmatch(r"perl[\d.]+", name):
+        return "perl"
+    if re.fullmatch(r"ruby[\d.]+|jruby", name):
+        return "ruby"
+    if re.fullmatch(r"php[\d.]+", name):
+        return "php"
+    if name in ("awk", "gawk", "mawk", "nawk", "busybox-awk"):
+        return "awk"
+    if re.fullmatch(r"lua(jit|[\d.]+)?", name):
+        return "lua"
+    return None
+
+
+def code_of(lang: str, args: List[str]) -> Tuple[Optional[str], bool, Optional[str]]:
+    """(inline code, whether the program comes from stdin, the script file) for an invocation."""
+    code_flags = {"python": ("-c",), "node": ("-e", "--eval", "-p", "--print", "eval"), "ruby": ("-e",),
+                  "perl": ("-e", "-E"), "php": ("-r",), "lua": ("-e",), "awk": ()}[lang]
+    pieces: List[str] = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if lang in ("perl", "ruby") and re.fullmatch(r"-[a-zA-Z]*[eE]", a) and i + 1 < len(args):
+            pieces.append(args[i + 1])
+            i += 2
+            continue
+        if a in code_flags and i + 1 < len(args):
+            pieces.append(args[i + 1])
+            if lang == "python":
+                return "\n".join(pieces), False, None
+            i += 2
+            continue
+        if lang == "python" and a.startswith("-c") and len(a) > 2:
+            return a[2:], False, None
+        if lang == "python" and a == "-m":
+            return None, False, None
+        if lang == "awk" and a in ("-f",):
+            return None, False, args[i + 1] if i + 1 < len(args) else None
+        if lang == "awk" and a in ("-F", "-v") and i + 1 < len(args):
+            i += 2
+            continue
+        if a.startswith("-") and a != "-":
+            i += 1
+            continue
+        if pieces:
+            break
+        if lang == "awk":
+            return a, False, None
+        if a == "-":
+            return None, True, None
+        return None, False, a
+    if pieces:
+        return "\n".join(pieces), False, None
+    return None, True, None
+
+
+def scan(code: str, lang: str) -> List[Finding]:
+    """The system-level actions visible in a one-liner's code."""
+    found: List[Finding] = []
+    shell_calls, rec_deletes, file_deletes = _CALLS.get(lang, ([], [], []))
+    for pattern in shell_calls:
+        for m in re.finditer(pattern + _STR, code):
+            found.append(Finding("shell", _unescape(m.group(1) if m.group(1) is not None else m.group(2))))
+    for m in _LIST_CALL.finditer(code):
+        parts = [_unescape(a if a else b) for a, b in re.findall(_STR, m.group(1))]
+        if parts:
+            found.append(Finding("shell", " ".join(_quote(p) for p in parts)))
+    if lang in ("ruby", "perl", "php", "node") or lang == "python" and _SHELL_TRUE.search(code):
+        for m in _BACKTICKS.finditer(code):
+            body = next(g for g in m.groups() if g is not None)
+            if lang != "node" or "exec" in code:
+                found.append(Finding("shell", body))
+    for pattern in rec_deletes:
+        for m in re.finditer(pattern + _STR, code):
+            found.append(Finding("delete", _unescape(m.group(1) if m.group(1) is not None else m.group(2))))
+    for pattern in file_deletes:
+        for m in re.finditer(pattern + _STR, code):
+            found.append(Finding("delete-file", _unescape(m.group(1) if m.group(1) is not None else m.group(2))))
+    if lang == "awk" and _AWK_PIPE.search(code):
+        found.append(Finding("dynamic", lang))
+    if _SOCKET.search(code) and _SPAWN.search(code):
+        found.append(Finding("reverse-shell"))
+    if _FETCH.search(code) and _EVAL.search(code):
+        found.append(Finding("rce"))
+    if _DECODE.search(code) and _EVAL.search(code):
+        found.append(Finding("decoded"))
+    if _FORK.search(code):
+        found.append(Finding("fork-bomb"))
+    dynamic = _DYNAMIC_SHELL.get(lang)
+    if dynamic and dynamic.search(code) and not any(f.kind == "shell" for f in found):
+        found.append(Finding("dynamic", lang))
+    return found
+
+
+def _unescape(s: str) -> str:
+    return re.sub(r"\\(.)", r"\1", s)
+
+
+def _quote(s: str) -> str:
+    import shlex
+
+    return shlex.quote(s)

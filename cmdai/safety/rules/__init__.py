@@ -1,0 +1,28 @@
+"""The rule catalog: every danger the safety engine knows, by category.
+
+Each category module declares its rules with ``rule(id, level, category, explanation)`` and
+registers checkers for the commands it judges with ``@checks("name", ...)``. To add a rule,
+declare it in the module of its category and return a ``Hit`` for it from a checker.
+"""
+from __future__ import annotations
+
+from typing import List
+
+from . import cloud, database, disk, filesystem, git, network, shell, system  # noqa: F401  (registration)
+from .base import RULES, Appended, Cmd, Hit, Rule, Stream, checkers_for
+
+__all__ = ["RULES", "Appended", "Cmd", "Hit", "Rule", "Stream", "catalog_markdown", "checkers_for"]
+
+
+def catalog_markdown() -> str:
+    """The catalog as a Markdown table grouped by category (docs/safety.md embeds it)."""
+    lines = ["| id | level | category | explanation |", "|---|---|---|---|"]
+    ordered = sorted(RULES.values(), key=lambda r: (r.category, -r.level, r.id))
+    for r in ordered:
+        text = r.explanation.replace("{target}", "…").replace("|", "\\|")
+        lines.append(f"| `{r.id}` | {r.level.label} | {r.category} | {text} |")
+    return "\n".join(lines) + "\n"
+
+
+def all_rules() -> List[Rule]:
+    return list(RULES.values())

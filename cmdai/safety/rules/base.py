@@ -1,0 +1,192 @@
+"""Building blocks of the rule catalog: rules, the view of a command they match on, the registry.
+
+The engine (``cmdai.safety.analyzer``) parses a command line, unwraps wrappers and hands
+every simple command to the checkers registered here for its name. A checker returns
+``Hit``s that name a ``Rule``; the rule carries the level, category and user-facing words.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
+
+from ..levels import Risk
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One kind of danger: an id, a level, a category and one line a user understands."""
+
+    id: str
+    level: Risk
+    category: str
+    #: May contain ``{target}``, filled with what the command acts on.
+    explanation: str
+
+    def reason(self, target: Optional[str] = None) -> str:
+        if "{target}" not in self.explanation:
+            return self.explanation
+        return self.explanation.replace("{target}", target or "the target")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A rule that matched, with what it matched on."""
+
+    rule: Rule
+    target: Optional[str] = None
+    #: Shell code the finding carries (a cron line, an alias body) that the engine inspects too.
+    code: Optional[str] = None
+
+
+@dataclass
+class Stream:
+    """What flows out of a command (and so into the next one's stdin)."""
+
+    #: The content, when it is known without running anything (echo, printf, here-docs).
+    text: Optional[str] = None
+    #: Comes from the network (curl, wget, nc …), possibly through other commands.
+    network: bool = False
+    #: Passed through a decoder (base64 -d, xxd -r, rev …): its meaning is hidden.
+    decoded: bool = False
+    #: A secret (private key, credentials, the environment) it carries, if any.
+    secret: Optional[str] = None
+    #: Never ends (/dev/zero, yes): writing it to a file fills the disk.
+    endless: bool = False
+    #: The command that writes directly into the stream.
+    source: Optional["Cmd"] = None
+    #: Something is connected at all (pipe or redirect), as opposed to the terminal.
+    present: bool = False
+
+    def joined(self, later: "Stream") -> "Stream":
+        """The stream after ``later`` processed this one: taint accumulates, content is later's."""
+        return Stream(
+            text=later.text,
+            network=self.network or later.network,
+            decoded=self.decoded or later.decoded,
+            secret=later.secret or self.secret,
+            endless=later.endless,
+            source=later.source,
+            present=True,
+        )
+
+
+@dataclass
+class Cmd:
+    """A simple command after wrappers (sudo, env, xargs …) were taken off."""
+
+    name: str
+    args: List[str]
+    #: Parallel to ``args``: the argument holds an expansion whose value is unknown.
+    dynamic: List[bool] = field(default_factory=list)
+    #: (operator, target) of every redirection, e.g. (">>", "~/.bashrc").
+    redirects: List[Tuple[str, str]] = field(default_factory=list)
+    stdin: Stream = field(default_factory=Stream)
+    sudo: bool = False
+    #: Set when xargs or find appends operands the command line does not show.
+    appended: Optional["Appended"] = None
+
+    def options(self, with_value: Iterable[str] = ()) -> "Options":
+        """Split the arguments into short flags, long flags and operands.
+
+        ``with_value`` lists options that take a value ("-n", "--lines"); their value is
+        kept in ``Options.values`` and not counted as an operand.
+        """
+        takes = frozenset(with_value)
+        opts = Options()
+        i = 0
+        args = self.args
+        while i < len(args):
+            a = args[i]
+            if a == "--":
+                opts.operands.extend(args[i + 1:])
+                break
+            if a.startswith("--") and len(a) > 2:
+                name, eq, value = a.partition("=")
+                opts.longs.add(name)
+                if eq:
+                    opts.values.setdefault(name, []).append(value)
+                elif name in takes and i + 1 < len(args):
+                    opts.values.setdefault(name, []).append(args[i + 1])
+                    i += 1
+            elif a.startswith("-") and len(a) > 1 and not a[1:].isdigit():
+                for j, ch in enumerate(a[1:], start=1):
+                    flag = "-" + ch
+                    opts.shorts.add(ch)
+                    if flag in takes:
+                        rest = a[j + 1:]
+                        if rest:
+                            opts.values.setdefault(flag, []).append(rest)
+                        elif i + 1 < len(args):
+                            opts.values.setdefault(flag, []).append(args[i + 1])
+                            i += 1
+                        break
+            else:
+                opts.operands.append(a)
+            i += 1
+        return opts
+
+    def flag(self, short: str = "", *longs: str, with_value: Iterable[str] = ()) -> bool:
+        """Whether any of the short flag letters in ``short`` or the long options is given."""
+        opts = self.options(with_value)
+        return bool(set(short) & opts.shorts) or bool(set(longs) & opts.longs)
+
+
+@dataclass
+class Options:
+    shorts: Set[str] = field(default_factory=set)
+    longs: Set[str] = field(default_factory=set)
+    values: Dict[str, List[str]] = field(default_factory=dict)
+    operands: List[str] = field(default_factory=list)
+
+    def value(self, *names: str) -> Optional[str]:
+        for n in names:
+            if n in self.values:
+                return self.values[n][-1]
+        return None
+
+
+@dataclass(frozen=True)
+class Appended:
+    """Operands added at run time: by xargs from its input, or by find from what it finds."""
+
+    #: The directory find walks, or what the command feeding xargs lists (None when unknown).
+    root: Optional[str]
+    #: Whether a predicate narrows the files (find -name, grep …).
+    filtered: bool
+
+
+Checker = Callable[[Cmd], Iterable[Hit]]
+
+RULES: Dict[str, Rule] = {}
+_CHECKERS: Dict[str, List[Checker]] = {}
+
+
+def rule(id: str, level: Risk, category: str, explanation: str) -> Rule:
+    """Declare a rule; ids are unique across the catalog."""
+    if id in RULES:
+        raise ValueError(f"duplicate safety rule id {id!r}")
+    r = Rule(id, level, category, explanation)
+    RULES[id] = r
+    return r
+
+
+def checks(*names: str) -> Callable[[Checker], Checker]:
+    """Register a checker for the commands called ``names``."""
+
+    def register(fn: Checker) -> Checker:
+        for n in names:
+            _CHECKERS.setdefault(n, []).append(fn)
+        return fn
+
+    return register
+
+
+def checkers_for(name: str) -> List[Checker]:
+    return _CHECKERS.get(name, [])
+
+
+def hit_if(condition: bool, r: Rule, target: Optional[str] = None) -> List[Hit]:
+    return [Hit(r, target)] if condition else []
+
+
+FrozenNames = FrozenSet[str]

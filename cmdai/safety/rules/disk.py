@@ -1,0 +1,101 @@
+"""Raw writes, formats, wipes and repartitions of block devices; filling the disk."""
+from __future__ import annotations
+
+import re
+from typing import List
+
+from ..levels import Risk
+from .base import Cmd, Hit, checks, rule
+from .filesystem import writes
+from .paths import is_block_device
+
+DISK = "disk and device writes"
+
+WRITE_DEVICE = rule("disk.write-device", Risk.CRITICAL, DISK,
+                    "writes raw data over the block device {target}, destroying what is on it")
+FORMAT = rule("disk.format", Risk.CRITICAL, DISK, "formats {target}, erasing every file on it")
+WIPE = rule("disk.wipe", Risk.CRITICAL, DISK, "wipes {target}")
+PARTITION = rule("disk.partition", Risk.CRITICAL, DISK, "changes the partition table of {target}")
+VOLUME = rule("disk.volume-remove", Risk.HIGH, DISK, "removes the storage volume or pool {target} and its data")
+FORMAT_IMAGE = rule("disk.format-image", Risk.MODERATE, DISK, "formats the image file {target}")
+FILL = rule("disk.fill", Risk.HIGH, DISK, "writes endless data to {target} until the disk is full")
+
+_DEVICE_ONLY_READS = {"-l", "--list", "-s", "--getsz", "print", "--print", "-p", "--dump", "-d"}
+
+
+@checks("dd")
+def check_dd(cmd: Cmd) -> List[Hit]:
+    params = dict(a.split("=", 1) for a in cmd.args if "=" in a)
+    target = params.get("of")
+    if target is None:
+        return []
+    if is_block_device(target):
+        return [Hit(WRITE_DEVICE, target)]
+    source = params.get("if", "")
+    if source in ("/dev/zero", "/dev/urandom", "/dev/random") and "count" not in params:
+        return [Hit(FILL, target)]
+    return writes(target, None, append=False)
+
+
+@checks("mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs", "newfs", "newfs_msdos")
+def check_mkfs(cmd: Cmd) -> List[Hit]:
+    operands = [a for a in cmd.args if not a.startswith("-")]
+    devices = [a for a in operands if is_block_device(a)]
+    if devices:
+        return [Hit(FORMAT, d) for d in devices]
+    # mkfs.ext4 -L label ./disk.img: the last operand is the target.
+    return [Hit(FORMAT_IMAGE, operands[-1])] if operands else []
+
+
+@checks("wipefs", "blkdiscard", "sgdisk", "sfdisk", "fdisk", "gdisk", "cfdisk", "parted",
+        "hdparm", "diskutil", "mdadm", "cryptsetup", "badblocks")
+def check_device_tools(cmd: Cmd) -> List[Hit]:
+    args = cmd.args
+    if set(args) & _DEVICE_ONLY_READS and cmd.name in ("fdisk", "sfdisk", "parted", "gdisk"):
+        if not (cmd.name == "parted" and set(args) & {"rm", "mklabel", "mkpart", "resizepart"}):
+            return []
+    if cmd.name == "wipefs" and ({"-n", "--no-act"} & set(args) or not {"-a", "--all", "-o", "--offset"} & set(args)
+                                 and not any(re.fullmatch(r"-[a-z]*a[a-z]*", a) for a in args)):
+        return []
+    if cmd.name == "hdparm" and not any("security-erase" in a or a == "--trim-sector-ranges" for a in args):
+        return []
+    if cmd.name == "mdadm" and not {"--zero-superblock", "--create", "-C"} & set(args):
+        return []
+    if cmd.name == "cryptsetup" and not {"luksFormat", "luksErase", "erase", "reencrypt"} & set(args):
+        return []
+    if cmd.name == "badblocks" and not {"-w"} & set(args):
+        return []
+    if cmd.name == "diskutil":
+        verbs = {"eraseDisk", "eraseVolume", "zeroDisk", "randomDisk", "secureErase", "partitionDisk",
+                 "reformat", "apfs"}
+        if not verbs & set(args):
+            return []
+        return [Hit(WIPE, next((a for a in args if a.startswith("disk") or a.startswith("/dev/")), "a disk"))]
+    devices = [a for a in args if is_block_device(a)]
+    chosen = PARTITION if cmd.name in ("sgdisk", "sfdisk", "fdisk", "gdisk", "cfdisk", "parted") else WIPE
+    return [Hit(chosen, d) for d in devices]
+
+
+@checks("lvremove", "vgremove", "pvremove", "zpool", "zfs", "btrfs")
+def check_volumes(cmd: Cmd) -> List[Hit]:
+    if cmd.name in ("zpool", "zfs") and (not cmd.args or cmd.args[0] != "destroy"):
+        return []
+    if cmd.name == "btrfs" and not ({"delete", "remove"} & set(cmd.args[:3])):
+        return []
+    operands = [a for a in cmd.args if not a.startswith("-") and a not in ("destroy", "subvolume", "device",
+                                                                           "delete", "remove")]
+    return [Hit(VOLUME, operands[0] if operands else cmd.name)]
+
+
+@checks("shred", "wipe", "cp", "tee")
+def check_device_targets(cmd: Cmd) -> List[Hit]:
+    """Commands that overwrite a device they are given as an operand."""
+    operands = [a for a in cmd.args if not a.startswith("-")]
+    if cmd.name == "cp":
+        operands = operands[-1:]
+    return [Hit(WRITE_DEVICE, d) for d in operands if is_block_device(d)]
+
+
+def redirect_hits(target: str) -> List[Hit]:
+    """A redirection onto a device."""
+    return [Hit(WRITE_DEVICE, target)] if is_block_device(target) else []

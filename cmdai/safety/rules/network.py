@@ -1,0 +1,130 @@
+"""Remote code execution, reverse shells, secret exfiltration, uploads and remote logins."""
+from __future__ import annotations
+
+from typing import List
+
+from ..levels import Risk
+from .base import Cmd, Hit, checks, rule
+from .paths import secret_in
+
+C, H, M = Risk.CRITICAL, Risk.HIGH, Risk.MODERATE
+RCE = "remote code execution"
+REVERSE = "reverse shell"
+EXFIL = "secret exfiltration"
+NET = "network"
+
+PIPE_TO_SHELL = rule("rce.pipe-to-interpreter", C, RCE, "runs code downloaded from the network ({target})")
+RUN_DOWNLOAD = rule("rce.run-downloaded", C, RCE, "runs the file {target} right after downloading it")
+REVERSE_SHELL = rule("reverse-shell", C, REVERSE, "gives a remote host a shell on this machine")
+RAW_SOCKET = rule("net.raw-socket", M, NET, "opens a raw network connection ({target})")
+LISTENER = rule("net.listen", M, NET, "listens for network connections")
+EXFILTRATE = rule("exfil.secret", C, EXFIL, "sends {target} to a remote host")
+UPLOAD = rule("net.upload", M, NET, "sends local data to a remote host")
+REMOTE_LOGIN = rule("net.remote-login", M, NET, "logs in to or copies files to a remote host")
+TLS_OFF = rule("security.tls-env", H, "disabling security", "turns off TLS certificate checks ({target})")
+INSECURE_ONCE = rule("net.insecure-download", M, NET, "skips TLS certificate checks for this download")
+
+#: Tools whose output is what a remote host sent.
+FETCHERS = frozenset(["curl", "wget", "fetch", "http", "https", "xh", "aria2c", "lwp-request", "GET", "nc",
+                      "ncat", "netcat", "socat", "telnet", "openssl", "ssh", "tftp", "ftp", "iwr", "irm",
+                      "Invoke-WebRequest", "Invoke-RestMethod", "powershell", "gsutil", "s3cmd"])
+_SOCKET_TOOLS = frozenset(["nc", "ncat", "netcat", "socat", "telnet", "openssl", "cryptcat", "pwncat"])
+_SHELLS = ("sh", "bash", "zsh", "dash", "ksh", "fish", "ash", "mksh", "csh", "tcsh", "cmd", "powershell", "pwsh")
+_UPLOAD_OPTS = {"-d", "--data", "--data-binary", "--data-raw", "--data-urlencode", "--data-ascii", "-F", "--form",
+                "-T", "--upload-file", "--json", "--post-file", "--post-data", "--body-file", "--body-data"}
+
+
+def is_fetcher(cmd: Cmd) -> bool:
+    if cmd.name == "openssl":
+        return bool(cmd.args) and cmd.args[0] == "s_client"
+    if cmd.name == "ssh":
+        return False
+    return cmd.name in FETCHERS
+
+
+@checks(*_SOCKET_TOOLS)
+def check_socket_tools(cmd: Cmd) -> List[Hit]:
+    args = cmd.args
+    joined = " ".join(args).lower()
+    if cmd.name == "socat":
+        if any(t in joined for t in ("exec:", "system:")) and any(t in joined for t in ("tcp", "udp", "ssl", "openssl")):
+            return [Hit(REVERSE_SHELL)]
+    elif {"-e", "-c", "--exec", "--sh-exec", "--lua-exec"} & set(args) or any(
+            a.startswith("-") and not a.startswith("--") and "e" in a and len(a) <= 6 for a in args
+            if cmd.name in ("nc", "netcat", "ncat")):
+        return [Hit(REVERSE_SHELL)]
+    hits: List[Hit] = []
+    secret = cmd.stdin.secret or next((secret_in(r[1]) for r in cmd.redirects if r[0] == "<" and secret_in(r[1])), None)
+    if secret:
+        hits.append(Hit(EXFILTRATE, secret))
+    if cmd.name == "openssl" and args[:1] != ["s_client"]:
+        return hits
+    if "-l" in args or any(a.startswith("-") and "l" in a and not a.startswith("--") for a in args
+                           if cmd.name in ("nc", "ncat", "netcat")) or "TCP-LISTEN" in joined.upper():
+        return hits + [Hit(LISTENER)]
+    return hits + [Hit(RAW_SOCKET, " ".join(a for a in args if not a.startswith("-")) or None)]
+
+
+@checks("curl", "wget", "http", "https", "xh", "httpie")
+def check_http(cmd: Cmd) -> List[Hit]:
+    hits: List[Hit] = []
+    args = cmd.args
+    sending = False
+    for i, a in enumerate(args):
+        name, eq, value = a.partition("=")
+        attached = None
+        if a.startswith("-") and not a.startswith("--") and len(a) > 2 and a[:2] in _UPLOAD_OPTS:
+            name, attached = a[:2], a[2:]
+        if name in _UPLOAD_OPTS:
+            sending = True
+            payload = value if eq else attached if attached is not None else (args[i + 1] if i + 1 < len(args) else "")
+            secret = secret_in(payload) or (secret_in(payload.split("@", 1)[1]) if "@" in payload else None)
+            if secret:
+                hits.append(Hit(EXFILTRATE, secret))
+            elif payload.lstrip("@") in ("-", "") or payload.startswith("@-"):
+                if cmd.stdin.secret:
+                    hits.append(Hit(EXFILTRATE, cmd.stdin.secret))
+        if cmd.name in ("http", "https", "xh") and "@" in a and secret_in(a.split("@", 1)[1]):
+            hits.append(Hit(EXFILTRATE, secret_in(a.split("@", 1)[1])))
+    if not hits and cmd.stdin.secret and cmd.name in ("http", "https", "xh"):
+        hits.append(Hit(EXFILTRATE, cmd.stdin.secret))
+    if not hits and sending:
+        hits.append(Hit(UPLOAD))
+    if {"-k", "--insecure", "--no-check-certificate"} & set(args):
+        hits.append(Hit(INSECURE_ONCE))
+    return hits
+
+
+@checks("scp", "rsync", "sftp", "ssh", "rcp", "mail", "mailx", "sendmail")
+def check_remote_copy(cmd: Cmd) -> List[Hit]:
+    if cmd.name == "rsync" and not any(":" in a for a in cmd.args if not a.startswith("-")):
+        return []
+    if cmd.name in ("mail", "mailx", "sendmail"):
+        return [Hit(EXFILTRATE, cmd.stdin.secret)] if cmd.stdin.secret else [Hit(UPLOAD)]
+    hits: List[Hit] = []
+    remote_seen = False
+    for a in cmd.args:
+        if a.startswith("-"):
+            continue
+        if ":" in a:
+            remote_seen = True
+        elif cmd.name in ("scp", "rsync", "rcp") and secret_in(a):
+            hits.append(Hit(EXFILTRATE, secret_in(a)))
+    if cmd.stdin.secret and cmd.name == "ssh":
+        hits.append(Hit(EXFILTRATE, cmd.stdin.secret))
+    if cmd.name in ("scp", "rsync", "rcp") and not remote_seen:
+        return hits
+    return hits + [Hit(REMOTE_LOGIN)]
+
+
+def env_tls_hits(name: str, value: str) -> List[Hit]:
+    """Environment settings that switch TLS verification off."""
+    off = {"NODE_TLS_REJECT_UNAUTHORIZED": "0", "PYTHONHTTPSVERIFY": "0", "GIT_SSL_NO_VERIFY": None,
+           "CURL_INSECURE": None, "REQUESTS_CA_BUNDLE": "", "CURL_CA_BUNDLE": ""}
+    if name in off and (off[name] is None or value.strip("'\"") == off[name]):
+        return [Hit(TLS_OFF, f"{name}={value}")]
+    return []
+
+
+def is_shell_name(name: str) -> bool:
+    return name in _SHELLS

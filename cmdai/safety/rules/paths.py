@@ -1,0 +1,147 @@
+"""What a path argument points at, as far as its text tells: the scope rules judge by."""
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Optional
+
+
+class Scope(Enum):
+    ROOT = "/"
+    SYSTEM = "a system directory"
+    ALL_HOMES = "every home directory"
+    HOME = "the whole home directory"
+    DEVICE = "a block device"
+    SYSTEM_PART = "part of a system directory"
+    HOME_PART = "a directory in the home directory"
+    CWD_ALL = "everything in the current or parent directory"
+    EMPTY_VAR = "a path that becomes / when a variable is empty"
+    OTHER_ABSOLUTE = "an absolute path"
+    TEMP = "a temporary directory"
+    NAMED = "a named path"
+
+
+#: Top-level directories whose loss breaks the system.
+SYSTEM_DIRS = frozenset(
+    "bin boot dev etc lib lib32 lib64 libx32 opt proc root run sbin srv sys usr var snap "
+    "System Library Applications Users Volumes private".split()
+)
+_HOME_VARS = ("$HOME", "${HOME}")
+_TEMP_PREFIXES = ("/tmp/", "/var/tmp/", "/private/tmp/", "/dev/shm/")
+_TEMP_VAR = re.compile(r"^\$\{?TMPDIR(?::-[^}]*)?\}?(/|$)")
+_VAR_PREFIX = re.compile(r"^\$\{?[A-Za-z_][A-Za-z0-9_]*(?:[:#%/^,@-][^}]*)?\}?/")
+_BLOCK_DEVICE = re.compile(
+    r"^/dev/(sd[a-z]|hd[a-z]|vd[a-z]|xvd[a-z]|nvme\d|mmcblk\d|disk\d|rdisk\d|md\d|dm-\d|"
+    r"mapper/|loop\d|sr\d|nbd\d|zd\d)"
+)
+
+
+def normalize(path: str) -> str:
+    """Collapse the spellings that mean the same place: quotes are gone already; // and /./."""
+    p = path.strip()
+    p = re.sub(r"/+", "/", p)
+    p = re.sub(r"(/\.)+(/|$)", "/", p)
+    for home in _HOME_VARS:
+        if p == home or p.startswith(home + "/"):
+            p = "~" + p[len(home):]
+    if p.startswith("/root") and (len(p) == 5 or p[5] == "/"):
+        p = "~" + p[5:]
+    return p
+
+
+def is_block_device(path: str) -> bool:
+    return bool(_BLOCK_DEVICE.match(normalize(path)))
+
+
+def is_glob_all(part: str) -> bool:
+    return part in ("*", ".*", "*.*", "{*,.*}", ".[!.]*", "..?*", ".??*")
+
+
+def scope(path: str) -> Scope:
+    """How much a recursive operation on ``path`` reaches."""
+    p = normalize(path)
+    if not p:
+        return Scope.NAMED
+    if is_block_device(p):
+        return Scope.DEVICE
+    stripped = p.rstrip("/") or "/"
+    if stripped in ("/", "/*", "/.*"):
+        return Scope.ROOT
+    if stripped in ("~", "~/*", "~/.*") or re.fullmatch(r"~/?(\.\*|\*|\.)?", stripped):
+        return Scope.HOME
+    if re.fullmatch(r"/home(/\*?)?|/Users(/\*)?|/home/[^/]+/?\*?|/Users/[^/]+/?\*?", stripped):
+        return Scope.ALL_HOMES if stripped in ("/home", "/home/*", "/Users", "/Users/*") else Scope.HOME
+    if stripped.startswith("~"):
+        return Scope.HOME_PART if not re.match(r"~[^/]", stripped) else Scope.HOME
+    if _TEMP_VAR.match(stripped):
+        return Scope.TEMP
+    if stripped.startswith(_TEMP_PREFIXES):
+        return Scope.TEMP
+    if stripped.startswith(("/home/", "/Users/")):
+        return Scope.HOME_PART
+    if _VAR_PREFIX.match(stripped) or re.fullmatch(r'\$\{?[A-Za-z_]\w*\}?/?\*', stripped):
+        return Scope.EMPTY_VAR
+    if stripped.startswith("/"):
+        parts = stripped.strip("/").split("/")
+        top = parts[0]
+        if len(parts) == 1:
+            # Every top-level directory but /tmp holds the system or mounted data.
+            return Scope.SYSTEM_PART if top == "tmp" else Scope.SYSTEM
+        if len(parts) == 2 and (top, parts[1]) in (("var", "lib"), ("usr", "bin"), ("usr", "lib"),
+                                                   ("usr", "sbin"), ("usr", "share"), ("usr", "local"),
+                                                   ("var", "log")):
+            return Scope.SYSTEM if parts[1] != "log" else Scope.SYSTEM_PART
+        if len(parts) == 2 and is_glob_all(parts[1]) and top in SYSTEM_DIRS:
+            return Scope.SYSTEM
+        if top in SYSTEM_DIRS:
+            return Scope.SYSTEM_PART
+        return Scope.OTHER_ABSOLUTE
+    first = stripped.split("/")[0]
+    rest = stripped[len(first):].strip("/")
+    if first in (".", "..") and (not rest or is_glob_all(rest)):
+        return Scope.CWD_ALL
+    if is_glob_all(first) and not rest:
+        return Scope.CWD_ALL
+    if re.fullmatch(r"\$\{?(PWD)\}?", stripped):
+        return Scope.CWD_ALL
+    return Scope.NAMED
+
+
+#: Files whose truncation or replacement locks everyone out or stops the boot.
+CRITICAL_FILES = frozenset(["/etc/passwd", "/etc/shadow", "/etc/sudoers", "/etc/fstab", "/etc/group",
+                            "/etc/gshadow", "/boot/grub/grub.cfg"])
+
+#: Shell start-up files: what is written to them runs in every new shell.
+STARTUP_FILES = re.compile(
+    r"^(~|/etc)/(\.?(bashrc|bash_profile|bash_login|profile|zshrc|zshenv|zprofile|zlogin|"
+    r"kshrc|cshrc|tcshrc|inputrc|xinitrc|xprofile)|\.config/fish/(config\.fish|conf\.d/.*)|"
+    r"profile\.d/.*|bash\.bashrc|zsh/zshrc|environment)$"
+)
+HISTORY_FILES = re.compile(r"^~/\.(bash_history|zsh_history|history|sh_history|python_history|"
+                           r"local/share/fish/fish_history|mysql_history|psql_history|lesshst|viminfo)$")
+CRON_PATHS = re.compile(r"^(/etc/cron|/var/spool/cron|/etc/anacrontab|/var/at/|/usr/lib/cron)")
+PERSISTENCE_PATHS = re.compile(r"^(/etc/(rc\.local|init\.d/|systemd/|ld\.so\.preload|profile|"
+                               r"update-motd\.d/)|/lib/systemd/|/usr/lib/systemd/|"
+                               r"~/\.config/(autostart|systemd)/|/Library/Launch|~/Library/LaunchAgents)")
+AUTHORIZED_KEYS = re.compile(r"(^|/)\.ssh/authorized_keys2?$")
+SUDOERS = re.compile(r"^/etc/sudoers(\.d/.*)?$")
+LOG_PATHS = re.compile(r"^/var/log(/|$)|^/var/(run|adm)/(utmp|wtmp|btmp)|^~/\.xsession-errors")
+
+_SECRET = re.compile(
+    r"(^|/)(\.ssh(/(?!.*\.pub$|known_hosts|config$).*|/?$)|\.aws(/|$)|\.azure(/|$)|"
+    r"\.config/gcloud(/|$)|\.kube/config|\.docker/config\.json|\.netrc$|\.git-credentials$|"
+    r"\.gnupg(/|$)|\.npmrc$|\.pypirc$|\.password-store|\.vault-token$|"
+    r"id_(rsa|dsa|ecdsa|ed25519)$|\.pem$|\.key$|\.p12$|\.pfx$|\.env$|credentials(\.json)?$|"
+    r"\.config/gh/hosts\.yml$|\.terraform\.d/credentials)|"
+    r"^/etc/(shadow|gshadow|ssh/ssh_host_.*_key)$|^/proc/(self|\d+|\$\$)/environ$|"
+    r"^~?/?\.local/share/keyrings"
+)
+
+
+def secret_in(text: str) -> Optional[str]:
+    """The secret a path (or an argument holding a path, like ``@~/.ssh/id_rsa``) names."""
+    p = text.lstrip("@<")
+    if "=" in p and not p.startswith(("/", "~", ".")):
+        p = p.split("=", 1)[1].lstrip("@<")
+    p = normalize(p)
+    return p if _SECRET.search(p) else None

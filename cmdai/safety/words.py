@@ -1,0 +1,162 @@
+"""The static value of a shell word: quotes removed, escapes decoded, known variables filled in.
+
+What cannot be known before running (``$HOME``, ``$(date)``) is kept as written and marked
+dynamic; tricks that hide a word from a reader (``r''m``, ``${IFS}``, ``$'\\x72m'``) are noted.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, List
+
+_ANSI = re.compile(r"\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|[0-7]{1,3}|c.|.)", re.S)
+_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b",
+                   "f": "\f", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
+
+#: Trick names recorded on a word.
+QUOTES, ESCAPE, ANSI_C, IFS, INDIRECTION, SUBSTITUTION = (
+    "quotes", "escape", "ansi-c", "ifs", "indirection", "substitution")
+
+
+@dataclass
+class Word:
+    text: str
+    dynamic: bool = False
+    tricks: List[str] = field(default_factory=list)
+    #: Command and process substitutions inside the word (tree-sitter nodes).
+    subs: List[Any] = field(default_factory=list)
+
+
+def decode_ansi_c(body: str) -> str:
+    """Decode the inside of a $'…' string."""
+
+    def repl(m: "re.Match[str]") -> str:
+        esc = m.group(1)
+        if esc[0] in "xuU" and len(esc) > 1:
+            return chr(min(int(esc[1:], 16), 0x10FFFF))
+        if esc[0] in "01234567":
+            return chr(int(esc, 8) & 0xFF)
+        if esc[0] == "c" and len(esc) == 2:
+            return chr(ord(esc[1]) & 0x1F)
+        return _SIMPLE_ESCAPES.get(esc, "\\" + esc)
+
+    return _ANSI.sub(repl, body)
+
+
+def _text(node: Any) -> str:
+    return node.text.decode("utf-8", "replace")
+
+
+class WordReader:
+    """Evaluates word nodes against the variables assigned earlier on the same command line."""
+
+    def __init__(self, env: Dict[str, "Word"]):
+        self.env = env
+
+    def read(self, node: Any) -> Word:
+        w = Word("")
+        self._into(node, w, top=True)
+        return w
+
+    def _into(self, node: Any, w: Word, top: bool = False) -> None:
+        t = node.type
+        if t == "word":
+            raw = _text(node)
+            if "\\" in raw[1:] and not raw.endswith("\\;"):
+                w.tricks.append(ESCAPE)
+            w.text += re.sub(r"\\(.)", r"\1", raw, flags=re.S)
+        elif t == "raw_string":
+            w.text += _text(node)[1:-1]
+        elif t in ("string", "translated_string"):
+            self._string(node, w)
+        elif t == "ansi_c_string":
+            w.tricks.append(ANSI_C)
+            w.text += decode_ansi_c(_text(node)[2:-1])
+        elif t == "concatenation":
+            kinds = [c.type for c in node.named_children]
+            if any(k in ("string", "raw_string", "ansi_c_string") for k in kinds) and len(kinds) > 1:
+                w.tricks.append(QUOTES)
+            for child in node.named_children:
+                self._into(child, w)
+        elif t in ("simple_expansion", "expansion"):
+            self._expansion(node, w)
+        elif t == "command_substitution":
+            w.subs.append(node)
+            echoed = _echoed(node)
+            if echoed is None:
+                w.dynamic = True
+                w.text += _text(node)
+            else:
+                w.tricks.append(SUBSTITUTION)
+                w.text += echoed
+        elif t == "process_substitution":
+            w.subs.append(node)
+            w.dynamic = True
+            w.text += _text(node)
+        elif t in ("arithmetic_expansion",):
+            w.dynamic = True
+            w.text += _text(node)
+        else:
+            w.text += _text(node)
+
+    def _string(self, node: Any, w: Word) -> None:
+        inner_start = node.start_byte + (2 if _text(node).startswith("$") else 1)
+        pos = inner_start
+        src = node.text
+        base = node.start_byte
+        for child in node.children:
+            if not child.is_named:
+                continue
+            if child.start_byte > pos:
+                w.text += _unescape_dq(src[pos - base:child.start_byte - base].decode("utf-8", "replace"))
+            if child.type == "string_content":
+                w.text += _unescape_dq(_text(child))
+            else:
+                self._into(child, w)
+            pos = child.end_byte
+        end = node.end_byte - 1
+        if end > pos:
+            w.text += _unescape_dq(src[pos - base:end - base].decode("utf-8", "replace"))
+
+    def _expansion(self, node: Any, w: Word) -> None:
+        names = [c for c in node.named_children if c.type in ("variable_name", "special_variable_name")]
+        raw = _text(node)
+        plain = len(node.named_children) == 1 and names
+        name = _text(names[0]) if names else ""
+        if name == "IFS" and plain:
+            w.tricks.append(IFS)
+            w.text += " "
+        elif plain and name in self.env:
+            value = self.env[name]
+            w.tricks.append(INDIRECTION)
+            w.text += value.text
+            w.dynamic = w.dynamic or value.dynamic
+        else:
+            w.dynamic = True
+            w.text += raw
+
+
+def _unescape_dq(s: str) -> str:
+    return re.sub(r'\\([\\"$`])', r"\1", s).replace("\\\n", "")
+
+
+def _echoed(node: Any) -> "str | None":
+    """The output of ``$(echo literal)`` / ``$(printf literal)``, which can be known statically."""
+    body = [c for c in node.named_children]
+    if len(body) != 1 or body[0].type != "command":
+        return None
+    cmd = body[0]
+    name = cmd.child_by_field_name("name")
+    if name is None or _text(name) not in ("echo", "printf"):
+        return None
+    args = cmd.children_by_field_name("argument")
+    reader = WordReader({})
+    parts = []
+    for a in args:
+        word = reader.read(a)
+        if word.dynamic:
+            return None
+        parts.append(word.text)
+    if _text(name) == "echo":
+        parts = [p for p in parts if p not in ("-n", "-e", "-E")]
+    return " ".join(parts)
