@@ -1,0 +1,223 @@
+"""Real zsh, bash and fish in a pseudo-terminal, with cmdai answering from a loopback Foundry.
+
+A session sources the script `cmdai --init SHELL` printed, plus one test key (Ctrl-X Ctrl-B)
+that writes the line buffer and cursor position to a file: the tests read the line from there
+instead of scraping the screen.
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import shutil
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+import pexpect
+import pytest
+from werkzeug.wrappers import Request, Response
+
+DUMP_KEY = "\x18\x02"  # Ctrl-X Ctrl-B, bound by the test rc files only
+PROMPT = "READY> "
+#: Long enough for a slow machine; a passing test never waits this long.
+WAIT = 15
+
+
+@dataclass
+class Foundry:
+    """A Foundry model-inference endpoint on 127.0.0.1 whose answer each test chooses."""
+
+    url: str
+    command: str = "ls -la"
+    explanation: str = "list the files"
+    status: int = 200
+    #: When True, chat requests wait (until the test ends) instead of answering.
+    stall: bool = False
+    requests: List[Dict[str, object]] = field(default_factory=list)
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def handle(self, request: Request) -> Response:
+        body = json.loads(request.get_data() or b"{}")
+        self.requests.append({"path": request.path, "api-key": request.headers.get("api-key"), "body": body})
+        if self.stall:
+            self.released.wait(WAIT)
+            return Response("{}", status=503, content_type="application/json")
+        if self.status != 200:
+            return _json(self.status, {"error": {"code": "InternalServerError",
+                                                 "message": "the model is overloaded"}})
+        content = json.dumps({"cmd": self.command, "explanation": self.explanation})
+        return _json(200, {
+            "id": "chatcmpl-1", "object": "chat.completion", "created": 1700000000, "model": "gpt-4o-mini",
+            "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}],
+            "usage": {"prompt_tokens": 40, "completion_tokens": 10, "total_tokens": 50},
+        })
+
+    def chat_requests(self) -> List[Dict[str, object]]:
+        return [r for r in self.requests if str(r["path"]).endswith("/chat/completions")]
+
+    def user_text(self) -> str:
+        """Everything the user role said in the last chat request."""
+        messages = self.chat_requests()[-1]["body"]["messages"]  # type: ignore[index]
+        return "\n".join(str(m["content"]) for m in messages if m["role"] == "user")
+
+    def wait_for_request(self) -> None:
+        deadline = time.monotonic() + WAIT
+        while not self.chat_requests():
+            if time.monotonic() > deadline:
+                raise AssertionError("cmdai never sent its request")
+            time.sleep(0.02)
+
+
+def _json(status: int, body: object) -> Response:
+    return Response(json.dumps(body), status=status, content_type="application/json")
+
+
+def _rc(shell: str, init: Path, dump: Path, vi: bool) -> str:
+    if shell == "zsh":
+        return f"""\
+PS1='{PROMPT}'
+unsetopt prompt_sp
+{'bindkey -v' if vi else 'bindkey -e'}
+source '{init}'
+_test_dump() {{ print -rn -- "$BUFFER"$'\\0'"$CURSOR" >| '{dump}.part' && command mv '{dump}.part' '{dump}'; }}
+zle -N _test_dump
+bindkey -M emacs '^X^B' _test_dump
+bindkey -M viins '^X^B' _test_dump
+"""
+    if shell == "bash":
+        return f"""\
+PS1='{PROMPT}'
+{'set -o vi' if vi else 'set -o emacs'}
+source '{init}'
+_test_dump() {{ printf '%s\\0%s' "$READLINE_LINE" "$READLINE_POINT" > '{dump}.part' && command mv '{dump}.part' '{dump}'; }}
+bind -m emacs -x '"\\C-x\\C-b": _test_dump'
+bind -m vi-insert -x '"\\C-x\\C-b": _test_dump'
+"""
+    return f"""\
+function fish_greeting; end
+function fish_prompt; printf '%s' '{PROMPT}'; end
+function fish_mode_prompt; end
+{'fish_vi_key_bindings' if vi else 'fish_default_key_bindings'}
+set -g fish_autosuggestion_enabled 0
+source '{init}'
+function _test_dump
+    printf '%s\\0%s' (commandline | string collect) (commandline -C) > '{dump}.part'
+    and command mv '{dump}.part' '{dump}'
+end
+bind \\cx\\cb _test_dump
+bind -M insert \\cx\\cb _test_dump
+"""
+
+
+class ShellSession:
+    """One interactive shell in a pseudo-terminal with the cmdai widget loaded."""
+
+    def __init__(self, shell: str, home: Path, env: Dict[str, str], init_script: str, *,
+                 vi: bool = False, key_setting: Optional[str] = None):
+        self.shell = shell
+        self.dump = home / f"dump-{shell}"
+        init = home / f"init.{shell}"
+        init.write_text(init_script, encoding="utf-8")
+        rc = _rc(shell, init, self.dump, vi)
+        env = dict(env, TERM="xterm", LANG="C.UTF-8", LC_ALL="C.UTF-8", HISTFILE=str(home / "history"))
+        env.pop("LC_CTYPE", None)
+        if key_setting is not None:
+            env["CMDAI_KEY"] = key_setting
+        if shell == "zsh":
+            zdotdir = home / "zdotdir"
+            zdotdir.mkdir(exist_ok=True)
+            (zdotdir / ".zshrc").write_text(rc, encoding="utf-8")
+            env["ZDOTDIR"] = str(zdotdir)
+            argv = ["--no-globalrcs", "-i"]
+        elif shell == "bash":
+            rcfile = home / "bashrc"
+            rcfile.write_text(rc, encoding="utf-8")
+            argv = ["--noprofile", "--rcfile", str(rcfile), "-i"]
+        else:
+            config = Path(env["XDG_CONFIG_HOME"]) / "fish" / "config.fish"
+            config.parent.mkdir(parents=True, exist_ok=True)
+            config.write_text(rc, encoding="utf-8")
+            argv = ["-i"]
+        self.child = pexpect.spawn(shutil.which(shell), argv, env=env, cwd=str(home), encoding="utf-8",
+                                   dimensions=(40, 200), timeout=WAIT)
+        self.output = io.StringIO()
+        self.child.logfile_read = self.output
+        self.child.expect_exact(PROMPT)
+
+    def send(self, keys: str) -> None:
+        self.child.send(keys)
+
+    def line(self) -> Tuple[str, int]:
+        """The line buffer and cursor position, as the shell itself reports them."""
+        if self.dump.exists():
+            self.dump.unlink()
+        self.child.send(DUMP_KEY)
+        deadline = time.monotonic() + WAIT
+        while not self.dump.exists():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{self.shell} never ran the dump key; screen so far:\n{self.child.before}")
+            time.sleep(0.02)
+        text, cursor = self.dump.read_text(encoding="utf-8").split("\0")
+        return text, int(cursor)
+
+    def expect(self, text: str) -> None:
+        self.child.expect_exact(text)
+
+    def screen_output(self) -> str:
+        """Everything the shell wrote to the terminal so far."""
+        while True:
+            try:
+                self.child.read_nonblocking(100_000, timeout=0.3)
+            except (pexpect.TIMEOUT, pexpect.EOF):
+                return self.output.getvalue()
+
+    def close(self) -> None:
+        self.child.close(force=True)
+
+
+@pytest.fixture
+def foundry(httpserver, isolated_env: Dict[str, str], write_file) -> Foundry:
+    """The endpoint, and a user config that points cmdai at it (no fallback, no cache)."""
+    emulator = Foundry(url=httpserver.url_for("/models"))
+    httpserver.expect_request(re.compile(r"^/.*")).respond_with_handler(emulator.handle)
+    write_file(Path(isolated_env["XDG_CONFIG_HOME"]) / "cmdai" / "config.toml", f"""\
+[backend]
+type = "azure-foundry"
+endpoint = "{emulator.url}"
+api_key = "test-key"
+model = "gpt-4o-mini"
+fallback = false
+max_retries = 0
+
+[backend.azure]
+api_style = "model-inference"
+
+[cache]
+enabled = false
+""")
+    yield emulator
+    # Let a stalled handler go, so the server thread is free for the next test.
+    emulator.released.set()
+
+
+@pytest.fixture
+def open_shell(isolated_env: Dict[str, str], tmp_path: Path, run_cmdai):
+    """open_shell("zsh", vi=False, key_setting=None) -> ShellSession; closed after the test."""
+    sessions: List[ShellSession] = []
+
+    def open_(shell: str, **options) -> ShellSession:
+        if shutil.which(shell) is None:
+            pytest.skip(f"{shell} is not installed")
+        init = run_cmdai("--init", shell)
+        assert init.returncode == 0, init.stderr
+        session = ShellSession(shell, tmp_path, dict(os.environ), init.stdout, **options)
+        sessions.append(session)
+        return session
+
+    yield open_
+    for session in sessions:
+        session.close()

@@ -1,0 +1,137 @@
+"""The Ctrl-G widget in real zsh, bash and fish, with the real cmdai and a loopback Foundry."""
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.parametrize("shell", ("zsh", "bash", "fish"))
+
+CTRL_G = "\x07"
+CTRL_C = "\x03"
+CTRL_X = "\x18"
+UNDO = "\x1f"  # Ctrl-_ : undo in zsh's emacs keymap, in readline and in fish
+LEFT = "\x1b[D"
+
+
+def test_the_request_becomes_the_command(shell, foundry, open_shell):
+    foundry.command = "find . -name '*.log' -size +10M"
+    session = open_shell(shell)
+    session.send("find log files over ten megabytes")
+    session.send(CTRL_G)
+
+    assert session.line() == (foundry.command, len(foundry.command))
+    assert "find log files over ten megabytes" in foundry.user_text()
+    assert len(foundry.chat_requests()) == 1
+
+
+def test_a_multi_line_command_is_inserted_whole(shell, foundry, open_shell):
+    foundry.command = 'for f in *.log; do\n  gzip "$f"\ndone'
+    session = open_shell(shell)
+    session.send("compress every log file")
+    session.send(CTRL_G)
+
+    assert session.line() == (foundry.command, len(foundry.command))
+
+
+def test_undo_brings_back_the_request(shell, foundry, open_shell):
+    session = open_shell(shell)
+    session.send("show all files")
+    session.send(CTRL_G)
+    assert session.line()[0] == "ls -la"
+
+    session.send(UNDO)
+    assert session.line()[0] == "show all files"
+
+
+def test_a_risky_command_arrives_disarmed_with_a_warning(shell, foundry, open_shell):
+    foundry.command = "sudo systemctl stop nginx\nsudo systemctl disable nginx"
+    session = open_shell(shell)
+    session.send("stop the web server for good")
+    session.send(CTRL_G)
+
+    session.expect("remove '# ' to run")
+    text, _ = session.line()
+    assert text == "# sudo systemctl stop nginx\n# sudo systemctl disable nginx"
+
+
+def test_a_blocked_command_leaves_the_line_alone(shell, foundry, open_shell):
+    foundry.command = "rm -rf /"
+    session = open_shell(shell)
+    session.send("free up disk space")
+    session.send(LEFT * 5)
+    session.send(CTRL_G)
+
+    session.expect("blocked")
+    assert session.line() == ("free up disk space", len("free up disk space") - 5)
+
+
+def test_a_server_error_keeps_the_line_and_shows_one_message(shell, foundry, open_shell):
+    foundry.status = 500
+    session = open_shell(shell)
+    session.send("list big files")
+    session.send(LEFT * 3)
+    session.send(CTRL_G)
+
+    session.expect("cmdai: ")
+    assert session.line() == ("list big files", len("list big files") - 3)
+
+
+def test_ctrl_c_while_waiting_keeps_the_line(shell, foundry, open_shell):
+    foundry.stall = True
+    session = open_shell(shell)
+    session.send("archive the home directory")
+    session.send(LEFT * 4)
+    session.send(CTRL_G)
+    foundry.wait_for_request()
+    session.send(CTRL_C)
+
+    session.expect("cmdai: interrupted")
+    assert session.line() == ("archive the home directory", len("archive the home directory") - 4)
+
+
+def test_a_blank_line_sends_nothing(shell, foundry, open_shell):
+    session = open_shell(shell)
+    session.send("   ")
+    session.send(CTRL_G)
+
+    assert session.line() == ("   ", 3)
+    assert foundry.requests == []
+
+
+def test_vi_insert_mode(shell, foundry, open_shell):
+    session = open_shell(shell, vi=True)
+    session.send("list everything here")
+    session.send(CTRL_G)
+
+    assert session.line() == ("ls -la", len("ls -la"))
+
+
+def test_cmdai_key_moves_the_binding(shell, foundry, open_shell):
+    key_setting = {"zsh": "^X^G", "bash": r"\C-x\C-g", "fish": r"\cx\cg"}[shell]
+    session = open_shell(shell, key_setting=key_setting)
+    session.send("list everything here")
+    session.send(CTRL_G)
+    assert session.line() == ("list everything here", len("list everything here"))
+    assert foundry.requests == []
+
+    session.send(CTRL_X + CTRL_G)
+    assert session.line() == ("ls -la", len("ls -la"))
+
+
+def test_escape_sequences_from_the_model_never_reach_the_terminal(shell, foundry, open_shell):
+    foundry.command = "echo done\x1b]0;owned\x07\x1b[2J"
+    session = open_shell(shell)
+    session.send("say done")
+    session.send(CTRL_G)
+
+    assert session.line() == ("echo done", len("echo done"))
+    assert "]0;owned" not in session.screen_output()
+
+
+def test_a_command_the_shell_cannot_parse_is_inserted_with_a_warning(shell, foundry, open_shell):
+    foundry.command = "for f in *.txt; do wc -l $f"
+    session = open_shell(shell)
+    session.send("count lines in text files")
+    session.send(CTRL_G)
+
+    session.expect(f"not valid {shell} syntax")
+    assert session.line()[0] == foundry.command
