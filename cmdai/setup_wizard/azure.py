@@ -173,8 +173,8 @@ class AzureSetup:
                 return error.one_line()
             return True
 
-        answers.endpoint = ask.text("Endpoint URL:", default=answers.endpoint, validate=valid,
-                                    instruction="(from the Azure AI Foundry portal)")
+        answers.endpoint = ask.text("Endpoint URL (from the Azure AI Foundry portal):",
+                                    default=answers.endpoint, validate=valid)
         info = self._detect(answers.endpoint)
         if is_azure_host(info):
             answers.api_style = None
@@ -254,9 +254,10 @@ class AzureSetup:
 
     @property
     def model_noun(self) -> str:
-        # Azure OpenAI routes by deployment name; the other kinds take the name in the body.
+        # Foundry and Azure OpenAI route by the deployment's name; serverless and managed
+        # endpoints serve one model under its own name.
         info = self.answers.info
-        return "Deployment" if info is not None and info.kind == AZURE_OPENAI else "Model"
+        return "Model" if info is not None and info.kind in (SERVERLESS, MANAGED_ONLINE) else "Deployment"
 
     def test_keys(self) -> Dict[str, Any]:
         return self.answers.keys(for_test=True)
@@ -282,7 +283,7 @@ class AzureSetup:
             self._ask_credentials()
 
     def models_menu(self, result: ProbeResult) -> List[ModelInfo]:
-        if self.model_noun == "Deployment":
+        if self.answers.info is not None and self.answers.info.kind == AZURE_OPENAI:
             # /openai/models lists what the resource may deploy, not its deployments: ask by name.
             self.console.note("Azure OpenAI routes by deployment name (Deployments in the portal).")
             return []

@@ -82,6 +82,8 @@ def run_test(session: Session, backend_name: str, answers: Mapping[str, Any], ta
     with spinner(what):
         result = probe(backend_name, answers, session.preserved, discover=discover)
     console = session.console
+    if result.credential:
+        console.ok(f"Signed in: {result.credential}")
     if result.error is not None:
         console.fail(result.error.one_line())
         show_debug(session, result.error)

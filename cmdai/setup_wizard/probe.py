@@ -96,10 +96,23 @@ class ProbeResult:
     models: List["ModelInfo"] = field(default_factory=list)
     #: Why the model list could not be read; None when discovery worked (even if it was empty).
     discovery_error: Optional[CmdaiError] = None
+    #: For Microsoft Entra ID sign-in: the token that was obtained ("token for …, valid until …").
+    credential: Optional[str] = None
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+def _entra_token(config: "Config", backend: Any) -> str:
+    from ..backends.remote.entra import check_credential
+    from ..errors import AuthenticationError
+
+    # A configured token_scope wins inside check_credential.
+    check = check_credential(config.backend.azure, backend.endpoint.token_scope)
+    if not check.ok:
+        raise AuthenticationError(check.detail, check.hint)
+    return check.detail
 
 
 def _stops_the_test(error: CmdaiError) -> bool:
@@ -122,7 +135,11 @@ def probe(backend_name: str, answers: Mapping[str, Any], preserved: Mapping[str,
 
     result = ProbeResult()
     try:
-        backend = create_backend(backend_name, candidate_config(answers, preserved))
+        config = candidate_config(answers, preserved)
+        backend = create_backend(backend_name, config)
+        if backend_name == "azure-foundry" and config.backend.azure.auth != "api-key":
+            # Getting a token first separates "not signed in" from endpoint and model trouble.
+            result.credential = _entra_token(config, backend)
         if backend.model:
             backend.check_connection()
             result.verified_model = backend.model

@@ -68,12 +68,10 @@ class Prompter:
             raise UsageError("the interactive setup needs a terminal",
                              "for a scripted setup pass --yes with --endpoint, --auth and --model")
 
-    def text(self, message: str, default: str = "", validate: Optional[Validator] = None,
-             instruction: Optional[str] = None) -> str:
+    def text(self, message: str, default: str = "", validate: Optional[Validator] = None) -> str:
         import questionary
 
-        answer = questionary.text(message, default=default or "", validate=validate,
-                                  instruction=instruction).unsafe_ask()
+        answer = questionary.text(message, default=default or "", validate=validate).unsafe_ask()
         return answer.strip()
 
     def secret(self, message: str, validate: Optional[Validator] = None) -> str:

@@ -7,10 +7,11 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, Iterator, List, Optional
 
 import pexpect
 import pytest
+from pytest_httpserver import HTTPServer
 from werkzeug.wrappers import Request, Response
 
 GOOD_KEY = "key-0123456789abcdef"
@@ -29,25 +30,30 @@ class FoundryEmulator:
     url: str
     key: str = GOOD_KEY
     model: str = "gpt-4o-mini"
-    #: When False, model discovery answers 500 (the connection itself still works).
+    #: When False, model discovery answers 404 (the connection itself still works).
     discovery: bool = True
     requests: List[Dict[str, object]] = field(default_factory=list)
 
     def keys_seen(self) -> List[str]:
         return [str(r["api-key"]) for r in self.requests if r["api-key"]]
 
+    def chat_models(self) -> List[str]:
+        """The model of each chat request that was let through."""
+        return [str(r["model"]) for r in self.requests
+                if r["path"].endswith("/chat/completions") and r["accepted"]]
+
     def handle(self, request: Request) -> Response:
-        self.requests.append({"method": request.method, "path": request.path,
-                              "api-key": request.headers.get("api-key"),
-                              "authorization": request.headers.get("Authorization")})
+        body = json.loads(request.get_data() or b"{}") if request.method == "POST" else {}
         sent = request.headers.get("api-key") or (request.headers.get("Authorization") or "").replace("Bearer ", "")
+        self.requests.append({"method": request.method, "path": request.path, "model": body.get("model"),
+                              "api-key": request.headers.get("api-key"),
+                              "authorization": request.headers.get("Authorization"), "accepted": sent == self.key})
         if sent != self.key:
             return _json(401, {"error": {"code": "401", "message": (
                 "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a "
                 "valid key for an active subscription and use a correct regional API endpoint for your resource.")}})
         path = request.path.rstrip("/")
         if path.endswith("/chat/completions") and request.method == "POST":
-            body = json.loads(request.get_data() or b"{}")
             model = body.get("model") or self.model
             content = json.dumps({"command": "ls -la", "explanation": "list all files"})
             return _json(200, {
@@ -58,7 +64,7 @@ class FoundryEmulator:
             })
         if path.endswith("/info"):
             if not self.discovery:
-                return _json(500, {"error": {"code": "InternalServerError", "message": "discovery is down"}})
+                return _json(404, {"error": {"code": "404", "message": "Resource not found"}})
             return _json(200, {"model_name": self.model, "model_type": "chat-completion",
                                "model_provider_name": "OpenAI"})
         return _json(404, {"error": {"code": "404", "message": "Resource not found"}})
@@ -69,10 +75,20 @@ def _json(status: int, body: object) -> Response:
 
 
 @pytest.fixture
-def foundry(httpserver) -> FoundryEmulator:
+def loopback_server() -> Iterator[HTTPServer]:
+    """An HTTP server of this test's own on 127.0.0.1 (the shared one listens on "localhost")."""
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    yield server
+    server.clear()
+    server.stop()
+
+
+@pytest.fixture
+def foundry(loopback_server: HTTPServer) -> FoundryEmulator:
     """A Foundry endpoint at http://127.0.0.1:PORT/models."""
-    emulator = FoundryEmulator(url=httpserver.url_for("/models"))
-    httpserver.expect_request(re.compile(r"^/.*")).respond_with_handler(emulator.handle)
+    emulator = FoundryEmulator(url=loopback_server.url_for("/models"))
+    loopback_server.expect_request(re.compile(r"^/.*")).respond_with_handler(emulator.handle)
     return emulator
 
 
