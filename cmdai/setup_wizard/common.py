@@ -77,14 +77,17 @@ def check_safety_level(level: str) -> str:
 
 def run_test(session: Session, backend_name: str, answers: Mapping[str, Any], target: str,
              model: Optional[str], discover: bool = True) -> ProbeResult:
-    """The live connection test, with a spinner, and what it found."""
+    """The live connection test, with a spinner, and what it found.
+
+    A failure is shown here only in interactive mode; with --yes it becomes the one error line.
+    """
     what = f"Testing {target} with {model}" if model else f"Testing the connection to {target}"
     with spinner(what):
         result = probe(backend_name, answers, session.preserved, discover=discover)
     console = session.console
     if result.credential:
         console.ok(f"Signed in: {result.credential}")
-    if result.error is not None:
+    if result.error is not None and session.interactive:
         console.fail(result.error.one_line())
         show_debug(session, result.error)
     elif result.verified_model:

@@ -102,11 +102,14 @@ FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 def spinner(message: str, stream: Optional[TextIO] = None) -> Iterator[None]:
     """Show ``message`` with a spinner on stderr while the body runs.
 
-    Without a terminal (or with TERM=dumb) the message is printed once instead of animated.
+    With TERM=dumb the message is printed once; without a terminal, not at all (scripts
+    read the result line and, on failure, the one error line).
     """
     out = stream or sys.stderr
-    animate = out.isatty() and os.environ.get("TERM") != "dumb"
-    if not animate:
+    if not out.isatty():
+        yield
+        return
+    if os.environ.get("TERM") == "dumb":
         print(f"{message}…", file=out, flush=True)
         yield
         return
