@@ -32,6 +32,17 @@ backends (-b):
   ollama             a local Ollama server
   openai-compatible  vLLM, llama.cpp server, LM Studio or any OpenAI-compatible server
 
+azure ai foundry:
+  cmdai --setup-backend azure-foundry  guided setup: endpoint, auth, key, live test, model, safety
+  The endpoint kind is detected from the URL (a pasted "target URI" is fine):
+    https://RES.services.ai.azure.com/models     Foundry model inference (model = deployment name)
+    https://RES.openai.azure.com                 Azure OpenAI deployments (also *.cognitiveservices.azure.com)
+    https://RES.openai.azure.com/openai/v1       Azure OpenAI v1
+    https://NAME.REGION.models.ai.azure.com      serverless API;  *.inference.ml.azure.com managed online
+  Auth ([backend.azure] auth): api-key (from CMDAI_AZURE_FOUNDRY_API_KEY or api_key_command, never
+  an argument), azure-cli (az login), managed-identity, default (these two: pip install 'cmdai[azure]').
+  cmdai --list-models [--refresh]   cmdai --doctor   cmdai -m DEPLOYMENT "..." for one run
+
 environment:
   CMDAI_BACKEND, CMDAI_MODEL, CMDAI_SAFETY_LEVEL, CMDAI_CONFIG
   CMDAI_AZURE_FOUNDRY_ENDPOINT     endpoint URL (choosing azure-foundry when no backend is set)
