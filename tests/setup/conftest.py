@@ -70,6 +70,40 @@ class FoundryEmulator:
         return _json(404, {"error": {"code": "404", "message": "Resource not found"}})
 
 
+@dataclass
+class OpenAIServer:
+    """An OpenAI-compatible server (Ollama's /v1, vLLM, LM Studio) on 127.0.0.1: /v1/models and chat."""
+
+    url: str
+    #: The bearer key it wants; None accepts any request.
+    key: Optional[str] = None
+    requests: List[Dict[str, object]] = field(default_factory=list)
+
+    MODELS = [
+        {"id": "qwen2.5-coder:7b", "object": "model", "capabilities": {"chat_completion": True}},
+        {"id": "llama3.2:3b", "object": "model", "capabilities": {"chat_completion": True}},
+        {"id": "nomic-embed-text", "object": "model", "capabilities": {"chat_completion": False, "embeddings": True}},
+    ]
+
+    def handle(self, request: Request) -> Response:
+        body = json.loads(request.get_data() or b"{}") if request.method == "POST" else {}
+        self.requests.append({"path": request.path, "model": body.get("model"),
+                              "authorization": request.headers.get("Authorization")})
+        if self.key is not None and request.headers.get("Authorization") != f"Bearer {self.key}":
+            return _json(401, {"error": {"message": "Incorrect API key provided", "type": "invalid_request_error"}})
+        if request.path == "/v1/models":
+            return _json(200, {"object": "list", "data": self.MODELS})
+        if request.path == "/v1/chat/completions":
+            content = json.dumps({"command": "ls -la", "explanation": "list all files"})
+            return _json(200, {"id": "1", "object": "chat.completion", "model": body.get("model"),
+                               "choices": [{"index": 0, "finish_reason": "stop",
+                                            "message": {"role": "assistant", "content": content}}]})
+        return _json(404, {"error": {"message": f"no route {request.path}"}})
+
+    def chat_models(self) -> List[str]:
+        return [str(r["model"]) for r in self.requests if r["path"] == "/v1/chat/completions"]
+
+
 def _json(status: int, body: object) -> Response:
     return Response(json.dumps(body), status=status, content_type="application/json")
 
@@ -88,6 +122,14 @@ def loopback_server() -> Iterator[HTTPServer]:
 def foundry(loopback_server: HTTPServer) -> FoundryEmulator:
     """A Foundry endpoint at http://127.0.0.1:PORT/models."""
     emulator = FoundryEmulator(url=loopback_server.url_for("/models"))
+    loopback_server.expect_request(re.compile(r"^/.*")).respond_with_handler(emulator.handle)
+    return emulator
+
+
+@pytest.fixture
+def openai_server(loopback_server: HTTPServer) -> OpenAIServer:
+    """An OpenAI-compatible server at http://127.0.0.1:PORT (routes under /v1)."""
+    emulator = OpenAIServer(url=loopback_server.url_for("/").rstrip("/"))
     loopback_server.expect_request(re.compile(r"^/.*")).respond_with_handler(emulator.handle)
     return emulator
 

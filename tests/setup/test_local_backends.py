@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import stat
 
-from .conftest import read_toml
+from .conftest import DOWN, ENTER, read_toml
 
 
 def test_embedded_asks_only_the_safety_level(spawn_wizard, user_config):
@@ -42,3 +42,46 @@ def test_interactive_setup_without_a_terminal_points_at_yes(run_cmdai, user_conf
     assert result.returncode == 2
     assert "needs a terminal" in result.stderr and "--yes" in result.stderr
     assert not user_config.exists()
+
+
+def test_ollama_lists_models_then_checks_the_chosen_one(spawn_wizard, openai_server, user_config):
+    wizard = spawn_wizard("ollama")
+    wizard.type("Ollama server URL:", openai_server.url)
+    wizard.expect("✓ Connected to .*: 3 models available")
+    wizard.expect("Model to use:")
+    wizard.expect(r"nomic-embed-text\s+\(cannot chat\)")  # shown, but cannot be picked
+    wizard.child.send(DOWN + ENTER)  # from qwen2.5-coder:7b to llama3.2:3b
+    wizard.expect("✓ Connected to .*llama3.2:3b answered")
+    wizard.accept("Safety level:")
+    assert wizard.finish() == 0
+    assert openai_server.chat_models() == ["llama3.2:3b"]
+    assert read_toml(user_config) == {
+        "backend": {"type": "ollama", "ollama": {"base_url": openai_server.url, "model": "llama3.2:3b"}},
+        "safety": {"level": "moderate"},
+    }
+    assert "Endpoint URL" not in wizard.transcript and "API key" not in wizard.transcript
+
+
+def test_openai_compatible_asks_for_an_optional_key(spawn_wizard, openai_server, user_config):
+    openai_server.key = "sk-local-1234"
+    wizard = spawn_wizard("openai-compatible")
+    wizard.type("OpenAI-compatible server URL:", openai_server.url + "/v1")
+    wizard.type("API key (leave empty if the server needs none):", "sk-local-1234")
+    wizard.accept("Model to use:")
+    wizard.expect("✓ Connected to .*qwen2.5-coder:7b answered")
+    wizard.accept("Safety level:")
+    assert wizard.finish() == 0
+    assert "sk-local-1234" not in wizard.transcript
+    table = read_toml(user_config)["backend"]["openai_compatible"]
+    assert table == {"base_url": openai_server.url + "/v1", "model": "qwen2.5-coder:7b", "api_key": "sk-local-1234"}
+    assert stat.S_IMODE(os.stat(user_config).st_mode) == 0o600
+
+
+def test_ollama_with_yes(run_cmdai, openai_server, user_config):
+    result = run_cmdai("--setup-backend", "ollama", "--yes", "--endpoint", openai_server.url, "-m", "qwen2.5-coder:7b")
+    assert result.returncode == 0, result.stderr
+    assert openai_server.chat_models() == ["qwen2.5-coder:7b"]
+    assert read_toml(user_config)["backend"] == {
+        "type": "ollama", "ollama": {"base_url": openai_server.url, "model": "qwen2.5-coder:7b"}}
+    result = run_cmdai("--setup-backend", "ollama", "--yes", "--endpoint", openai_server.url)
+    assert result.returncode == 2 and "--yes needs --model" in result.stderr
