@@ -14,7 +14,7 @@ from .azure import AzureSetup
 from .common import Plan, Session, print_next_steps
 from .local import EmbeddedSetup, ServerSetup, ollama_setup, openai_compatible_setup
 from .probe import preserved_settings, read_existing
-from .ui import Console, Prompter
+from .ui import Console, Prompter, display_path
 
 Flow = Union[AzureSetup, EmbeddedSetup, ServerSetup]
 
@@ -38,6 +38,7 @@ def run_setup(args: argparse.Namespace) -> int:
     if name not in FLOWS:
         raise UsageError(f"cannot set up {name!r}", f"choose one of: {', '.join(FLOWS)}")
     path = config_path(args)
+    shown = display_path(path)
     console = Console()
     existing = read_existing(path)
     written = False
@@ -48,7 +49,7 @@ def run_setup(args: argparse.Namespace) -> int:
         flow = FLOWS[name](session)
         if session.interactive:
             console.heading(f"Setting up {flow.title} for cmdai")
-            console.note(f"Answers go to {path}; nothing is written until the end. Ctrl-C stops at any time.")
+            console.note(f"Answers go to {shown}; nothing is written until the end. Ctrl-C stops at any time.")
             console.line()
         plan = flow.plan()
         _save(session, plan)
@@ -58,11 +59,11 @@ def run_setup(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         console.line()
         if written:
-            console.line(f"Stopped. {path} was already saved.")
+            console.line(f"Stopped. {shown} was already saved.")
         elif path.exists():
-            console.line(f"Setup cancelled: {path} is untouched.")
+            console.line(f"Setup cancelled: {shown} is untouched.")
         else:
-            console.line(f"Setup cancelled: nothing was written ({path} does not exist).")
+            console.line(f"Setup cancelled: nothing was written ({shown} does not exist).")
         return EXIT_INTERRUPTED
 
 
@@ -74,8 +75,8 @@ def _save(session: Session, plan: Plan) -> None:
     result = write_config(session.path, nest(plan.updates))
     console = session.console
     if not result.changed:
-        console.ok(f"{result.path} already had these settings")
+        console.ok(f"{display_path(result.path)} already had these settings")
     elif result.backup is not None:
-        console.ok(f"Saved {result.path} (the previous version is in {result.backup.name})")
+        console.ok(f"Saved {display_path(result.path)} (the previous version is in {result.backup.name})")
     else:
-        console.ok(f"Created {result.path}")
+        console.ok(f"Created {display_path(result.path)}")

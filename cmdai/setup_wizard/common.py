@@ -96,8 +96,10 @@ def run_test(session: Session, backend_name: str, answers: Mapping[str, Any], ta
         count = len(result.models)
         console.ok(f"Connected to {target}: {count} model{'s' if count != 1 else ''} available")
     if result.ok and discover and not result.models:
-        reason = result.discovery_error.one_line() if result.discovery_error else "the service listed none"
-        console.note(f"Could not list the models: {reason}")
+        found = result.discovery_error
+        console.note(f"Could not list the models: {found.message if found else 'the service listed none'}")
+        if found is not None and found.hint:
+            console.note(f"({found.hint})")
     return result
 
 

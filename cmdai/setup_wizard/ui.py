@@ -11,10 +11,19 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, List, Optional, Sequence, TextIO, Union
 from contextlib import contextmanager
+from pathlib import Path
 
 from ..errors import UsageError
 
 Validator = Callable[[str], Union[bool, str]]
+
+
+def display_path(path: Path) -> str:
+    """``path`` as a person writes it: ~/.config/cmdai/config.toml rather than /home/alex/…."""
+    try:
+        return "~/" + str(path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)
 
 
 def _wants_color(stream: TextIO) -> bool:
