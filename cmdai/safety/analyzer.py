@@ -64,6 +64,8 @@ _READERS = frozenset(["cat", "head", "tail", "base64", "xxd", "od", "hexdump", "
                       "xz", "gpg", "openssl", "less", "more", "strings", "tac", "nl", "cp", "sed", "awk",
                       "grep", "7z", "dd", "sort", "uniq", "cut"])
 _ENV_DUMPS = frozenset(["env", "printenv", "set", "export", "declare", "compgen"])
+#: Commands whose relative operands are judged against the directory a ``cd`` moved to.
+_PATH_TAKERS = frozenset(["rm", "shred", "chmod", "chown", "chgrp", "find", "unlink", "rmdir", "truncate"])
 _INFINITE = frozenset(["/dev/zero", "/dev/urandom", "/dev/random"])
 
 
@@ -120,6 +122,8 @@ class _Analysis:
         self.sub_streams: Dict[Tuple[int, int, int], Stream] = {}
         self.depth = 0
         self.tree = 0
+        #: The directory an earlier ``cd`` on the line moved to, for judging relative paths.
+        self.cwd: Optional[str] = None
         self.trees: List[Any] = []
 
     # -- results -----------------------------------------------------------------------------
@@ -229,9 +233,16 @@ class _Analysis:
 
     def pipeline(self, stages: List[Any], stdin: Stream) -> Stream:
         stream = stdin
+        names: List[Cmd] = []
         for stage in stages:
             out = self.statement(stage, stream)
+            if out.source is not None:
+                names.append(out.source)
             stream = stream.joined(out) if stream.present else replace(out, present=True)
+        # A shell reading its input in the same pipe as a socket: the far end types the commands.
+        if any(c.name in SHELLS and not [a for a in c.args if not a.startswith("-")] for c in names) and any(
+                c.name in network.SOCKET_TOOLS for c in names):
+            self.add(Hit(network.REVERSE_SHELL))
         return stream
 
     def redirected(self, node: Any, stdin: Stream) -> Stream:
@@ -243,6 +254,7 @@ class _Analysis:
             feed, redirects = self.redirect(child, feed, redirects, continuation)
         if body is None:
             out = Stream()
+            self.write_hits(None, redirects, out)
         elif body.type == "command":
             out = self.command(body, feed, redirects)
         else:
@@ -405,12 +417,13 @@ class _Analysis:
             if name in _WRAPPERS:
                 if name == "command" and {"-v", "-V"} & set(args):
                     return Stream()
-                if name == "env" and not [a for a in args if not a.startswith("-") and "=" not in a]:
+                if name == "env":
                     split = self.env_split_string(words)
-                    if split is None:
+                    if split is not None:
+                        words = split
+                        continue
+                    if not [a for a in args if not a.startswith("-") and "=" not in a]:
                         return Stream(secret="the environment", present=True)
-                    words = split
-                    continue
                 if name == "watch":
                     self.code_words(words[1 + self.skip_options(name, args):], "bash", "watch")
                     return Stream()
@@ -473,6 +486,8 @@ class _Analysis:
         return i
 
     def unwrap_sudo(self, name: str, words: List[Word], args: List[str]) -> Optional[List[Word]]:
+        if args[:1] in (["--help"], ["-h"], ["--version"], ["-V"]):
+            return None
         self.add(Hit(system.SUDO))
         if name == "su":
             for i, a in enumerate(args):
@@ -517,7 +532,7 @@ class _Analysis:
             i += 2 if a in _XARGS_VALUES else 1
         inner = words[1 + i:] or [Word("echo")]
         source = stdin.source
-        if source is not None and source.name in ("echo", "printf") and stdin.text is not None:
+        if stdin.text is not None and (source is None or source.name in ("echo", "printf", "cat")):
             return self.invoke(inner + [Word(p) for p in _split(stdin.text)], Stream(), redirects, sudo)
         return self.invoke(inner, Stream(), redirects, sudo, _listing(source))
 
@@ -536,6 +551,13 @@ class _Analysis:
 
     def run(self, cmd: Cmd, words: List[Word]) -> Stream:
         name = cmd.name
+        if name in ("cd", "pushd"):
+            operands = [a for a in cmd.args if not a.startswith("-")]
+            target = operands[0] if operands else "~"
+            self.cwd = None if target == "-" else posixpath.join(self.cwd, target) if self.cwd else target
+            return Stream()
+        if self.cwd is not None and name in _PATH_TAKERS:
+            cmd.args = [_relative_to(self.cwd, a) for a in cmd.args]
         if set(cmd.args) & _HELP or any(_DRY_RUN.match(a) for a in cmd.args) or (
                 name == "git" and cmd.args[:1] == ["help"]) or name in ("man", "which", "whereis", "type",
                                                                          "apropos", "whatis", "tldr", "info"):
@@ -707,7 +729,7 @@ class _Analysis:
     def shell_invocation(self, cmd: Cmd, words: List[Word]) -> None:
         lang = "fish" if cmd.name == "fish" else "bash"
         args = words[1:]
-        code_next = False
+        code_next = reads_stdin = False
         i = 0
         while i < len(args):
             a = args[i].text
@@ -720,16 +742,19 @@ class _Analysis:
             if a.startswith(("-", "+")) and len(a) > 1:
                 if a in ("--command",) or not a.startswith("--") and "c" in a[1:]:
                     code_next = True
+                if not a.startswith("--") and "s" in a[1:]:
+                    reads_stdin = True
                 i += 1
                 continue
             break
         rest = args[i:]
         if code_next:
             self.code_words(rest[:1], lang, cmd.name)
-        elif rest:
+        elif reads_stdin or not rest and cmd.stdin.present:
+            if cmd.stdin.present:
+                self.feed_code(cmd.stdin, lang, cmd.name)
+        else:
             self.script_operand(cmd, rest[:1], lang, cmd.name)
-        elif cmd.stdin.present:
-            self.feed_code(cmd.stdin, lang, cmd.name)
 
     def interpreter(self, cmd: Cmd, words: List[Word], lang: str) -> None:
         code, from_stdin, script = inline.code_of(lang, cmd.args)
@@ -824,6 +849,12 @@ class _Analysis:
             self.script(value, "bash", self.depth + 1)
             if name in ("rm", "ls", "cd", "sudo", "git", "cp", "mv", "cat", "echo", "grep", "ssh", "sh", "bash"):
                 self.add(Hit(system.ALIAS, name))
+
+
+def _relative_to(cwd: str, arg: str) -> str:
+    if not arg or arg.startswith(("-", "/", "~", "$")) or "=" in arg:
+        return arg
+    return posixpath.join(cwd, arg)
 
 
 def _split(text: str) -> List[str]:

@@ -6,7 +6,10 @@ shell engine to judge, file deletions become the equivalent ``rm``.
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import re
+import shlex
 from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
@@ -49,7 +52,7 @@ _SHELL_TRUE = re.compile(r"shell\s*=\s*True")
 _SOCKET = re.compile(r"\bsocket\b|IO::Socket|TCPSocket|fsockopen|net\.(?:Socket|connect|createConnection)|"
                      r"/inet/tcp|socket\.connect|Socket\.new", re.I)
 _SPAWN = re.compile(r"dup2|pty\.spawn|subprocess|/bin/(?:ba)?sh|\bexec\b|\bspawn\b|proc_open|popen|"
-                    r"shell_exec|\bsystem\b|cmd\.exe|open\s*\(\s*STDIN", re.I)
+                    r"shell_exec|\bsystem\b|cmd\.exe|open\s*\(\s*STDIN|\|&\s*getline", re.I)
 _FETCH = re.compile(r"urlopen|urllib|requests\.get|http\.client|LWP|HTTP::Tiny|open-uri|Net::HTTP|"
                     r"\bfetch\s*\(|https?\.get|file_get_contents\s*\(\s*['\"]https?:|curl_exec|wget|curl")
 _EVAL = re.compile(r"\b(?:exec|eval|instance_eval|Function)\s*\(|\beval\b|\bsystem\b|\bsh\b")
@@ -154,6 +157,13 @@ def scan(code: str, lang: str) -> List[Finding]:
             body = next(g for g in m.groups() if g is not None)
             if lang != "node" or "exec" in code:
                 found.append(Finding("shell", body))
+    for m in re.finditer(r"(?:b64decode|base64_decode|decode_base64|atob)\s*\(\s*b?" + _STR, code):
+        try:
+            decoded = base64.b64decode(m.group(1) if m.group(1) is not None else m.group(2)).decode("utf-8", "replace")
+        except (binascii.Error, ValueError):
+            continue
+        if any(re.search(p, code) for p in shell_calls):
+            found.append(Finding("shell", decoded))
     for pattern in rec_deletes:
         for m in re.finditer(pattern + _STR, code):
             found.append(Finding("delete", _unescape(m.group(1) if m.group(1) is not None else m.group(2))))
@@ -181,6 +191,4 @@ def _unescape(s: str) -> str:
 
 
 def _quote(s: str) -> str:
-    import shlex
-
     return shlex.quote(s)

@@ -121,9 +121,9 @@ def check_cloud(cmd: Cmd) -> List[Hit]:
     args = cmd.args
     words = [a for a in args if not a.startswith("-")]
     flags = set(a.split("=")[0] for a in args if a.startswith("-"))
-    if {"--dryrun", "--dry-run", "-n"} & flags and cmd.name in ("aws", "rclone", "gsutil", "s3cmd", "az"):
-        if cmd.name != "gsutil" or "-n" in flags:
-            return []
+    dry_run = {"--dryrun", "--dry-run"} | ({"-n"} if cmd.name in ("rclone", "gsutil", "s3cmd") else set())
+    if dry_run & flags:
+        return []
     recursive = bool({"--recursive", "-r", "-R", "--force"} & flags) or any(
         f.startswith("-") and not f.startswith("--") and "r" in f for f in flags if cmd.name == "gsutil")
     deleting = [w for w in words if w in ("rm", "rb", "delete", "purge", "deletefile", "remove")
@@ -135,7 +135,9 @@ def check_cloud(cmd: Cmd) -> List[Hit]:
     if not deleting:
         return []
     target = " ".join(w for w in words if w not in deleting) or None
+    # The words up to the verb name what is deleted (gcloud projects delete, aws rds delete-db-instance).
+    path = words[:words.index(deleting[0]) + 1]
     if recursive or "rb" in deleting or "delete-batch" in deleting or any(
-            part in w for w in words for part in _CLOUD_WIDE_WORDS):
+            part in w for w in path for part in _CLOUD_WIDE_WORDS):
         return [Hit(CLOUD_BULK, target)]
     return [Hit(CLOUD_DELETE, target)]

@@ -145,7 +145,9 @@ def check_mv(cmd: Cmd) -> List[Hit]:
     hits: List[Hit] = []
     for src in sources:
         s = scope(src)
-        if s in _WIDE:
+        if normalize(src) in CRITICAL_FILES:
+            hits.append(Hit(WRITE_CRITICAL, normalize(src)))
+        elif s in _WIDE:
             hits.append(Hit(MOVE_SYSTEM, src))
         elif normalize(dest) == "/dev/null":
             hits += delete_hits(src, True)
@@ -156,9 +158,14 @@ def check_mv(cmd: Cmd) -> List[Hit]:
 
 @checks("cp", "install", "ln", "rsync")
 def check_copy(cmd: Cmd) -> List[Hit]:
-    values = ("-t", "--target-directory", "-S", "--suffix", "-m", "--mode", "-o", "--owner", "-g",
-              "--group", "-e", "--rsh", "--exclude", "--include", "--filter", "-f")
+    values = ["-t", "--target-directory", "-S", "--suffix"]
+    if cmd.name == "install":
+        values += ["-m", "--mode", "-o", "--owner", "-g", "--group"]
+    if cmd.name == "rsync":
+        values += ["-e", "--rsh", "--exclude", "--include", "--filter", "-f"]
     opts = cmd.options(values)
+    if cmd.name == "rsync" and ("n" in opts.shorts or "--dry-run" in opts.longs):
+        return []
     if len(opts.operands) < 2:
         return []
     *sources, dest = opts.operands

@@ -28,7 +28,7 @@ INSECURE_ONCE = rule("net.insecure-download", M, NET, "skips TLS certificate che
 FETCHERS = frozenset(["curl", "wget", "fetch", "http", "https", "xh", "aria2c", "lwp-request", "GET", "nc",
                       "ncat", "netcat", "socat", "telnet", "openssl", "ssh", "tftp", "ftp", "iwr", "irm",
                       "Invoke-WebRequest", "Invoke-RestMethod", "powershell", "gsutil", "s3cmd"])
-_SOCKET_TOOLS = frozenset(["nc", "ncat", "netcat", "socat", "telnet", "openssl", "cryptcat", "pwncat"])
+SOCKET_TOOLS = frozenset(["nc", "ncat", "netcat", "socat", "telnet", "openssl", "cryptcat", "pwncat"])
 _SHELLS = ("sh", "bash", "zsh", "dash", "ksh", "fish", "ash", "mksh", "csh", "tcsh", "cmd", "powershell", "pwsh")
 _UPLOAD_OPTS = {"-d", "--data", "--data-binary", "--data-raw", "--data-urlencode", "--data-ascii", "-F", "--form",
                 "-T", "--upload-file", "--json", "--post-file", "--post-data", "--body-file", "--body-data"}
@@ -42,9 +42,11 @@ def is_fetcher(cmd: Cmd) -> bool:
     return cmd.name in FETCHERS
 
 
-@checks(*_SOCKET_TOOLS)
+@checks(*SOCKET_TOOLS)
 def check_socket_tools(cmd: Cmd) -> List[Hit]:
     args = cmd.args
+    if args in (["-h"], []):
+        return []
     joined = " ".join(args).lower()
     if cmd.name == "socat":
         if any(t in joined for t in ("exec:", "system:")) and any(t in joined for t in ("tcp", "udp", "ssl", "openssl")):
@@ -95,7 +97,7 @@ def check_http(cmd: Cmd) -> List[Hit]:
     return hits
 
 
-@checks("scp", "rsync", "sftp", "ssh", "rcp", "mail", "mailx", "sendmail")
+@checks("scp", "rsync", "sftp", "ssh", "rcp", "mail", "mailx", "sendmail", "ssh-copy-id")
 def check_remote_copy(cmd: Cmd) -> List[Hit]:
     if cmd.name == "rsync" and not any(":" in a for a in cmd.args if not a.startswith("-")):
         return []

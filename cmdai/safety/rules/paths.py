@@ -64,7 +64,11 @@ def scope(path: str) -> Scope:
         return Scope.NAMED
     if is_block_device(p):
         return Scope.DEVICE
+    if _VAR_PREFIX.match(p):
+        return Scope.TEMP if _TEMP_VAR.match(p) else Scope.EMPTY_VAR
     stripped = p.rstrip("/") or "/"
+    if stripped in ("/tmp", "/var/tmp"):
+        return Scope.TEMP
     if stripped in ("/", "/*", "/.*"):
         return Scope.ROOT
     if stripped in ("~", "~/*", "~/.*") or re.fullmatch(r"~/?(\.\*|\*|\.)?", stripped):

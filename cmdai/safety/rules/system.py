@@ -56,7 +56,7 @@ _CORE_PACKAGES = re.compile(r"^(libc6|glibc|systemd|coreutils|bash|sudo|apt|dpkg
 @checks("kill")
 def check_kill(cmd: Cmd) -> List[Hit]:
     args = [a for a in cmd.args if a not in ("--",)]
-    if "-l" in args or "-L" in args:
+    if "-l" in args or "-L" in args or args[:1] in (["-0"], ["-s"]) and (args[:2] == ["-s", "0"] or args[0] == "-0"):
         return []
     targets = []
     skip = False
