@@ -300,3 +300,20 @@ def test_az_gets_no_shell_and_no_color(fake_az, azure_settings, monkeypatch):
     assert not seen.get("shell")
     assert seen["timeout"] == 10.0
     assert seen["env"]["AZURE_CORE_NO_COLOR"] == "true"
+
+
+def test_api_key_auth_has_no_token_provider(azure_settings):
+    with pytest.raises(ConfigError) as caught:
+        token_provider_for(azure_settings("api-key"), COGNITIVE)
+
+    assert caught.value.hint == "choose one of: azure-cli, managed-identity, default"
+
+
+def test_unwritable_cache_still_hands_out_the_token(fake_az, azure_settings, isolated_environment):
+    # A file where the cache directory should be: nothing can be stored, the token still works.
+    isolated_environment.mkdir(parents=True)
+    (isolated_environment / "cmdai").write_text("not a directory")
+    provider = token_provider_for(azure_settings(), COGNITIVE)
+
+    assert provider.token() == fake_az.token_of_call(1)
+    assert token_provider_for(azure_settings(), COGNITIVE).token() == fake_az.token_of_call(2)
