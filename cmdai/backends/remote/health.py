@@ -56,13 +56,22 @@ def remote_health_checks(backend: "ChatCompletionsBackend") -> Iterator[HealthCh
     else:
         yield HealthCheck("TLS", True, f"not used: plain http:// to {host}")
 
-    try:
-        sent = backend.credentials.headers()
-    except CmdaiError as error:
-        yield HealthCheck("credentials", False, error.message, error.hint)
-        return
-    yield HealthCheck("credentials", True,
-                      f"ready, sent in {backend.credentials.description}" if sent else "none configured")
+    if backend.credentials.uses_entra:
+        # Prove the sign-in works now, not just that a cached token is still on disk.
+        from .entra import check_credential
+
+        check = check_credential(backend.config.backend.azure, backend.credentials.scope)
+        yield check
+        if not check.ok:
+            return
+    else:
+        try:
+            sent = backend.credentials.headers()
+        except CmdaiError as error:
+            yield HealthCheck("credentials", False, error.message, error.hint)
+            return
+        yield HealthCheck("credentials", True,
+                          f"ready, sent in {backend.credentials.description}" if sent else "none configured")
 
     start = time.monotonic()
     try:
