@@ -8,6 +8,8 @@ pytestmark = pytest.mark.parametrize("shell", ("zsh", "bash", "fish"))
 CTRL_G = "\x07"
 CTRL_C = "\x03"
 CTRL_X = "\x18"
+CTRL_E = "\x05"
+CTRL_U = "\x15"
 UNDO = "\x1f"  # Ctrl-_ : undo in zsh's emacs keymap, in readline and in fish
 LEFT = "\x1b[D"
 
@@ -43,14 +45,14 @@ def test_undo_brings_back_the_request(shell, foundry, open_shell):
 
 
 def test_a_risky_command_arrives_disarmed_with_a_warning(shell, foundry, open_shell):
-    foundry.command = "sudo systemctl stop nginx\nsudo systemctl disable nginx"
+    foundry.command = "crontab -l > cron.bak\ncrontab -r"
     session = open_shell(shell)
-    session.send("stop the web server for good")
+    session.send("back up and clear my cron jobs")
     session.send(CTRL_G)
 
     session.expect("remove '# ' to run")
     text, _ = session.line()
-    assert text == "# sudo systemctl stop nginx\n# sudo systemctl disable nginx"
+    assert text == "# crontab -l > cron.bak\n# crontab -r"
 
 
 def test_a_blocked_command_leaves_the_line_alone(shell, foundry, open_shell):
@@ -109,10 +111,11 @@ def test_cmdai_key_moves_the_binding(shell, foundry, open_shell):
     key_setting = {"zsh": "^X^G", "bash": r"\C-x\C-g", "fish": r"\cx\cg"}[shell]
     session = open_shell(shell, key_setting=key_setting)
     session.send("list everything here")
-    session.send(CTRL_G)
-    assert session.line() == ("list everything here", len("list everything here"))
+    session.send(CTRL_G)  # whatever the shell does with it by default, cmdai is not asked
+    session.line()
     assert foundry.requests == []
 
+    session.send(CTRL_E + CTRL_U + "list everything here")
     session.send(CTRL_X + CTRL_G)
     assert session.line() == ("ls -la", len("ls -la"))
 
