@@ -9,7 +9,7 @@ OBF = "obfuscation"
 
 UNPARSEABLE = rule("parse.error", M, "parse error", "could not be parsed")
 TOO_DEEP = rule("parse.too-deep", H, OBF, "nests commands too deeply to inspect")
-TOO_LONG = rule("parse.too-long", M, "parse error", "is too long to inspect fully")
+TOO_LONG = rule("parse.too-long", H, "parse error", "is too long to inspect fully")
 OBFUSCATED_NAME = rule("obfuscation.command-name", H, OBF,
                        "hides the command name with quotes, escapes or encoding ({target})")
 IFS = rule("obfuscation.ifs", H, OBF, "uses ${IFS} to hide spaces between words")
