@@ -31,9 +31,8 @@ _PARSER: Any = None
 
 SHELLS = frozenset(["sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "rbash", "yash", "posh",
                     "csh", "tcsh", "busybox-sh"])
-_NAME_ALIASES = {"pip3": "pip", "nodejs": "node", "python3": "python", "mariadb": "mysql", "podman-compose":
-                 "docker-compose", "ncat": "ncat", "netcat": "nc", ".": "source", "doas": "sudo", "pkexec": "sudo",
-                 "run0": "sudo", "mkfs.ext4": "mkfs"}
+_NAME_ALIASES = {"nodejs": "node", "mariadb": "mysql", "podman-compose": "docker-compose", "netcat": "nc",
+                 ".": "source", "doas": "sudo", "pkexec": "sudo", "run0": "sudo"}
 #: Wrappers whose inner command runs with these options taking a value.
 _WRAPPERS: Dict[str, Set[str]] = {
     "sudo": {"-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-U", "-T", "--user", "--group", "--host",

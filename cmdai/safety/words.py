@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 _ANSI = re.compile(r"\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|[0-7]{1,3}|c.|.)", re.S)
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b",
@@ -140,7 +140,7 @@ def _unescape_dq(s: str) -> str:
     return re.sub(r'\\([\\"$`])', r"\1", s).replace("\\\n", "")
 
 
-def _echoed(node: Any) -> "str | None":
+def _echoed(node: Any) -> Optional[str]:
     """The output of ``$(echo literal)`` / ``$(printf literal)``, which can be known statically."""
     body = [c for c in node.named_children]
     if len(body) != 1 or body[0].type != "command":

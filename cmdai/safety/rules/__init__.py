@@ -6,8 +6,6 @@ declare it in the module of its category and return a ``Hit`` for it from a chec
 """
 from __future__ import annotations
 
-from typing import List
-
 from . import cloud, database, disk, filesystem, git, network, shell, system  # noqa: F401  (registration)
 from .base import RULES, Appended, Cmd, Hit, Rule, Stream, checkers_for
 
@@ -22,7 +20,3 @@ def catalog_markdown() -> str:
         text = r.explanation.replace("{target}", "…").replace("|", "\\|")
         lines.append(f"| `{r.id}` | {r.level.label} | {r.category} | {text} |")
     return "\n".join(lines) + "\n"
-
-
-def all_rules() -> List[Rule]:
-    return list(RULES.values())

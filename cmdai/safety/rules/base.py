@@ -7,7 +7,7 @@ every simple command to the checkers registered here for its name. A checker ret
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple
 
 from ..levels import Risk
 
@@ -184,9 +184,3 @@ def checks(*names: str) -> Callable[[Checker], Checker]:
 def checkers_for(name: str) -> List[Checker]:
     return _CHECKERS.get(name, [])
 
-
-def hit_if(condition: bool, r: Rule, target: Optional[str] = None) -> List[Hit]:
-    return [Hit(r, target)] if condition else []
-
-
-FrozenNames = FrozenSet[str]

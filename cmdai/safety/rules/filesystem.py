@@ -204,6 +204,8 @@ def check_in_place(cmd: Cmd) -> List[Hit]:
     hits: List[Hit] = []
     for target in targets:
         hits += writes(target, None, append=True) or [Hit(EDIT_FILE, target)]
+    if cmd.appended:
+        hits.append(Hit(EDIT_FILE, cmd.appended.root and f"files under {cmd.appended.root}"))
     return hits
 
 
