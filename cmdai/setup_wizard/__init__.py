@@ -11,7 +11,7 @@ from typing import Callable, Dict, Union
 
 from ..errors import EXIT_INTERRUPTED, EXIT_OK, UsageError
 from .azure import AzureSetup
-from .common import Plan, Session, print_next_steps
+from .common import Plan, Session, default_config_path, print_next_steps
 from .local import EmbeddedSetup, ServerSetup, ollama_setup, openai_compatible_setup
 from .probe import preserved_settings, read_existing
 from .ui import Console, Prompter, display_path
@@ -27,9 +27,8 @@ FLOWS: Dict[str, Callable[[Session], Flow]] = {
 
 
 def config_path(args: argparse.Namespace) -> Path:
-    from .. import paths
-
-    return Path(args.config).expanduser() if getattr(args, "config", None) else paths.user_config_file()
+    """The file to write: --config, else the one cmdai reads by default."""
+    return Path(args.config).expanduser() if getattr(args, "config", None) else default_config_path()
 
 
 def run_setup(args: argparse.Namespace) -> int:

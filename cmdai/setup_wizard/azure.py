@@ -73,12 +73,25 @@ class AzureAnswers:
             # auth says it all; a stale use_managed_identity would only confuse a reader.
             "backend.azure.use_managed_identity": None,
             "backend.azure.api_style": self.api_style,
-            "backend.azure.deployment_name": self.deployment_name or None,
+            "backend.azure.deployment_name": self._deployment(),
             "backend.azure.tenant_id": self.tenant_id or None if self.auth in ("azure-cli", "default") else None,
             "backend.azure.managed_identity_client_id":
                 self.client_id or None if self.auth == "managed-identity" else None,
             "safety.level": self.safety,
         }
+
+
+    def _deployment(self) -> Optional[str]:
+        info = self.info
+        if info is None:
+            return None
+        if info.kind == MANAGED_ONLINE:
+            return self.deployment_name or None
+        # A pasted target URI names a deployment, and that one wins over model; a different
+        # deployment chosen afterwards has to be written where it wins in turn.
+        if info.kind == AZURE_OPENAI and info.url_deployment and self.model and self.model != info.url_deployment:
+            return self.model
+        return None
 
 
 class AzureSetup:
@@ -239,8 +252,6 @@ class AzureSetup:
             answers.deployment_name = self.session.ask.text(
                 "Deployment to send requests to (blank: the endpoint decides):",
                 default=answers.deployment_name or "") or None
-        else:
-            answers.deployment_name = None
 
     # -- what the connection test needs (common.Connectable) --------------------------------
 

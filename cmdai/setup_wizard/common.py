@@ -148,10 +148,11 @@ def connect_and_choose_model(session: Session, flow: Connectable) -> None:
     while True:
         result = run_test(session, flow.backend, flow.test_keys(), flow.target(), flow.model, discover=not chosen)
         if result.ok:
-            if not chosen:
-                menu = flow.models_menu(result)
-                flow.model = choose_model(session, menu, flow.model, flow.model_noun)
-                chosen = True
+            if chosen:
+                return  # the chosen model answered
+            menu = flow.models_menu(result)
+            flow.model = choose_model(session, menu, flow.model, flow.model_noun)
+            chosen = True
             if result.verified_model == flow.model:
                 return
             continue  # now with the chosen model: a real request
@@ -248,17 +249,23 @@ def _init_line(shell: str) -> Optional[Dict[str, str]]:
     return {"rc": rc_file, "line": line}
 
 
-def print_next_steps(session: Session, notes: List[str]) -> None:
-    """Step 7: how to try it, and how to turn on the Ctrl-G hotkey in the user's shell."""
+def default_config_path() -> Path:
+    """The user config file cmdai reads when no --config is given (CMDAI_CONFIG, else the XDG one)."""
     from .. import paths
 
+    explicit = os.environ.get("CMDAI_CONFIG")
+    return Path(explicit).expanduser() if explicit else paths.user_config_file()
+
+
+def print_next_steps(session: Session, notes: List[str]) -> None:
+    """Step 7: how to try it, and how to turn on the Ctrl-G hotkey in the user's shell."""
     console = session.console
     console.line()
     console.heading("Next steps")
     for note in notes:
         console.line(f"  {note}")
     config_flag = ""
-    if session.path != paths.user_config_file():
+    if session.path != default_config_path():
         config_flag = f"--config {shlex.quote(str(session.path))} "
     console.line("  Try it:")
     console.command(f'cmdai {config_flag}"list all files"')

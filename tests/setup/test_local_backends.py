@@ -85,3 +85,20 @@ def test_ollama_with_yes(run_cmdai, openai_server, user_config):
         "type": "ollama", "ollama": {"base_url": openai_server.url, "model": "qwen2.5-coder:7b"}}
     result = run_cmdai("--setup-backend", "ollama", "--yes", "--endpoint", openai_server.url)
     assert result.returncode == 2 and "--yes needs --model" in result.stderr
+
+
+def test_cmdai_config_names_the_file_to_write(run_cmdai, user_config, tmp_path):
+    target = tmp_path / "team" / "cmdai.toml"
+    result = run_cmdai("--setup-backend", "embedded", "--yes", env={"CMDAI_CONFIG": str(target)})
+    assert result.returncode == 0, result.stderr
+    assert read_toml(target)["backend"] == {"type": "embedded"}
+    assert not user_config.exists()
+    assert "--config" not in result.stdout  # cmdai reads CMDAI_CONFIG by itself
+
+
+def test_an_explicit_config_path_appears_in_the_next_steps(run_cmdai, user_config, tmp_path):
+    target = tmp_path / "other.toml"
+    result = run_cmdai("--setup-backend", "embedded", "--yes", "--config", str(target))
+    assert result.returncode == 0, result.stderr
+    assert f'cmdai --config {target} "list all files"' in result.stdout
+    assert not user_config.exists()
