@@ -31,7 +31,8 @@ __cmdai_indicator() {
 }
 
 __cmdai_byte_length() {
-  # READLINE_POINT counts bytes, ${#var} counts characters in a UTF-8 locale.
+  # Older bash counts READLINE_POINT in bytes, newer bash in characters and stops at the end
+  # of the line: the length in bytes puts the cursor at the end in both.
   local LC_ALL=C
   printf '%s' "${#1}"
 }

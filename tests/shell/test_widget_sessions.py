@@ -25,6 +25,17 @@ def test_the_request_becomes_the_command(shell, foundry, open_shell):
     assert len(foundry.chat_requests()) == 1
 
 
+def test_the_cursor_ends_after_a_command_with_non_ascii_text(shell, foundry, open_shell):
+    # bash counts the cursor in bytes, zsh and fish in characters.
+    foundry.command = "grep -rl 'café' ."
+    session = open_shell(shell)
+    session.send("which files mention the café")
+    session.send(CTRL_G)
+    session.send(" | wc -l")
+
+    assert session.line()[0] == "grep -rl 'café' . | wc -l"
+
+
 def test_a_multi_line_command_is_inserted_whole(shell, foundry, open_shell):
     foundry.command = 'for f in *.log; do\n  gzip "$f"\ndone'
     session = open_shell(shell)
