@@ -1,6 +1,7 @@
 """cmdai --init SHELL: the shipped script, bound to cmdai's absolute path, valid for its shell."""
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -73,3 +74,19 @@ def test_paths_with_spaces_and_quotes_survive_quoting(shell, tmp_path, monkeypat
 
     result = subprocess.run([shell, "-c", f"{definition}\n{show}"], capture_output=True, text=True, timeout=10)
     assert result.stdout.strip() == str(program)
+
+
+@pytest.mark.parametrize("shell, plugin, probe", [
+    ("zsh", "cmdai.plugin.zsh", "bindkey '^G'"),
+    ("fish", "conf.d/cmdai.fish", "bind \\cg"),
+])
+def test_plugin_manager_entry_points_bind_the_key(shell, plugin, probe, tmp_path):
+    if shutil.which(shell) is None:
+        pytest.skip(f"{shell} is not installed")
+    path = Path(shell_integration.__file__).parent / "shell" / plugin
+    argv = [shell, "-f", "-i", "-c"] if shell == "zsh" else [shell, "--no-config", "-i", "-c"]
+
+    result = subprocess.run(argv + [f"source '{path}'; {probe}"], capture_output=True, text=True, timeout=30,
+                            env=dict(os.environ, HOME=str(tmp_path)), stdin=subprocess.DEVNULL,
+                            start_new_session=True)
+    assert "_cmdai_widget" in result.stdout, result.stderr
