@@ -1,0 +1,18 @@
+"""Word groups shared by several catalog topics (alternatives joined by "|")."""
+
+FIND = "find|search|locate|look|list|show|display|print|get|give|where|fetch|identify|lookup|ls"
+SHOW = "show|display|print|list|view|see|get|give|tell|check|report|output|what|find|know|read|fetch|lookup|query"
+DELETE = "delete|remove|clean|purge|wipe|clear|destroy|discard|unlink"
+COUNT = "count|number|many|total|tally|amount|wc"
+CREATE = "create|make|new|add|generate|init|initialize|start"
+
+#: Words a find-style request may use without changing the command.
+FIND_OPT = f"{FIND} file recursively subdir tree regular exist existing located under inside named whose dir"
+
+#: Words that never fill a free name slot (<arg>): verbs and generic nouns of requests.
+NOT_ARGS = " ".join([FIND, SHOW, DELETE, COUNT, CREATE]).replace("|", " ").split() + """
+    run running stop start all every file files dir process container image new current local remote
+    it them this that something everything anything recursively quickly now again please
+    stash commit branch change changes log logs status port key line word text name user
+    package packages version permission size space usage memory disk
+""".split()

@@ -1,0 +1,153 @@
+"""The matcher: score every catalog intent against a request and pick one, or none.
+
+Precision over coverage: an intent is a candidate only when all its required word groups are
+present, every content word of the request is explained (by the intent, a slot it uses, or as
+a stop word) and every recognised slot is used. Among candidates the highest score wins; a
+tie between different commands is treated as ambiguity and answered with nothing.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Dict, FrozenSet, Iterable, List, NamedTuple, Optional, Pattern, Sequence, Tuple
+
+from .intent import Intent
+from .render import PLACEHOLDER, describe, fill, pick_variant
+from .slots import Parsed, Phrase, Slot, extract
+from .words import norm
+
+#: A leftover word may fill ``<arg>`` (a package, branch or container name) if it looks like one.
+_ARG_RE = re.compile(r"[A-Za-z0-9][\w.+@:=-]*")
+
+_MACOS_NAMES = frozenset({"macos", "darwin", "mac", "osx"})
+
+
+@dataclass(frozen=True)
+class Match:
+    """The engine's answer for one request."""
+
+    intent_id: str
+    command: str
+    explanation: str
+    score: float
+
+
+class NoMatch(Exception):
+    """No intent explains the request (``ambiguous`` when several explain it equally well)."""
+
+    def __init__(self, ambiguous: bool = False, candidates: Sequence[str] = ()):
+        super().__init__("ambiguous request" if ambiguous else "no matching intent")
+        self.ambiguous = ambiguous
+        self.candidates = tuple(candidates)
+
+
+def os_family(os_name: str) -> str:
+    """"macos" for Apple platforms, "linux" for the rest (GNU tools)."""
+    return "macos" if os_name.lower() in _MACOS_NAMES else "linux"
+
+
+class _Compiled(NamedTuple):
+    intent: Intent
+    need: Tuple[FrozenSet[str], ...]
+    vocab: FrozenSet[str]
+    avoid: FrozenSet[str]
+    arg: Pattern[str]
+
+
+def _words(spec: str) -> FrozenSet[str]:
+    return frozenset(norm(w) for w in spec.replace("|", " ").split())
+
+
+def _compile(it: Intent) -> _Compiled:
+    need = tuple(frozenset(norm(w) for w in group.split("|")) for group in it.need.split())
+    arg = re.compile(it.arg) if it.arg else _ARG_RE
+    return _Compiled(it, need, _words(it.need) | _words(it.opt), _words(it.avoid), arg)
+
+
+class Matcher:
+    """Scores requests against a catalog; compiles the catalog on first use."""
+
+    def __init__(self, intents: Iterable[Intent], not_args: Iterable[str] = ()):
+        self._intents = list(intents)
+        # Words that are never a name in <arg> ("list running containers" names no image "list").
+        self._not_args = frozenset(norm(w) for w in not_args)
+        self._compiled: Optional[List[_Compiled]] = None
+        self._names: Dict[str, FrozenSet[str]] = {}
+
+    def _catalog(self) -> List[_Compiled]:
+        if self._compiled is None:
+            self._compiled = [_compile(it) for it in self._intents]
+        return self._compiled
+
+    def _slot_names(self, template: str) -> FrozenSet[str]:
+        names = self._names.get(template)
+        if names is None:
+            names = self._names[template] = frozenset(PLACEHOLDER.findall(template))
+        return names
+
+    def match(self, text: str, shell: str = "bash", os_name: str = "linux") -> Match:
+        """The best intent for the request, or raise :class:`NoMatch`."""
+        parsed = extract(text)
+        family = os_family(os_name)
+        results: List[Match] = []
+        for compiled in self._catalog():
+            found = self._try(compiled, parsed, shell, family)
+            if found is not None:
+                results.append(found)
+        if not results:
+            raise NoMatch()
+        results.sort(key=lambda m: -m.score)
+        best = results[0]
+        rivals = [m for m in results[1:] if m.score == best.score and m.command != best.command]
+        if rivals:
+            raise NoMatch(ambiguous=True, candidates=[best.intent_id] + [m.intent_id for m in rivals])
+        return best
+
+    def _try(self, compiled: _Compiled, parsed: Parsed, shell: str, family: str) -> Optional[Match]:
+        it = compiled.intent
+        if it.only is not None and it.only != family:
+            return None
+        template = pick_variant(it.command, it.variants, shell, family)
+        names = self._slot_names(template)
+
+        slots: Dict[str, Slot] = {}
+        used: List[Phrase] = []
+        tokens = list(parsed.tokens)
+        for phrase in parsed.phrases:
+            keys = [k for k in phrase.slots if k in names and k not in slots]
+            if keys:
+                used.append(phrase)
+                for k in keys:
+                    slots[k] = phrase.slots[k]
+            elif phrase.soft:
+                tokens.extend(phrase.soft)
+            else:
+                return None
+
+        words = {w for w, _ in tokens}
+        evidence = set(words)
+        for phrase in used:
+            evidence |= phrase.words
+        if any(not (group & evidence) for group in compiled.need):
+            return None
+        if words & compiled.avoid:
+            return None
+        explained = set(compiled.vocab)
+        for phrase in used:
+            explained |= phrase.glue
+        leftover = [(w, s) for w, s in tokens if w not in explained]
+        if (leftover and "arg" in names and "arg" not in slots and len(leftover) == 1
+                and leftover[0][0] not in self._not_args and compiled.arg.fullmatch(leftover[0][1])):
+            slots["arg"] = Slot(leftover[0][1], "quote")
+            leftover = []
+        if leftover or not (compiled.need or used):
+            return None
+
+        command = fill(template, slots, it.defaults, shell)
+        if command is None:
+            return None
+        # Required words weigh most; each used slot and each optional word adds evidence.
+        opt_hits = sum(1 for w in words if w in compiled.vocab)
+        score = 10.0 * len(compiled.need) + 3.0 * len(used) + opt_hits + (1.0 if "arg" in slots else 0.0)
+        explanation = describe(it.explain, slots, it.defaults) if it.explain else ""
+        return Match(it.id, command, explanation, score)

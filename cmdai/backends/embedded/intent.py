@@ -1,0 +1,52 @@
+"""What one offline intent is: trigger words, a command template and its shell/OS variants.
+
+The catalog (``catalog/``) is a list of these values; the engine (``engine.py``) applies them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, Optional
+
+
+@dataclass(frozen=True)
+class Intent:
+    """One kind of request the offline engine can answer.
+
+    ``need`` is a space-separated list of word groups that must all appear in the request; a
+    group lists alternatives joined by ``|``. ``opt`` lists further words the intent accepts.
+    A request is answered only when every word in it is explained by ``need``, ``opt``, a slot,
+    or is a stop word, so extra conditions the template ignores make the engine decline.
+    """
+
+    id: str
+    command: str
+    need: str = ""
+    opt: str = ""
+    #: Words that rule the intent out even though the rest matches.
+    avoid: str = ""
+    explain: str = ""
+    #: Literal shell text for slots the request may leave out (``{"path": "."}``).
+    defaults: Dict[str, str] = field(default_factory=dict)
+    #: Templates for other targets, keyed "fish", "macos", or "macos_fish".
+    variants: Dict[str, str] = field(default_factory=dict)
+    #: "linux" or "macos" when the intent exists on one OS only.
+    only: Optional[str] = None
+    #: Regular expression a leftover word must match to fill ``<arg>`` (default: a plain name).
+    arg: str = ""
+
+
+def intent(
+    id: str,
+    command: str,
+    need: str = "",
+    opt: str = "",
+    *,
+    avoid: str = "",
+    explain: str = "",
+    defaults: Optional[Dict[str, str]] = None,
+    only: Optional[str] = None,
+    arg: str = "",
+    **variants: str,
+) -> Intent:
+    """Build an :class:`Intent`; keyword arguments other than the named ones are variants."""
+    return Intent(id, command, need, opt, avoid, explain, dict(defaults or {}), dict(variants), only, arg)

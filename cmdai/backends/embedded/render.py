@@ -1,0 +1,140 @@
+"""Turn an intent's command template and the filled slots into a command line for one shell.
+
+Templates use ``<name>`` for a slot and ``[? ... ?]`` for a part that appears only when all its
+slots are filled. Every value from the request is quoted for the target shell here, so user
+text never reaches a command unquoted.
+"""
+from __future__ import annotations
+
+import re
+from typing import Dict, Mapping, Optional
+
+from .slots import Slot
+
+PLACEHOLDER = re.compile(r"<([a-z][a-z0-9_]*)>")
+OPTIONAL = re.compile(r"\[\?(.*?)\?\]")
+_SAFE = re.compile(r"[\w@%+=:,./-]+")
+
+
+def quote(value: str, shell: str = "bash", force: bool = False) -> str:
+    """Quote one word for the shell; ``force`` quotes even when it is not needed."""
+    if value and not force and _SAFE.fullmatch(value):
+        return value
+    if shell == "fish":
+        # fish single quotes treat \\ and \' as escapes and nothing else.
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    return "'" + value.replace("'", "'\"'\"'") + "'"
+
+
+def quote_path(value: str, shell: str = "bash") -> str:
+    """Quote a path but keep a leading ``~`` or ``~/`` unquoted so the shell expands it."""
+    if value == "~":
+        return value
+    if value.startswith("~/"):
+        rest = value[2:]
+        return "~/" + quote(rest, shell) if rest else "~/"
+    return quote(value, shell)
+
+
+def render_slot(slot: Slot, shell: str) -> str:
+    """The shell text for one slot value."""
+    if slot.style == "literal":
+        return slot.raw
+    if slot.style == "path":
+        return quote_path(slot.raw, shell)
+    return quote(slot.raw, shell, force=slot.style == "force")
+
+
+def fill(template: str, slots: Mapping[str, Slot], defaults: Mapping[str, str], shell: str) -> Optional[str]:
+    """Render a template, or None if a slot outside an optional part is missing."""
+
+    def optional(m: "re.Match[str]") -> str:
+        names = PLACEHOLDER.findall(m.group(1))
+        if all(n in slots and not slots[n].implicit for n in names):
+            return m.group(1)
+        return ""
+
+    text = OPTIONAL.sub(optional, template)
+    missing = False
+
+    def value(m: "re.Match[str]") -> str:
+        nonlocal missing
+        name = m.group(1)
+        if name in slots:
+            return render_slot(slots[name], shell)
+        if name in defaults:
+            return defaults[name]
+        missing = True
+        return ""
+
+    out = PLACEHOLDER.sub(value, text)
+    if missing:
+        return None
+    return to_fish(out) if shell == "fish" else out
+
+
+def describe(template: str, slots: Mapping[str, Slot], defaults: Mapping[str, str]) -> str:
+    """Fill an explanation template with human-readable slot values."""
+    def optional(m: "re.Match[str]") -> str:
+        names = PLACEHOLDER.findall(m.group(1))
+        return m.group(1) if all(n in slots and not slots[n].implicit for n in names) else ""
+
+    def value(m: "re.Match[str]") -> str:
+        name = m.group(1)
+        slot = slots.get(name)
+        if slot is not None:
+            return slot.human or slot.raw
+        return defaults.get(name, name)
+
+    return PLACEHOLDER.sub(value, OPTIONAL.sub(optional, template))
+
+
+def to_fish(command: str) -> str:
+    """Rewrite POSIX command substitution for fish: ``"$(cmd)"`` and ``$(cmd)`` become ``(cmd)``.
+
+    fish never splits a substitution on spaces, so dropping the double quotes keeps the meaning.
+    """
+    out = []
+    i = 0
+    in_single = False
+    while i < len(command):
+        ch = command[i]
+        if ch == "'" and not in_single:
+            in_single = True
+        elif ch == "'" and in_single:
+            in_single = False
+        if not in_single and command.startswith('"$(', i):
+            end = _closing_paren(command, i + 2)
+            if end is not None and command[end + 1:end + 2] == '"':
+                out.append("(" + to_fish(command[i + 3:end]) + ")")
+                i = end + 2
+                continue
+        if not in_single and command.startswith("$(", i):
+            end = _closing_paren(command, i + 1)
+            if end is not None:
+                out.append("(" + to_fish(command[i + 2:end]) + ")")
+                i = end + 1
+                continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _closing_paren(text: str, open_index: int) -> Optional[int]:
+    depth = 0
+    for j in range(open_index, len(text)):
+        if text[j] == "(":
+            depth += 1
+        elif text[j] == ")":
+            depth -= 1
+            if depth == 0:
+                return j
+    return None
+
+
+def pick_variant(command: str, variants: Dict[str, str], shell: str, os_family: str) -> str:
+    """The template for this shell and OS: most specific variant first."""
+    for key in (f"{os_family}_{shell}", shell, os_family):
+        if key in variants:
+            return variants[key]
+    return command

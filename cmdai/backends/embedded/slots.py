@@ -1,0 +1,426 @@
+"""Slot filling: find the parts of a request that become command arguments.
+
+Each recogniser turns a span of the request ("larger than 100MB", "'TODO'", "~/src") into a
+:class:`Phrase` carrying named slots, and blanks the span out so that later recognisers and
+the word matcher do not see it again. Values stay raw here; quoting happens when rendering.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Dict, FrozenSet, List, Match, NamedTuple, Optional, Pattern, Tuple
+
+from .words import STOPWORDS, norm, tokenize
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One value for a template placeholder."""
+
+    raw: str
+    #: How to render: "quote" (only when needed), "force" (always single quotes),
+    #: "path" (like quote but keeps a leading ~ expandable) or "literal" (generated, safe text).
+    style: str = "quote"
+    #: Text for the explanation, when it differs from ``raw``.
+    human: Optional[str] = None
+    #: A default location the user named ("here"); dropped from optional template parts.
+    implicit: bool = False
+
+
+@dataclass
+class Phrase:
+    """A recognised span of the request and the slots it fills."""
+
+    kind: str
+    start: int
+    slots: Dict[str, Slot]
+    #: Canonical words that count as explained when an intent uses this phrase.
+    glue: FrozenSet[str] = frozenset()
+    #: Words given back to the matcher when no intent uses the phrase ("current directory").
+    soft: Tuple[Tuple[str, str], ...] = ()
+    #: Canonical words inside the value that satisfy an intent's required words when it uses
+    #: the phrase ("requirements.txt" counts as "requirement").
+    words: FrozenSet[str] = frozenset()
+
+
+class Parsed(NamedTuple):
+    """A request split into slot phrases and the remaining content words."""
+
+    phrases: List[Phrase]
+    #: (canonical, surface) pairs not covered by any phrase, stop words removed.
+    tokens: List[Tuple[str, str]]
+
+
+def _glue(words: str) -> FrozenSet[str]:
+    return frozenset(norm(w) for w in words.split())
+
+
+#: Language names and extension words that mean a file extension when followed by "files".
+EXTENSIONS: Dict[str, str] = {
+    "python": "py", "py": "py", "javascript": "js", "js": "js", "typescript": "ts", "ts": "ts",
+    "java": "java", "kotlin": "kt", "scala": "scala", "go": "go", "golang": "go", "rust": "rs",
+    "ruby": "rb", "rb": "rb", "php": "php", "perl": "pl", "c": "c", "c++": "cpp", "cpp": "cpp",
+    "header": "h", "csharp": "cs", "c#": "cs", "swift": "swift", "haskell": "hs", "lua": "lua",
+    "shell": "sh", "sh": "sh", "bash": "sh", "html": "html", "css": "css", "scss": "scss",
+    "json": "json", "yaml": "yaml", "yml": "yml", "xml": "xml", "toml": "toml", "ini": "ini",
+    "csv": "csv", "tsv": "tsv", "sql": "sql", "markdown": "md", "md": "md", "text": "txt",
+    "txt": "txt", "log": "log", "pdf": "pdf", "jpg": "jpg", "jpeg": "jpeg", "png": "png",
+    "gif": "gif", "svg": "svg", "mp3": "mp3", "mp4": "mp4", "wav": "wav", "zip": "zip",
+    "pyc": "pyc", "class": "class", "jar": "jar", "bak": "bak", "backup": "bak", "tmp": "tmp",
+    "temp": "tmp", "swp": "swp", "conf": "conf", "cfg": "cfg", "docx": "docx", "doc": "doc",
+    "xls": "xls", "xlsx": "xlsx", "iso": "iso", "exe": "exe", "deb": "deb", "rpm": "rpm",
+    "mov": "mov", "avi": "avi", "mkv": "mkv", "flac": "flac", "ipynb": "ipynb", "jsx": "jsx",
+    "tsx": "tsx", "vue": "vue", "dart": "dart", "tex": "tex", "latex": "tex", "rst": "rst",
+    "patch": "patch", "sqlite": "sqlite", "db": "db", "gz": "gz", "tar": "tar",
+    "o": "o", "so": "so", "dll": "dll", "lock": "lock", "orig": "orig", "rej": "rej",
+    "h": "h", "hpp": "hpp", "cc": "cc", "el": "el", "vim": "vim", "properties": "properties",
+}
+_KNOWN_EXT = frozenset(EXTENSIONS.values()) | {"tar.gz", "tgz", "tar.bz2", "tar.xz", "bz2", "xz", "7z", "rar", "webp", "ico", "ttf", "woff", "htm", "cxx", "hh", "mjs", "cjs"}
+
+#: Top-level domains that make "word.tld" a host name rather than a file name.
+_TLDS = "com|org|net|io|dev|edu|gov|co|uk|de|fr|nl|eu|app|ai|me|info|biz|us|ca|au|jp|cn|ru|internal|localdomain|cloud|tech"
+
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+    "thirty": 30, "sixty": 60, "ninety": 90,
+}
+_NUM = r"(?P<num>\d+|" + "|".join(_NUMBER_WORDS) + r")"
+_UNIT = r"(?P<unit>minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|years?|yrs?)"
+_VERB = r"(?:(?P<verb>modified|changed|edited|updated|touched|written|created|accessed|read|opened|used)\s+)?"
+
+_Q = r"(?:\"[^\"]*\"|'[^']*'|“[^”]*”|‘[^’]*’)"
+_W = r"[^\s'\"“”‘’]+"
+_QUOTE_PAIRS = {'"': '"', "'": "'", "“": "”", "‘": "’", "`": "`"}
+
+#: Words that are never a free-standing value (after "containing", "named", "user"...).
+_NOT_VALUES = STOPWORDS | frozenset(
+    "file files dir dirs directory directories folder folders name names text string word words "
+    "pattern line lines list info id group process processes not".split()
+)
+_CLASS_WORDS = frozenset(
+    "tab tabs space spaces newline newlines comma commas whitespace dash dashes underscore "
+    "underscores semicolon semicolons uppercase lowercase".split()
+)
+
+
+def _unquote(s: str) -> str:
+    if len(s) >= 2 and s[0] in _QUOTE_PAIRS and s[-1] == _QUOTE_PAIRS[s[0]]:
+        return s[1:-1]
+    return s
+
+
+def _sed_escape_pattern(s: str) -> str:
+    return re.sub(r"([\\/.*\[\]^$])", r"\\\1", s)
+
+
+def _sed_escape_replacement(s: str) -> str:
+    return re.sub(r"([\\/&])", r"\\\1", s)
+
+
+# Each recogniser: (compiled regex, builder). The builder gets the match and returns
+# (phrase, span to blank out) or None to skip the match.
+_Builder = Callable[[Match], Optional[Tuple[Phrase, Tuple[int, int]]]]
+
+
+def _subst(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+    old, new = _unquote(m.group("old")), _unquote(m.group("new"))
+    if not old or old.lower() in _CLASS_WORDS or new.lower() in _CLASS_WORDS or "\n" in old + new:
+        return None
+    expr = f"s/{_sed_escape_pattern(old)}/{_sed_escape_replacement(new)}/g"
+    slots = {
+        "sed_sub": Slot(expr, "force", human=f"replace {old!r} with {new!r}"),
+        "old": Slot(old, "force"),
+        "new": Slot(new, "force"),
+    }
+    return Phrase("subst", m.start(), slots, _glue("replace substitute occurrence word string text all change swap")), (m.start("old"), m.end())
+
+
+def _quoted(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+    if _QUOTE_PAIRS[m.group("o")] != m.group("c"):
+        return None
+    value = m.group("v")
+    slots = {"text": Slot(value, "force"), "name": Slot(value, "force"), "arg": Slot(value, "quote")}
+    return Phrase("text", m.start(), slots, _glue("text string word pattern phrase contain match message named name")), m.span()
+
+
+def _url(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+    url = m.group(0).rstrip(".,;:!?)")
+    host = re.sub(r"^[a-z]+://", "", url).split("/")[0].split("@")[-1].split(":")[0]
+    slots = {"url": Slot(url), "host": Slot(host), "target": Slot(host)}
+    return Phrase("url", m.start(), slots, _glue("url link address website page endpoint")), (m.start(), m.start() + len(url))
+
+
+def _remote(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+    user, host, rpath = m.group("user"), m.group("host").rstrip("."), m.group("rpath")
+    slots = {"target": Slot(f"{user}@{host}"), "user": Slot(user), "host": Slot(host)}
+    # "scp x user@host" copies to the home directory: the trailing colon keeps it a remote path.
+    remote = f"{user}@{host}:{rpath or ''}"
+    slots["from_remote" if m.group("src") else "remote"] = Slot(remote)
+    if rpath is not None:
+        slots["url"] = Slot(remote)
+    elif "." in host:
+        slots["email"] = Slot(f"{user}@{host}")
+    end = m.end() - (len(m.group(0)) - len(m.group(0).rstrip(".,;!?)")))
+    return Phrase("host", m.start(), slots, _glue("server host machine remote address email user")), (m.start("user"), end)
+
+
+def _size(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+    cmp_word = m.group("cmp").lower()
+    sign = "-" if cmp_word in ("smaller", "less", "under", "below", "at most", "fewer", "<", "<=") else "+"
+    num = float(m.group("num"))
+    unit = m.group("unit").lower()
+    letter = {"b": "c", "k": "k", "m": "M", "g": "G", "t": "T"}[unit[0]]
+    if unit.startswith("byte"):
+        letter = "c"
+    order = "ckMGT"
+    # find -size takes whole numbers only: 1.5G becomes 1536M.
+    while num != int(num) and letter != "c":
+        num *= 1024
+        letter = order[order.index(letter) - 1]
+    size = f"{sign}{int(num)}{letter}"
+    human = f"{'smaller' if sign == '-' else 'larger'} than {m.group('num')}{m.group('unit')}"
+    return Phrase("size", m.start(), {"size": Slot(size, "literal", human=human)}, _glue("size file larger in")), m.span()
+
+
+_UNIT_DAYS = {"minute": 0, "min": 0, "hour": 0, "hr": 0, "day": 1, "week": 7, "wk": 7, "month": 30, "year": 365, "yr": 365}
+
+
+def _duration(recent: bool) -> _Builder:
+    def build(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+        groups = m.groupdict()
+        num_text = (groups.get("num") or "1").lower()
+        n = int(num_text) if num_text.isdigit() else _NUMBER_WORDS[num_text]
+        unit = (groups.get("unit") or "day").lower().rstrip("s")
+        if unit in ("today",):
+            unit = "day"
+        verb = (groups.get("verb") or "").lower()
+        letter = "a" if verb in ("accessed", "read", "opened", "used") else "m"
+        sign = "-" if recent else "+"
+        if unit in ("minute", "min"):
+            pred, amount = f"-{letter}min", n
+        elif unit in ("hour", "hr"):
+            pred, amount = (f"-{letter}time", n // 24) if n % 24 == 0 else (f"-{letter}min", n * 60)
+        else:
+            pred, amount = f"-{letter}time", n * _UNIT_DAYS[unit]
+        unit_word = {"min": "minute", "hr": "hour", "wk": "week", "yr": "year"}.get(unit, unit)
+        span_text = f"{n} {unit_word}{'s' if n != 1 else ''}"
+        what = "accessed" if letter == "a" else "modified"
+        human = f"{what} in the last {span_text}" if recent else f"{what} more than {span_text} ago"
+        slots = {
+            "age": Slot(f"{pred} {sign}{amount}", "literal", human=human),
+            "since" if recent else "before": Slot(f"{span_text} ago", "force", human=human),
+        }
+        return Phrase("age", m.start(), slots, _glue("modify change edit update file time ago old recently date")), m.span()
+    return build
+
+
+def _glob(any_extension: bool) -> _Builder:
+    def build(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+        word = m.group("e").lower()
+        # ".bashrc" is a file, "*.bashrc" and ".py" are patterns.
+        if any_extension or m.group(0).startswith("*") or word in _KNOWN_EXT:
+            ext = EXTENSIONS.get(word, word)
+        else:
+            ext = EXTENSIONS.get(word) if not m.group(0).startswith(".") else None
+        if ext is None:
+            return None
+        slots = {"glob": Slot(f"*.{ext}", "force", human=f"*.{ext}"), "ext": Slot(ext)}
+        return Phrase("glob", m.start(), slots, _glue("file extension ext end suffix type name named source code script whose having have")), m.span()
+    return build
+
+
+def _value_after(kind: str, keys: Tuple[str, ...], glue: str, style: str = "quote") -> _Builder:
+    def build(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+        value = m.group("v").rstrip(".,;:!?)")
+        if not value or value.lower() in _NOT_VALUES:
+            return None
+        slots = {k: Slot(value, style if k != "arg" else "quote") for k in keys}
+        return Phrase(kind, m.start(), slots, _glue(glue)), (m.start("v"), m.start("v") + len(value))
+    return build
+
+
+def _name(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+    built = _value_after("name", ("name", "arg"), "named name", "force")(m)
+    if built is not None and _FILE_RE.match(built[0].slots["arg"].raw):
+        built[0].slots["file"] = Slot(built[0].slots["arg"].raw, "path")
+    return built
+
+
+def _named_dir(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+    value = m.group("v")
+    if value.lower() in _NOT_VALUES:
+        return None
+    slots = {k: Slot(value, "path") for k in ("path", "dir", "arg")}
+    return Phrase("path", m.start(), slots, _glue("dir under inside within")), (m.start("v"), m.end())
+
+
+def _number_slot(kind: str, key: str, glue: str) -> _Builder:
+    def build(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+        return Phrase(kind, m.start(), {key: Slot(m.group("v"), "literal")}, _glue(glue)), m.span("v")
+    return build
+
+
+_ORDINALS = {w: i + 1 for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split())}
+
+
+def _ordinal(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+    n = str(_ORDINALS[m.group("v").lower()])
+    return Phrase("number", m.start(), {"n": Slot(n, "literal")}, _glue("number")), m.span("v")
+
+
+def _host(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+    host = m.group("v")
+    slots = {"host": Slot(host), "target": Slot(host), "arg": Slot(host)}
+    return Phrase("host", m.start(), slots, _glue("host server machine domain website address ip remote")), m.span("v")
+
+
+def _location(value: str) -> _Builder:
+    def build(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+        implicit = value == "."
+        slots = {k: Slot(value, "literal", implicit=implicit) for k in ("path", "dir")}
+        soft = tuple(tokenize(m.group(0)))
+        return Phrase("path", m.start(), slots, _glue("dir under inside within location"), soft=soft), m.span()
+    return build
+
+
+_ARCHIVE_KEYS = (
+    ((".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar"), "tarfile"),
+    ((".zip",), "zipfile"),
+    ((".gz",), "gzfile"),
+    ((".bz2",), "bz2file"),
+    ((".xz",), "xzfile"),
+)
+_FILE_RE = re.compile(r"^(?:[\w+@-][\w.+@-]*\.[A-Za-z][A-Za-z0-9]{0,7}|\.[\w][\w.-]*)$")
+
+
+def _path(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+    token = m.group("v").rstrip(".,;:!?)") or m.group("v")
+    if token in (".", ".."):
+        pass
+    elif not ("/" in token or token.startswith("~") or _FILE_RE.match(token)):
+        return None
+    if token.lower() in ("e.g", "i.e", "etc"):
+        return None
+    slots = {"path": Slot(token, "path")}
+    last = token.rstrip("/").rsplit("/", 1)[-1]
+    if _FILE_RE.match(last) and not token.endswith("/"):
+        slots["file"] = Slot(token, "path")
+        for suffixes, key in _ARCHIVE_KEYS:
+            if last.lower().endswith(suffixes):
+                slots[key] = Slot(token, "path")
+                break
+    else:
+        slots["dir"] = Slot(token, "path")
+        if not token.endswith("/") and not token.startswith(("/", "~", ".")):
+            # "feature/login", "library/nginx": may name a branch or an image as well.
+            slots["arg"] = Slot(token, "path")
+    base = last if last not in ("", ".", "..", "~") else ""
+    if base:
+        slots["base"] = Slot(base, "quote")
+    words = frozenset(norm(w) for w in re.findall(r"[A-Za-z]+", last))
+    phrase = Phrase("path", m.start(), slots, _glue("file dir path location under inside within named"), words=words)
+    return phrase, (m.start(), m.start() + len(token))
+
+
+def _number(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+    value = m.group("v")
+    slots = {"n": Slot(str(int(value)), "literal")}
+    if re.fullmatch(r"0?[0-7]{3}", value):
+        slots["mode"] = Slot(value, "literal")
+    return Phrase("number", m.start(), slots, _glue("number")), m.span("v")
+
+
+DIGITS = tuple("0123456789")
+QUOTES = tuple("\"'“‘`")
+
+# (pattern, builder, triggers): a pattern is compiled and run only when the lower-cased request
+# contains one of its triggers, which keeps start-up and matching cheap.
+_RECOGNISERS: List[Tuple[str, _Builder, Tuple[str, ...]]] = [
+    (r"\b(?:replace|substitute)\s+(?:all\s+)?(?:(?:the\s+)?occurrences?\s+of\s+)?(?:the\s+)?(?:(?:word|string|text)\s+)?"
+     rf"(?P<old>{_Q}|{_W})\s+(?:with|by)\s+(?:the\s+)?(?:(?:word|string|text)\s+)?(?P<new>{_Q}|{_W})", _subst, ("replace", "substitute")),
+    (r"\b(?:change|swap)\s+(?:all\s+)?(?:(?:the\s+)?occurrences?\s+of\s+)?"
+     rf"(?P<old>{_Q})\s+(?:to|with|into)\s+(?P<new>{_Q})", _subst, ("change", "swap")),
+    (r"(?<![\w])(?P<o>[\"'“‘`])(?P<v>[^\"'“”‘’`\n]+)(?P<c>[\"'”’`])(?![\w])", _quoted, QUOTES),
+    (r"\b(?:https?|ftp)://[^\s'\"]+", _url, ("://",)),
+    (r"(?P<src>\bfrom\s+)?(?<![\w@./-])(?P<user>[A-Za-z_][\w.-]*)@(?P<host>[A-Za-z0-9][\w.-]*)(?::(?P<rpath>[^\s'\"]*))?", _remote, ("@",)),
+    (r"(?P<cmp>larger|bigger|greater|more|over|above|exceeding|exceeds?|at\s+least|smaller|less|under|below|at\s+most|fewer|>=|<=|>|<)"
+     r"(?:\s+than)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>bytes?|b|kb|kib|k|kilobytes?|mb|mib|m|megs?|megabytes?|gb|gib|g|gigs?|gigabytes?|tb|t|terabytes?)\b",
+     _size, DIGITS),
+    (rf"\bnot\s+(?:been\s+)?{_VERB}(?:in|within|for|during)\s+(?:the\s+)?(?:(?:last|past)\s+)?(?:{_NUM}\s+)?{_UNIT}", _duration(False), ("not",)),
+    (rf"\b{_VERB}(?:(?:in|within|during|over|from)\s+)?(?:the\s+)?(?:last|past|previous)\s+(?:{_NUM}\s+)?{_UNIT}", _duration(True), ("last", "past", "previous")),
+    (rf"\b{_VERB}within\s+(?:the\s+)?{_NUM}\s+{_UNIT}", _duration(True), ("within",)),
+    (rf"\b{_VERB}(?:less|fewer|newer|younger)\s+than\s+{_NUM}\s+{_UNIT}(?:\s+(?:ago|old))?", _duration(True), ("than",)),
+    (rf"\b{_VERB}(?:(?:more|older|greater)\s+than|over)\s+{_NUM}\s+{_UNIT}(?:\s+(?:ago|old))?", _duration(False), ("than", "over")),
+    (r"\b(?P<verb>modified|changed|edited|updated|touched|written|created|accessed|opened)\s+(?P<unit>today)\b", _duration(True), ("today",)),
+    (r"(?<![\w/*])\*?\.(?P<e>[A-Za-z0-9]{1,10}(?:\.[A-Za-z0-9]{1,4})?)(?![\w/])", _glob(False), (".",)),
+    (r"\b(?P<e>" + "|".join(re.escape(k) for k in sorted(EXTENSIONS, key=len, reverse=True)) + r")"
+     r"(?:\s+source)?\s+(?:files?|scripts?|sources?|code|programs?|modules?|documents?)\b", _glob(False), ("file", "script", "source", "code", "program", "module", "document")),
+    (r"\bextension\s+\.?(?P<e>[A-Za-z0-9]{1,10})\b", _glob(True), ("extension",)),
+    (r"\b(?P<e>pdf|jpe?g|png|gif|csv|mp3|mp4|svg|mov)s\b", _glob(False), ("pdfs", "jpgs", "jpegs", "pngs", "gifs", "csvs", "mp3s", "mp4s", "svgs", "movs")),
+    (r"\b(?P<v>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)(?=\s+(?:column|field)s?\b)", _ordinal, ("column", "field")),
+    (r"\b(?:named|called|titled)\s(?P<v>[^\s'\"]+)", _name, ("named", "called", "titled")),
+    (r"\b(?:containing|contains?|with\s+the\s+(?:word|text|string)|the\s+(?:word|text|string|pattern)|matching)\s(?P<v>[^\s'\"]+)",
+     _value_after("text", ("text", "arg"), "contain word text string pattern match", "force"), ("contain", "with the", "the word", "the text", "the string", "the pattern", "matching")),
+    (r"\b(?:search|grep|look|find)\s+(?:for\s+)?(?:the\s+)?(?:(?:word|string|text|pattern)\s+)?(?P<v>[^\s'\"]+)\s+(?=(?:in|inside|within|across|under|through)\b)",
+     _value_after("text", ("text", "arg"), "search grep look find word text string pattern", "force"), ("search", "grep", "look", "find")),
+    (r"\b(?:user(?:name)?|owned\s+by|belonging\s+to)\s(?P<v>[A-Za-z_][\w.-]*)", _value_after("user", ("user",), "user owned belonging owner"), ("user", "owned", "belonging")),
+    (r"\b(?:pid|process\s+id|process)\s+#?(?P<v>\d+)\b", _number_slot("pid", "pid", "pid process id"), ("pid", "process")),
+    (r"\bport\s*(?:number\s*)?#?(?P<v>\d{1,5})\b", _number_slot("port", "port", "port number"), ("port",)),
+    (r"(?<![\w/:])(?:localhost)?:(?P<v>\d{2,5})\b", _number_slot("port", "port", "port number"), (":",)),
+    (r"(?<![\w.])(?P<v>\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?)(?![\w.])", _host, DIGITS),
+    (rf"(?<![\w./@-])(?P<v>(?:[A-Za-z0-9-]+\.)+(?:{_TLDS}))(?![\w/-])", _host, (".",)),
+    (r"\b(?P<v>localhost)\b", _host, ("localhost",)),
+    (r"\b(?:the\s+)?(?:current|present|this|working|current\s+working)\s+(?:dir|directory|folder)\b|\bhere\b", _location("."), ("current", "present", "this", "working", "here")),
+    (r"\b(?:my\s+|the\s+|your\s+)?home\s+(?:dir|directory|folder)\b", _location("~"), ("home",)),
+    (r"\b(?:the\s+)?(?:root\s+(?:dir|directory|folder)|(?:whole|entire)\s+(?:system|filesystem|file\s+system|disk|computer|machine))\b|\beverywhere\b",
+     _location("/"), ("root", "whole", "entire", "everywhere")),
+    (r"\b(?:in|under|inside|within|of|from|to|into)\s+(?:the\s+|my\s+)?(?P<v>[\w.-]+)\s+(?:dir|directory|folder)\b", _named_dir, ("dir", "folder")),
+    (r"(?<![\w@-])(?P<v>(?:~|\.{1,2})?/[^\s'\"]*|~|\.\.?(?=\s|$)|[\w.+@-]+/[^\s'\"]*|[\w+@-][\w.+@-]*\.[A-Za-z][A-Za-z0-9]{0,7}[.,;:!?)]?|\.[\w][\w.-]*)", _path, ("/", "~", ".")),
+    (r"(?<![\w.\-])(?P<v>\d+)(?:st|nd|rd|th)?(?![\w.])", _number, DIGITS),
+]
+
+_COMPILED: Dict[int, Pattern[str]] = {}
+
+#: Slot families whose second phrase gets its own keys ("copy a.txt to /tmp": path, then dest).
+_SECOND_KEYS = {"path": {"path": "dest", "file": "file2", "arg": "arg2"}, "text": {"text": "text2", "arg": "arg2"}}
+
+
+def extract(text: str) -> Parsed:
+    """Split a request into slot phrases and leftover content words."""
+    work = text
+    lowered = text.lower()
+    phrases: List[Phrase] = []
+    for index, (pattern, build, triggers) in enumerate(_RECOGNISERS):
+        if not any(t in lowered for t in triggers):
+            continue
+        regex = _COMPILED.get(index)
+        if regex is None:
+            regex = _COMPILED[index] = re.compile(pattern, re.IGNORECASE)
+        pos = 0
+        while True:
+            m = regex.search(work, pos)
+            if m is None:
+                break
+            built = build(m)
+            if built is None:
+                pos = m.start() + 1
+                continue
+            phrase, (a, b) = built
+            phrases.append(phrase)
+            work = work[:a] + " " * (b - a) + work[b:]
+            pos = b
+    phrases.sort(key=lambda p: p.start)
+    seen: Dict[str, int] = {}
+    for phrase in phrases:
+        index = seen.get(phrase.kind, 0)
+        seen[phrase.kind] = index + 1
+        if index == 0:
+            continue
+        renames = _SECOND_KEYS.get(phrase.kind, {})
+        # Third and later phrases of a kind get keys no template uses, so they stay unexplained.
+        suffix = str(index + 1)
+        phrase.slots = {
+            (renames.get(k, k + suffix) if index == 1 else k + suffix): v for k, v in phrase.slots.items()
+        }
+    return Parsed(phrases, tokenize(work))
