@@ -5,6 +5,7 @@ import json
 import os
 import re
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
@@ -32,6 +33,8 @@ class FoundryEmulator:
     model: str = "gpt-4o-mini"
     #: When False, model discovery answers 404 (the connection itself still works).
     discovery: bool = True
+    #: Seconds each answer waits, to leave time to press Ctrl-C during the test.
+    delay: float = 0.0
     requests: List[Dict[str, object]] = field(default_factory=list)
 
     def keys_seen(self) -> List[str]:
@@ -43,6 +46,8 @@ class FoundryEmulator:
                 if r["path"].endswith("/chat/completions") and r["accepted"]]
 
     def handle(self, request: Request) -> Response:
+        if self.delay:
+            time.sleep(self.delay)
         body = json.loads(request.get_data() or b"{}") if request.method == "POST" else {}
         sent = request.headers.get("api-key") or (request.headers.get("Authorization") or "").replace("Bearer ", "")
         self.requests.append({"method": request.method, "path": request.path, "model": body.get("model"),

@@ -70,6 +70,8 @@ def test_happy_path_writes_a_private_config_and_prints_next_steps(spawn_wizard, 
     assert os.listdir(user_config.parent) == ["config.toml"]
     assert foundry.chat_models() == ["gpt-4o-mini"]
     transcript = wizard.transcript
+    assert "⠋ Testing http://127.0.0.1:" in transcript  # the spinner, on the terminal's stderr
+    assert "\x1b[32m✓" not in transcript  # NO_COLOR is set
     assert GOOD_KEY not in transcript  # typed hidden, never echoed
     assert 'cmdai "list all files"' in transcript
     assert 'eval "$(cmdai --init zsh)"' in transcript and "~/.zshrc" in transcript
@@ -135,6 +137,24 @@ def test_ctrl_c_midway_leaves_the_old_config_untouched(spawn_wizard, foundry, us
     assert wizard.finish() == 130
     assert user_config.read_text() == original
     assert os.listdir(user_config.parent) == ["config.toml"]  # no backup, no temporary file
+
+
+def test_ctrl_c_during_the_connection_test_leaves_the_config_untouched(spawn_wizard, foundry, user_config,
+                                                                       write_file):
+    original = EXISTING.format(endpoint=foundry.url, key=GOOD_KEY)
+    write_file(user_config, original)
+    foundry.delay = 5
+    wizard = spawn_wizard("azure-foundry")
+    wizard.accept(ENDPOINT_PROMPT)
+    wizard.accept("Which API does it serve?")
+    wizard.accept("How should cmdai sign in?")
+    wizard.accept("Where does the API key come from?")  # keep the saved key
+    wizard.expect("Testing http://127.0.0.1:.* with gpt-4o-mini")
+    wizard.interrupt()
+    wizard.expect("Setup cancelled: .* is untouched")
+    assert wizard.finish() == 130
+    assert user_config.read_text() == original
+    assert os.listdir(user_config.parent) == ["config.toml"]
 
 
 def test_ctrl_c_before_a_first_config_writes_nothing(spawn_wizard, user_config):

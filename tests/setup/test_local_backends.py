@@ -102,3 +102,11 @@ def test_an_explicit_config_path_appears_in_the_next_steps(run_cmdai, user_confi
     assert result.returncode == 0, result.stderr
     assert f'cmdai --config {target} "list all files"' in result.stdout
     assert not user_config.exists()
+
+
+def test_status_marks_are_coloured_unless_no_color_is_set(spawn_wizard, wizard_env, user_config):
+    del wizard_env["NO_COLOR"]
+    wizard = spawn_wizard("embedded")
+    wizard.accept("Safety level:")
+    assert wizard.finish() == 0
+    assert "\x1b[32m✓\x1b[0m Created" in wizard.transcript
