@@ -118,7 +118,7 @@ def test_check_reads_stdin_and_honours_the_level(run_cmdai):
 
 
 def test_check_takes_the_rest_of_the_words(run_cmdai):
-    result = run_cmdai("--json", "--check", "rm", "-rf", "build")
+    result = run_cmdai("--json", "--check", "--", "rm", "-rf", "build")
     assert json.loads(result.stdout)["command"] == "rm -rf build"
 
 

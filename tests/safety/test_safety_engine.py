@@ -51,7 +51,7 @@ def test_verdict_lists_reasons_worst_first_with_categories_and_ids() -> None:
     verdict = assess("sudo rm -rf / && git push --force")
     assert verdict.risk is Risk.CRITICAL
     assert verdict.reasons[0] == "deletes every file under / recursively"
-    assert {"recursive delete", "git", "sudo"} <= set(verdict.categories)
+    assert {"file deletion", "git", "sudo"} <= set(verdict.categories)
     assert {"fs.rm-root", "git.push-force", "sudo"} <= set(verdict.rule_ids)
 
 
@@ -80,7 +80,7 @@ def test_every_rule_is_well_formed() -> None:
 
 def test_catalog_covers_every_issue_category() -> None:
     categories = {r.category for r in RULES.values()}
-    for needed in ("recursive delete", "disk and device writes", "fork bomb", "remote code execution",
+    for needed in ("file deletion", "disk and device writes", "fork bomb", "remote code execution",
                    "reverse shell", "secret exfiltration", "permissions and ownership", "system configuration",
                    "privilege and persistence", "disabling security", "process and power",
                    "history and log tampering", "git", "containers, clusters and cloud", "databases",

@@ -12,7 +12,7 @@ def test_the_set_is_large_and_balanced(all_labelled: List[Tuple[str, str, str]])
     assert len(benign) >= 100
     assert len([c for c in all_labelled if c[0] == "benign look-alikes"]) >= 80
     groups = {c[0] for c in all_labelled}
-    for required in ("recursive delete", "find and xargs", "disk and devices", "fork bombs", "remote code execution",
+    for required in ("file deletion", "find and xargs", "disk and devices", "fork bombs", "remote code execution",
                      "reverse shells", "secret exfiltration", "permissions", "system config",
                      "privilege and persistence", "disabling security", "process and power", "history and logs",
                      "git", "containers and cloud", "databases", "packages", "sudo and wrappers", "obfuscation",

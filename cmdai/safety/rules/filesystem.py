@@ -11,7 +11,7 @@ from .paths import (AUTHORIZED_KEYS, CRITICAL_FILES, CRON_PATHS, HISTORY_FILES, 
                     scope, secret_in)
 
 C, H, M = Risk.CRITICAL, Risk.HIGH, Risk.MODERATE
-DEL = "recursive delete"
+DEL = "file deletion"
 PERM = "permissions and ownership"
 ETC = "system configuration"
 PRIV = "privilege and persistence"
