@@ -9,7 +9,7 @@ import time
 import pytest
 import requests
 from urllib3 import HTTPHeaderDict
-from urllib3.exceptions import MaxRetryError, NewConnectionError, ReadTimeoutError
+from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError, ReadTimeoutError
 
 from cmdai.backends.remote.transport import (DeadlineRetry, DeadlineTimeout, Transport, TransportSettings,
                                              ca_bundle_setting, connection_error)
@@ -64,11 +64,28 @@ def test_a_wait_past_the_deadline_stops_retrying():
     assert retry.increment("POST", "/x", response=FakeResponse(429, {"retry-after-ms": "10"})).deadline is not None
 
 
-def test_a_connection_error_past_the_deadline_is_raised_as_is():
+def test_a_connection_error_past_the_deadline_ends_the_retries():
     retry = policy(deadline=time.monotonic() - 1)
     error = ReadTimeoutError(None, "/x", "read timed out")
-    with pytest.raises(ReadTimeoutError):
+    with pytest.raises(MaxRetryError) as info:
         retry.increment("POST", "/x", error=error)
+    assert info.value.reason is error
+
+
+@pytest.mark.parametrize("cause", [ConnectionRefusedError(111, "Connection refused"),
+                                   socket.gaierror(-2, "Name or service not known")])
+def test_nobody_listening_is_not_retried(cause):
+    retry = policy(deadline=time.monotonic() + 60)
+    error = NewConnectionError(None, "cannot connect")
+    error.__cause__ = cause
+    with pytest.raises(MaxRetryError):
+        retry.increment("POST", "/x", error=error)
+
+
+def test_a_reset_connection_is_retried():
+    retry = policy(deadline=time.monotonic() + 60)
+    error = ProtocolError("Connection aborted.", ConnectionResetError(104, "reset"))
+    assert retry.increment("POST", "/x", error=error).total == retry.total - 1
 
 
 def test_new_keeps_the_deadline():

@@ -70,6 +70,10 @@ class DeadlineRetry(Retry):
 
     def increment(self, method: Optional[str] = None, url: Optional[str] = None, response: Any = None,
                   error: Optional[Exception] = None, _pool: Any = None, _stacktrace: Any = None) -> "DeadlineRetry":
+        if error is not None and _nobody_listening(error):
+            # A refused connection or an unknown host will not change in a second; failing now
+            # lets the offline engine answer the hotkey at once instead of after the back-off.
+            raise MaxRetryError(_pool, url, error) from error
         retry = super().increment(method, url, response, error, _pool, _stacktrace)
         if self.deadline is None:
             return retry
@@ -80,9 +84,15 @@ class DeadlineRetry(Retry):
             wait = retry.get_backoff_time()
         if time.monotonic() + wait + _MIN_ATTEMPT > self.deadline:
             if error is not None:
-                raise error
+                raise MaxRetryError(_pool, url, error) from error
             raise MaxRetryError(_pool, url, ResponseError(f"a retry in {wait:.1f} s would pass the deadline"))
         return retry
+
+
+def _nobody_listening(error: BaseException) -> bool:
+    """Whether a connection error means the address is wrong or the service is down."""
+    return any(isinstance(cause, ConnectionRefusedError) or type(cause).__name__ == "NameResolutionError"
+               or isinstance(cause, socket.gaierror) for cause in _causes(error))
 
 
 class DeadlineTimeout(Timeout):
