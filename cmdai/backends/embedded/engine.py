@@ -130,15 +130,18 @@ class Matcher:
             evidence |= phrase.words
         if any(not (group & evidence) for group in compiled.need):
             return None
+        # Position of the last word that satisfies a required group (first occurrence of each).
+        last_need = max((next((i for i, (w, _) in enumerate(tokens) if w in group), -1) for group in compiled.need), default=-1)
         if words & compiled.avoid:
             return None
         explained = set(compiled.vocab)
         for phrase in used:
             explained |= phrase.glue
-        leftover = [(w, s) for w, s in tokens if w not in explained]
-        if (leftover and "arg" in names and "arg" not in slots and len(leftover) == 1
-                and leftover[0][0] not in self._not_args and compiled.arg.fullmatch(leftover[0][1])):
-            slots["arg"] = Slot(leftover[0][1], "quote")
+        leftover = [(i, w, s) for i, (w, s) in enumerate(tokens) if w not in explained]
+        if (len(leftover) == 1 and "arg" in names and "arg" not in slots
+                and (it.arg_anywhere or leftover[0][0] > last_need)
+                and leftover[0][1] not in self._not_args and compiled.arg.fullmatch(leftover[0][2])):
+            slots["arg"] = Slot(leftover[0][2], "quote")
             leftover = []
         if leftover or not (compiled.need or used):
             return None

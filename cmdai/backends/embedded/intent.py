@@ -33,6 +33,9 @@ class Intent:
     only: Optional[str] = None
     #: Regular expression a leftover word must match to fill ``<arg>`` (default: a plain name).
     arg: str = ""
+    #: A leftover word fills ``<arg>`` only after the required words ("create directory foo",
+    #: not "create md5sum of a directory") unless this is set ("is nginx running").
+    arg_anywhere: bool = False
 
 
 def intent(
@@ -46,7 +49,8 @@ def intent(
     defaults: Optional[Dict[str, str]] = None,
     only: Optional[str] = None,
     arg: str = "",
+    arg_anywhere: bool = False,
     **variants: str,
 ) -> Intent:
     """Build an :class:`Intent`; keyword arguments other than the named ones are variants."""
-    return Intent(id, command, need, opt, avoid, explain, dict(defaults or {}), dict(variants), only, arg)
+    return Intent(id, command, need, opt, avoid, explain, dict(defaults or {}), dict(variants), only, arg, arg_anywhere)

@@ -40,6 +40,12 @@ def render_slot(slot: Slot, shell: str) -> str:
     """The shell text for one slot value."""
     if slot.style == "literal":
         return slot.raw
+    if slot.style == "var":
+        # A variable the user named, maybe followed by a path: "$dir", "$HOME/src".
+        name, sep, rest = slot.raw.partition("/")
+        tail = quote(sep + rest, shell) if sep else ""
+        # fish never splits a variable's value, so it needs no quotes there.
+        return ("$" + name if shell == "fish" else '"$' + name + '"') + tail
     if slot.style == "path":
         return quote_path(slot.raw, shell)
     return quote(slot.raw, shell, force=slot.style == "force")

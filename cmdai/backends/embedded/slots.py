@@ -96,7 +96,8 @@ _QUOTE_PAIRS = {'"': '"', "'": "'", "“": "”", "‘": "’", "`": "`"}
 #: Words that are never a free-standing value (after "containing", "named", "user"...).
 _NOT_VALUES = STOPWORDS | frozenset(
     "file files dir dirs directory directories folder folders name names text string word words "
-    "pattern line lines list info id group process processes not".split()
+    "pattern line lines list info id group process processes not user users only no both either exactly "
+    "more less one two".split()
 )
 _CLASS_WORDS = frozenset(
     "tab tabs space spaces newline newlines comma commas whitespace dash dashes underscore "
@@ -136,12 +137,51 @@ def _subst(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     return Phrase("subst", m.start(), slots, _glue("replace substitute occurrence word string text all change swap")), (m.start("old"), m.end())
 
 
+_QUOTED_PATH = re.compile(r"(?:~|\.{0,2})/[^\s]*")
+_GLOB_CHARS = re.compile(r"[*?\[]")
+_NAMED_BEFORE = re.compile(r"\b(?:named|called|titled|name|file|files)\s*(?:is\s+)?$", re.IGNORECASE)
+_EXTENSION_BEFORE = re.compile(r"\bextension\s*$", re.IGNORECASE)
+_FILES_AFTER = re.compile(r"\s+files?\b", re.IGNORECASE)
+_DIR_AFTER = re.compile(r"\s+(?:dir|directory|folder)\b", re.IGNORECASE)
+
+
 def _quoted(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     if _QUOTE_PAIRS[m.group("o")] != m.group("c"):
         return None
     value = m.group("v")
-    slots = {"text": Slot(value, "force"), "name": Slot(value, "force"), "arg": Slot(value, "quote")}
-    return Phrase("text", m.start(), slots, _glue("text string word pattern phrase contain match message named name")), m.span()
+    before, after = m.string[:m.start()], m.string[m.end():]
+    if _QUOTED_PATH.fullmatch(value) or " " not in value and _DIR_AFTER.match(after):
+        return _path_phrase(value, m.start(), m.span())
+    ext = EXTENSIONS.get(value.lower().lstrip("."), value.lower().lstrip(".") if value.lower().lstrip(".") in _KNOWN_EXT else None)
+    if ext and (_EXTENSION_BEFORE.search(before) or _FILES_AFTER.match(after)):
+        slots = {"glob": Slot(f"*.{ext}", "force"), "ext": Slot(ext)}
+        return Phrase("glob", m.start(), slots, _glue("file extension ext type name named whose having have")), m.span()
+    # After "named"/"called"/"file" a quoted value is a file name, and so is a quoted pattern
+    # ("'*.log'", "'custlist*'"); otherwise it is text to look for.
+    if (_NAMED_BEFORE.search(before) or _FILES_AFTER.match(after)
+            or _GLOB_CHARS.search(value) and " " not in value):
+        slots = {"name": Slot(value, "quote"), "arg": Slot(value, "quote")}
+        if _FILE_RE.match(value):
+            slots["file"] = Slot(value, "path")
+        return Phrase("name", m.start(), slots, _glue("named name")), m.span()
+    slots = {"text": Slot(value, "force"), "arg": Slot(value, "quote")}
+    return Phrase("text", m.start(), slots, _glue("text string word pattern phrase contain match message")), m.span()
+
+
+def _variable(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+    name = m.group("v").strip("${}")
+    rest = m.group("rest") or ""
+    slot = Slot(name + rest, "var", human="$" + name + rest)
+    slots = {k: slot for k in ("path", "input", "dir", "arg")}
+    return Phrase("path", m.start(), slots, _glue("dir file path variable under inside within")), m.span()
+
+
+def _name_contains(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+    value = _unquote(m.group("v"))
+    if not value or value.lower() in _CLASS_WORDS or value.lower() in _NOT_VALUES:
+        return None
+    slots = {"name": Slot(f"*{value}*", "force", human=f"names containing {value!r}")}
+    return Phrase("name", m.start(), slots, _glue("name named file contain whose")), (m.start("v"), m.end())
 
 
 def _url(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
@@ -218,6 +258,8 @@ def _duration(recent: bool) -> _Builder:
 def _glob(any_extension: bool) -> _Builder:
     def build(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
         word = m.group("e").lower()
+        if word in STOPWORDS:
+            return None
         # ".bashrc" is a file, "*.bashrc" and ".py" are patterns.
         if any_extension or m.group(0).startswith("*") or word in _KNOWN_EXT:
             ext = EXTENSIONS.get(word, word)
@@ -228,6 +270,12 @@ def _glob(any_extension: bool) -> _Builder:
         slots = {"glob": Slot(f"*.{ext}", "force", human=f"*.{ext}"), "ext": Slot(ext)}
         return Phrase("glob", m.start(), slots, _glue("file extension ext end suffix type name named source code script whose having have")), m.span()
     return build
+
+
+def _star_glob(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+    pattern = m.group("g")
+    slots = {"glob": Slot(pattern, "force"), "name": Slot(pattern, "force")}
+    return Phrase("glob", m.start(), slots, _glue("file name named whose matching match pattern like")), m.span()
 
 
 def _value_after(kind: str, keys: Tuple[str, ...], glue: str, style: str = "quote") -> _Builder:
@@ -241,7 +289,7 @@ def _value_after(kind: str, keys: Tuple[str, ...], glue: str, style: str = "quot
 
 
 def _name(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
-    built = _value_after("name", ("name", "arg"), "named name", "force")(m)
+    built = _value_after("name", ("name", "arg"), "named name")(m)
     if built is not None and _FILE_RE.match(built[0].slots["arg"].raw):
         built[0].slots["file"] = Slot(built[0].slots["arg"].raw, "path")
     return built
@@ -294,6 +342,13 @@ _ARCHIVE_KEYS = (
 _FILE_RE = re.compile(r"^(?:[\w+@-][\w.+@-]*\.[A-Za-z][A-Za-z0-9]{0,7}|\.[\w][\w.-]*)$")
 
 
+#: English words that "files/directories" or "created/modified" join with a slash.
+_SLASHED_WORDS = frozenset(
+    "file files dir dirs directory directories folder folders and or created modified accessed read write "
+    "link links subdirectory subdirectories changed owner group user regular".split()
+)
+
+
 def _path(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     token = m.group("v").rstrip(".,;:!?)") or m.group("v")
     if token in (".", ".."):
@@ -302,7 +357,15 @@ def _path(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
         return None
     if token.lower() in ("e.g", "i.e", "etc"):
         return None
-    slots = {"path": Slot(token, "path")}
+    parts = [p.lower() for p in token.split("/") if p]
+    if not token.startswith(("/", "~", ".")) and parts and all(p in _SLASHED_WORDS for p in parts):
+        return None
+    return _path_phrase(token, m.start(), (m.start(), m.start() + len(token)))
+
+
+def _path_phrase(token: str, start: int, span: Tuple[int, int]) -> Tuple[Phrase, Tuple[int, int]]:
+    # "input" is a path the user typed, as opposed to a location word such as "here".
+    slots = {"path": Slot(token, "path"), "input": Slot(token, "path")}
     last = token.rstrip("/").rsplit("/", 1)[-1]
     if _FILE_RE.match(last) and not token.endswith("/"):
         slots["file"] = Slot(token, "path")
@@ -318,9 +381,10 @@ def _path(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     base = last if last not in ("", ".", "..", "~") else ""
     if base:
         slots["base"] = Slot(base, "quote")
-    words = frozenset(norm(w) for w in re.findall(r"[A-Za-z]+", last))
-    phrase = Phrase("path", m.start(), slots, _glue("file dir path location under inside within named"), words=words)
-    return phrase, (m.start(), m.start() + len(token))
+    # A file name can say what it is for ("requirements-dev.txt"); a directory path says less.
+    words = frozenset(norm(w) for w in re.findall(r"[A-Za-z]+", last.rsplit(".", 1)[0])) if "file" in slots else frozenset()
+    phrase = Phrase("path", start, slots, _glue("file dir path location under inside within named"), words=words)
+    return phrase, span
 
 
 def _number(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
@@ -337,6 +401,11 @@ QUOTES = tuple("\"'“‘`")
 # (pattern, builder, triggers): a pattern is compiled and run only when the lower-cased request
 # contains one of its triggers, which keeps start-up and matching cheap.
 _RECOGNISERS: List[Tuple[str, _Builder, Tuple[str, ...]]] = [
+    (r"(?<![\w$])(?P<v>\$(?:\{\w+\}|\w+))(?P<rest>/[^\s'\"]*)?", _variable, ("$",)),
+    (r"\b(?:containing|contains?|with|having|including|includes?)\s+(?P<v>{Q}|{W})\s+in\s+(?:their|the|its|his|her)?\s*(?:file\s*)?names?\b"
+     .replace("{Q}", _Q).replace("{W}", _W), _name_contains, ("name",)),
+    (r"\bwhose\s+(?:file\s*)?names?\s+(?:contains?|includes?|has)\s+(?P<v>{Q}|{W})".replace("{Q}", _Q).replace("{W}", _W),
+     _name_contains, ("whose",)),
     (r"\b(?:replace|substitute)\s+(?:all\s+)?(?:(?:the\s+)?occurrences?\s+of\s+)?(?:the\s+)?(?:(?:word|string|text)\s+)?"
      rf"(?P<old>{_Q}|{_W})\s+(?:with|by)\s+(?:the\s+)?(?:(?:word|string|text)\s+)?(?P<new>{_Q}|{_W})", _subst, ("replace", "substitute")),
     (r"\b(?:change|swap)\s+(?:all\s+)?(?:(?:the\s+)?occurrences?\s+of\s+)?"
@@ -355,14 +424,18 @@ _RECOGNISERS: List[Tuple[str, _Builder, Tuple[str, ...]]] = [
     (r"\b(?P<verb>modified|changed|edited|updated|touched|written|created|accessed|opened)\s+(?P<unit>today)\b", _duration(True), ("today",)),
     (r"(?<![\w/*])\*?\.(?P<e>[A-Za-z0-9]{1,10}(?:\.[A-Za-z0-9]{1,4})?)(?![\w/])", _glob(False), (".",)),
     (r"\b(?P<e>" + "|".join(re.escape(k) for k in sorted(EXTENSIONS, key=len, reverse=True)) + r")"
-     r"(?:\s+source)?\s+(?:files?|scripts?|sources?|code|programs?|modules?|documents?)\b", _glob(False), ("file", "script", "source", "code", "program", "module", "document")),
-    (r"\bextension\s+\.?(?P<e>[A-Za-z0-9]{1,10})\b", _glob(True), ("extension",)),
+     r"(?:\s+source)?\s+(?:files?|scripts?|sources?|code|programs?|modules?|documents?)\b"
+     # "the log file server.log" names one file rather than a pattern.
+     r"(?!\s+(?:named|called)\b|\s+[\w./~-]+\.[A-Za-z])", _glob(False), ("file", "script", "source", "code", "program", "module", "document")),
+    (r"(?<![^\s(])(?P<g>[\w.~#-]*\*[\w.*~#-]*)(?![^\s),;:!?])", _star_glob, ("*",)),
+    (r"\bextension\s\.?(?P<e>[A-Za-z0-9]{1,10})\b", _glob(True), ("extension",)),
     (r"\b(?P<e>pdf|jpe?g|png|gif|csv|mp3|mp4|svg|mov)s\b", _glob(False), ("pdfs", "jpgs", "jpegs", "pngs", "gifs", "csvs", "mp3s", "mp4s", "svgs", "movs")),
     (r"\b(?P<v>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)(?=\s+(?:column|field)s?\b)", _ordinal, ("column", "field")),
     (r"\b(?:named|called|titled)\s(?P<v>[^\s'\"]+)", _name, ("named", "called", "titled")),
     (r"\b(?:containing|contains?|with\s+the\s+(?:word|text|string)|the\s+(?:word|text|string|pattern)|matching)\s(?P<v>[^\s'\"]+)",
      _value_after("text", ("text", "arg"), "contain word text string pattern match", "force"), ("contain", "with the", "the word", "the text", "the string", "the pattern", "matching")),
-    (r"\b(?:search|grep|look|find)\s+(?:for\s+)?(?:the\s+)?(?:(?:word|string|text|pattern)\s+)?(?P<v>[^\s'\"]+)\s+(?=(?:in|inside|within|across|under|through)\b)",
+    (r"\b(?:(?:search|grep|look)\s+(?:for\s+)?(?:the\s+)?(?:(?:word|string|text|pattern)\s+)?|find\s+(?:the\s+)?(?:word|string|text|pattern)\s+)"
+     r"(?P<v>[^\s'\"/*]+)\s+(?=(?:in|inside|within|across|under|through)\b)",
      _value_after("text", ("text", "arg"), "search grep look find word text string pattern", "force"), ("search", "grep", "look", "find")),
     (r"\b(?:user(?:name)?|owned\s+by|belonging\s+to)\s(?P<v>[A-Za-z_][\w.-]*)", _value_after("user", ("user",), "user owned belonging owner"), ("user", "owned", "belonging")),
     (r"\b(?:pid|process\s+id|process)\s+#?(?P<v>\d+)\b", _number_slot("pid", "pid", "pid process id"), ("pid", "process")),
@@ -376,7 +449,7 @@ _RECOGNISERS: List[Tuple[str, _Builder, Tuple[str, ...]]] = [
     (r"\b(?:the\s+)?(?:root\s+(?:dir|directory|folder)|(?:whole|entire)\s+(?:system|filesystem|file\s+system|disk|computer|machine))\b|\beverywhere\b",
      _location("/"), ("root", "whole", "entire", "everywhere")),
     (r"\b(?:in|under|inside|within|of|from|to|into)\s+(?:the\s+|my\s+)?(?P<v>[\w.-]+)\s+(?:dir|directory|folder)\b", _named_dir, ("dir", "folder")),
-    (r"(?<![\w@-])(?P<v>(?:~|\.{1,2})?/[^\s'\"]*|~|\.\.?(?=\s|$)|[\w.+@-]+/[^\s'\"]*|[\w+@-][\w.+@-]*\.[A-Za-z][A-Za-z0-9]{0,7}[.,;:!?)]?|\.[\w][\w.-]*)", _path, ("/", "~", ".")),
+    (r"(?<![\w@*-])(?P<v>(?:~|\.{1,2})?/[^\s'\"]*|~|\.\.?(?=\s|$)|[\w.+@-]+/[^\s'\"]*|[\w+@-][\w.+@-]*\.[A-Za-z][A-Za-z0-9]{0,7}[.,;:!?)]?|\.[\w][\w.-]*)", _path, ("/", "~", ".")),
     (r"(?<![\w.\-])(?P<v>\d+)(?:st|nd|rd|th)?(?![\w.])", _number, DIGITS),
 ]
 

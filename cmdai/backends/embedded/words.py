@@ -11,9 +11,9 @@ STOPWORDS: FrozenSet[str] = frozenset(
     """a an the all any every each of in on at to for from by with into onto and or as
     please me my mine i im i'd id want wanna would like need can could you how do does did
     is are be been being it its this that these those there their them some just now
-    quickly command commands bash zsh shell terminal linux using use via which will
-    should s t so then also am ones one our we us here's what's whats your yours gonna let lets
-    way correct right proper help currently""".split()
+    quickly command commands bash zsh shell terminal linux using use via will
+    should s t so then also am ones was were has have had if whether one our we us here's what's whats your yours gonna let lets
+    way help currently""".split()
 )
 
 #: Irregular forms and synonyms mapped to one canonical word.
@@ -56,7 +56,7 @@ SYNONYMS: Dict[str, str] = {
     "archived": "archive", "archiving": "archive",
     "pushed": "push", "pushing": "push", "pulled": "pull", "pulling": "pull",
     "committed": "commit", "committing": "commit",
-    "staged": "stage", "staging": "stage", "unstaged": "unstage",
+    "staging": "stage", "unstaged": "unstage",
     "merged": "merge", "merging": "merge",
     "tracked": "track", "untracked": "untrack",
     "accessed": "access", "accessing": "access",
@@ -91,6 +91,7 @@ SYNONYMS: Dict[str, str] = {
     "ssh-key": "key",
     "e-mail": "email",
     "macos": "mac", "osx": "mac",
+    "which": "what",
 }
 
 _TOKEN_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_+\-]*")

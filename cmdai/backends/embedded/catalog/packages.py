@@ -52,7 +52,7 @@ INTENTS = [
     intent("brew.doctor", "brew doctor", "brew|homebrew doctor|diagnose|check|problem|fix", "issue", explain="check Homebrew for problems"),
     # --- pip -------------------------------------------------------------------------------------------------
     intent("pip.install", "pip install <arg>", "pip|pip3|python|pypi install", f"{P} module", arg=PKG, explain="install the Python package <arg>"),
-    intent("pip.install.requirements", "pip install -r <file>", "install pip|python|requirement|pip3", "from all",
+    intent("pip.install.requirements", "pip install -r <file>", "install pip|python|requirement|pip3", "from all dependency",
            defaults={"file": "requirements.txt"}, explain="install the packages listed in <file>"),
     intent("pip.install.editable", "pip install -e .", "install editable|develop|development", "pip python project package this current mode in",
            explain="install the project here in editable mode"),

@@ -8,7 +8,7 @@ NAME = r"[A-Za-z0-9][\w.+-]*"
 
 INTENTS = [
     intent("proc.list", "ps aux", "process|ps", PROC_OPT, explain="list every running process"),
-    intent("proc.find", "pgrep -fl <arg>", "process|pgrep|run|alive", PROC_OPT + " named is whether", arg=NAME,
+    intent("proc.find", "pgrep -fl <arg>", "process|pgrep|run|alive", PROC_OPT + " named", arg=NAME, arg_anywhere=True,
            explain="running processes whose command line matches <arg>"),
     intent("proc.pid_of", "pgrep <arg>", "pid|id", "process get find show what print of named", arg=NAME,
            explain="process ids of processes named <arg>"),

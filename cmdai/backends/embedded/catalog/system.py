@@ -1,5 +1,7 @@
 """System information, services, users, scheduled jobs and the shell itself."""
-from ..intent import intent
+from typing import List, Optional
+
+from ..intent import Intent, intent
 
 #: A systemd unit or Homebrew service name.
 SERVICE = r"[A-Za-z0-9][\w@.-]*"
@@ -7,6 +9,18 @@ SERVICE = r"[A-Za-z0-9][\w@.-]*"
 MACHINE = "computer machine system server pc laptop box host"
 #: Tools whose own intents answer "git status", "docker stop" and the like.
 TOOLS = "git docker compose npm pip brew apt"
+
+def service(id: str, command: str, need: str, opt: str, explain: str, *, macos: Optional[str] = None,
+            only: Optional[str] = None, anywhere: bool = False) -> List[Intent]:
+    """A service intent twice: bare ("restart nginx", where the name is never a machine or a tool
+    with intents of its own) and with the word "service" ("restart the docker service")."""
+    variants = {"macos": macos} if macos else {}
+    common = dict(arg=SERVICE, arg_anywhere=anywhere, explain=explain, only=only, **variants)
+    return [
+        intent(id, command, need, opt, avoid=f"{MACHINE} {TOOLS}", **common),
+        intent(id + ".named", command, f"{need} service|daemon|unit|systemctl", opt, **common),
+    ]
+
 
 INTENTS = [
     intent("sys.os", "cat /etc/os-release", "os|distro|distribution|operating|release|ubuntu|debian|fedora", "version system show what which name my check",
@@ -56,25 +70,22 @@ INTENTS = [
     intent("sys.crontab", "crontab -l", "cron|crontab", "list show job scheduled my current task", explain="your scheduled cron jobs"),
     intent("sys.crontab.edit", "crontab -e", "cron|crontab edit|add|change|modify|open|schedule", "job task", explain="edit your cron jobs"),
     # --- services (systemd on Linux, Homebrew services on macOS) -----------------------------------
-    intent("svc.status", "systemctl status <arg>", "status|state", "service check show daemon systemctl of is", arg=SERVICE, avoid=f"{MACHINE} {TOOLS}",
-           macos="brew services info <arg>", explain="the state of the service <arg>"),
-    intent("svc.start", "sudo systemctl start <arg>", "start|launch", "service daemon systemctl", arg=SERVICE, avoid=f"{MACHINE} {TOOLS}",
-           macos="brew services start <arg>", explain="start the service <arg>"),
-    intent("svc.stop", "sudo systemctl stop <arg>", "stop|halt", "service daemon systemctl", arg=SERVICE, avoid=f"{MACHINE} {TOOLS}",
-           macos="brew services stop <arg>", explain="stop the service <arg>"),
-    intent("svc.restart", "sudo systemctl restart <arg>", "restart|reload|bounce", "service daemon systemctl", arg=SERVICE, avoid=f"{MACHINE} {TOOLS}",
-           macos="brew services restart <arg>", explain="restart the service <arg>"),
-    intent("svc.enable", "sudo systemctl enable --now <arg>", "enable", "service daemon systemctl boot startup start automatically at on", arg=SERVICE,
-           avoid=f"{MACHINE} {TOOLS}", only="linux", explain="start <arg> now and at every boot"),
-    intent("svc.disable", "sudo systemctl disable --now <arg>", "disable", "service daemon systemctl boot startup automatically at on", arg=SERVICE,
-           avoid=f"{MACHINE} {TOOLS}", only="linux", explain="stop <arg> and keep it from starting at boot"),
+    *service("svc.status", "systemctl status <arg>", "status|state", "check show of is", "the state of the service <arg>",
+             macos="brew services info <arg>", anywhere=True),
+    *service("svc.start", "sudo systemctl start <arg>", "start|launch", "", "start the service <arg>", macos="brew services start <arg>"),
+    *service("svc.stop", "sudo systemctl stop <arg>", "stop|halt", "", "stop the service <arg>", macos="brew services stop <arg>"),
+    *service("svc.restart", "sudo systemctl restart <arg>", "restart|reload|bounce", "", "restart the service <arg>",
+             macos="brew services restart <arg>"),
+    *service("svc.enable", "sudo systemctl enable --now <arg>", "enable", "boot startup start automatically at on",
+             "start <arg> now and at every boot", only="linux"),
+    *service("svc.disable", "sudo systemctl disable --now <arg>", "disable", "boot startup automatically at on",
+             "stop <arg> and keep it from starting at boot", only="linux"),
     intent("svc.list", "systemctl list-units --type=service --state=running", "service|daemon", "list show all running active",
            macos="brew services list", explain="running services"),
     intent("svc.failed", "systemctl --failed", "fail|failed|broken|crashed", "service unit list show", only="linux", explain="services that failed"),
-    intent("svc.logs", "journalctl -u <arg> -e", "log|journal", "service show view daemon for of systemctl", arg=SERVICE, avoid=f"{MACHINE} {TOOLS}",
-           only="linux", explain="recent log lines of the service <arg>"),
-    intent("svc.logs.follow", "journalctl -u <arg> -f", "log|journal follow|tail|live|stream|watch", "service show view daemon for of", arg=SERVICE,
-           only="linux", explain="follow the log of the service <arg>"),
+    *service("svc.logs", "journalctl -u <arg> -e", "log|journal", "show view for of", "recent log lines of the service <arg>", only="linux"),
+    *service("svc.logs.follow", "journalctl -u <arg> -f", "log|journal follow|tail|live|stream|watch", "show view for of",
+             "follow the log of the service <arg>", only="linux"),
     intent("sys.logs", "journalctl -e", "log|journal|syslog system|journal|syslog|kernel|boot", "show view recent latest", macos="log show --last 1h",
            explain="recent system log messages"),
     intent("sys.logs.since", "journalctl --since <since>", "log|journal|syslog system|journal|syslog", "show view", only="linux",

@@ -8,11 +8,14 @@ CREATE = "create|make|new|add|generate|init|initialize|start"
 
 #: Words a find-style request may use without changing the command.
 FIND_OPT = f"{FIND} file recursively subdir tree regular exist existing located under inside named whose dir"
+#: The same for requests about directories only: "files" there would change the command.
+FIND_OPT_DIRS = FIND_OPT.replace(" file ", " ")
 
 #: Words that never fill a free name slot (<arg>): verbs and generic nouns of requests.
 NOT_ARGS = " ".join([FIND, SHOW, DELETE, COUNT, CREATE]).replace("|", " ").split() + """
     run running stop start all every file files dir process container image new current local remote
     it them this that something everything anything recursively quickly now again please
     stash commit branch change changes log logs status port key line word text name user
-    package packages version permission size space usage memory disk
+    package packages version permission size space usage memory disk compose service daemon
+    pid id stopped running sleeping zombie dead active idle
 """.split()
