@@ -37,8 +37,11 @@ LABELLED = REPO / "bench" / "data" / "offline_requests.tsv"
 NL2BASH = REPO.parent / "shared" / "data" / "nl2bash"
 BUDGET_MS = 50.0
 
-#: Flags that do not change what a command selects or does.
-_INSIGNIFICANT = frozenset({"-print", "-print0", "-v", "--verbose", "-h", "--human-readable"})
+#: Flags that do not change what a command selects or does; find's display actions among them.
+_INSIGNIFICANT = frozenset({"-print", "-print0", "-v", "--verbose", "-h", "--human-readable", "-ls", "-printf",
+                            "-exec:ls", "-exec:echo", "-exec:printf"})
+#: Spellings of one test: units of an age, or an empty file written as a zero size.
+_SAME_TEST = {"-mmin": "-mtime", "-cmin": "-ctime", "-amin": "-atime"}
 _CASELESS = {"-iname": "-name", "-ipath": "-path", "-iregex": "-regex", "-iwholename": "-wholename"}
 _WRAPPERS = frozenset({"sudo", "env", "nohup", "time", "command", "exec", "xargs"})
 
@@ -113,12 +116,15 @@ def flags(command: str) -> FrozenSet[str]:
             break
         if not word.startswith("-") or re.fullmatch(r"[-+]?\d+\w*", word) or word in _INSIGNIFICANT:
             continue
+        if first == "find" and word == "-size" and i + 1 < len(words) and re.fullmatch(r"0[ckMG]?", words[i + 1]):
+            found.add("-empty")
+            continue
         if word.startswith("--"):
             found.add(word.split("=")[0])
         elif first != "find" and len(word) > 2 and word[1:].isalpha():
             found.update("-" + c for c in word[1:])
         else:
-            found.add(_CASELESS.get(word, word))
+            found.add(_SAME_TEST.get(word, _CASELESS.get(word, word)))
     return frozenset(found - _INSIGNIFICANT)
 
 

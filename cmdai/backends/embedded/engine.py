@@ -91,7 +91,7 @@ class Matcher:
         family = os_family(os_name)
         results: List[Match] = []
         for compiled in self._catalog():
-            found = self._try(compiled, parsed, shell, family)
+            found = self._try(compiled, parsed, text, shell, family)
             if found is not None:
                 results.append(found)
         if not results:
@@ -103,7 +103,7 @@ class Matcher:
             raise NoMatch(ambiguous=True, candidates=[best.intent_id] + [m.intent_id for m in rivals])
         return best
 
-    def _try(self, compiled: _Compiled, parsed: Parsed, shell: str, family: str) -> Optional[Match]:
+    def _try(self, compiled: _Compiled, parsed: Parsed, text: str, shell: str, family: str) -> Optional[Match]:
         it = compiled.intent
         if it.only is not None and it.only != family:
             return None
@@ -130,8 +130,9 @@ class Matcher:
             evidence |= phrase.words
         if any(not (group & evidence) for group in compiled.need):
             return None
-        # Position of the last word that satisfies a required group (first occurrence of each).
-        last_need = max((next((i for i, (w, _) in enumerate(tokens) if w in group), -1) for group in compiled.need), default=-1)
+        # Position of the first word that satisfies a required group: a name follows its verb.
+        first_need = min((next((i for i, (w, _) in enumerate(tokens) if w in group), len(tokens)) for group in compiled.need),
+                         default=-1)
         if words & compiled.avoid:
             return None
         explained = set(compiled.vocab)
@@ -139,11 +140,15 @@ class Matcher:
             explained |= phrase.glue
         leftover = [(i, w, s) for i, (w, s) in enumerate(tokens) if w not in explained]
         if (len(leftover) == 1 and "arg" in names and "arg" not in slots
-                and (it.arg_anywhere or leftover[0][0] > last_need)
-                and leftover[0][1] not in self._not_args and compiled.arg.fullmatch(leftover[0][2])):
+                and (it.arg_anywhere or leftover[0][0] > first_need)
+                and leftover[0][1] not in self._not_args and compiled.arg.fullmatch(leftover[0][2])
+                # "create md5sum of a directory": a word followed by "of" is no name.
+                and not re.search(r"(?<![\w.-])" + re.escape(leftover[0][2]) + r"\s+of\b", text, re.IGNORECASE)):
             slots["arg"] = Slot(leftover[0][2], "quote")
             leftover = []
         if leftover or not (compiled.need or used):
+            return None
+        if it.arg and "arg" in slots and not compiled.arg.fullmatch(slots["arg"].raw):
             return None
 
         command = fill(template, slots, it.defaults, shell)

@@ -33,8 +33,8 @@ class Intent:
     only: Optional[str] = None
     #: Regular expression a leftover word must match to fill ``<arg>`` (default: a plain name).
     arg: str = ""
-    #: A leftover word fills ``<arg>`` only after the required words ("create directory foo",
-    #: not "create md5sum of a directory") unless this is set ("is nginx running").
+    #: A leftover word fills ``<arg>`` only after the first required word ("create directory foo",
+    #: "pull the nginx image") unless this is set ("is nginx running").
     arg_anywhere: bool = False
 
 

@@ -258,7 +258,7 @@ def _duration(recent: bool) -> _Builder:
 def _glob(any_extension: bool) -> _Builder:
     def build(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
         word = m.group("e").lower()
-        if word in STOPWORDS:
+        if any_extension and word in STOPWORDS:
             return None
         # ".bashrc" is a file, "*.bashrc" and ".py" are patterns.
         if any_extension or m.group(0).startswith("*") or word in _KNOWN_EXT:
@@ -295,9 +295,16 @@ def _name(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     return built
 
 
+#: Words before "directory" that describe it rather than name it.
+_DIR_ADJECTIVES = frozenset(
+    "parent current working home root same new empty other another given specified temporary temp "
+    "hidden whole entire top base target source destination specific different".split()
+)
+
+
 def _named_dir(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     value = m.group("v")
-    if value.lower() in _NOT_VALUES:
+    if value.lower() in _NOT_VALUES or value.lower() in _DIR_ADJECTIVES:
         return None
     slots = {k: Slot(value, "path") for k in ("path", "dir", "arg")}
     return Phrase("path", m.start(), slots, _glue("dir under inside within")), (m.start("v"), m.end())
@@ -480,6 +487,10 @@ def extract(text: str) -> Parsed:
                 pos = m.start() + 1
                 continue
             phrase, (a, b) = built
+            if phrase.kind == "path":
+                # "under /srv/www directory": the trailing word belongs to the path.
+                tail = _DIR_AFTER.match(work, b)
+                b = tail.end() if tail else b
             phrases.append(phrase)
             work = work[:a] + " " * (b - a) + work[b:]
             pos = b

@@ -1,6 +1,7 @@
 """Archives and compression: tar, zip, gzip, bzip2, xz."""
 from ..intent import intent
 
+#: -a picks the compression from the archive name (.tar, .tar.gz, .tar.bz2, .tar.xz) in GNU tar and bsdtar.
 PACK = "compress|archive|tar|pack|bundle|backup|tarball"
 UNPACK = "extract|unpack|untar|decompress|unzip|open|expand|uncompress|unarchive|inflate"
 DIRNAME = r"[A-Za-z0-9_][\w.-]*"
@@ -9,8 +10,8 @@ INTENTS = [
     intent("tar.create", "tar -czf <base>.tar.gz <dir>", PACK, "dir into gzip gz create make tarball a", explain="pack <dir> into <base>.tar.gz"),
     intent("tar.create.named_dir", "tar -czf <arg>.tar.gz <arg>", f"{PACK} dir", "into gzip gz create make tarball", arg=DIRNAME,
            explain="pack the directory <arg> into <arg>.tar.gz"),
-    intent("tar.create.to", "tar -czf <tarfile2> <dir>", f"{PACK}|create|make", "dir into gzip gz tarball as file called named", explain="pack <dir> into <tarfile2>"),
-    intent("tar.create.from", "tar -czf <tarfile> <dir2>", f"{PACK}|create|make", "dir gzip gz tarball of containing file", explain="pack <dir2> into <tarfile>"),
+    intent("tar.create.to", "tar -caf <tarfile2> <dir>", f"{PACK}|create|make", "dir into gzip gz tarball as file called named", explain="pack <dir> into <tarfile2>"),
+    intent("tar.create.from", "tar -caf <tarfile> <dir2>", f"{PACK}|create|make", "dir gzip gz tarball of containing file", explain="pack <dir2> into <tarfile>"),
     intent("tar.extract", "tar -xf <tarfile>[? -C <dest>?]", UNPACK, "archive file tarball into to tar", explain="unpack <tarfile>[? into <dest>?]"),
     intent("tar.list", "tar -tf <tarfile>", "list|show|view|content|see|inside|what", "archive file tarball of in tar contain", avoid="extract",
            explain="list what <tarfile> contains"),
