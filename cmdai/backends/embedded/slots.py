@@ -163,7 +163,9 @@ def _quoted(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
         slots = {"name": Slot(value, "quote"), "arg": Slot(value, "quote")}
         if _FILE_RE.match(value):
             slots["file"] = Slot(value, "path")
-        return Phrase("name", m.start(), slots, _glue("named name")), m.span()
+        if _GLOB_CHARS.search(value):
+            slots["glob"] = Slot(value, "force")
+        return Phrase("name", m.start(), slots, _glue("named name file")), m.span()
     slots = {"text": Slot(value, "force"), "arg": Slot(value, "quote")}
     return Phrase("text", m.start(), slots, _glue("text string word pattern phrase contain match message")), m.span()
 

@@ -1,0 +1,123 @@
+"""The matcher: required answers, shell and OS variants, and declining rather than guessing."""
+from __future__ import annotations
+
+import pytest
+
+from cmdai.backends.embedded import matcher
+from cmdai.backends.embedded.engine import Matcher, NoMatch, os_family
+from cmdai.backends.embedded.intent import intent
+
+
+def answer(text: str, shell: str = "bash", os_name: str = "linux") -> str:
+    return matcher().match(text, shell, os_name).command
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_list_all_python_files_is_exactly_find_name(shell: str) -> None:
+    assert answer("list all python files", shell) == "find . -name '*.py'"
+
+
+def test_find_files_larger_than_100mb() -> None:
+    assert answer("find files larger than 100MB") == "find . -type f -size +100M"
+
+
+@pytest.mark.parametrize("text, linux, macos", [
+    ("replace 'foo' with 'bar' in a.txt", "sed -i 's/foo/bar/g' a.txt", "sed -i '' 's/foo/bar/g' a.txt"),
+    ("when was a.txt last modified", "stat -c %y a.txt", "stat -f %Sm a.txt"),
+    ("what was the date 3 days ago", "date -d '3 days ago' +%F", "date -v-3d +%F"),
+    ("show listening ports", "ss -tulpn", "lsof -iTCP -sTCP:LISTEN -n -P"),
+    ("install htop", "sudo apt install htop", "brew install htop"),
+    ("find broken symlinks", "find . -xtype l", "find -L . -type l"),
+])
+def test_gnu_and_bsd_variants(text: str, linux: str, macos: str) -> None:
+    assert answer(text, os_name="linux") == linux
+    assert answer(text, os_name="macos") == macos
+    assert answer(text, os_name="Darwin") == macos
+
+
+def test_fish_variants_and_rewrites() -> None:
+    assert answer("kill the process on port 3000", "fish") == "kill (lsof -t -i :3000)"
+    assert answer("kill the process on port 3000", "bash") == "kill $(lsof -t -i :3000)"
+    assert answer("activate the virtualenv", "fish") == "source .venv/bin/activate.fish"
+    assert answer("run the last command with sudo", "fish") == "eval sudo $history[1]"
+    assert answer("reload my shell config", "zsh") == "source ~/.zshrc"
+
+
+def test_linux_only_intents_decline_on_macos() -> None:
+    assert answer("show failed services", os_name="linux") == "systemctl --failed"
+    with pytest.raises(NoMatch):
+        answer("show failed services", os_name="macos")
+
+
+@pytest.mark.parametrize("text", [
+    "asdf qwer zxcv",
+    "make me a sandwich",
+    "list all python files except tests",
+    "find python files that are not empty",
+    "delete all .pyc files and then reboot",
+    "write a poem about git",
+    "",
+])
+def test_nonsense_and_unexplained_words_get_no_answer(text: str) -> None:
+    with pytest.raises(NoMatch) as info:
+        answer(text)
+    assert not info.value.ambiguous
+
+
+@pytest.mark.parametrize("text", ["commit", "show file size"])
+def test_ambiguous_requests_get_no_answer(text: str) -> None:
+    with pytest.raises(NoMatch) as info:
+        answer(text)
+    assert info.value.ambiguous
+    assert len(info.value.candidates) >= 2
+
+
+def test_free_names_follow_their_verb_and_are_never_verbs() -> None:
+    assert answer("pull the nginx image") == "docker pull nginx"
+    assert answer("stop the web container") == "docker stop web"
+    with pytest.raises(NoMatch):
+        answer("create md5sum of a directory")
+    assert answer("list running containers") == "docker ps"
+
+
+def test_more_specific_intents_win() -> None:
+    assert answer("find files containing 'api_key'") == "grep -rl 'api_key' ."
+    assert answer("search for 'api_key'") == "grep -rn 'api_key' ."
+    assert answer("show the last commit") == "git show --stat HEAD"
+    assert answer("show the last 3 commits") == "git log --oneline -n 3"
+
+
+def test_scoring_on_a_private_catalog() -> None:
+    m = Matcher([
+        intent("a", "echo a", "alpha"),
+        intent("ab", "echo ab", "alpha beta"),
+        intent("tie", "echo tie", "gamma"),
+        intent("tie2", "echo tie2", "gamma"),
+        intent("same", "echo same", "delta"),
+        intent("same2", "echo same", "delta"),
+        intent("named", "greet <arg>", "greet", arg=r"[a-z]+"),
+    ], not_args=["everyone"])
+    assert m.match("alpha").intent_id == "a"
+    assert m.match("alpha beta").intent_id == "ab"
+    with pytest.raises(NoMatch):
+        m.match("alpha omega")
+    with pytest.raises(NoMatch) as info:
+        m.match("gamma")
+    assert info.value.ambiguous
+    # Equal scores with the same command are no ambiguity.
+    assert m.match("delta").command == "echo same"
+    assert m.match("greet bob").command == "greet bob"
+    with pytest.raises(NoMatch):
+        m.match("greet Bob1")
+    with pytest.raises(NoMatch):
+        m.match("greet everyone")
+
+
+def test_explanations_describe_the_filled_slots() -> None:
+    found = matcher().match("find files larger than 100MB in /var")
+    assert "/var" in found.explanation and "100MB" in found.explanation
+
+
+def test_os_family() -> None:
+    assert os_family("macos") == os_family("darwin") == "macos"
+    assert os_family("linux") == os_family("freebsd") == "linux"
