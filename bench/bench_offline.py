@@ -38,7 +38,7 @@ NL2BASH = REPO.parent / "shared" / "data" / "nl2bash"
 BUDGET_MS = 50.0
 
 #: Flags that do not change what a command selects or does; find's display actions among them.
-_INSIGNIFICANT = frozenset({"-print", "-print0", "-v", "--verbose", "-h", "--human-readable", "-ls", "-printf",
+_INSIGNIFICANT = frozenset({"-print", "-print0", "-v", "--verbose", "-h", "--human-readable", "-ls", "-printf", "-a", "-depth",
                             "-exec:ls", "-exec:echo", "-exec:printf"})
 #: Spellings of one test: units of an age, or an empty file written as a zero size.
 _SAME_TEST = {"-mmin": "-mtime", "-cmin": "-ctime", "-amin": "-atime"}
@@ -79,8 +79,11 @@ def load_nl2bash(directory: Path) -> List[Case]:
 
 
 def _words(command: str) -> List[str]:
+    """Shell words, with operators such as | and ; as words of their own."""
+    lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
     try:
-        return shlex.split(command, comments=False)
+        return list(lexer)
     except ValueError:
         return command.split()
 

@@ -97,7 +97,7 @@ _QUOTE_PAIRS = {'"': '"', "'": "'", "“": "”", "‘": "’", "`": "`"}
 _NOT_VALUES = STOPWORDS | frozenset(
     "file files dir dirs directory directories folder folders name names text string word words "
     "pattern line lines list info id group process processes not user users only no both either exactly "
-    "more less one two".split()
+    "more less one two given nonexistent unknown any".split()
 )
 _CLASS_WORDS = frozenset(
     "tab tabs space spaces newline newlines comma commas whitespace dash dashes underscore "
@@ -139,10 +139,11 @@ def _subst(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
 
 _QUOTED_PATH = re.compile(r"(?:~|\.{0,2})/[^\s]*")
 _GLOB_CHARS = re.compile(r"[*?\[]")
-_NAMED_BEFORE = re.compile(r"\b(?:named|called|titled|name|file|files)\s*(?:is\s+)?$", re.IGNORECASE)
+_NAMED_BEFORE = re.compile(r"\b(?:named|called|titled|name|file|files|directory|folder)\s*(?:is\s+)?$", re.IGNORECASE)
 _EXTENSION_BEFORE = re.compile(r"\bextension\s*$", re.IGNORECASE)
 _FILES_AFTER = re.compile(r"\s+files?\b", re.IGNORECASE)
 _DIR_AFTER = re.compile(r"\s+(?:dir|directory|folder)\b", re.IGNORECASE)
+_DIR_BEFORE = re.compile(r"\b(?:dir|directory|folder)\s+$", re.IGNORECASE)
 
 
 def _quoted(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
@@ -165,7 +166,7 @@ def _quoted(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
             slots["file"] = Slot(value, "path")
         if _GLOB_CHARS.search(value):
             slots["glob"] = Slot(value, "force")
-        return Phrase("name", m.start(), slots, _glue("named name file")), m.span()
+        return Phrase("name", m.start(), slots, _glue("named name")), m.span()
     slots = {"text": Slot(value, "force"), "arg": Slot(value, "quote")}
     return Phrase("text", m.start(), slots, _glue("text string word pattern phrase contain match message")), m.span()
 
@@ -326,6 +327,11 @@ def _ordinal(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     return Phrase("number", m.start(), {"n": Slot(n, "literal")}, _glue("number")), m.span("v")
 
 
+def _single_line(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+    # "the first line": one line, where "the first lines" would mean the default count.
+    return Phrase("number", m.start(), {"n": Slot("1", "literal")}, _glue("line")), m.span("v")
+
+
 def _host(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     host = m.group("v")
     slots = {"host": Slot(host), "target": Slot(host), "arg": Slot(host)}
@@ -354,7 +360,7 @@ _FILE_RE = re.compile(r"^(?:[\w+@-][\w.+@-]*\.[A-Za-z][A-Za-z0-9]{0,7}|\.[\w][\w
 #: English words that "files/directories" or "created/modified" join with a slash.
 _SLASHED_WORDS = frozenset(
     "file files dir dirs directory directories folder folders and or created modified accessed read write "
-    "link links subdirectory subdirectories changed owner group user regular".split()
+    "link links subdirectory subdirectories changed owner group user regular normal".split()
 )
 
 
@@ -440,6 +446,7 @@ _RECOGNISERS: List[Tuple[str, _Builder, Tuple[str, ...]]] = [
     (r"\bextension\s\.?(?P<e>[A-Za-z0-9]{1,10})\b", _glob(True), ("extension",)),
     (r"\b(?P<e>pdf|jpe?g|png|gif|csv|mp3|mp4|svg|mov)s\b", _glob(False), ("pdfs", "jpgs", "jpegs", "pngs", "gifs", "csvs", "mp3s", "mp4s", "svgs", "movs")),
     (r"\b(?P<v>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)(?=\s+(?:column|field)s?\b)", _ordinal, ("column", "field")),
+    (r"\b(?:first|last|top|bottom)\s+(?P<v>line)\b(?!s)", _single_line, ("line",)),
     (r"\b(?:named|called|titled)\s(?P<v>[^\s'\"]+)", _name, ("named", "called", "titled")),
     (r"\b(?:containing|contains?|with\s+the\s+(?:word|text|string)|the\s+(?:word|text|string|pattern)|matching)\s(?P<v>[^\s'\"]+)",
      _value_after("text", ("text", "arg"), "contain word text string pattern match", "force"), ("contain", "with the", "the word", "the text", "the string", "the pattern", "matching")),
@@ -490,9 +497,11 @@ def extract(text: str) -> Parsed:
                 continue
             phrase, (a, b) = built
             if phrase.kind == "path":
-                # "under /srv/www directory": the trailing word belongs to the path.
+                # "under /srv/www directory", "directory $dir": the word belongs to the path.
                 tail = _DIR_AFTER.match(work, b)
                 b = tail.end() if tail else b
+                head = _DIR_BEFORE.search(work, 0, a)
+                a = head.start() if head else a
             phrases.append(phrase)
             work = work[:a] + " " * (b - a) + work[b:]
             pos = b

@@ -90,7 +90,7 @@ SYNONYMS: Dict[str, str] = {
     "recursive": "recursively",
     "ssh-key": "key",
     "e-mail": "email",
-    "macos": "mac", "osx": "mac",
+    "macos": "mac", "osx": "mac", "case-insensitive": "insensitive", "case-insensitively": "insensitive",
     "which": "what",
 }
 

@@ -86,7 +86,7 @@ INTENTS = [
     intent("npm.start", "npm start", "npm start", "app project the", explain="run the start script"),
     intent("npm.test", "npm test", "npm test", "run the", explain="run the test script"),
     intent("npm.list.global", "npm ls -g --depth=0", "npm global|globally", "list show install package", explain="globally installed packages"),
-    intent("npm.list", "npm ls --depth=0", "npm list|ls|installed", "show package dependency", avoid="global globally", explain="the project's installed packages"),
+    intent("npm.list", "npm ls --depth=0", "npm list|ls", "show package dependency installed", avoid="global globally", explain="the project's installed packages"),
     intent("npm.outdated", "npm outdated", "npm outdated", "package list show which dependency", explain="packages with newer versions"),
     intent("npm.update", "npm update", "npm update|upgrade", "package all dependency", explain="update packages within their version ranges"),
     intent("npm.init", "npm init -y", "npm init|initialize|create|new", "project package json", explain="create package.json with defaults"),

@@ -3,7 +3,7 @@ from ..intent import intent
 from .vocab import COUNT, DELETE
 
 SEARCH = "search|find|grep|look|contain|occurrence|match|where|locate"
-GREP_OPT = "search find grep look line show print occurrence where text string word pattern for contain match code"
+GREP_OPT = "search find grep look line show print occurrence where text string word pattern for contain match code mention"
 
 INTENTS = [
     # --- grep ------------------------------------------------------------------------------
@@ -11,18 +11,18 @@ INTENTS = [
            explain="lines of <file> that contain <text>, with line numbers"),
     intent("text.grep.recursive", "grep -rn[? --include=<glob>?] <text> <dir>", SEARCH, GREP_OPT + " recursively file all dir project every under",
            explain="search [?<glob> ?]files under <dir> for <text>", defaults={"dir": "."}),
-    intent("text.grep.nocase.file", "grep -in <text> <file>", "insensitive|insensitively|ignore|ignoring", GREP_OPT + " case file",
+    intent("text.grep.nocase.file", "grep -in <text> <file>", "insensitive|insensitively|ignore|ignoring case|insensitive|insensitively", GREP_OPT + " case file",
            explain="lines of <file> that contain <text>, ignoring case"),
-    intent("text.grep.nocase", "grep -rni[? --include=<glob>?] <text> <dir>", "insensitive|insensitively|ignore|ignoring",
+    intent("text.grep.nocase", "grep -rni[? --include=<glob>?] <text> <dir>", "insensitive|insensitively|ignore|ignoring case|insensitive|insensitively",
            GREP_OPT + " case recursively file all dir", explain="search files under <dir> for <text>, ignoring case",
            defaults={"dir": "."}),
     intent("text.grep.word", "grep -rnw[? --include=<glob>?] <text> <dir>", "whole|exact|exactly", GREP_OPT + " word recursively file all dir",
            explain="search files under <dir> for the whole word <text>", defaults={"dir": "."}),
-    intent("text.grep.files", "grep -rl[? --include=<glob>?] <text> <dir>", "file contain|name|what|list|have|has",
-           GREP_OPT + " recursively all dir only", explain="names of files under <dir> that contain <text>",
+    intent("text.grep.files", "grep -rl[? --include=<glob>?] <text> <dir>", "file contain|what|list|have|has",
+           GREP_OPT + " recursively all dir only name", avoid="whose", explain="names of files under <dir> that contain <text>",
            defaults={"dir": "."}),
     intent("text.grep.files_without", "grep -rL[? --include=<glob>?] <text> <dir>", "file not|without|lack|missing",
-           GREP_OPT + " recursively all dir do does name which list", explain="names of files under <dir> that do not contain <text>",
+           GREP_OPT + " recursively all dir do does which list", avoid="whose name", explain="names of files under <dir> that do not contain <text>",
            defaults={"dir": "."}),
     intent("text.grep.invert", "grep -v <text> <file>", "not|without|exclude|excluding|except|invert", GREP_OPT + " file do does all",
            explain="lines of <file> that do not contain <text>"),
@@ -47,7 +47,7 @@ INTENTS = [
     intent("text.replace.preview", "sed <sed_sub> <input>", "replace|substitute|change|swap preview|print|show|output|stdout|dry",
            "text string occurrence all file in word run", explain="print <input> with <sed_sub>, leaving the file unchanged"),
     # --- viewing -------------------------------------------------------------------------------------
-    intent("text.head", "head -n <n> <input>", "first|head|top|beginning|start", "line show print display view of read get",
+    intent("text.head", "head -n <n> <input>", "first|head|top|beginning", "line show print display view of read get",
            explain="the first <n> lines of <input>", defaults={"n": "10"}),
     intent("text.tail", "tail -n <n> <input>", "last|tail|end|bottom", "line show print display view of read get",
            explain="the last <n> lines of <input>", defaults={"n": "10"}),

@@ -2,7 +2,7 @@
 
 FIND = "find|search|locate|look|list|show|display|print|get|give|where|fetch|identify|lookup|ls"
 SHOW = "show|display|print|list|view|see|get|give|tell|check|report|output|what|find|know|read|fetch|lookup|query"
-DELETE = "delete|remove|clean|purge|wipe|clear|destroy|discard|unlink"
+DELETE = "delete|remove|clean|purge|wipe|clear|destroy|discard|unlink|rid"
 COUNT = "count|number|many|total|tally|amount|wc"
 CREATE = "create|make|new|add|generate|init|initialize|start"
 
@@ -17,5 +17,6 @@ NOT_ARGS = " ".join([FIND, SHOW, DELETE, COUNT, CREATE]).replace("|", " ").split
     it them this that something everything anything recursively quickly now again please
     stash commit branch change changes log logs status port key line word text name user
     package packages version permission size space usage memory disk compose service daemon
-    pid id stopped running sleeping zombie dead active idle
+    pid id stopped running sleeping zombie dead active idle kernel os system version machine computer
+    background foreground job jobs
 """.split()
