@@ -156,7 +156,7 @@ INTENTS = [
     # --- creating, copying, moving -----------------------------------------------------------------
     intent("files.mkdir", "mkdir <arg>", f"{CREATE}|mkdir dir|subdir|mkdir", "named", arg=r"[^/]+/?",
            explain="create the directory <arg>"),
-    intent("files.mkdir.path", "mkdir <dir>", f"{CREATE}|mkdir dir|subdir|mkdir", "named", explain="create the directory <dir>"),
+    intent("files.mkdir.path", "mkdir <dir>", f"{CREATE}|mkdir", "named dir subdir", explain="create the directory <dir>"),
     intent("files.mkdir.parents", "mkdir -p <dir>", f"{CREATE}|mkdir dir|subdir|mkdir parent|nested|intermediate|missing|recursively",
            "named with including all and", explain="create the directory <dir> and any missing parents"),
     intent("files.touch", "touch <file>", f"{CREATE}|touch|empty file|touch", "named blank", explain="create the file <file>"),
