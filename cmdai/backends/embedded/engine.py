@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, Iterable, List, NamedTuple, Optional, Pattern, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
 from .intent import Intent
 from .render import PLACEHOLDER, describe, fill, pick_variant
@@ -51,7 +51,7 @@ class _Compiled(NamedTuple):
     need: Tuple[FrozenSet[str], ...]
     vocab: FrozenSet[str]
     avoid: FrozenSet[str]
-    arg: Pattern[str]
+    arg: "re.Pattern[str]"
 
 
 def _words(spec: str) -> FrozenSet[str]:

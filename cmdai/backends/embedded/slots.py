@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Dict, FrozenSet, List, Match, NamedTuple, Optional, Pattern, Tuple
+from typing import Callable, Dict, FrozenSet, List, NamedTuple, Optional, Tuple
 
 from .words import STOPWORDS, norm, tokenize
 
@@ -121,10 +121,10 @@ def _sed_escape_replacement(s: str) -> str:
 
 # Each recogniser: (compiled regex, builder). The builder gets the match and returns
 # (phrase, span to blank out) or None to skip the match.
-_Builder = Callable[[Match], Optional[Tuple[Phrase, Tuple[int, int]]]]
+_Builder = Callable[["re.Match[str]"], Optional[Tuple[Phrase, Tuple[int, int]]]]
 
 
-def _subst(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+def _subst(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     old, new = _unquote(m.group("old")), _unquote(m.group("new"))
     if not old or old.lower() in _CLASS_WORDS or new.lower() in _CLASS_WORDS or "\n" in old + new:
         return None
@@ -146,7 +146,7 @@ _DIR_AFTER = re.compile(r"\s+(?:dir|directory|folder)\b", re.IGNORECASE)
 _DIR_BEFORE = re.compile(r"\b(?:dir|directory|folder)\s+$", re.IGNORECASE)
 
 
-def _quoted(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+def _quoted(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     if _QUOTE_PAIRS[m.group("o")] != m.group("c"):
         return None
     value = m.group("v")
@@ -171,7 +171,7 @@ def _quoted(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     return Phrase("text", m.start(), slots, _glue("text string word pattern phrase contain match message")), m.span()
 
 
-def _variable(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+def _variable(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     name = m.group("v").strip("${}")
     rest = m.group("rest") or ""
     slot = Slot(name + rest, "var", human="$" + name + rest)
@@ -179,7 +179,7 @@ def _variable(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     return Phrase("path", m.start(), slots, _glue("dir file path variable under inside within")), m.span()
 
 
-def _name_contains(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+def _name_contains(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     value = _unquote(m.group("v"))
     if not value or value.lower() in _CLASS_WORDS or value.lower() in _NOT_VALUES:
         return None
@@ -187,14 +187,14 @@ def _name_contains(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     return Phrase("name", m.start(), slots, _glue("name named file contain whose")), (m.start("v"), m.end())
 
 
-def _url(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+def _url(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     url = m.group(0).rstrip(".,;:!?)")
     host = re.sub(r"^[a-z]+://", "", url).split("/")[0].split("@")[-1].split(":")[0]
     slots = {"url": Slot(url), "host": Slot(host), "target": Slot(host)}
     return Phrase("url", m.start(), slots, _glue("url link address website page endpoint")), (m.start(), m.start() + len(url))
 
 
-def _remote(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+def _remote(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     user, host, rpath = m.group("user"), m.group("host").rstrip("."), m.group("rpath")
     slots = {"target": Slot(f"{user}@{host}"), "user": Slot(user), "host": Slot(host)}
     # "scp x user@host" copies to the home directory: the trailing colon keeps it a remote path.
@@ -208,7 +208,7 @@ def _remote(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     return Phrase("host", m.start(), slots, _glue("server host machine remote address email user")), (m.start("user"), end)
 
 
-def _size(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+def _size(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     cmp_word = m.group("cmp").lower()
     sign = "-" if cmp_word in ("smaller", "less", "under", "below", "at most", "fewer", "<", "<=") else "+"
     num = float(m.group("num"))
@@ -230,7 +230,7 @@ _UNIT_DAYS = {"minute": 0, "min": 0, "hour": 0, "hr": 0, "day": 1, "week": 7, "w
 
 
 def _duration(recent: bool) -> _Builder:
-    def build(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+    def build(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
         groups = m.groupdict()
         num_text = (groups.get("num") or "1").lower()
         n = int(num_text) if num_text.isdigit() else _NUMBER_WORDS[num_text]
@@ -259,7 +259,7 @@ def _duration(recent: bool) -> _Builder:
 
 
 def _glob(any_extension: bool) -> _Builder:
-    def build(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+    def build(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
         word = m.group("e").lower()
         if any_extension and word in STOPWORDS:
             return None
@@ -275,14 +275,14 @@ def _glob(any_extension: bool) -> _Builder:
     return build
 
 
-def _star_glob(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+def _star_glob(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     pattern = m.group("g")
     slots = {"glob": Slot(pattern, "force"), "name": Slot(pattern, "force")}
     return Phrase("glob", m.start(), slots, _glue("file name named whose matching match pattern like")), m.span()
 
 
 def _value_after(kind: str, keys: Tuple[str, ...], glue: str, style: str = "quote") -> _Builder:
-    def build(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+    def build(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
         value = m.group("v").rstrip(".,;:!?)")
         if not value or value.lower() in _NOT_VALUES:
             return None
@@ -291,7 +291,7 @@ def _value_after(kind: str, keys: Tuple[str, ...], glue: str, style: str = "quot
     return build
 
 
-def _name(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+def _name(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     built = _value_after("name", ("name", "arg"), "named name")(m)
     if built is not None and _FILE_RE.match(built[0].slots["arg"].raw):
         built[0].slots["file"] = Slot(built[0].slots["arg"].raw, "path")
@@ -305,7 +305,7 @@ _DIR_ADJECTIVES = frozenset(
 )
 
 
-def _named_dir(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+def _named_dir(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     value = m.group("v")
     if value.lower() in _NOT_VALUES or value.lower() in _DIR_ADJECTIVES:
         return None
@@ -314,7 +314,7 @@ def _named_dir(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
 
 
 def _number_slot(kind: str, key: str, glue: str) -> _Builder:
-    def build(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+    def build(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
         return Phrase(kind, m.start(), {key: Slot(m.group("v"), "literal")}, _glue(glue)), m.span("v")
     return build
 
@@ -322,24 +322,24 @@ def _number_slot(kind: str, key: str, glue: str) -> _Builder:
 _ORDINALS = {w: i + 1 for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split())}
 
 
-def _ordinal(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+def _ordinal(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     n = str(_ORDINALS[m.group("v").lower()])
     return Phrase("number", m.start(), {"n": Slot(n, "literal")}, _glue("number")), m.span("v")
 
 
-def _single_line(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+def _single_line(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     # "the first line": one line, where "the first lines" would mean the default count.
     return Phrase("number", m.start(), {"n": Slot("1", "literal")}, _glue("line")), m.span("v")
 
 
-def _host(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+def _host(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     host = m.group("v")
     slots = {"host": Slot(host), "target": Slot(host), "arg": Slot(host)}
     return Phrase("host", m.start(), slots, _glue("host server machine domain website address ip remote")), m.span("v")
 
 
 def _location(value: str) -> _Builder:
-    def build(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+    def build(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
         implicit = value == "."
         slots = {k: Slot(value, "literal", implicit=implicit) for k in ("path", "dir")}
         soft = tuple(tokenize(m.group(0)))
@@ -364,7 +364,7 @@ _SLASHED_WORDS = frozenset(
 )
 
 
-def _path(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+def _path(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     token = m.group("v").rstrip(".,;:!?)") or m.group("v")
     if token in (".", ".."):
         pass
@@ -402,7 +402,7 @@ def _path_phrase(token: str, start: int, span: Tuple[int, int]) -> Tuple[Phrase,
     return phrase, span
 
 
-def _number(m: Match) -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+def _number(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     value = m.group("v")
     slots = {"n": Slot(str(int(value)), "literal")}
     if re.fullmatch(r"0?[0-7]{3}", value):
@@ -469,7 +469,7 @@ _RECOGNISERS: List[Tuple[str, _Builder, Tuple[str, ...]]] = [
     (r"(?<![\w.\-])(?P<v>\d+)(?:st|nd|rd|th)?(?![\w.])", _number, DIGITS),
 ]
 
-_COMPILED: Dict[int, Pattern[str]] = {}
+_COMPILED: Dict[int, "re.Pattern[str]"] = {}
 
 #: Slot families whose second phrase gets its own keys ("copy a.txt to /tmp": path, then dest).
 _SECOND_KEYS = {"path": {"path": "dest", "file": "file2", "arg": "arg2"}, "text": {"text": "text2", "arg": "arg2"}}

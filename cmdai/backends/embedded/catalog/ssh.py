@@ -11,7 +11,7 @@ INTENTS = [
     intent("ssh.port.name", "ssh -p <port> <arg>", "ssh", S + " port on using", arg=HOST, explain="ssh to <arg> on port <port>"),
     intent("ssh.key", "ssh -i <path> <target>", "ssh|connect|login|log key|identity", S + " use using with file private",
            explain="ssh to <target> with the key <path>"),
-    intent("ssh.keygen", "ssh-keygen -t ed25519[? -C <email>?]", f"generate|create|new|make key|keypair|ssh-keygen", "ssh pair for with comment email",
+    intent("ssh.keygen", "ssh-keygen -t ed25519[? -C <email>?]", "generate|create|new|make key|keypair|ssh-keygen", "ssh pair for with comment email",
            explain="create a new ed25519 SSH key pair"),
     intent("ssh.copy_id", "ssh-copy-id <target>", "copy|install|add|authorize|upload|send key|ssh-copy-id", S + " public my to",
            explain="add your public key to <target>'s authorized keys"),
