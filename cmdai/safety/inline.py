@@ -13,6 +13,8 @@ import shlex
 from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
+from ..lazy_regex import lazy_regex
+
 _STR = r"""(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")"""
 
 #: Language -> (calls that run a shell string, calls that delete recursively, calls that delete one file).
@@ -46,29 +48,29 @@ _CALLS = {
     "awk": ([r"\bsystem\s*\(\s*"], [], []),
     "lua": ([r"\bos\.execute\s*\(\s*", r"\bio\.popen\s*\(\s*"], [], [r"\bos\.remove\s*\(\s*"]),
 }
-_BACKTICKS = re.compile(r"`([^`]+)`|%x\(([^)]*)\)|qx[({/]([^)}/]*)[)}/]")
-_LIST_CALL = re.compile(r"\b(?:subprocess\.\w+|os\.exec\w*|spawn\w*|execFile\w*)\s*\(\s*\[([^\]]*)\]")
-_SHELL_TRUE = re.compile(r"shell\s*=\s*True")
-_SOCKET = re.compile(r"\bsocket\b|IO::Socket|TCPSocket|fsockopen|net\.(?:Socket|connect|createConnection)|"
+_BACKTICKS = lazy_regex(r"`([^`]+)`|%x\(([^)]*)\)|qx[({/]([^)}/]*)[)}/]")
+_LIST_CALL = lazy_regex(r"\b(?:subprocess\.\w+|os\.exec\w*|spawn\w*|execFile\w*)\s*\(\s*\[([^\]]*)\]")
+_SHELL_TRUE = lazy_regex(r"shell\s*=\s*True")
+_SOCKET = lazy_regex(r"\bsocket\b|IO::Socket|TCPSocket|fsockopen|net\.(?:Socket|connect|createConnection)|"
                      r"/inet/tcp|socket\.connect|Socket\.new", re.I)
-_SPAWN = re.compile(r"dup2|pty\.spawn|subprocess|/bin/(?:ba)?sh|\bexec\b|\bspawn\b|proc_open|popen|"
+_SPAWN = lazy_regex(r"dup2|pty\.spawn|subprocess|/bin/(?:ba)?sh|\bexec\b|\bspawn\b|proc_open|popen|"
                     r"shell_exec|\bsystem\b|cmd\.exe|open\s*\(\s*STDIN|\|&\s*getline", re.I)
-_FETCH = re.compile(r"urlopen|urllib|requests\.get|http\.client|LWP|HTTP::Tiny|open-uri|Net::HTTP|"
+_FETCH = lazy_regex(r"urlopen|urllib|requests\.get|http\.client|LWP|HTTP::Tiny|open-uri|Net::HTTP|"
                     r"\bfetch\s*\(|https?\.get|file_get_contents\s*\(\s*['\"]https?:|curl_exec|wget|curl")
-_EVAL = re.compile(r"\b(?:exec|eval|instance_eval|Function)\s*\(|\beval\b|\bsystem\b|\bsh\b")
-_DECODE = re.compile(r"b64decode|base64_decode|decode_base64|atob\s*\(|Buffer\.from\([^)]*base64|"
+_EVAL = lazy_regex(r"\b(?:exec|eval|instance_eval|Function)\s*\(|\beval\b|\bsystem\b|\bsh\b")
+_DECODE = lazy_regex(r"b64decode|base64_decode|decode_base64|atob\s*\(|Buffer\.from\([^)]*base64|"
                      r"unpack\(['\"]m|codecs\.decode|bytes\.fromhex|\.decode\(['\"]hex|fromCharCode|"
                      r"\[::-1\]|\.reverse\(\)|chr\(\d+\)\s*\.\s*chr|rot13", re.I)
-_FORK = re.compile(r"fork\s+while\s+fork|while\s*\(?\s*(1|true|True)\s*\)?\s*[:{]?\s*(os\.)?fork|"
+_FORK = lazy_regex(r"fork\s+while\s+fork|while\s*\(?\s*(1|true|True)\s*\)?\s*[:{]?\s*(os\.)?fork|"
                    r"loop\s*\{\s*fork|for\s*\(\s*;\s*;\s*\)\s*fork|while\s*True\s*:\s*os\.fork", re.I)
 _DYNAMIC_SHELL = {
-    "python": re.compile(r"\bos\.(?:system|popen)\s*\(\s*[^'\"\s)]"),
-    "perl": re.compile(r"\bsystem\s*\(?\s*\$"),
-    "ruby": re.compile(r"\bsystem\s*\(?\s*[a-z_@$]"),
-    "php": re.compile(r"\b(?:system|exec|shell_exec|passthru)\s*\(\s*\$"),
-    "node": re.compile(r"\bexec(?:Sync)?\s*\(\s*[a-zA-Z_`$]"),
+    "python": lazy_regex(r"\bos\.(?:system|popen)\s*\(\s*[^'\"\s)]"),
+    "perl": lazy_regex(r"\bsystem\s*\(?\s*\$"),
+    "ruby": lazy_regex(r"\bsystem\s*\(?\s*[a-z_@$]"),
+    "php": lazy_regex(r"\b(?:system|exec|shell_exec|passthru)\s*\(\s*\$"),
+    "node": lazy_regex(r"\bexec(?:Sync)?\s*\(\s*[a-zA-Z_`$]"),
 }
-_AWK_PIPE = re.compile(r"\|\s*\"(sh|bash|zsh|/bin/sh|/bin/bash)\"|\|&\s*\"")
+_AWK_PIPE = lazy_regex(r"\|\s*\"(sh|bash|zsh|/bin/sh|/bin/bash)\"|\|&\s*\"")
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from typing import List, Optional
 
+from ...lazy_regex import lazy_regex
 from ..levels import Risk
 from .base import Cmd, Hit, checks, rule
 
@@ -38,17 +39,17 @@ CLIENTS = {
     "bq": (),
 }
 
-_STATEMENT = re.compile(r"[^;]+")
-_DROP = re.compile(r"\bdrop\s+(database|schema|table|index|view|user|role|keyspace|collection|owned)\s+"
+_STATEMENT = lazy_regex(r"[^;]+")
+_DROP = lazy_regex(r"\bdrop\s+(database|schema|table|index|view|user|role|keyspace|collection|owned)\s+"
                    r"(if\s+exists\s+)?([\w.\"`]+)?", re.I)
-_ALTER_DROP = re.compile(r"\balter\s+table\s+([\w.\"`]+).*\bdrop\b", re.I | re.S)
-_TRUNCATE = re.compile(r"\btruncate\s+(table\s+)?([\w.\"`]+)", re.I)
-_DELETE = re.compile(r"\bdelete\s+from\s+([\w.\"`]+)", re.I)
-_UPDATE = re.compile(r"\bupdate\s+([\w.\"`]+)\s+set\b", re.I)
-_WRITE = re.compile(r"\b(insert|replace|merge|alter|create|grant|revoke|copy|load)\b", re.I)
-_WHERE = re.compile(r"\bwhere\b", re.I)
-_MONGO = re.compile(r"\.(dropDatabase|drop)\(\s*\)|\.(deleteMany|remove)\(\s*\{\s*\}\s*\)")
-_REDIS_FLUSH = re.compile(r"^\s*(flushall|flushdb)\b", re.I | re.M)
+_ALTER_DROP = lazy_regex(r"\balter\s+table\s+([\w.\"`]+).*\bdrop\b", re.I | re.S)
+_TRUNCATE = lazy_regex(r"\btruncate\s+(table\s+)?([\w.\"`]+)", re.I)
+_DELETE = lazy_regex(r"\bdelete\s+from\s+([\w.\"`]+)", re.I)
+_UPDATE = lazy_regex(r"\bupdate\s+([\w.\"`]+)\s+set\b", re.I)
+_WRITE = lazy_regex(r"\b(insert|replace|merge|alter|create|grant|revoke|copy|load)\b", re.I)
+_WHERE = lazy_regex(r"\bwhere\b", re.I)
+_MONGO = lazy_regex(r"\.(dropDatabase|drop)\(\s*\)|\.(deleteMany|remove)\(\s*\{\s*\}\s*\)")
+_REDIS_FLUSH = lazy_regex(r"^\s*(flushall|flushdb)\b", re.I | re.M)
 
 
 def sql_hits(text: str) -> List[Hit]:

@@ -5,6 +5,8 @@ import re
 from enum import Enum
 from typing import Optional
 
+from ...lazy_regex import lazy_regex
+
 
 class Scope(Enum):
     ROOT = "/"
@@ -28,9 +30,9 @@ SYSTEM_DIRS = frozenset(
 )
 _HOME_VARS = ("$HOME", "${HOME}")
 _TEMP_PREFIXES = ("/tmp/", "/var/tmp/", "/private/tmp/", "/dev/shm/")
-_TEMP_VAR = re.compile(r"^\$\{?TMPDIR(?::-[^}]*)?\}?(/|$)")
-_VAR_PREFIX = re.compile(r"^\$\{?[A-Za-z_][A-Za-z0-9_]*(?:[:#%/^,@-][^}]*)?\}?/")
-_BLOCK_DEVICE = re.compile(
+_TEMP_VAR = lazy_regex(r"^\$\{?TMPDIR(?::-[^}]*)?\}?(/|$)")
+_VAR_PREFIX = lazy_regex(r"^\$\{?[A-Za-z_][A-Za-z0-9_]*(?:[:#%/^,@-][^}]*)?\}?/")
+_BLOCK_DEVICE = lazy_regex(
     r"^/dev/(sd[a-z]|hd[a-z]|vd[a-z]|xvd[a-z]|nvme\d|mmcblk\d|disk\d|rdisk\d|md\d|dm-\d|"
     r"mapper/|loop\d|sr\d|nbd\d|zd\d)"
 )
@@ -116,22 +118,22 @@ CRITICAL_FILES = frozenset(["/etc/passwd", "/etc/shadow", "/etc/sudoers", "/etc/
                             "/etc/gshadow", "/boot/grub/grub.cfg"])
 
 #: Shell start-up files: what is written to them runs in every new shell.
-STARTUP_FILES = re.compile(
+STARTUP_FILES = lazy_regex(
     r"^(~|/etc)/(\.?(bashrc|bash_profile|bash_login|profile|zshrc|zshenv|zprofile|zlogin|"
     r"kshrc|cshrc|tcshrc|inputrc|xinitrc|xprofile)|\.config/fish/(config\.fish|conf\.d/.*)|"
     r"profile\.d/.*|bash\.bashrc|zsh/zshrc|environment)$"
 )
-HISTORY_FILES = re.compile(r"^~/\.(bash_history|zsh_history|history|sh_history|python_history|"
+HISTORY_FILES = lazy_regex(r"^~/\.(bash_history|zsh_history|history|sh_history|python_history|"
                            r"local/share/fish/fish_history|mysql_history|psql_history|lesshst|viminfo)$")
-CRON_PATHS = re.compile(r"^(/etc/cron|/var/spool/cron|/etc/anacrontab|/var/at/|/usr/lib/cron)")
-PERSISTENCE_PATHS = re.compile(r"^(/etc/(rc\.local|init\.d/|systemd/|ld\.so\.preload|profile|"
+CRON_PATHS = lazy_regex(r"^(/etc/cron|/var/spool/cron|/etc/anacrontab|/var/at/|/usr/lib/cron)")
+PERSISTENCE_PATHS = lazy_regex(r"^(/etc/(rc\.local|init\.d/|systemd/|ld\.so\.preload|profile|"
                                r"update-motd\.d/)|/lib/systemd/|/usr/lib/systemd/|"
                                r"~/\.config/(autostart|systemd)/|/Library/Launch|~/Library/LaunchAgents)")
-AUTHORIZED_KEYS = re.compile(r"(^|/)\.ssh/authorized_keys2?$")
-SUDOERS = re.compile(r"^/etc/sudoers(\.d/.*)?$")
-LOG_PATHS = re.compile(r"^/var/log(/|$)|^/var/(run|adm)/(utmp|wtmp|btmp)|^~/\.xsession-errors")
+AUTHORIZED_KEYS = lazy_regex(r"(^|/)\.ssh/authorized_keys2?$")
+SUDOERS = lazy_regex(r"^/etc/sudoers(\.d/.*)?$")
+LOG_PATHS = lazy_regex(r"^/var/log(/|$)|^/var/(run|adm)/(utmp|wtmp|btmp)|^~/\.xsession-errors")
 
-_SECRET = re.compile(
+_SECRET = lazy_regex(
     r"(^|/)(\.ssh(/(?!.*\.pub$|known_hosts|config$).*|/?$)|\.aws(/|$)|\.azure(/|$)|"
     r"\.config/gcloud(/|$)|\.kube/config|\.docker/config\.json|\.netrc$|\.git-credentials$|"
     r"\.gnupg(/|$)|\.npmrc$|\.pypirc$|\.password-store|\.vault-token$|"
