@@ -339,8 +339,8 @@ def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespac
                                  ("--skip-test", args.skip_test)) if v]
     if setup_only and not args.setup_backend:
         parser.error(f"{setup_only[0]} goes with --setup-backend")
-    if args.execute and (args.json or args.widget):
-        parser.error("-x/--execute cannot be combined with --json")
+    if args.execute and (args.json or args.widget or actions):
+        parser.error(f"-x/--execute cannot be combined with {'--json' if args.json else actions[0] if actions else '--widget'}")
     if args.check is not None and args.request:
         # "cmdai --check rm -rf build" reads naturally; take the rest as the command.
         args.check = " ".join(([] if args.check == "-" else [args.check]) + args.request)

@@ -5,20 +5,51 @@ import os
 import shutil
 import subprocess
 import sys
-from typing import Any, Callable, Optional, TextIO
+from typing import Any, Callable, Optional
 
 from .errors import EXIT_INTERRUPTED, UsageError
 from .safety import Risk
 
 
-def _open_terminal() -> Optional[TextIO]:
+class _Terminal:
+    """The controlling terminal, read and written directly; a tty cannot be opened "r+" in text mode."""
+
+    def __init__(self) -> None:
+        self._in = open("/dev/tty", encoding="utf-8")
+        try:
+            self._out = open("/dev/tty", "w", encoding="utf-8")
+        except OSError:
+            self._in.close()
+            raise
+
+    def write(self, text: str) -> None:
+        self._out.write(text)
+
+    def flush(self) -> None:
+        self._out.flush()
+
+    def readline(self) -> str:
+        return self._in.readline()
+
+    def close(self) -> None:
+        self._out.close()
+        self._in.close()
+
+    def __enter__(self) -> "_Terminal":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _open_terminal() -> Optional[_Terminal]:
     try:
-        return open("/dev/tty", "r+", encoding="utf-8")
+        return _Terminal()
     except OSError:
         return None
 
 
-def _ask(prompt: str, terminal: TextIO) -> str:
+def _ask(prompt: str, terminal: Any) -> str:
     terminal.write(prompt)
     terminal.flush()
     answer = terminal.readline()
@@ -27,7 +58,7 @@ def _ask(prompt: str, terminal: TextIO) -> str:
     return answer.strip()
 
 
-def confirm_and_run(outcome: Any, terminal_opener: Callable[[], Optional[TextIO]] = _open_terminal) -> int:
+def confirm_and_run(outcome: Any, terminal_opener: Callable[[], Optional[Any]] = _open_terminal) -> int:
     """Show the command, its risk and explanation; run it in the target shell if confirmed.
 
     Confirmation is read from the terminal, not stdin, since stdin may have carried the request.

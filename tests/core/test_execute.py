@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import sys
 
 import pytest
 
@@ -65,3 +66,35 @@ def test_critical_needs_the_word_yes(capfd):
 def test_no_terminal_is_a_usage_error():
     with pytest.raises(UsageError):
         confirm_and_run(outcome("ls", Risk.SAFE), terminal_opener=lambda: None)
+
+
+def test_execute_asks_on_the_real_terminal(tmp_path):
+    """Through a pseudo-terminal, as a person runs it: the prompt, the answer, the command's output."""
+    import pexpect
+
+    (tmp_path / "first.py").write_text("")
+    (tmp_path / "second.txt").write_text("")
+    child = pexpect.spawn(sys.executable, ["-m", "cmdai", "-x", "-s", "bash", "list all python files"],
+                          cwd=str(tmp_path), encoding="utf-8", timeout=30, dimensions=(24, 100))
+    child.expect(r"Run it\? \[y/N\] ")
+    assert "find . -name '*.py'" in child.before and "risk: safe" in child.before
+    child.sendline("y")
+    child.expect(pexpect.EOF)
+    assert "./first.py" in child.before and "second.txt" not in child.before
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_execute_declined_on_the_real_terminal(tmp_path):
+    import pexpect
+
+    (tmp_path / "keep.pyc").write_text("")
+    child = pexpect.spawn(sys.executable, ["-m", "cmdai", "-x", "-s", "bash", "delete all .pyc files"],
+                          cwd=str(tmp_path), encoding="utf-8", timeout=30, dimensions=(24, 100))
+    child.expect(r"Run it\? \[y/N\] ")
+    assert "risk: moderate" in child.before
+    child.sendline("")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert "not run" in child.before
+    assert (tmp_path / "keep.pyc").exists()
