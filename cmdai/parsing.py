@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator, NamedTuple, Optional
 
 from .errors import ModelOutputError
 from .sanitize import one_line, strip_terminal_controls
@@ -25,8 +24,7 @@ _REFUSAL = re.compile(r"^(?:i'?m sorry|sorry|i can(?:'|no)t|i cannot|i am unable
 _PROMPT_PREFIX = re.compile(r"^\s*\$\s+(?=\S)")
 
 
-@dataclass(frozen=True)
-class ParsedOutput:
+class ParsedOutput(NamedTuple):
     command: str
     explanation: Optional[str] = None
 

@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar, Dict, Iterator, List, Optional, Tuple
+from typing import TYPE_CHECKING, ClassVar, Dict, Iterator, List, NamedTuple, Optional, Tuple
+
+from ..records import Record
 
 if TYPE_CHECKING:
     from ..config import Config
 
 
-@dataclass(frozen=True)
-class GenerationRequest:
+class GenerationRequest(NamedTuple):
     """What the user asked for, and where the command will run."""
 
     text: str
@@ -22,20 +22,22 @@ class GenerationRequest:
     model: Optional[str] = None
 
 
-@dataclass
-class Generation:
+class Generation(Record):
     """A backend's answer: a command line, before safety checks."""
 
-    command: str
-    explanation: Optional[str] = None
-    model: Optional[str] = None
-    #: Token usage as the service reported it (prompt_tokens, completion_tokens, total_tokens).
-    usage: Optional[Dict[str, int]] = None
-    warnings: List[str] = field(default_factory=list)
+    __slots__ = ("command", "explanation", "model", "usage", "warnings")
+
+    def __init__(self, command: str, explanation: Optional[str] = None, model: Optional[str] = None,
+                 usage: Optional[Dict[str, int]] = None, warnings: Optional[List[str]] = None):
+        self.command = command
+        self.explanation = explanation
+        self.model = model
+        #: Token usage as the service reported it (prompt_tokens, completion_tokens, total_tokens).
+        self.usage = usage
+        self.warnings: List[str] = [] if warnings is None else warnings
 
 
-@dataclass(frozen=True)
-class ModelInfo:
+class ModelInfo(NamedTuple):
     """One model (or deployment) a backend offers."""
 
     id: str
@@ -47,8 +49,7 @@ class ModelInfo:
     description: Optional[str] = None
 
 
-@dataclass(frozen=True)
-class HealthCheck:
+class HealthCheck(NamedTuple):
     """One line of ``cmdai --doctor``: a check, whether it passed, and the fix if not."""
 
     name: str

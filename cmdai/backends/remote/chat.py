@@ -13,7 +13,6 @@ import os
 import re
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Tuple
 from urllib.parse import urlsplit
 
@@ -23,6 +22,7 @@ from ...errors import (AuthenticationError, BackendConfigurationError, BackendTi
                        RateLimitError)
 from ...parsing import parse_model_output
 from ...prompting import build_messages
+from ...records import Record
 from ...sanitize import one_line
 from ..base import CommandGenerator, Generation, GenerationRequest, HealthCheck, ModelInfo
 from .credentials import Credentials
@@ -53,14 +53,17 @@ def is_reasoning_model(model: Optional[str]) -> bool:
     return bool(model and _REASONING_MODEL.search(model))
 
 
-@dataclass
-class RequestOptions:
+class RequestOptions(Record):
     """Which optional body parameters to send to one model."""
 
-    temperature: bool = True
-    json_mode: bool = True
-    #: "max_tokens", "max_completion_tokens", or None to send neither.
-    tokens_param: Optional[str] = "max_tokens"
+    __slots__ = ("temperature", "json_mode", "tokens_param")
+
+    def __init__(self, temperature: bool = True, json_mode: bool = True,
+                 tokens_param: Optional[str] = "max_tokens"):
+        self.temperature = temperature
+        self.json_mode = json_mode
+        #: "max_tokens", "max_completion_tokens", or None to send neither.
+        self.tokens_param = tokens_param
 
     @classmethod
     def for_model(cls, model: Optional[str]) -> "RequestOptions":
@@ -142,17 +145,21 @@ def remember_options(key: str, options: RequestOptions) -> None:
     store.save(data)
 
 
-@dataclass
-class ServiceError:
+class ServiceError(Record):
     """What an error response says, whatever its shape."""
 
-    message: str = ""
-    code: Optional[str] = None
-    param: Optional[str] = None
-    inner_code: Optional[str] = None
-    filtered: List[str] = field(default_factory=list)
-    #: Body fields named by a 422 validation error (``loc``).
-    rejected_fields: List[str] = field(default_factory=list)
+    __slots__ = ("message", "code", "param", "inner_code", "filtered", "rejected_fields")
+
+    def __init__(self, message: str = "", code: Optional[str] = None, param: Optional[str] = None,
+                 inner_code: Optional[str] = None, filtered: Optional[List[str]] = None,
+                 rejected_fields: Optional[List[str]] = None):
+        self.message = message
+        self.code = code
+        self.param = param
+        self.inner_code = inner_code
+        self.filtered: List[str] = [] if filtered is None else filtered
+        #: Body fields named by a 422 validation error (``loc``).
+        self.rejected_fields: List[str] = [] if rejected_fields is None else rejected_fields
 
     @property
     def is_content_filter(self) -> bool:
@@ -553,9 +560,7 @@ class ChatCompletionsBackend(CommandGenerator):
 
 def mark_default(models: List[ModelInfo], default: Optional[str]) -> List[ModelInfo]:
     """The list with ``default`` marked; a default the service does not list comes first."""
-    from dataclasses import replace
-
-    marked = [replace(m, is_default=bool(default) and m.id == default) for m in models]
+    marked = [m._replace(is_default=bool(default) and m.id == default) for m in models]
     if default and not any(m.is_default for m in marked):
         marked.insert(0, ModelInfo(id=default, is_default=True, description="configured; not in the service's list"))
     return marked

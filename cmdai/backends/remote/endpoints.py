@@ -7,8 +7,7 @@ reduce to one ``EndpointInfo``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, NamedTuple, Optional, Tuple
 from urllib.parse import parse_qs, quote, urlsplit
 
 from ...errors import ConfigError
@@ -42,8 +41,7 @@ _LOOPBACK_HOSTS = ("localhost", "::1")
 _TRAILING_ROUTES = ("/chat/completions", "/completions", "/info", "/models/info", "/score")
 
 
-@dataclass(frozen=True)
-class EndpointInfo:
+class EndpointInfo(NamedTuple):
     """One endpoint, normalised: its kind and how to reach its routes."""
 
     kind: str

@@ -10,8 +10,7 @@ import random
 import socket
 import ssl
 import time
-from dataclasses import dataclass
-from typing import Any, Dict, Iterator, Optional, Union
+from typing import Any, Dict, Iterator, NamedTuple, Optional, Union
 from urllib.parse import urlsplit
 
 import requests
@@ -135,8 +134,7 @@ class _ContextAdapter(HTTPAdapter):
         return super().proxy_manager_for(*args, **kwargs)
 
 
-@dataclass(frozen=True)
-class TransportSettings:
+class TransportSettings(NamedTuple):
     """What shapes the HTTP layer; taken from ``[backend]``."""
 
     timeout_seconds: float = 30.0
