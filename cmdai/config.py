@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple
 
 from . import paths
 from .errors import ConfigError
+from .records import Record
 from .safety.levels import SAFETY_LEVELS, stricter
 
 BACKEND_TYPES = ("azure-foundry", "embedded", "ollama", "openai-compatible")
@@ -22,8 +22,7 @@ AZURE_AUTH_METHODS = ("api-key", "azure-cli", "managed-identity", "default")
 AZURE_API_STYLES = ("model-inference", "azure-openai", "azure-openai-v1", "serverless", "managed-online")
 
 
-@dataclass(frozen=True)
-class Key:
+class Key(NamedTuple):
     """One configuration key: its type, default and the rules its value must follow."""
 
     kind: str  # "str", "bool", "int", "float", "url", "choice"
@@ -96,19 +95,23 @@ class Section(SimpleNamespace):
     """A table of settings, read by attribute (``config.backend.azure.auth``)."""
 
 
-@dataclass
-class Config:
+class Config(Record):
     """The validated configuration, and where each value came from."""
 
-    backend: Section
-    safety: Section
-    policy: Section
-    cache: Section
-    #: Config files that were read, site file first.
-    files: List[Path] = field(default_factory=list)
-    #: Where each key's value came from ("default", a file path, an environment variable, "--flag").
-    sources: Dict[str, str] = field(default_factory=dict)
-    warnings: List[str] = field(default_factory=list)
+    __slots__ = ("backend", "safety", "policy", "cache", "files", "sources", "warnings")
+
+    def __init__(self, backend: Section, safety: Section, policy: Section, cache: Section,
+                 files: Optional[List[Path]] = None, sources: Optional[Dict[str, str]] = None,
+                 warnings: Optional[List[str]] = None):
+        self.backend = backend
+        self.safety = safety
+        self.policy = policy
+        self.cache = cache
+        #: Config files that were read, site file first.
+        self.files: List[Path] = [] if files is None else files
+        #: Where each key's value came from ("default", a file path, an environment variable, "--flag").
+        self.sources: Dict[str, str] = {} if sources is None else sources
+        self.warnings: List[str] = [] if warnings is None else warnings
 
     def source_of(self, key: str) -> str:
         return self.sources.get(key, "default")

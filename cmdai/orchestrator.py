@@ -1,33 +1,39 @@
 """The path of a request: cache, backend, offline fallback, then the safety verdict."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 from .backends import create_backend
 from .backends.base import Generation, GenerationRequest
 from .config import Config
 from .errors import GeneratorError
+from .records import Record
 from .safety import Action, Assessment, assess, decide
 
 OFFLINE_BACKEND = "embedded"
 
 
-@dataclass
-class Outcome:
+class Outcome(Record):
     """A command with its safety verdict and where it came from."""
 
-    request: GenerationRequest
-    command: str
-    explanation: Optional[str]
-    assessment: Assessment
-    action: Action
-    backend: str
-    model: Optional[str] = None
-    fallback_used: bool = False
-    cached: bool = False
-    warnings: List[str] = field(default_factory=list)
-    usage: Optional[Dict[str, int]] = None
+    __slots__ = ("request", "command", "explanation", "assessment", "action", "backend", "model",
+                 "fallback_used", "cached", "warnings", "usage")
+
+    def __init__(self, request: GenerationRequest, command: str, explanation: Optional[str],
+                 assessment: Assessment, action: Action, backend: str, model: Optional[str] = None,
+                 fallback_used: bool = False, cached: bool = False, warnings: Optional[List[str]] = None,
+                 usage: Optional[Dict[str, int]] = None):
+        self.request = request
+        self.command = command
+        self.explanation = explanation
+        self.assessment = assessment
+        self.action = action
+        self.backend = backend
+        self.model = model
+        self.fallback_used = fallback_used
+        self.cached = cached
+        self.warnings: List[str] = [] if warnings is None else warnings
+        self.usage = usage
 
     @property
     def blocked(self) -> bool:

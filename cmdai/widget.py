@@ -10,10 +10,10 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from dataclasses import dataclass, field
 from typing import Any, List, Optional
 
 from .errors import EXIT_NO_COMMAND, EXIT_OK
+from .records import Record
 from .safety import Action, Risk
 from .sanitize import one_line, strip_terminal_controls
 
@@ -28,13 +28,20 @@ SYNTAX_CHECKERS = {
 SYNTAX_CHECK_TIMEOUT = 2.0
 
 
-@dataclass(frozen=True)
-class WidgetOutput:
+class WidgetOutput(Record):
     """The text for the command line, the messages for stderr and the exit code."""
 
-    stdout: str
-    messages: List[str] = field(default_factory=list)
-    exit_code: int = EXIT_OK
+    __slots__ = ("stdout", "messages", "exit_code")
+
+    def __init__(self, stdout: str, messages: Optional[List[str]] = None, exit_code: int = EXIT_OK):
+        self.stdout = stdout
+        self.messages: List[str] = [] if messages is None else messages
+        self.exit_code = exit_code
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not WidgetOutput:
+            return NotImplemented
+        return (self.stdout, self.messages, self.exit_code) == (other.stdout, other.messages, other.exit_code)
 
 
 def render_for_widget(outcome: Any, shell: str) -> WidgetOutput:
