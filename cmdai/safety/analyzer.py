@@ -12,7 +12,6 @@ import binascii
 import posixpath
 import re
 import shlex
-from dataclasses import replace
 from typing import Any, Dict, List, Optional, Set, Tuple
 
 from . import inline
@@ -237,7 +236,7 @@ class _Analysis:
             out = self.statement(stage, stream)
             if out.source is not None:
                 names.append(out.source)
-            stream = stream.joined(out) if stream.present else replace(out, present=True)
+            stream = stream.joined(out) if stream.present else out.connected()
         # A shell reading its input in the same pipe as a socket: the far end types the commands.
         if any(c.name in SHELLS and not [a for a in c.args if not a.startswith("-")] for c in names) and any(
                 c.name in network.SOCKET_TOOLS for c in names):
@@ -261,7 +260,7 @@ class _Analysis:
             self.write_hits(None, redirects, out)
         for extra in continuation:
             if extra.type == "pipeline":
-                out = self.pipeline(self.stages(extra), replace(out, present=True))
+                out = self.pipeline(self.stages(extra), out.connected())
             else:
                 out = self.statement(extra, Stream())
         return out
@@ -297,7 +296,7 @@ class _Analysis:
                 return feed, redirects
             if dest.type == "process_substitution":
                 s = self.stream_of(dest)
-                return (replace(s, present=True) if op.startswith("<") else feed), redirects
+                return (s.connected() if op.startswith("<") else feed), redirects
             self.statement(dest, Stream())
             target = self.read(dest).text
             if op in ("<", "<>"):

@@ -10,10 +10,10 @@ import base64
 import binascii
 import re
 import shlex
-from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
 from ..lazy_regex import lazy_regex
+from ..records import Record
 
 _STR = r"""(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")"""
 
@@ -73,12 +73,14 @@ _DYNAMIC_SHELL = {
 _AWK_PIPE = lazy_regex(r"\|\s*\"(sh|bash|zsh|/bin/sh|/bin/bash)\"|\|&\s*\"")
 
 
-@dataclass
-class Finding:
+class Finding(Record):
     """kind: shell | delete | delete-file | rce | reverse-shell | fork-bomb | decoded | dynamic."""
 
-    kind: str
-    payload: str = ""
+    __slots__ = ("kind", "payload")
+
+    def __init__(self, kind: str, payload: str = ""):
+        self.kind = kind
+        self.payload = payload
 
 
 def language_of(name: str) -> Optional[str]:

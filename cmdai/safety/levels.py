@@ -1,9 +1,8 @@
 """Risk levels, safety levels and the policy table that joins them."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum, IntEnum
-from typing import Tuple
+from typing import NamedTuple, Tuple
 
 
 class Risk(IntEnum):
@@ -57,8 +56,7 @@ def stricter(a: str, b: str) -> str:
     return a if SAFETY_LEVELS.index(a) <= SAFETY_LEVELS.index(b) else b
 
 
-@dataclass(frozen=True)
-class Assessment:
+class Assessment(NamedTuple):
     """The safety engine's verdict on one command line."""
 
     command: str

@@ -6,8 +6,9 @@ dynamic; tricks that hide a word from a reader (``r''m``, ``${IFS}``, ``$'\\x72m
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
+
+from ..records import Record
 
 _ANSI = re.compile(r"\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|[0-7]{1,3}|c.|.)", re.S)
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b",
@@ -18,13 +19,16 @@ QUOTES, ESCAPE, ANSI_C, IFS, INDIRECTION, SUBSTITUTION = (
     "quotes", "escape", "ansi-c", "ifs", "indirection", "substitution")
 
 
-@dataclass
-class Word:
-    text: str
-    dynamic: bool = False
-    tricks: List[str] = field(default_factory=list)
-    #: Command and process substitutions inside the word (tree-sitter nodes).
-    subs: List[Any] = field(default_factory=list)
+class Word(Record):
+    __slots__ = ("text", "dynamic", "tricks", "subs")
+
+    def __init__(self, text: str, dynamic: bool = False, tricks: Optional[List[str]] = None,
+                 subs: Optional[List[Any]] = None):
+        self.text = text
+        self.dynamic = dynamic
+        self.tricks: List[str] = [] if tricks is None else tricks
+        #: Command and process substitutions inside the word (tree-sitter nodes).
+        self.subs: List[Any] = [] if subs is None else subs
 
 
 def decode_ansi_c(body: str) -> str:

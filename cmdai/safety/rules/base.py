@@ -6,14 +6,13 @@ every simple command to the checkers registered here for its name. A checker ret
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple
+from typing import Callable, Dict, Iterable, List, NamedTuple, Optional, Set, Tuple
 
+from ...records import Record
 from ..levels import Risk
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """One kind of danger: an id, a level, a category and one line a user understands."""
 
     id: str
@@ -28,8 +27,7 @@ class Rule:
         return self.explanation.replace("{target}", target or "the target")
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """A rule that matched, with what it matched on."""
 
     rule: Rule
@@ -38,24 +36,32 @@ class Hit:
     code: Optional[str] = None
 
 
-@dataclass
-class Stream:
+class Stream(Record):
     """What flows out of a command (and so into the next one's stdin)."""
 
-    #: The content, when it is known without running anything (echo, printf, here-docs).
-    text: Optional[str] = None
-    #: Comes from the network (curl, wget, nc …), possibly through other commands.
-    network: bool = False
-    #: Passed through a decoder (base64 -d, xxd -r, rev …): its meaning is hidden.
-    decoded: bool = False
-    #: A secret (private key, credentials, the environment) it carries, if any.
-    secret: Optional[str] = None
-    #: Never ends (/dev/zero, yes): writing it to a file fills the disk.
-    endless: bool = False
-    #: The command that writes directly into the stream.
-    source: Optional["Cmd"] = None
-    #: Something is connected at all (pipe or redirect), as opposed to the terminal.
-    present: bool = False
+    __slots__ = ("text", "network", "decoded", "secret", "endless", "source", "present")
+
+    def __init__(self, text: Optional[str] = None, network: bool = False, decoded: bool = False,
+                 secret: Optional[str] = None, endless: bool = False, source: Optional["Cmd"] = None,
+                 present: bool = False):
+        #: The content, when it is known without running anything (echo, printf, here-docs).
+        self.text = text
+        #: Comes from the network (curl, wget, nc …), possibly through other commands.
+        self.network = network
+        #: Passed through a decoder (base64 -d, xxd -r, rev …): its meaning is hidden.
+        self.decoded = decoded
+        #: A secret (private key, credentials, the environment) it carries, if any.
+        self.secret = secret
+        #: Never ends (/dev/zero, yes): writing it to a file fills the disk.
+        self.endless = endless
+        #: The command that writes directly into the stream.
+        self.source = source
+        #: Something is connected at all (pipe or redirect), as opposed to the terminal.
+        self.present = present
+
+    def connected(self) -> "Stream":
+        """A copy of this stream marked as connected (``present``)."""
+        return Stream(self.text, self.network, self.decoded, self.secret, self.endless, self.source, True)
 
     def joined(self, later: "Stream") -> "Stream":
         """The stream after ``later`` processed this one: taint accumulates, content is later's."""
@@ -70,20 +76,24 @@ class Stream:
         )
 
 
-@dataclass
-class Cmd:
+class Cmd(Record):
     """A simple command after wrappers (sudo, env, xargs …) were taken off."""
 
-    name: str
-    args: List[str]
-    #: Parallel to ``args``: the argument holds an expansion whose value is unknown.
-    dynamic: List[bool] = field(default_factory=list)
-    #: (operator, target) of every redirection, e.g. (">>", "~/.bashrc").
-    redirects: List[Tuple[str, str]] = field(default_factory=list)
-    stdin: Stream = field(default_factory=Stream)
-    sudo: bool = False
-    #: Set when xargs or find appends operands the command line does not show.
-    appended: Optional["Appended"] = None
+    __slots__ = ("name", "args", "dynamic", "redirects", "stdin", "sudo", "appended")
+
+    def __init__(self, name: str, args: List[str], dynamic: Optional[List[bool]] = None,
+                 redirects: Optional[List[Tuple[str, str]]] = None, stdin: Optional[Stream] = None,
+                 sudo: bool = False, appended: Optional["Appended"] = None):
+        self.name = name
+        self.args = args
+        #: Parallel to ``args``: the argument holds an expansion whose value is unknown.
+        self.dynamic: List[bool] = [] if dynamic is None else dynamic
+        #: (operator, target) of every redirection, e.g. (">>", "~/.bashrc").
+        self.redirects: List[Tuple[str, str]] = [] if redirects is None else redirects
+        self.stdin: Stream = Stream() if stdin is None else stdin
+        self.sudo = sudo
+        #: Set when xargs or find appends operands the command line does not show.
+        self.appended = appended
 
     def options(self, with_value: Iterable[str] = ()) -> "Options":
         """Split the arguments into short flags, long flags and operands.
@@ -131,12 +141,15 @@ class Cmd:
         return bool(set(short) & opts.shorts) or bool(set(longs) & opts.longs)
 
 
-@dataclass
-class Options:
-    shorts: Set[str] = field(default_factory=set)
-    longs: Set[str] = field(default_factory=set)
-    values: Dict[str, List[str]] = field(default_factory=dict)
-    operands: List[str] = field(default_factory=list)
+class Options(Record):
+    __slots__ = ("shorts", "longs", "values", "operands")
+
+    def __init__(self, shorts: Optional[Set[str]] = None, longs: Optional[Set[str]] = None,
+                 values: Optional[Dict[str, List[str]]] = None, operands: Optional[List[str]] = None):
+        self.shorts: Set[str] = set() if shorts is None else shorts
+        self.longs: Set[str] = set() if longs is None else longs
+        self.values: Dict[str, List[str]] = {} if values is None else values
+        self.operands: List[str] = [] if operands is None else operands
 
     def value(self, *names: str) -> Optional[str]:
         for n in names:
@@ -145,8 +158,7 @@ class Options:
         return None
 
 
-@dataclass(frozen=True)
-class Appended:
+class Appended(NamedTuple):
     """Operands added at run time: by xargs from its input, or by find from what it finds."""
 
     #: The directory find walks, or what the command feeding xargs lists (None when unknown).
