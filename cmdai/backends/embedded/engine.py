@@ -8,7 +8,6 @@ tie between different commands is treated as ambiguity and answered with nothing
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Dict, FrozenSet, Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
 from .intent import Intent
@@ -22,8 +21,7 @@ _ARG_RE = re.compile(r"[A-Za-z0-9][\w.+@:=-]*")
 _MACOS_NAMES = frozenset({"macos", "darwin", "mac", "osx"})
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """The engine's answer for one request."""
 
     intent_id: str

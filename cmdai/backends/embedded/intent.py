@@ -4,12 +4,12 @@ The catalog (``catalog/``) is a list of these values; the engine (``engine.py``)
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Dict, Optional
 
+from ...records import Record
 
-@dataclass(frozen=True)
-class Intent:
+
+class Intent(Record):
     """One kind of request the offline engine can answer.
 
     ``need`` is a space-separated list of word groups that must all appear in the request; a
@@ -18,24 +18,30 @@ class Intent:
     or is a stop word, so extra conditions the template ignores make the engine decline.
     """
 
-    id: str
-    command: str
-    need: str = ""
-    opt: str = ""
-    #: Words that rule the intent out even though the rest matches.
-    avoid: str = ""
-    explain: str = ""
-    #: Literal shell text for slots the request may leave out (``{"path": "."}``).
-    defaults: Dict[str, str] = field(default_factory=dict)
-    #: Templates for other targets, keyed "fish", "macos", or "macos_fish".
-    variants: Dict[str, str] = field(default_factory=dict)
-    #: "linux" or "macos" when the intent exists on one OS only.
-    only: Optional[str] = None
-    #: Regular expression a leftover word must match to fill ``<arg>`` (default: a plain name).
-    arg: str = ""
-    #: A leftover word fills ``<arg>`` only after the first required word ("create directory foo",
-    #: "pull the nginx image") unless this is set ("is nginx running").
-    arg_anywhere: bool = False
+    __slots__ = ("id", "command", "need", "opt", "avoid", "explain", "defaults", "variants", "only", "arg",
+                 "arg_anywhere")
+
+    def __init__(self, id: str, command: str, need: str = "", opt: str = "", avoid: str = "", explain: str = "",
+                 defaults: Optional[Dict[str, str]] = None, variants: Optional[Dict[str, str]] = None,
+                 only: Optional[str] = None, arg: str = "", arg_anywhere: bool = False):
+        self.id = id
+        self.command = command
+        self.need = need
+        self.opt = opt
+        #: Words that rule the intent out even though the rest matches.
+        self.avoid = avoid
+        self.explain = explain
+        #: Literal shell text for slots the request may leave out (``{"path": "."}``).
+        self.defaults: Dict[str, str] = {} if defaults is None else defaults
+        #: Templates for other targets, keyed "fish", "macos", or "macos_fish".
+        self.variants: Dict[str, str] = {} if variants is None else variants
+        #: "linux" or "macos" when the intent exists on one OS only.
+        self.only = only
+        #: Regular expression a leftover word must match to fill ``<arg>`` (default: a plain name).
+        self.arg = arg
+        #: A leftover word fills ``<arg>`` only after the first required word ("create directory foo",
+        #: "pull the nginx image") unless this is set ("is nginx running").
+        self.arg_anywhere = arg_anywhere
 
 
 def intent(

@@ -7,14 +7,13 @@ the word matcher do not see it again. Values stay raw here; quoting happens when
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Callable, Dict, FrozenSet, List, NamedTuple, Optional, Tuple
 
+from ...records import Record
 from .words import STOPWORDS, norm, tokenize
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(NamedTuple):
     """One value for a template placeholder."""
 
     raw: str
@@ -27,20 +26,23 @@ class Slot:
     implicit: bool = False
 
 
-@dataclass
-class Phrase:
+class Phrase(Record):
     """A recognised span of the request and the slots it fills."""
 
-    kind: str
-    start: int
-    slots: Dict[str, Slot]
-    #: Canonical words that count as explained when an intent uses this phrase.
-    glue: FrozenSet[str] = frozenset()
-    #: Words given back to the matcher when no intent uses the phrase ("current directory").
-    soft: Tuple[Tuple[str, str], ...] = ()
-    #: Canonical words inside the value that satisfy an intent's required words when it uses
-    #: the phrase ("requirements.txt" counts as "requirement").
-    words: FrozenSet[str] = frozenset()
+    __slots__ = ("kind", "start", "slots", "glue", "soft", "words")
+
+    def __init__(self, kind: str, start: int, slots: Dict[str, Slot], glue: FrozenSet[str] = frozenset(),
+                 soft: Tuple[Tuple[str, str], ...] = (), words: FrozenSet[str] = frozenset()):
+        self.kind = kind
+        self.start = start
+        self.slots = slots
+        #: Canonical words that count as explained when an intent uses this phrase.
+        self.glue = glue
+        #: Words given back to the matcher when no intent uses the phrase ("current directory").
+        self.soft = soft
+        #: Canonical words inside the value that satisfy an intent's required words when it uses
+        #: the phrase ("requirements.txt" counts as "requirement").
+        self.words = words
 
 
 class Parsed(NamedTuple):
