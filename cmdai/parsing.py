@@ -11,16 +11,17 @@ import re
 from typing import Any, Iterator, NamedTuple, Optional
 
 from .errors import ModelOutputError
+from .lazy_regex import lazy_regex
 from .sanitize import one_line, strip_terminal_controls
 
 _COMMAND_KEYS = ("cmd", "command", "shell_command", "bash")
 _EXPLANATION_KEYS = ("explanation", "description", "explain")
 _THINKING = re.compile(r"<(think|thinking|reasoning)>.*?(</\1>|$)", re.DOTALL | re.IGNORECASE)
-_FENCE = re.compile(r"```[ \t]*([\w+-]*)[ \t]*\n?(.*?)(?:```|$)", re.DOTALL)
-_INLINE_CODE = re.compile(r"`([^`\n]+)`")
+_FENCE = lazy_regex(r"```[ \t]*([\w+-]*)[ \t]*\n?(.*?)(?:```|$)", re.DOTALL)
+_INLINE_CODE = lazy_regex(r"`([^`\n]+)`")
 # A line of prose: a capitalised word, at least four words, closing punctuation.
-_SENTENCE = re.compile(r"^[A-Z][a-z']*(?:\s+\S+){3,}[.:!?]$")
-_REFUSAL = re.compile(r"^(?:i'?m sorry|sorry|i can(?:'|no)t|i cannot|i am unable|i'm unable|as an ai)\b", re.I)
+_SENTENCE = lazy_regex(r"^[A-Z][a-z']*(?:\s+\S+){3,}[.:!?]$")
+_REFUSAL = lazy_regex(r"^(?:i'?m sorry|sorry|i can(?:'|no)t|i cannot|i am unable|i'm unable|as an ai)\b", re.I)
 _PROMPT_PREFIX = re.compile(r"^\s*\$\s+(?=\S)")
 
 

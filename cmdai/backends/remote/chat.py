@@ -20,6 +20,7 @@ from ... import paths
 from ...errors import (AuthenticationError, BackendConfigurationError, BackendTimeoutError,
                        BackendUnavailableError, CmdaiError, ContentFilteredError, ModelOutputError,
                        RateLimitError)
+from ...lazy_regex import lazy_regex
 from ...parsing import parse_model_output
 from ...prompting import build_messages
 from ...records import Record
@@ -45,7 +46,7 @@ ADJUSTABLE_PARAMETERS = ("response_format", "max_tokens", "max_completion_tokens
 SUPPORT_HEADERS = ("apim-request-id", "x-ms-region", "x-ms-client-request-id", "x-request-id",
                    "x-ms-error-code", "retry-after-ms", "retry-after", "x-ratelimit-remaining-requests",
                    "x-ratelimit-remaining-tokens")
-_RETRY_IN_MESSAGE = re.compile(r"retry after (\d+(?:\.\d+)?) (second|millisecond)", re.IGNORECASE)
+_RETRY_IN_MESSAGE = lazy_regex(r"retry after (\d+(?:\.\d+)?) (second|millisecond)", re.IGNORECASE)
 
 
 def is_reasoning_model(model: Optional[str]) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from typing import List, Optional
 
+from ...lazy_regex import lazy_regex
 from ..levels import Risk
 from .base import Cmd, Hit, checks, rule
 from .paths import (AUTHORIZED_KEYS, CRITICAL_FILES, CRON_PATHS, HISTORY_FILES, LOG_PATHS,
@@ -274,8 +275,8 @@ def cron_code(text: Optional[str], system: bool = False) -> Optional[str]:
     return "\n".join(lines)
 
 
-_MODE_WORLD = re.compile(r"^(0?[0-7]?[0-7][0-7][2367])$|(^|,)(o|a|)[+=][rwxXst]*w")
-_MODE_SETUID = re.compile(r"^0?[2467][0-7]{3}$|(^|,)[ugoa]*[+=][rwxXt]*s")
+_MODE_WORLD = lazy_regex(r"^(0?[0-7]?[0-7][0-7][2367])$|(^|,)(o|a|)[+=][rwxXst]*w")
+_MODE_SETUID = lazy_regex(r"^0?[2467][0-7]{3}$|(^|,)[ugoa]*[+=][rwxXt]*s")
 
 
 @checks("chmod", "chown", "chgrp", "setfacl", "chattr")

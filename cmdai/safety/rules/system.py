@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from typing import List
 
+from ...lazy_regex import lazy_regex
 from ..levels import Risk
 from .base import Cmd, Hit, checks, rule
 from .filesystem import cron_code
@@ -45,10 +46,10 @@ PKG_INSTALL = rule("pkg.install", M, PKG, "installs or upgrades software")
 PATH_CHANGE = rule("env.path", M, "environment", "changes {target}, which decides what programs run")
 ALIAS = rule("env.alias", M, "environment", "redefines the command {target}")
 
-_SECURITY_SERVICES = re.compile(r"^(firewalld|ufw|iptables|ip6tables|nftables|apparmor|auditd|selinux|"
+_SECURITY_SERVICES = lazy_regex(r"^(firewalld|ufw|iptables|ip6tables|nftables|apparmor|auditd|selinux|"
                                 r"fail2ban|clamav.*|crowdstrike|falcon-sensor|osqueryd|wazuh-agent|"
                                 r"sshguard|csf|lfd)(\.service)?$")
-_CORE_PACKAGES = re.compile(r"^(libc6|glibc|systemd|coreutils|bash|sudo|apt|dpkg|rpm|dnf|yum|pacman|"
+_CORE_PACKAGES = lazy_regex(r"^(libc6|glibc|systemd|coreutils|bash|sudo|apt|dpkg|rpm|dnf|yum|pacman|"
                             r"linux-image.*|kernel|kernel-core|grub.*|openssh-server|python3|util-linux|"
                             r"login|passwd|base|base-files|init|libstdc\+\+6|zlib1g)$")
 
