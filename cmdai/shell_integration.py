@@ -9,15 +9,13 @@ from __future__ import annotations
 import os
 import shlex
 import sys
-from dataclasses import dataclass
 from importlib import resources
-from typing import Callable, Dict, List, Sequence
+from typing import Callable, Dict, List, NamedTuple, Sequence
 
 from .errors import UsageError
 
 
-@dataclass(frozen=True)
-class ShellScript:
+class ShellScript(NamedTuple):
     """One shipped script and the line in it that names the cmdai program."""
 
     file_name: str
