@@ -65,10 +65,10 @@ def test_pruning_keeps_the_newest_entries(tmp_path, monkeypatch):
 
 
 def test_pruning_drops_expired_entries_first(tmp_path, monkeypatch):
-    monkeypatch.setattr(response_cache, "_PRUNE_ABOVE", 5)
     cache = ResponseCache(1, tmp_path)
     for index in range(6):
         cache.put(f"old{index}", Generation("ls"))
         os.utime(tmp_path / f"old{index}.json", (1_000_000, 1_000_000))
+    monkeypatch.setattr(response_cache, "_PRUNE_ABOVE", 5)
     cache.put("fresh", Generation("ls"))
     assert [path.stem for path in tmp_path.glob("*.json")] == ["fresh"]
