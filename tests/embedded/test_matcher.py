@@ -87,6 +87,26 @@ def test_more_specific_intents_win() -> None:
     assert answer("show the last 3 commits") == "git log --oneline -n 3"
 
 
+@pytest.mark.parametrize("text, command", [
+    ("show disk usage of each folder", "du -sh ./*"),
+    ("disk usage of every directory in /var", "du -sh /var/*"),
+    ("show disk usage by folder", "du -sh ./*"),
+    ("how big is each folder here", "du -sh ./*"),
+    ("show disk usage", "du -sh ."),
+    ("set permissions 755 on each directory", "find . -type d -exec chmod 755 {} +"),
+    ("delete every .pyc file", "find . -name '*.pyc' -delete"),
+    ("list all files", "ls -la"),
+])
+def test_per_entry_quantifiers_select_per_entry_commands(text: str, command: str) -> None:
+    assert answer(text) == command
+
+
+def test_a_quantifier_never_stands_in_for_what_it_quantifies() -> None:
+    # Files and directories together: a command for files only would leave the directories out.
+    with pytest.raises(NoMatch):
+        answer("change the permissions of every directory and all files to 700")
+
+
 def test_scoring_on_a_private_catalog() -> None:
     m = Matcher([
         intent("a", "echo a", "alpha"),

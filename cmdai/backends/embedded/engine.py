@@ -123,7 +123,7 @@ class Matcher:
                 return None
 
         words = {w for w, _ in tokens}
-        evidence = set(words)
+        evidence = words | parsed.marks
         for phrase in used:
             evidence |= phrase.words
         if any(not (group & evidence) for group in compiled.need):

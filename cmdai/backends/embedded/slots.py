@@ -51,6 +51,9 @@ class Parsed(NamedTuple):
     phrases: List[Phrase]
     #: (canonical, surface) pairs not covered by any phrase, stop words removed.
     tokens: List[Tuple[str, str]]
+    #: Stop words that still count as evidence for an intent's required words: "each" when the
+    #: request asks for one result per entry ("of every folder", "by directory").
+    marks: FrozenSet[str] = frozenset()
 
 
 def _glue(words: str) -> FrozenSet[str]:
@@ -473,6 +476,10 @@ _RECOGNISERS: List[Tuple[str, _Builder, Tuple[str, ...]]] = [
 
 _COMPILED: Dict[int, "re.Pattern[str]"] = {}
 
+#: A quantifier asking for one result per entry. "All" is absent: "list all files" wants one list.
+_PER_ENTRY = re.compile(r"\b(?:each|every)\b|\bby\s+(?:dir|directory|folder|subdir|subdirectory|subfolder|file|entry|item)\b",
+                        re.IGNORECASE)
+
 #: Slot families whose second phrase gets its own keys ("copy a.txt to /tmp": path, then dest).
 _SECOND_KEYS = {"path": {"path": "dest", "file": "file2", "arg": "arg2"}, "text": {"text": "text2", "arg": "arg2"}}
 
@@ -520,4 +527,5 @@ def extract(text: str) -> Parsed:
         phrase.slots = {
             (renames.get(k, k + suffix) if index == 1 else k + suffix): v for k, v in phrase.slots.items()
         }
-    return Parsed(phrases, tokenize(work))
+    marks = frozenset({"each"}) if _PER_ENTRY.search(work) else frozenset()
+    return Parsed(phrases, tokenize(work), marks)
