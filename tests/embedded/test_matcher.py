@@ -107,6 +107,21 @@ def test_a_quantifier_never_stands_in_for_what_it_quantifies() -> None:
         answer("change the permissions of every directory and all files to 700")
 
 
+@pytest.mark.parametrize("text, command", [
+    ("show the size of the src folder", "du -sh src"),
+    ("list files in /var sorted by size", "ls -lhS /var"),
+    ("how much space does /var use", "du -sh /var"),
+    ("how much disk space do I have", "df -h"),
+])
+def test_size_of_a_directory_is_its_total(text: str, command: str) -> None:
+    assert answer(text) == command
+
+
+def test_a_directory_word_the_path_does_not_explain_declines() -> None:
+    with pytest.raises(NoMatch):
+        answer("change the permissions of all the directories in the folder root_dir to 555")
+
+
 def test_scoring_on_a_private_catalog() -> None:
     m = Matcher([
         intent("a", "echo a", "alpha"),

@@ -71,6 +71,42 @@ def test_paths_and_locations(text: str, key: str, value: str) -> None:
     assert slots_of(text)[key].raw == value
 
 
+@pytest.mark.parametrize("text, value", [
+    ("how much space does node_modules use", "node_modules"),
+    ("list files in build", "build"),
+    ("show the size of src", "src"),
+    ("delete the build directory", "build"),
+    ("go to src", "src"),
+    ("find python files in my_project", "my_project"),
+])
+def test_bare_directory_names(text: str, value: str) -> None:
+    assert slots_of(text)["dir"].raw == value
+
+
+@pytest.mark.parametrize("text", [
+    "build the docker image",
+    "run the tests",
+    "count lines in test files",
+    "show the build log",
+    "print the value of JAVA_HOME",
+])
+def test_words_that_name_directories_elsewhere_stay_words(text: str) -> None:
+    assert "path" not in slots_of(text)
+
+
+@pytest.mark.parametrize("text, key, value", [
+    ("get rid of all .DS_Store files", "name", ".DS_Store"),
+    ("find all .env files", "name", ".env"),
+    ("delete __pycache__ directories", "name", "__pycache__"),
+    ("remove all .bam files", "glob", "*.bam"),
+    ("search for .VER files", "glob", "*.VER"),
+])
+def test_plural_names_match_every_file_of_that_name(text: str, key: str, value: str) -> None:
+    slots = slots_of(text)
+    assert slots[key].raw == value
+    assert "file" not in slots
+
+
 def test_second_path_is_the_destination() -> None:
     slots = slots_of("copy notes.txt to /tmp/backup")
     assert slots["file"].raw == "notes.txt"

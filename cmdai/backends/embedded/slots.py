@@ -263,6 +263,11 @@ def _duration(recent: bool) -> _Builder:
     return build
 
 
+#: Short names of dotfiles and tool directories: ".env files" are files named .env.
+_DOT_NAMES = frozenset("env git svn hg bzr idea venv cache npmrc zshrc vimrc local".split())
+_PLURAL_FILES_AFTER = re.compile(r"\s+files\b", re.IGNORECASE)
+
+
 def _glob(any_extension: bool) -> _Builder:
     def build(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
         word = m.group("e").lower()
@@ -271,6 +276,10 @@ def _glob(any_extension: bool) -> _Builder:
         # ".bashrc" is a file, "*.bashrc" and ".py" are patterns.
         if any_extension or m.group(0).startswith("*") or word in _KNOWN_EXT:
             ext = EXTENSIONS.get(word, word)
+        elif (m.group(0).startswith(".") and len(word) <= 5 and word.isalnum() and word not in _DOT_NAMES
+              and _PLURAL_FILES_AFTER.match(m.string, m.end())):
+            # "all .bam files": an extension we do not know by name.
+            ext = m.group("e")
         else:
             ext = EXTENSIONS.get(word) if not m.group(0).startswith(".") else None
         if ext is None:
@@ -369,6 +378,32 @@ _SLASHED_WORDS = frozenset(
 )
 
 
+#: Directory names no request uses as an ordinary word: a path wherever they appear.
+_PROJECT_DIRS = ("node_modules", "__pycache__", "bower_components", "site-packages", "venv")
+#: Directory names that are also words ("build the image", "run the tests"), and snake_case names
+#: ("my_project"): a path only after "in", "of", "cd"... or next to "folder"/"directory".
+_WORD_DIRS = ("src", "build", "dist", "lib", "docs", "tests", "target", "vendor", "public", "assets", "static")
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|of|under|inside|within|from|into|cd|(?:go|navigate)\s+to)\s+(?:the\s+|my\s+|our\s+)?$",
+                              re.IGNORECASE)
+_DIRS_AFTER = re.compile(r"\s+(?:dirs|directories|folders)\b", re.IGNORECASE)
+_NOT_A_DIR_AFTER = re.compile(r"\s+(?:files?|scripts?|code|programs?|modules?|suites?|commands?|steps?|logs?|outputs?)\b", re.IGNORECASE)
+
+
+def _bare_dir(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+    value = m.group("v")
+    before, after = m.string[:m.start()], m.string[m.end():]
+    # JAVA_HOME is a variable rather than a directory.
+    if _NOT_A_DIR_AFTER.match(after) or value != value.lower():
+        return None
+    if _DIRS_AFTER.match(after):
+        # "delete __pycache__ directories": every directory of that name.
+        return Phrase("name", m.start(), {"name": Slot(value, "quote")}, _glue("named name")), m.span()
+    if value.lower() not in _PROJECT_DIRS and not (
+            _LOCATIVE_BEFORE.search(before) or _DIR_BEFORE.search(before) or _DIR_AFTER.match(after)):
+        return None
+    return _path_phrase(value, m.start(), m.span())
+
+
 def _path(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     token = m.group("v").rstrip(".,;:!?)") or m.group("v")
     if token in (".", ".."):
@@ -377,6 +412,9 @@ def _path(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
         return None
     if token.lower() in ("e.g", "i.e", "etc"):
         return None
+    if token.startswith(".") and "/" not in token and _PLURAL_FILES_AFTER.match(m.string, m.end()):
+        # "all .DS_Store files": every file of that name, not the one at the top.
+        return Phrase("name", m.start(), {"name": Slot(token, "quote")}, _glue("file named name")), m.span()
     parts = [p.lower() for p in token.split("/") if p]
     if not token.startswith(("/", "~", ".")) and parts and all(p in _SLASHED_WORDS for p in parts):
         return None
@@ -470,6 +508,8 @@ _RECOGNISERS: List[Tuple[str, _Builder, Tuple[str, ...]]] = [
     (r"\b(?:the\s+)?(?:root\s+(?:dir|directory|folder)|(?:whole|entire)\s+(?:system|filesystem|file\s+system|disk|computer|machine))\b|\beverywhere\b",
      _location("/"), ("root", "whole", "entire", "everywhere")),
     (r"\b(?:in|under|inside|within|of|from|to|into)\s+(?:the\s+|my\s+)?(?P<v>[\w.-]+)\s+(?:dir|directory|folder)\b", _named_dir, ("dir", "folder")),
+    (r"(?<![\w./~$@*-])(?P<v>\.?(?:" + "|".join(_PROJECT_DIRS + _WORD_DIRS) + r")|[a-z0-9]+(?:_[a-z0-9]+)+)(?![\w/.*@-])",
+     _bare_dir, _PROJECT_DIRS + _WORD_DIRS + ("_",)),
     (r"(?<![\w@*-])(?P<v>(?:~|\.{1,2})?/[^\s'\"]*|~|\.\.?(?=\s|$)|[\w.+@-]+/[^\s'\"]*|[\w+@-][\w.+@-]*\.[A-Za-z][A-Za-z0-9]{0,7}[.,;:!?)]?|\.[\w][\w.-]*)", _path, ("/", "~", ".")),
     (r"(?<![\w.\-])(?P<v>\d+)(?:st|nd|rd|th)?(?![\w.])", _number, DIGITS),
 ]
