@@ -65,6 +65,11 @@ _ENV_DUMPS = frozenset(["env", "printenv", "set", "export", "declare", "compgen"
 #: Commands whose relative operands are judged against the directory a ``cd`` moved to.
 _PATH_TAKERS = frozenset(["rm", "shred", "chmod", "chown", "chgrp", "find", "unlink", "rmdir", "truncate"])
 _INFINITE = frozenset(["/dev/zero", "/dev/urandom", "/dev/random"])
+#: Commands that change the files find hands them in place: judged by the tree find walks.
+_IN_PLACE_EDITORS = frozenset(["sed", "perl", "truncate"])
+#: Commands whose redirections onto a socket hand the far end control of this machine.
+_CODE_RUNNERS = SHELLS | {"exec", "eval", "source"}
+_SOCKET_PATHS = ("/dev/tcp/", "/dev/udp/")
 
 
 def _parser() -> Any:
@@ -123,6 +128,9 @@ class _Analysis:
         #: The directory an earlier ``cd`` on the line moved to, for judging relative paths.
         self.cwd: Optional[str] = None
         self.trees: List[Any] = []
+        #: Descriptors opened onto a network connection earlier on the line (exec 5<>/dev/tcp/…,
+        #: zsh's ztcp), with the connection; "$" stands for a descriptor held in a variable.
+        self.sockets: Dict[str, str] = {}
 
     # -- results -----------------------------------------------------------------------------
 
@@ -245,6 +253,11 @@ class _Analysis:
 
     def redirected(self, node: Any, stdin: Stream) -> Stream:
         body = node.child_by_field_name("body")
+        while body is not None and body.type == "list" and body.named_children:
+            # The grammar hangs the redirections of `a && b >x` on the list; the shell gives them to b.
+            *first, body = body.named_children
+            for child in first:
+                self.statement(child, Stream())
         redirects: List[Tuple[str, str]] = []
         feed = stdin
         continuation: List[Any] = []
@@ -292,6 +305,9 @@ class _Analysis:
         if t == "file_redirect":
             dest = node.child_by_field_name("destination")
             op = next((_text(c) for c in node.children if not c.is_named), ">")
+            if op == "<" and any(c.type == "ERROR" and _text(c) == ">" for c in node.children):
+                op = "<>"  # the grammar does not know N<>file
+            fd = next((_text(c) for c in node.named_children if c.type == "file_descriptor"), None)
             if dest is None:
                 return feed, redirects
             if dest.type == "process_substitution":
@@ -299,8 +315,21 @@ class _Analysis:
                 return (s.connected() if op.startswith("<") else feed), redirects
             self.statement(dest, Stream())
             target = self.read(dest).text
+            if op in (">&", "<&"):
+                socket = self.sockets.get("$" if target.startswith("$") else target)
+                if socket is not None:
+                    # A copy of a descriptor that holds a network connection.
+                    if op == "<&" and fd in (None, "0"):
+                        return Stream(network=True, present=True), redirects
+                    return feed, redirects + [(">&", socket)]
             if op in ("<", "<>"):
                 path = normalize(target)
+                if path.startswith(_SOCKET_PATHS):
+                    self.add(Hit(network.RAW_SOCKET, path))
+                    if fd not in (None, "0"):
+                        self.sockets[fd] = path
+                        return feed, redirects
+                    return Stream(network=True, present=True), redirects
                 return Stream(network=self.downloaded(path), secret=secret_in(target),
                               endless=path in _INFINITE, present=True), redirects
             if op in (">&", "<&", ">&-") and re.fullmatch(r"\d*-?", target):
@@ -355,8 +384,12 @@ class _Analysis:
     def command(self, node: Any, stdin: Stream, redirects: List[Tuple[str, str]]) -> Stream:
         words: List[Word] = []
         prefix_env: List[Tuple[str, Word]] = []
-        for i, child in enumerate(node.children):
+        children = node.children
+        for i, child in enumerate(children):
             field = node.field_name_for_child(i)
+            after = children[i + 1] if i + 1 < len(children) else node.next_sibling
+            if field in ("name", "argument") and _glued_descriptor(child, after):
+                continue
             if child.type == "variable_assignment":
                 name_node = child.child_by_field_name("name")
                 value = child.child_by_field_name("value")
@@ -393,6 +426,8 @@ class _Analysis:
             if INDIRECTION in head.tricks:
                 self.add(Hit(shell.INDIRECTION, head.text))
             if head.dynamic:
+                if any(normalize(t).startswith(_SOCKET_PATHS) for op, t in redirects if not op.startswith("<")):
+                    self.add(Hit(network.REVERSE_SHELL))
                 streams = [self.stream_of(s) for s in head.subs]
                 if any(s.network for s in streams):
                     self.add(Hit(network.PIPE_TO_SHELL, head.text))
@@ -429,6 +464,8 @@ class _Analysis:
                     return self.xargs(name, words, stdin, redirects, sudo)
                 start = 1 + self.skip_options(name, args)
                 if start >= len(words):
+                    if name == "exec":  # exec >file rewires the shell itself
+                        self.write_hits(Cmd(name, args), redirects, Stream())
                     return Stream()
                 for w in words[1:start]:
                     if "=" in w.text and not w.text.startswith("-"):
@@ -540,6 +577,8 @@ class _Analysis:
         while i < len(args) and args[i].startswith("-"):
             i += 2 if args[i] in _SSH_VALUES else 1
         remote = words[i + 2:]
+        if remote and remote[0].text == "--":
+            remote = remote[1:]
         cmd = Cmd("ssh", args, [w.dynamic for w in words[1:]], redirects, stdin, sudo)
         self.run(cmd, words)
         if remote:
@@ -575,6 +614,14 @@ class _Analysis:
             self.alias(cmd)
         elif name == "trap" and cmd.args:
             self.code_words(words[1:2], "bash", "trap")
+        elif name == "ztcp":
+            connection = network.ztcp_connection(cmd)
+            if connection is not None:
+                # ztcp leaves the new descriptor in $REPLY (or the -d one): any variable may hold it.
+                self.sockets["$"] = connection
+                fd = cmd.options(("-d",)).value("-d")
+                if fd:
+                    self.sockets[fd] = connection
         elif name == "set" and {"+o"} & set(cmd.args) and "history" in cmd.args:
             self.add(Hit(system.HISTORY_CLEAR))
         for check in checkers_for(name):
@@ -635,8 +682,8 @@ class _Analysis:
             if op.startswith("<"):
                 continue
             path = normalize(target)
-            if path.startswith(("/dev/tcp/", "/dev/udp/")):
-                if cmd is not None and cmd.name in SHELLS:
+            if path.startswith(_SOCKET_PATHS):
+                if cmd is not None and cmd.name in _CODE_RUNNERS:
                     self.add(Hit(network.REVERSE_SHELL))
                 elif out.secret:
                     self.add(Hit(network.EXFILTRATE, out.secret))
@@ -834,6 +881,10 @@ class _Analysis:
                 for h in filesystem.delete_hits(root, True, filtered):
                     self.add(h)
                 continue
+            if inner_name in _IN_PLACE_EDITORS:
+                found = [w for w in inner if w.text.strip() != "{}"]
+                self.invoke(found, Stream(), [], cmd.sudo, Appended(root, filtered))
+                continue
             replaced = [Word(root) if "{}" in w.text and w.text.strip() == "{}" else w for w in inner]
             if inner_name in ("chmod", "chown", "chgrp"):
                 replaced = replaced[:1] + [Word("-R")] + replaced[1:]
@@ -847,6 +898,16 @@ class _Analysis:
             self.script(value, "bash", self.depth + 1)
             if name in ("rm", "ls", "cd", "sudo", "git", "cp", "mv", "cat", "echo", "grep", "ssh", "sh", "bash"):
                 self.add(Hit(system.ALIAS, name))
+
+
+def _glued_descriptor(child: Any, after: Any) -> bool:
+    """Whether ``child`` is the descriptor of the redirection right after it (``0<&5``).
+
+    The grammar reads the digits of ``N<&M`` as a word of the command when no descriptor node
+    is made for them.
+    """
+    return (after is not None and after.type == "file_redirect" and after.start_byte == child.end_byte
+            and _text(child).isdigit())
 
 
 def _relative_to(cwd: str, arg: str) -> str:

@@ -40,7 +40,7 @@ MOVE_SYSTEM = rule("fs.mv-system", C, DEL, "moves {target} away, which breaks th
 WRITE_CRITICAL = rule("etc.replace-critical", C, ETC,
                       "overwrites or deletes {target}, which logins and booting depend on")
 APPEND_ACCOUNTS = rule("etc.append-accounts", H, ETC, "adds entries to {target}")
-WRITE_ETC = rule("etc.write", H, ETC, "changes the system configuration file {target}")
+WRITE_ETC = rule("etc.write", H, ETC, "changes the system configuration in {target}")
 WRITE_SYSTEM = rule("fs.write-system", H, ETC, "writes into the system directory {target}")
 EDIT_FILE = rule("fs.edit", M, "file edit", "edits {target} in place")
 STARTUP = rule("config.startup-file", M, "user configuration",
@@ -59,6 +59,8 @@ PERM_RECURSIVE_SYSTEM = rule("perm.recursive-system", C, PERM,
 PERM_SETUID = rule("perm.setuid", H, PERM, "makes {target} run with its owner's rights for every user (setuid)")
 PERM_WORLD = rule("perm.world-writable", H, PERM, "lets every user change {target}")
 PERM_SYSTEM = rule("perm.system-file", H, PERM, "changes permissions or owner of the system path {target}")
+PERM_HOME = rule("perm.recursive-home", H, PERM,
+                 "replaces the permissions of every file in your home directory ({target})")
 PERM_CHANGE = rule("perm.change", M, PERM, "changes permissions or owner of {target}")
 
 _RECURSIVE_RULE = {
@@ -184,9 +186,18 @@ def check_copy(cmd: Cmd) -> List[Hit]:
 
 @checks("truncate")
 def check_truncate(cmd: Cmd) -> List[Hit]:
+    opts = cmd.options(("-s", "--size", "-r", "--reference"))
     hits: List[Hit] = []
-    for target in cmd.options(("-s", "--size", "-r", "--reference")).operands:
+    for target in opts.operands:
         hits += writes(target, None, append=False) or [Hit(EDIT_FILE, target)]
+    app = cmd.appended
+    if app is not None:
+        size = opts.value("-s", "--size") or ""
+        if re.fullmatch(r"0+([KMGTPEZY](i?B)?)?", size):
+            # Emptying every file found loses their content just as deleting them would.
+            hits += appended_delete(cmd, False)
+        else:
+            hits += edits_found(app.root)
     return hits
 
 
@@ -204,10 +215,25 @@ def check_in_place(cmd: Cmd) -> List[Hit]:
         targets = opts.operands if ("-e" in opts.values or "--expression" in opts.values) else opts.operands[1:]
     hits: List[Hit] = []
     for target in targets:
-        hits += writes(target, None, append=True) or [Hit(EDIT_FILE, target)]
+        path = normalize(target)
+        if path in CRITICAL_FILES and not SUDOERS.match(path):
+            hits.append(Hit(WRITE_ETC, path))
+        else:
+            hits += writes(target, None, append=True) or [Hit(EDIT_FILE, target)]
     if cmd.appended:
-        hits.append(Hit(EDIT_FILE, cmd.appended.root and f"files under {cmd.appended.root}"))
+        hits += edits_found(cmd.appended.root)
     return hits
+
+
+def edits_found(root: Optional[str]) -> List[Hit]:
+    """In-place edits of the files find or xargs supply, judged by the tree they come from."""
+    if root is None:
+        return [Hit(EDIT_FILE, "the files the previous command lists")]
+    path = normalize(root).rstrip("/") or "/"
+    if path == "/":
+        return [Hit(WRITE_SYSTEM, "/")]
+    # A path inside the tree stands for every file found there (/etc -> /etc/…).
+    return writes(path + "/", None, append=True) or [Hit(EDIT_FILE, f"files under {root}")]
 
 
 @checks("tee")
@@ -251,7 +277,7 @@ def writes(target: str, text: Optional[str], append: bool) -> List[Hit]:
         return [Hit(ASLR, path)] if (text or "0").strip() in ("0", "") else [Hit(KERNEL, path)]
     if path.startswith(("/proc/sys/", "/sys/")):
         return [Hit(KERNEL, path)]
-    if path.startswith("/etc/"):
+    if path.startswith("/etc/") or path == "/etc":
         return [Hit(WRITE_ETC, path)]
     top = path.strip("/").split("/")[0] if path.startswith("/") else ""
     if top in ("bin", "sbin", "lib", "lib64", "usr", "boot"):
@@ -276,6 +302,8 @@ def cron_code(text: Optional[str], system: bool = False) -> Optional[str]:
 
 
 _MODE_WORLD = lazy_regex(r"^(0?[0-7]?[0-7][0-7][2367])$|(^|,)(o|a|)[+=][rwxXst]*w")
+#: Modes that only take rights from group and others, or give the owner more: a common fix-up.
+_MODE_TIGHTEN = lazy_regex(r"^([go]+-[rwxXst]+|u\+[rwxX]+)(,([go]+-[rwxXst]+|u\+[rwxX]+))*$")
 _MODE_SETUID = lazy_regex(r"^0?[2467][0-7]{3}$|(^|,)[ugoa]*[+=][rwxXt]*s")
 
 
@@ -306,6 +334,8 @@ def check_permissions(cmd: Cmd) -> List[Hit]:
         path = normalize(target)
         if recursive and s in (Scope.ROOT, Scope.SYSTEM, Scope.ALL_HOMES):
             hits.append(Hit(PERM_RECURSIVE_SYSTEM, target))
+        elif recursive and s == Scope.HOME and cmd.name == "chmod" and not _MODE_TIGHTEN.search(mode):
+            hits.append(Hit(PERM_HOME, target))
         elif cmd.name == "chmod" and _MODE_SETUID.search(mode):
             hits.append(Hit(PERM_SETUID, target))
         elif cmd.name in ("chmod", "setfacl") and (_MODE_WORLD.search(mode) or "o:" in mode) and (

@@ -1,7 +1,7 @@
 """Remote code execution, reverse shells, secret exfiltration, uploads and remote logins."""
 from __future__ import annotations
 
-from typing import List
+from typing import List, Optional
 
 from ..levels import Risk
 from .base import Cmd, Hit, checks, rule
@@ -65,6 +65,26 @@ def check_socket_tools(cmd: Cmd) -> List[Hit]:
                            if cmd.name in ("nc", "ncat", "netcat")) or "TCP-LISTEN" in joined.upper():
         return hits + [Hit(LISTENER)]
     return hits + [Hit(RAW_SOCKET, " ".join(a for a in args if not a.startswith("-")) or None)]
+
+
+def ztcp_connection(cmd: Cmd) -> Optional[str]:
+    """The connection zsh's ``ztcp`` opens or accepts, as a /dev/tcp path; None when it opens none."""
+    opts = cmd.options(("-d",))
+    if {"c", "L"} & opts.shorts or not opts.operands:
+        return None
+    if {"l", "a"} & opts.shorts:
+        return "/dev/tcp/(listening)/" + opts.operands[0]
+    return "/dev/tcp/" + "/".join(opts.operands[:2])
+
+
+@checks("ztcp")
+def check_ztcp(cmd: Cmd) -> List[Hit]:
+    connection = ztcp_connection(cmd)
+    if connection is None:
+        return []
+    if {"l", "a"} & cmd.options(("-d",)).shorts:
+        return [Hit(LISTENER)]
+    return [Hit(RAW_SOCKET, connection[len("/dev/tcp/"):].replace("/", " "))]
 
 
 @checks("curl", "wget", "http", "https", "xh", "httpie")
