@@ -708,6 +708,8 @@ class _Analysis:
             "-O", "--output-document")
         if out and out != "-":
             self.downloads.add(normalize(out))
+            for h in filesystem.writes(out, None, append=False):
+                self.add(h)
         for url in opts.operands:
             base = posixpath.basename(url.split("?")[0].rstrip("/"))
             if base and ("O" in opts.shorts or "--remote-name" in opts.longs or cmd.name == "wget"):

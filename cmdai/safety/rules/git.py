@@ -1,10 +1,12 @@
 """git commands that lose work: discarded changes, rewritten remote history, dropped stashes."""
 from __future__ import annotations
 
+import re
 from typing import List, Tuple
 
 from ..levels import Risk
 from .base import Cmd, Hit, checks, rule
+from .network import CHANGING_METHODS, REMOTE_CHANGE, REMOTE_DELETE
 
 GIT = "git"
 H, M = Risk.HIGH, Risk.MODERATE
@@ -29,6 +31,7 @@ CHECKOUT_FORCE = rule("git.checkout-force", H, GIT, "switches branch and throws 
 WORKTREE_FORCE = rule("git.worktree-remove", M, GIT, "removes a worktree with its changes")
 UPDATE_REF = rule("git.update-ref-delete", M, GIT, "deletes a reference")
 TLS_OFF = rule("security.git-tls", H, "disabling security", "turns off TLS certificate checks for git")
+REPO_DELETE = rule("git.repo-delete", H, GIT, "deletes the repository {target} on the server, with all its history")
 
 # Global options placed before the subcommand, and whether they take a value.
 _GLOBAL_WITH_VALUE = {"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path",
@@ -123,4 +126,26 @@ def _checkout(sub: str, args: List[str], opts) -> List[Hit]:
         return [Hit(DISCARD_FILE, " ".join(paths))]
     if sub in ("checkout", "switch") and ("f" in opts.shorts or {"--force", "--discard-changes"} & opts.longs):
         return [Hit(CHECKOUT_FORCE)]
+    return []
+
+
+@checks("gh", "glab")
+def check_forge(cmd: Cmd) -> List[Hit]:
+    """GitHub and GitLab CLIs: deleting repositories, releases and the like, raw API calls."""
+    opts = cmd.options(("-R", "--repo", "-X", "--method", "-f", "--field", "-F", "--raw-field", "-H", "--header",
+                        "--input", "-q", "--jq", "-t", "--template", "--hostname", "-p", "--paginate"))
+    words = opts.operands
+    if words[:2] == ["repo", "delete"]:
+        return [Hit(REPO_DELETE, words[2] if len(words) > 2 else opts.value("-R", "--repo") or "of this directory")]
+    if len(words) > 1 and words[1] == "delete":
+        return [Hit(REMOTE_DELETE, " ".join(words[:1] + words[2:]))]
+    if words[:1] == ["api"] and len(words) > 1:
+        method = (opts.value("-X", "--method") or "").upper()
+        endpoint = words[1]
+        if method == "DELETE" and re.fullmatch(r"/?(repos|projects)/[^/]+(/[^/]+)?/?", endpoint):
+            return [Hit(REPO_DELETE, endpoint)]
+        if method == "DELETE":
+            return [Hit(REMOTE_DELETE, endpoint)]
+        if method in CHANGING_METHODS:
+            return [Hit(REMOTE_CHANGE, f"{method} {endpoint}")]
     return []

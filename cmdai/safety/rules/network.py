@@ -1,8 +1,9 @@
 """Remote code execution, reverse shells, secret exfiltration, uploads and remote logins."""
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
+from ...lazy_regex import lazy_regex
 from ..levels import Risk
 from .base import Cmd, Hit, checks, rule
 from .paths import secret_in
@@ -23,6 +24,8 @@ UPLOAD = rule("net.upload", M, NET, "sends local data to a remote host")
 REMOTE_LOGIN = rule("net.remote-login", M, NET, "logs in to or copies files to a remote host")
 TLS_OFF = rule("security.tls-env", H, "disabling security", "turns off TLS certificate checks ({target})")
 INSECURE_ONCE = rule("net.insecure-download", M, NET, "skips TLS certificate checks for this download")
+REMOTE_DELETE = rule("net.remote-delete", M, NET, "asks the server to delete {target}")
+REMOTE_CHANGE = rule("net.remote-change", M, NET, "sends a request that changes data on the server ({target})")
 
 #: Tools whose output is what a remote host sent.
 FETCHERS = frozenset(["curl", "wget", "fetch", "http", "https", "xh", "aria2c", "lwp-request", "GET", "nc",
@@ -30,6 +33,15 @@ FETCHERS = frozenset(["curl", "wget", "fetch", "http", "https", "xh", "aria2c", 
                       "Invoke-WebRequest", "Invoke-RestMethod", "powershell", "gsutil", "s3cmd"])
 SOCKET_TOOLS = frozenset(["nc", "ncat", "netcat", "socat", "telnet", "openssl", "cryptcat", "pwncat"])
 _SHELLS = ("sh", "bash", "zsh", "dash", "ksh", "fish", "ash", "mksh", "csh", "tcsh", "cmd", "powershell", "pwsh")
+#: HTTP methods that delete or change what the server holds.
+CHANGING_METHODS = frozenset(["DELETE", "PUT", "PATCH", "POST"])
+_HTTP_METHODS = CHANGING_METHODS | {"GET", "HEAD", "OPTIONS", "TRACE", "CONNECT"}
+_HTTPIE = ("http", "https", "xh", "httpie")
+_HTTPIE_VALUES = ("-a", "--auth", "-A", "--auth-type", "--session", "--session-read-only", "-o", "--output",
+                  "--verify", "--cert", "--cert-key", "--proxy", "--timeout", "-p", "--print", "--pretty",
+                  "-s", "--style", "--max-redirects", "--default-scheme", "--ssl", "--ciphers", "--format-options")
+#: An HTTPie request item that sends data (field=value, field:=json, field@file), not a header or query.
+_HTTPIE_DATA = lazy_regex(r"^[^=:@]*(=(?!=)|:=|@)")
 _UPLOAD_OPTS = {"-d", "--data", "--data-binary", "--data-raw", "--data-urlencode", "--data-ascii", "-F", "--form",
                 "-T", "--upload-file", "--json", "--post-file", "--post-data", "--body-file", "--body-data"}
 
@@ -110,11 +122,35 @@ def check_http(cmd: Cmd) -> List[Hit]:
             hits.append(Hit(EXFILTRATE, secret_in(a.split("@", 1)[1])))
     if not hits and cmd.stdin.secret and cmd.name in ("http", "https", "xh"):
         hits.append(Hit(EXFILTRATE, cmd.stdin.secret))
+    method, url, items = _request(cmd)
+    sending = sending or any(_HTTPIE_DATA.match(i) for i in items)
     if not hits and sending:
         hits.append(Hit(UPLOAD))
+    if method == "DELETE":
+        hits.append(Hit(REMOTE_DELETE, url))
+    elif method in CHANGING_METHODS and not sending:
+        hits.append(Hit(REMOTE_CHANGE, f"{method} {url}" if url else method))
     if {"-k", "--insecure", "--no-check-certificate"} & set(args):
         hits.append(Hit(INSECURE_ONCE))
     return hits
+
+
+def _request(cmd: Cmd) -> Tuple[Optional[str], Optional[str], List[str]]:
+    """(method named on the line, URL, HTTPie request items) of an HTTP client call."""
+    if cmd.name in _HTTPIE:
+        operands = cmd.options(_HTTPIE_VALUES).operands
+        method = None
+        if len(operands) > 1 and operands[0].upper() in _HTTP_METHODS:
+            method = operands[0].upper()
+            operands = operands[1:]
+        return method, operands[0] if operands else None, operands[1:]
+    opts = cmd.options(("-X", "--request", "--method", "-o", "--output", "-O", "--output-document", "-H",
+                        "--header", "-d", "--data", "-u", "--user", "-A", "-e", "-F", "--form", "-T",
+                        "--upload-file", "--data-binary", "--data-raw", "--data-urlencode", "-w", "--write-out",
+                        "-P", "--directory-prefix", "--post-data", "--post-file", "--body-data", "--body-file"))
+    method = opts.value("-X", "--request") if cmd.name == "curl" else opts.value("--method")
+    url = next((o for o in opts.operands if "://" in o or "." in o), opts.operands[0] if opts.operands else None)
+    return (method.upper() if method else None), url, []
 
 
 @checks("scp", "rsync", "sftp", "ssh", "rcp", "mail", "mailx", "sendmail", "ssh-copy-id")

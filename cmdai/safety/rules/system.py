@@ -43,6 +43,7 @@ JOURNAL_VACUUM = rule("log.journal-vacuum", M, LOGS, "deletes old system journal
 PKG_REMOVE = rule("pkg.remove", M, PKG, "removes the software {target}")
 PKG_REMOVE_CORE = rule("pkg.remove-core", H, PKG, "removes {target}, which the system needs to run")
 PKG_INSTALL = rule("pkg.install", M, PKG, "installs or upgrades software")
+PUBLISH = rule("pkg.publish", M, PKG, "publishes the package to a registry, where it stays for anyone to download")
 PATH_CHANGE = rule("env.path", M, "environment", "changes {target}, which decides what programs run")
 ALIAS = rule("env.alias", M, "environment", "redefines the command {target}")
 
@@ -274,6 +275,18 @@ def check_packages(cmd: Cmd) -> List[Hit]:
     if installing:
         return [Hit(PKG_INSTALL)]
     return []
+
+
+_PUBLISH_VERBS = {"npm": "publish", "pnpm": "publish", "yarn": "publish", "cargo": "publish", "twine": "upload",
+                  "gem": "push", "poetry": "publish", "flit": "publish", "uv": "publish", "hatch": "publish"}
+
+
+@checks(*_PUBLISH_VERBS)
+def check_publish(cmd: Cmd) -> List[Hit]:
+    words = [a for a in cmd.args if not a.startswith("-")]
+    if cmd.name == "yarn" and words[:1] == ["npm"]:
+        words = words[1:]  # yarn npm publish (Yarn 2+)
+    return [Hit(PUBLISH)] if words[:1] == [_PUBLISH_VERBS[cmd.name]] else []
 
 
 def alias_hits(name: str) -> List[Hit]:
