@@ -122,6 +122,24 @@ def test_a_directory_word_the_path_does_not_explain_declines() -> None:
         answer("change the permissions of all the directories in the folder root_dir to 555")
 
 
+@pytest.mark.parametrize("text, command", [
+    ("undo the last commit but keep the changes", "git reset --soft HEAD~1"),
+    ("how many lines of python are in this repo", "find . -name '*.py' -exec wc -l {} +"),
+    ("create a tar.gz of the logs folder", "tar -czf logs.tar.gz logs"),
+    ("find duplicate lines in list.txt", "sort list.txt | uniq -d"),
+    ("remove duplicate lines from list.txt", "awk '!seen[$0]++' list.txt"),
+    ("is nginx running", "pgrep -fl nginx"),
+])
+def test_everyday_phrasings(text: str, command: str) -> None:
+    assert answer(text) == command
+
+
+@pytest.mark.parametrize("text", ["run the tests", "run nginx"])
+def test_an_imperative_run_is_not_a_process_lookup(text: str) -> None:
+    with pytest.raises(NoMatch):
+        answer(text)
+
+
 def test_scoring_on_a_private_catalog() -> None:
     m = Matcher([
         intent("a", "echo a", "alpha"),

@@ -50,6 +50,7 @@ class _Compiled(NamedTuple):
     vocab: FrozenSet[str]
     avoid: FrozenSet[str]
     arg: "re.Pattern[str]"
+    avoid_first: FrozenSet[str]
 
 
 def _words(spec: str) -> FrozenSet[str]:
@@ -59,7 +60,8 @@ def _words(spec: str) -> FrozenSet[str]:
 def _compile(it: Intent) -> _Compiled:
     need = tuple(frozenset(norm(w) for w in group.split("|")) for group in it.need.split())
     arg = re.compile(it.arg) if it.arg else _ARG_RE
-    return _Compiled(it, need, _words(it.need) | _words(it.opt), _words(it.avoid), arg)
+    avoid_first = frozenset(it.avoid_first.lower().split())
+    return _Compiled(it, need, _words(it.need) | _words(it.opt), _words(it.avoid), arg, avoid_first)
 
 
 class Matcher:
@@ -132,6 +134,8 @@ class Matcher:
         first_need = min((next((i for i, (w, _) in enumerate(tokens) if w in group), len(tokens)) for group in compiled.need),
                          default=-1)
         if words & compiled.avoid:
+            return None
+        if compiled.avoid_first and text.split(None, 1)[0].lower() in compiled.avoid_first:
             return None
         explained = set(compiled.vocab)
         for phrase in used:

@@ -19,11 +19,11 @@ class Intent(Record):
     """
 
     __slots__ = ("id", "command", "need", "opt", "avoid", "explain", "defaults", "variants", "only", "arg",
-                 "arg_anywhere")
+                 "arg_anywhere", "avoid_first")
 
     def __init__(self, id: str, command: str, need: str = "", opt: str = "", avoid: str = "", explain: str = "",
                  defaults: Optional[Dict[str, str]] = None, variants: Optional[Dict[str, str]] = None,
-                 only: Optional[str] = None, arg: str = "", arg_anywhere: bool = False):
+                 only: Optional[str] = None, arg: str = "", arg_anywhere: bool = False, avoid_first: str = ""):
         self.id = id
         self.command = command
         self.need = need
@@ -42,6 +42,9 @@ class Intent(Record):
         #: A leftover word fills ``<arg>`` only after the first required word ("create directory foo",
         #: "pull the nginx image") unless this is set ("is nginx running").
         self.arg_anywhere = arg_anywhere
+        #: Words that rule the intent out when the request starts with them, as typed: "run the
+        #: tests" starts a program, where "is nginx running" looks for one.
+        self.avoid_first = avoid_first
 
 
 def intent(
@@ -56,7 +59,9 @@ def intent(
     only: Optional[str] = None,
     arg: str = "",
     arg_anywhere: bool = False,
+    avoid_first: str = "",
     **variants: str,
 ) -> Intent:
     """Build an :class:`Intent`; keyword arguments other than the named ones are variants."""
-    return Intent(id, command, need, opt, avoid, explain, dict(defaults or {}), dict(variants), only, arg, arg_anywhere)
+    return Intent(id, command, need, opt, avoid, explain, dict(defaults or {}), dict(variants), only, arg, arg_anywhere,
+                  avoid_first)

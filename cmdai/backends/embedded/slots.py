@@ -80,6 +80,9 @@ EXTENSIONS: Dict[str, str] = {
     "o": "o", "so": "so", "dll": "dll", "lock": "lock", "orig": "orig", "rej": "rej",
     "h": "h", "hpp": "hpp", "cc": "cc", "el": "el", "vim": "vim", "properties": "properties",
 }
+#: Programming languages, which "lines of <language>" counts in source files.
+_LANGUAGES = ("python", "javascript", "typescript", "java", "kotlin", "scala", "golang", "rust", "ruby", "php", "perl",
+              "c++", "cpp", "csharp", "c#", "swift", "haskell", "lua", "dart")
 _KNOWN_EXT = frozenset(EXTENSIONS.values()) | {"tar.gz", "tgz", "tar.bz2", "tar.xz", "bz2", "xz", "7z", "rar", "webp", "ico", "ttf", "woff", "htm", "cxx", "hh", "mjs", "cjs"}
 
 #: Top-level domains that make "word.tld" a host name rather than a file name.
@@ -324,6 +327,7 @@ def _named_dir(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     if value.lower() in _NOT_VALUES or value.lower() in _DIR_ADJECTIVES:
         return None
     slots = {k: Slot(value, "path") for k in ("path", "dir", "arg")}
+    slots["base"] = Slot(value.rstrip("/").rsplit("/", 1)[-1], "quote")
     return Phrase("path", m.start(), slots, _glue("dir under inside within")), (m.start("v"), m.end())
 
 
@@ -410,7 +414,8 @@ def _path(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
         pass
     elif not ("/" in token or token.startswith("~") or _FILE_RE.match(token)):
         return None
-    if token.lower() in ("e.g", "i.e", "etc"):
+    if token.lower() in ("e.g", "i.e", "etc", "tar.gz", "tar.bz2", "tar.xz"):
+        # "create a tar.gz of logs" names a format, not a file.
         return None
     if token.startswith(".") and "/" not in token and _PLURAL_FILES_AFTER.match(m.string, m.end()):
         # "all .DS_Store files": every file of that name, not the one at the top.
@@ -486,6 +491,8 @@ _RECOGNISERS: List[Tuple[str, _Builder, Tuple[str, ...]]] = [
      # "the log file server.log" names one file rather than a pattern.
      r"(?!\s+(?:named|called)\b|\s+[\w./~-]+\.[A-Za-z])", _glob(False), ("file", "script", "source", "code", "program", "module", "document")),
     (r"(?<![^\s(])(?P<g>[\w.~#-]*\*[\w.*~#-]*)(?![^\s),;:!?])", _star_glob, ("*",)),
+    # "lines of python": a language after "lines of" means its source files.
+    (r"(?<=\blines of )(?P<e>" + "|".join(re.escape(k) for k in _LANGUAGES) + r")(?![\w+#])", _glob(False), ("lines of",)),
     (r"\bextension\s\.?(?P<e>[A-Za-z0-9]{1,10})\b", _glob(True), ("extension",)),
     (r"\b(?P<e>pdf|jpe?g|png|gif|csv|mp3|mp4|svg|mov)s\b", _glob(False), ("pdfs", "jpgs", "jpegs", "pngs", "gifs", "csvs", "mp3s", "mp4s", "svgs", "movs")),
     (r"\b(?P<v>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)(?=\s+(?:column|field)s?\b)", _ordinal, ("column", "field")),
@@ -503,7 +510,8 @@ _RECOGNISERS: List[Tuple[str, _Builder, Tuple[str, ...]]] = [
     (r"(?<![\w.])(?P<v>\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?)(?![\w.])", _host, DIGITS),
     (rf"(?<![\w./@-])(?P<v>(?:[A-Za-z0-9-]+\.)+(?:{_TLDS}))(?![\w/-])", _host, (".",)),
     (r"\b(?P<v>localhost)\b", _host, ("localhost",)),
-    (r"\b(?:the\s+)?(?:current|present|this|working|current\s+working)\s+(?:dir|directory|folder)\b|\bhere\b", _location("."), ("current", "present", "this", "working", "here")),
+    (r"\b(?:the\s+)?(?:current|present|this|working|current\s+working)\s+(?:dir|directory|folder)\b|\bhere\b"
+     r"|\bthis\s+(?:repo|repository|project)\b", _location("."), ("current", "present", "this", "working", "here")),
     (r"\b(?:my\s+|the\s+|your\s+)?home\s+(?:dir|directory|folder)\b", _location("~"), ("home",)),
     (r"\b(?:the\s+)?(?:root\s+(?:dir|directory|folder)|(?:whole|entire)\s+(?:system|filesystem|file\s+system|disk|computer|machine))\b|\beverywhere\b",
      _location("/"), ("root", "whole", "entire", "everywhere")),

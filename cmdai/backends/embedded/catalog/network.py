@@ -24,7 +24,7 @@ INTENTS = [
            explain="send <n> pings to <arg>", defaults={"n": "4"}),
     intent("net.internet", "ping -c 3 8.8.8.8", "internet|online|connectivity", "check test connection have is am working do",
            explain="check that the internet is reachable"),
-    intent("net.port_open", "nc -zv <host> <port>", "", "check test open port reachable is can connect whether listening reach",
+    intent("net.port_open", "nc -zv <host> <port>", "", "check test open port reachable is can connect connection whether listening reach",
            explain="test whether <host> accepts connections on port <port>"),
     intent("net.traceroute", "traceroute <host>", "traceroute|trace|hop|path|route", "show network to", explain="the route packets take to <host>"),
     intent("net.scan", "nmap <host>", "scan|nmap", "port open network", explain="scan <host> for open ports"),

@@ -85,6 +85,9 @@ INTENTS = [
            explain="sort the lines of <input> in reverse order"),
     intent("text.sort.unique", "sort -u <input>", "sort|order unique|distinct|duplicate", "line file remove without",
            explain="sort <input> and drop duplicate lines"),
+    # Two required groups: "show duplicate lines" asks for the repeats, not the file without them.
+    intent("text.duplicates", "sort <input> | uniq -d", "duplicate|repeated find|show|list|print|which|what|identify|detect",
+           "line file", explain="lines of <input> that occur more than once"),
     intent("text.dedupe", "awk '!seen[$0]++' <input>", "duplicate|dedupe|deduplicate|unique|distinct", f"{DELETE} line file keep order only show print",
            avoid="sort count", explain="print <input> without repeated lines, keeping the original order"),
     intent("text.frequency", "sort <input> | uniq -c | sort -rn", "count|frequency|often|occurrence|histogram", "each line duplicate how many file most common occur appear",
