@@ -129,6 +129,7 @@ def test_a_directory_word_the_path_does_not_explain_declines() -> None:
     ("find duplicate lines in list.txt", "sort list.txt | uniq -d"),
     ("remove duplicate lines from list.txt", "awk '!seen[$0]++' list.txt"),
     ("is nginx running", "pgrep -fl nginx"),
+    ("show the git log of this repo", "git log --oneline"),
 ])
 def test_everyday_phrasings(text: str, command: str) -> None:
     assert answer(text) == command

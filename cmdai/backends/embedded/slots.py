@@ -510,8 +510,7 @@ _RECOGNISERS: List[Tuple[str, _Builder, Tuple[str, ...]]] = [
     (r"(?<![\w.])(?P<v>\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?)(?![\w.])", _host, DIGITS),
     (rf"(?<![\w./@-])(?P<v>(?:[A-Za-z0-9-]+\.)+(?:{_TLDS}))(?![\w/-])", _host, (".",)),
     (r"\b(?P<v>localhost)\b", _host, ("localhost",)),
-    (r"\b(?:the\s+)?(?:current|present|this|working|current\s+working)\s+(?:dir|directory|folder)\b|\bhere\b"
-     r"|\bthis\s+(?:repo|repository|project)\b", _location("."), ("current", "present", "this", "working", "here")),
+    (r"\b(?:the\s+)?(?:current|present|this|working|current\s+working)\s+(?:dir|directory|folder)\b|\bhere\b", _location("."), ("current", "present", "this", "working", "here")),
     (r"\b(?:my\s+|the\s+|your\s+)?home\s+(?:dir|directory|folder)\b", _location("~"), ("home",)),
     (r"\b(?:the\s+)?(?:root\s+(?:dir|directory|folder)|(?:whole|entire)\s+(?:system|filesystem|file\s+system|disk|computer|machine))\b|\beverywhere\b",
      _location("/"), ("root", "whole", "entire", "everywhere")),
