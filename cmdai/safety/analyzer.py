@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 from . import inline
 from .levels import Assessment, Risk
 from .rules import Appended, Cmd, Hit, Stream, checkers_for
-from .rules import disk, filesystem, network, shell, system
+from .rules import cloud, disk, filesystem, network, shell, system
 from .rules.paths import normalize, secret_in
 from .words import IFS, INDIRECTION, SUBSTITUTION, Word, WordReader
 
@@ -614,6 +614,8 @@ class _Analysis:
             self.alias(cmd)
         elif name == "trap" and cmd.args:
             self.code_words(words[1:2], "bash", "trap")
+        elif name in cloud.CONTAINER_TOOLS:
+            self.container_command(cmd, words)
         elif name == "ztcp":
             connection = network.ztcp_connection(cmd)
             if connection is not None:
@@ -891,6 +893,15 @@ class _Analysis:
             if inner_name in ("chmod", "chown", "chgrp"):
                 replaced = replaced[:1] + [Word("-R")] + replaced[1:]
             self.invoke(replaced, Stream(), [], cmd.sudo)
+
+    def container_command(self, cmd: Cmd, words: List[Word]) -> None:
+        """The command docker/podman run or exec, or kubectl exec, runs in the container: judged as such."""
+        call = cloud.container_call(cmd.name, cmd.args)
+        if call is None:
+            return
+        inner = ([Word(call.entrypoint)] if call.entrypoint else []) + words[1 + call.body:]
+        if inner:
+            self.invoke(inner, cmd.stdin, [])
 
     def alias(self, cmd: Cmd) -> None:
         for a in cmd.args:

@@ -1,10 +1,11 @@
 """Containers, Kubernetes, cloud CLIs and infrastructure as code: bulk and single deletes."""
 from __future__ import annotations
 
-from typing import List
+from typing import List, NamedTuple, Optional, Tuple
 
 from ..levels import Risk
 from .base import Cmd, Hit, checks, rule
+from .paths import Scope, normalize, scope
 
 CLOUD = "containers, clusters and cloud"
 H, M = Risk.HIGH, Risk.MODERATE
@@ -33,12 +34,121 @@ _CLOUD_WIDE_WORDS = ("project", "group", "cluster", "bucket", "rb", "db-instance
                      "database", "vault", "keyvault", "registry", "storage")
 
 
+#: CLIs that run a command inside a container or pod (docker exec, kubectl exec …).
+CONTAINER_TOOLS = frozenset(["docker", "podman", "nerdctl", "docker-compose", "kubectl", "oc"])
+_GLOBAL_VALUES = {"-H", "--host", "-c", "--context", "--config", "-l", "--log-level", "--tlscacert", "--tlscert",
+                  "--tlskey", "--url", "--connection", "--identity", "--root", "--runroot", "--namespace", "-n",
+                  "--address", "-a", "-f", "--file", "-p", "--project-name", "--profile", "--env-file",
+                  "--project-directory", "--ansi", "--progress", "--parallel", "--cluster", "--kubeconfig",
+                  "--user", "-s", "--server", "--token", "--as", "--as-group", "--request-timeout"}
+# Options without a value; every other option of run/exec takes one, so unknown ones skip a word.
+_FLAG_LETTERS = set("ditPqT")
+_FLAG_WORDS = {"--rm", "--privileged", "--init", "--read-only", "--detach", "--interactive", "--tty",
+               "--publish-all", "--quiet", "--no-healthcheck", "--oom-kill-disable", "--sig-proxy",
+               "--disable-content-trust", "--no-deps", "--service-ports", "--use-aliases", "--build",
+               "--quiet-pull", "--remove-orphans", "--no-TTY", "--replace", "--stdin", "--command", "--attach",
+               "--leave-stdin-open", "--help"}
+
+
+class ContainerCall(NamedTuple):
+    """A container or pod CLI call that runs a command: what it is told and where the command starts."""
+
+    verb: str
+    #: (option, value) pairs given before the image, container, service or pod.
+    options: List[Tuple[str, Optional[str]]]
+    #: Index in the arguments where the command to run starts (their length when there is none).
+    body: int
+    entrypoint: Optional[str]
+
+
+def container_call(name: str, args: List[str]) -> Optional[ContainerCall]:
+    """The run/create/exec call of docker, podman, nerdctl, compose or kubectl, if this is one."""
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        i += 2 if args[i] in _GLOBAL_VALUES else 1
+    if i >= len(args):
+        return None
+    verb = args[i]
+    if name != "docker-compose" and verb in ("container", "compose"):
+        inner = container_call("docker-compose" if verb == "compose" else name, args[i + 1:])
+        return inner._replace(body=inner.body + i + 1) if inner else None
+    if verb not in ("run", "create", "exec", "debug"):
+        return None
+    options, i = _options(args, i + 1)
+    if name in ("kubectl", "oc"):
+        if "--" in args[i:] or verb != "exec":
+            body = args.index("--", i) + 1 if "--" in args[i:] else len(args)
+        else:
+            body = i + 1  # kubectl exec POD CMD, the form before "--" was required
+        return ContainerCall(verb, options, body, None)
+    entrypoint = next((v for o, v in options if o == "--entrypoint" and v), None)
+    return ContainerCall(verb, options, min(i + 1, len(args)), entrypoint)
+
+
+def _options(args: List[str], i: int) -> Tuple[List[Tuple[str, Optional[str]]], int]:
+    """The options from ``args[i]`` on as (option, value) pairs, and the index of the first operand."""
+    found: List[Tuple[str, Optional[str]]] = []
+    while i < len(args) and args[i].startswith("-") and args[i] != "--":
+        a = args[i]
+        nxt = args[i + 1] if i + 1 < len(args) else None
+        if a.startswith("--"):
+            name, eq, value = a.partition("=")
+            if eq or a in _FLAG_WORDS:
+                found.append((name, value if eq else None))
+                i += 1
+            else:
+                found.append((a, nxt))
+                i += 2
+            continue
+        letters = a[1:]
+        k = next((j for j, ch in enumerate(letters) if ch not in _FLAG_LETTERS), None)
+        if k is None:
+            found.append((a, None))
+            i += 1
+        elif k < len(letters) - 1:
+            found.append(("-" + letters[k], letters[k + 1:].lstrip("=")))
+            i += 1
+        else:
+            found.append(("-" + letters[k], nxt))
+            i += 2
+    return found, i
+
+
+def _host_access(options: List[Tuple[str, Optional[str]]]) -> bool:
+    """Whether the options give the container the host: privileges, its processes or its system dirs."""
+    for name, value in options:
+        value = value or ""
+        if name == "--privileged" and value in ("", "true"):
+            return True
+        if name in ("--pid", "--userns") and value == "host":
+            return True
+        if name == "--cap-add" and value.upper().replace("CAP_", "") in ("ALL", "SYS_ADMIN", "SYS_MODULE"):
+            return True
+        if name in ("-v", "--volume", "--mount"):
+            if name == "--mount":
+                fields = dict(f.partition("=")[::2] for f in value.split(","))
+                source = fields.get("source", fields.get("src", ""))
+                read_only = "readonly" in fields or "ro" in fields
+            else:
+                source, _, rest = value.partition(":")
+                read_only = "ro" in rest.split(":")[-1].split(",")
+            path = normalize(source).rstrip("/") or "/"
+            if path == "/" or path.endswith("docker.sock"):
+                return True
+            if scope(path) in (Scope.ROOT, Scope.SYSTEM) and not read_only:
+                return True
+    return False
+
+
 @checks("docker", "podman", "nerdctl")
 def check_containers(cmd: Cmd) -> List[Hit]:
     args = cmd.args
     words = [a for a in args if not a.startswith("-")]
     if not words:
         return []
+    call = container_call(cmd.name, args)
+    if call is not None:
+        return [Hit(PRIVILEGED)] if _host_access(call.options) else []
     if "prune" in words[:2]:
         return [Hit(PRUNE)]
     if words[0] == "compose" or words[0] == "stack" and words[1:2] == ["rm"]:
@@ -52,9 +162,6 @@ def check_containers(cmd: Cmd) -> List[Hit]:
         if dynamic or cmd.appended:
             return [Hit(BULK_RM)]
         return [Hit(RM_ONE, " ".join(targets) or None)]
-    if words[0] in ("run", "create") and ("--privileged" in args or any(
-            a.startswith(("/:/", "-v=/:/")) or a in ("--pid=host", "--net=host:/") for a in args)):
-        return [Hit(PRIVILEGED)]
     return []
 
 
