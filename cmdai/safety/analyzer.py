@@ -14,6 +14,7 @@ import re
 import shlex
 from typing import Any, Dict, List, Optional, Set, Tuple
 
+from ..lazy_regex import lazy_regex
 from . import inline
 from .levels import Assessment, Risk
 from .rules import Appended, Cmd, Hit, Stream, checkers_for
@@ -70,6 +71,8 @@ _IN_PLACE_EDITORS = frozenset(["sed", "perl", "truncate"])
 #: Commands whose redirections onto a socket hand the far end control of this machine.
 _CODE_RUNNERS = SHELLS | {"exec", "eval", "source"}
 _SOCKET_PATHS = ("/dev/tcp/", "/dev/udp/")
+#: A command word the interactive shell replaces with a line from its history (!!, !-2, !rm).
+_HISTORY_EXPANSION = lazy_regex(r"^!(!|-?\d+|\?[^?]+\??|[A-Za-z_./][^\s:]*)(:(?!p)\S*)*$")
 
 
 def _parser() -> Any:
@@ -435,6 +438,9 @@ class _Analysis:
                     self.add(Hit(shell.DECODED_CODE))
                 else:
                     self.add(Hit(shell.DYNAMIC_COMMAND, head.text))
+                return Stream()
+            if _HISTORY_EXPANSION.match(head.text):
+                self.add(Hit(shell.DYNAMIC_COMMAND, "a command from the shell history"))
                 return Stream()
             name = canonical(head.text.strip())
             args = [w.text for w in words[1:]]

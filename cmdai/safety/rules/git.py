@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from typing import List, Tuple
 
+from ...lazy_regex import lazy_regex
 from ..levels import Risk
 from .base import Cmd, Hit, checks, rule
 from .network import CHANGING_METHODS, REMOTE_CHANGE, REMOTE_DELETE
@@ -16,7 +17,7 @@ RESET = rule("git.reset", M, GIT, "moves the branch and unstages changes (git re
 CLEAN = rule("git.clean-force", H, GIT, "deletes untracked files for good (git clean -f)")
 PUSH_FORCE = rule("git.push-force", H, GIT, "overwrites history on the remote (force push)")
 PUSH_LEASE = rule("git.push-force-with-lease", M, GIT, "rewrites remote history if nobody pushed since")
-PUSH_DELETE = rule("git.push-delete", M, GIT, "deletes a branch or tag on the remote")
+PUSH_DELETE = rule("git.push-delete", H, GIT, "deletes branches or tags on the remote, with commits only they hold")
 PUSH_MIRROR = rule("git.push-mirror", H, GIT, "makes the remote an exact mirror, deleting what it has extra")
 DISCARD = rule("git.discard-changes", H, GIT, "discards uncommitted changes in the whole working tree")
 DISCARD_FILE = rule("git.discard-file", M, GIT, "discards uncommitted changes to {target}")
@@ -31,12 +32,27 @@ CHECKOUT_FORCE = rule("git.checkout-force", H, GIT, "switches branch and throws 
 WORKTREE_FORCE = rule("git.worktree-remove", M, GIT, "removes a worktree with its changes")
 UPDATE_REF = rule("git.update-ref-delete", M, GIT, "deletes a reference")
 TLS_OFF = rule("security.git-tls", H, "disabling security", "turns off TLS certificate checks for git")
+COMMAND_SETTING = rule("git.command-setting", M, GIT, "makes git run the command set in {target}")
 REPO_DELETE = rule("git.repo-delete", H, GIT, "deletes the repository {target} on the server, with all its history")
 
 # Global options placed before the subcommand, and whether they take a value.
 _GLOBAL_WITH_VALUE = {"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path",
                       "--super-prefix", "--config-env"}
 _WHOLE_TREE = {".", ":/", "*", ":(top)", "./", "-A", "--all"}
+#: Settings whose value is a command git runs (aliases only when they start with "!").
+_COMMAND_SETTING = lazy_regex(r"^(core\.(pager|editor|sshcommand|fsmonitor|hookspath|askpass)|sequence\.editor|"
+                              r"diff\.external|pager\.[\w-]+|gpg\.(\w+\.)?program|credential\.helper|"
+                              r"uploadpack\.packobjectshook|(diff|merge|filter)\.[^.]+\.(command|textconv|clean|"
+                              r"smudge|process|driver)|alias\.[^.]+)$")
+
+
+def _command_setting(key: str, value: str) -> List[Hit]:
+    """The setting ``key=value`` when it makes git run a command; the command is judged too."""
+    key = key.lower()
+    if not _COMMAND_SETTING.match(key) or key.startswith(("alias.", "credential.")) and not value.startswith("!"):
+        return []
+    code = None if key == "core.hookspath" else value[1:] if value.startswith("!") else value
+    return [Hit(COMMAND_SETTING, key, code=code)]
 
 
 def split_git(args: List[str]) -> Tuple[str, List[str], List[str]]:
@@ -63,6 +79,8 @@ def check_git(cmd: Cmd) -> List[Hit]:
     hits: List[Hit] = []
     if any(s.lower().startswith("http.sslverify=false") for s in settings):
         hits.append(Hit(TLS_OFF))
+    for setting in settings:
+        hits += _command_setting(*setting.partition("=")[::2])
     view = Cmd("git " + sub, args)
     opts = view.options(("-m", "--message", "-b", "-B", "--exclude", "-e", "-o", "--push-option",
                          "--repo", "--receive-pack", "--exec"))
@@ -81,7 +99,8 @@ def check_git(cmd: Cmd) -> List[Hit]:
             hits.append(Hit(PUSH_FORCE))
         elif {"--force-with-lease", "--force-if-includes"} & opts.longs:
             hits.append(Hit(PUSH_LEASE))
-        if "d" in opts.shorts or "--delete" in opts.longs or any(r.startswith(":") and len(r) > 1 for r in refspecs):
+        if "d" in opts.shorts or {"--delete", "--prune"} & opts.longs or any(
+                r.startswith(":") and len(r) > 1 for r in refspecs):
             hits.append(Hit(PUSH_DELETE))
     elif sub in ("checkout", "restore", "switch"):
         hits += _checkout(sub, args, opts)
@@ -106,6 +125,8 @@ def check_git(cmd: Cmd) -> List[Hit]:
         hits.append(Hit(UPDATE_REF))
     elif sub == "config" and any(a.lower() == "http.sslverify" for a in args) and "false" in args:
         hits.append(Hit(TLS_OFF))
+    elif sub == "config" and len(opts.operands) == 2:
+        hits += _command_setting(*opts.operands)
     return hits
 
 
