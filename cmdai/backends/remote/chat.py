@@ -12,6 +12,7 @@ import math
 import os
 import re
 import time
+from abc import abstractmethod
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Tuple
 from urllib.parse import urlsplit
@@ -261,13 +262,13 @@ class ChatCompletionsBackend(CommandGenerator):
 
     # -- what a subclass says about its service ----------------------------------------------
 
+    @abstractmethod
     def chat_urls(self, model: Optional[str]) -> List[str]:
         """Chat-completions URLs to try in order; a 404 moves on to the next."""
-        raise NotImplementedError
 
+    @abstractmethod
     def endpoint_id(self) -> str:
         """The endpoint, for cache keys and messages (never a secret)."""
-        raise NotImplementedError
 
     def make_credentials(self) -> Credentials:
         return Credentials()
@@ -278,9 +279,9 @@ class ChatCompletionsBackend(CommandGenerator):
     def extra_headers(self, model: Optional[str]) -> Dict[str, str]:
         return {}
 
+    @abstractmethod
     def fetch_models(self, deadline: float) -> List[ModelInfo]:
         """Ask the service which models it offers (uncached)."""
-        raise NotImplementedError
 
     def not_found_hint(self, error: ServiceError, model: Optional[str]) -> str:
         return f"check the URL and the model name{f' ({model})' if model else ''}"
