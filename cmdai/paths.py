@@ -1,7 +1,10 @@
 """Where cmdai keeps its files, following each platform's conventions (XDG on Linux)."""
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
+from typing import Any
 
 APP_NAME = "cmdai"
 CONFIG_FILE_NAME = "config.toml"
@@ -43,3 +46,25 @@ def ensure_private_dir(path: Path) -> Path:
     """Create ``path`` (and parents) readable only by the user; caches can hold tokens."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
+
+
+def write_private_json(path: Path, data: Any) -> None:
+    """Replace ``path`` with ``data`` as JSON, atomically and readable only by the user.
+
+    The temporary file is created with mode 0600, so the content is private from the first
+    byte; a reader sees the old file or the new one, never half of one. Raises OSError.
+    """
+    import tempfile
+
+    ensure_private_dir(path.parent)
+    fd, tmp = tempfile.mkstemp(dir=str(path.parent), prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

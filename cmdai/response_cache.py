@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from pathlib import Path
 from typing import Iterable, Optional
@@ -41,12 +40,7 @@ class ResponseCache:
         entry = {"created": time.time(), "command": generation.command,
                  "explanation": generation.explanation, "model": generation.model}
         try:
-            paths.ensure_private_dir(self.directory)
-            tmp = self.directory / f".{key}.{os.getpid()}.tmp"
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(entry, handle)
-            os.replace(tmp, self.directory / f"{key}.json")
+            paths.write_private_json(self.directory / f"{key}.json", entry)
             self._prune()
         except OSError:
             pass  # A cache that cannot be written only costs speed.

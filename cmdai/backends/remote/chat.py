@@ -120,12 +120,7 @@ class _JsonStore:
 
     def save(self, data: Dict[str, Any]) -> None:
         try:
-            paths.ensure_private_dir(self.path.parent)
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle)
-            os.replace(tmp, self.path)
+            paths.write_private_json(self.path, data)
         except OSError:
             pass  # Only costs a repeated rejection or a re-fetched list next time.
 

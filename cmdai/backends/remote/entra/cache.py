@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Optional
 
@@ -46,23 +45,12 @@ class TokenCache:
 
     def store(self, key: str, token: AccessToken) -> None:
         """Write the token atomically with mode 0600; a cache that cannot be written is skipped."""
-        try:
-            from ....paths import ensure_private_dir
+        from ....paths import write_private_json
 
-            ensure_private_dir(self.directory)
-            # mkstemp creates the file with mode 0600 before anything is written to it.
-            fd, tmp = tempfile.mkstemp(dir=str(self.directory), prefix=".tmp-", suffix=".json")
-        except OSError:
-            return
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"access_token": token.token, "expires_on": token.expires_on}, handle)
-            os.replace(tmp, self.path_for(key))
+            write_private_json(self.path_for(key), {"access_token": token.token, "expires_on": token.expires_on})
         except OSError:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+            pass
 
     def discard(self, key: str) -> None:
         try:
