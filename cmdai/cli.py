@@ -339,8 +339,9 @@ def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespac
                                  ("--skip-test", args.skip_test)) if v]
     if setup_only and not args.setup_backend:
         parser.error(f"{setup_only[0]} goes with --setup-backend")
-    if args.execute and (args.json or args.widget or actions):
-        parser.error(f"-x/--execute cannot be combined with {'--json' if args.json else actions[0] if actions else '--widget'}")
+    clash = "--json" if args.json else "--widget" if args.widget else actions[0] if actions else None
+    if args.execute and clash:
+        parser.error(f"-x/--execute cannot be combined with {clash}")
     if args.check is not None and args.request:
         # "cmdai --check rm -rf build" reads naturally; take the rest as the command.
         args.check = " ".join(([] if args.check == "-" else [args.check]) + args.request)
