@@ -184,35 +184,33 @@ def run_generate(args: argparse.Namespace) -> int:
                                 model=args.model)
     outcome = generate(request, config, use_cache=not args.no_cache)
 
+    for warning in outcome.warnings:
+        _say(warning, kind="warning")
     if args.json:
         print(json.dumps(outcome.to_json(), ensure_ascii=False))
-        for warning in outcome.warnings:
-            _say(warning, kind="warning")
         return EXIT_BLOCKED if outcome.blocked else EXIT_OK
     if outcome.blocked:
-        for warning in outcome.warnings:
-            _say(warning, kind="warning")
         raise _blocked_error(outcome.assessment, config.safety.level)
     if args.widget:
-        from .widget import render_for_widget
-
-        rendered = render_for_widget(outcome, request.shell)
-        for message in outcome.warnings + list(rendered.messages):
-            print(message if message.startswith("cmdai:") else f"cmdai: {message}", file=sys.stderr)
-        sys.stdout.write(rendered.stdout)
-        return rendered.exit_code
+        return _answer_widget(outcome)
     if args.execute:
         from .execute import confirm_and_run
 
-        for warning in outcome.warnings:
-            _say(warning, kind="warning")
         return confirm_and_run(outcome)
-
     print(outcome.command)
-    for warning in outcome.warnings:
-        _say(warning, kind="warning")
     _describe_outcome(outcome)
     return EXIT_OK
+
+
+def _answer_widget(outcome: Any) -> int:
+    """What the Ctrl-G widget reads: the line on stdout, one message per stderr line."""
+    from .widget import render_for_widget
+
+    rendered = render_for_widget(outcome, outcome.request.shell)
+    for message in rendered.messages:
+        print(message if message.startswith("cmdai:") else f"cmdai: {message}", file=sys.stderr)
+    sys.stdout.write(rendered.stdout)
+    return rendered.exit_code
 
 
 def _describe_outcome(outcome: Any) -> None:
