@@ -61,7 +61,6 @@ class EmbeddedBackend(CommandGenerator):
                 MODEL_NAME,
                 capabilities=("offline",),
                 is_default=True,
-                can_chat=False,
                 status="ready",
                 description=f"{len(INTENTS)} built-in intents matched locally; no network, no download",
             )
