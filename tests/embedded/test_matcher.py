@@ -56,6 +56,9 @@ def test_linux_only_intents_decline_on_macos() -> None:
     "find python files that are not empty",
     "delete all .pyc files and then reboot",
     "write a poem about git",
+    "start the build",          # no service is named "build"
+    "install the lib",          # nor a package "lib"
+    "install the dependencies",
     "",
 ])
 def test_nonsense_and_unexplained_words_get_no_answer(text: str) -> None:

@@ -56,7 +56,7 @@ INTENTS = [
     intent("git.branch.all", "git branch -a", "branch local|including|include|both", f"{G} list show all and remote", explain="local and remote branches"),
     intent("git.branch.current", "git branch --show-current", "current|which|what branch", f"{G} name show on print get",
            explain="the name of the current branch"),
-    intent("git.branch.create", "git switch -c <arg>", f"{CREATE}|checkout branch", f"{G} named switch to and", arg=REF,
+    intent("git.branch.create", "git switch -c <arg>", f"{CREATE} branch", f"{G} named switch checkout to and", arg=REF,
            explain="create branch <arg> and switch to it"),
     intent("git.branch.switch", "git switch <arg>", "switch|checkout", f"{G} branch to go", arg=REF,
            explain="switch to branch <arg>"),

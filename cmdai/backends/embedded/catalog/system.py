@@ -9,6 +9,8 @@ SERVICE = r"[A-Za-z0-9][\w@.-]*"
 MACHINE = "computer machine system server pc laptop box host"
 #: Tools whose own intents answer "git status", "docker stop" and the like.
 TOOLS = "git docker compose npm pip brew apt"
+#: Things people start and run that are not services ("start the build", "run the tests").
+WORK = "build builds test tests project app"
 
 def service(id: str, command: str, need: str, opt: str, explain: str, *, macos: Optional[str] = None,
             only: Optional[str] = None, anywhere: bool = False) -> List[Intent]:
@@ -17,7 +19,7 @@ def service(id: str, command: str, need: str, opt: str, explain: str, *, macos: 
     variants = {"macos": macos} if macos else {}
     common = dict(arg=SERVICE, arg_anywhere=anywhere, explain=explain, only=only, **variants)
     return [
-        intent(id, command, need, opt, avoid=f"{MACHINE} {TOOLS}", **common),
+        intent(id, command, need, opt, avoid=f"{MACHINE} {TOOLS} {WORK}", **common),
         intent(id + ".named", command, f"{need} service|daemon|unit|systemctl", opt, **common),
     ]
 

@@ -19,4 +19,5 @@ NOT_ARGS = " ".join([FIND, SHOW, DELETE, COUNT, CREATE]).replace("|", " ").split
     package packages version permission size space usage memory disk compose service daemon
     pid id stopped running sleeping zombie dead active idle kernel os system version machine computer
     background foreground job jobs
+    lib libs library dependency dependencies requirement requirements thing things stuff
 """.split()
