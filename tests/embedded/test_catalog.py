@@ -29,7 +29,9 @@ SAMPLES: Dict[str, Slot] = {
     "pid": Slot("123", "literal"), "email": Slot("a@example.com", "quote"), "sed_sub": Slot("s/a/b/g", "force"),
     "tarfile": Slot("a.tar.gz", "path"), "tarfile2": Slot("b.tar.gz", "path"), "zipfile": Slot("a.zip", "path"),
     "zipfile2": Slot("b.zip", "path"), "gzfile": Slot("a.gz", "path"), "bz2file": Slot("a.bz2", "path"),
-    "xzfile": Slot("a.xz", "path"),
+    "xzfile": Slot("a.xz", "path"), "here": Slot(".", "literal", implicit=True),
+    "repo": Slot("git@github.com:me/app.git", "quote"), "media": Slot("my clip.mov", "path"),
+    "media_out": Slot("my clip.gif", "path"),
 }
 
 TARGETS = [("bash", "linux"), ("zsh", "linux"), ("sh", "linux"), ("bash", "macos"), ("zsh", "macos"),

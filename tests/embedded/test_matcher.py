@@ -59,6 +59,11 @@ def test_linux_only_intents_decline_on_macos() -> None:
     "start the build",          # no service is named "build"
     "install the lib",          # nor a package "lib"
     "install the dependencies",
+    "convert data.csv to json",              # ffmpeg converts audio and video only
+    "convert song.mp3 to mp4",               # audio has no pictures for a video
+    "convert video.mp4 to mp4",
+    "download admin@server1:/var/log/app.log",  # an scp path is no URL for curl
+    "compress the current directory",        # a tarball written into the directory it packs
     "",
 ])
 def test_nonsense_and_unexplained_words_get_no_answer(text: str) -> None:
@@ -178,3 +183,30 @@ def test_explanations_describe_the_filled_slots() -> None:
 def test_os_family() -> None:
     assert os_family("macos") == os_family("darwin") == "macos"
     assert os_family("linux") == os_family("freebsd") == "linux"
+
+
+@pytest.mark.parametrize("text, command", [
+    ("copy file.txt to server1:/tmp", "scp file.txt server1:/tmp"),
+    ("copy the build folder to server1:/var/www", "scp -r build server1:/var/www"),
+    ("copy from server1:/var/log/app.log to here", "scp server1:/var/log/app.log ."),
+    ("clone git@github.com:me/app.git", "git clone git@github.com:me/app.git"),
+    ("ssh into db01 as admin", "ssh admin@db01"),
+    ("ssh to 10.0.0.5 as user root", "ssh root@10.0.0.5"),
+])
+def test_remote_paths_and_logins(text: str, command: str) -> None:
+    assert answer(text) == command
+
+
+@pytest.mark.parametrize("text, command", [
+    ("unzip data.zip into out", "unzip data.zip -d out"),
+    ("extract backup.tar.gz into the out folder", "tar -xf backup.tar.gz -C out"),
+    ("zip the logs folder", "zip -r logs.zip logs"),
+    ("zip here", 'zip -r "$(basename "$PWD").zip" .'),
+])
+def test_archive_names_and_destinations(text: str, command: str) -> None:
+    assert answer(text) == command
+
+
+def test_large_ranks_files_instead_of_guessing_a_size() -> None:
+    assert answer("find big python files in src") == "find src -type f -name '*.py' -exec du -h {} + | sort -rh | head -n 10"
+    assert answer("how big is file.txt") == "du -sh file.txt"

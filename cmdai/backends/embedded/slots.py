@@ -198,7 +198,7 @@ def _name_contains(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]
 def _url(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     url = m.group(0).rstrip(".,;:!?)")
     host = re.sub(r"^[a-z]+://", "", url).split("/")[0].split("@")[-1].split(":")[0]
-    slots = {"url": Slot(url), "host": Slot(host), "target": Slot(host)}
+    slots = {"url": Slot(url), "repo": Slot(url), "host": Slot(host), "target": Slot(host)}
     return Phrase("url", m.start(), slots, _glue("url link address website page endpoint")), (m.start(), m.start() + len(url))
 
 
@@ -209,11 +209,44 @@ def _remote(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     remote = f"{user}@{host}:{rpath or ''}"
     slots["from_remote" if m.group("src") else "remote"] = Slot(remote)
     if rpath is not None:
-        slots["url"] = Slot(remote)
+        # "git@github.com:me/app.git" is a repository address, never something for curl.
+        slots["repo"] = Slot(remote)
     elif "." in host:
         slots["email"] = Slot(f"{user}@{host}")
     end = m.end() - (len(m.group(0)) - len(m.group(0).rstrip(".,;!?)")))
     return Phrase("host", m.start(), slots, _glue("server host machine remote address email user")), (m.start("user"), end)
+
+
+def _host_path(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+    # "server1:/tmp": scp's remote form; the path after the colon makes it more than a word.
+    host, rpath = m.group("host"), m.group("rpath").rstrip(".,;:!?)")
+    remote = f"{host}:{rpath}"
+    slots = {"from_remote" if m.group("src") else "remote": Slot(remote)}
+    return Phrase("host", m.start(), slots, _glue("server host machine remote")), (m.start("host"), m.start("rpath") + len(rpath))
+
+
+def _as_user(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+    value = m.group("v")
+    if value.lower() in _NOT_VALUES:
+        return None
+    # Soft: "as" names a login only for the intents that use <user>; elsewhere the word stays a word.
+    return Phrase("user", m.start(), {"user": Slot(value)}, _glue("user"), soft=tuple(tokenize(value))), m.span()
+
+
+#: Audio and video formats ffmpeg converts between by file name alone.
+_VIDEO_EXT = frozenset("mp4 mov mkv avi webm m4v flv wmv mpg mpeg".split())
+_AUDIO_EXT = frozenset("mp3 wav flac ogg m4a aac opus".split())
+_MEDIA_EXT = _VIDEO_EXT | _AUDIO_EXT
+
+
+def _media_convert(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+    source, src, dst = m.group("file"), m.group("src").lower(), m.group("dst").lower()
+    # Audio has no pictures to make a video or a GIF from, and a file is never converted to itself.
+    if src == dst or src in _AUDIO_EXT and dst not in _AUDIO_EXT:
+        return None
+    out = source[: -len(src)] + dst
+    slots = {"media": Slot(source, "path"), "media_out": Slot(out, "path")}
+    return Phrase("media", m.start(), slots, _glue("file video audio clip movie song format")), m.span()
 
 
 def _size(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
@@ -360,6 +393,9 @@ def _location(value: str) -> _Builder:
     def build(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
         implicit = value == "."
         slots = {k: Slot(value, "literal", implicit=implicit) for k in ("path", "dir")}
+        if implicit:
+            # Only the current directory: "zip the current directory" names the archive after it.
+            slots["here"] = slots["dir"]
         soft = tuple(tokenize(m.group(0)))
         return Phrase("path", m.start(), slots, _glue("dir under inside within location"), soft=soft), m.span()
     return build
@@ -476,6 +512,10 @@ _RECOGNISERS: List[Tuple[str, _Builder, Tuple[str, ...]]] = [
     (r"(?<![\w])(?P<o>[\"'“‘`])(?P<v>[^\"'“”‘’`\n]+)(?P<c>[\"'”’`])(?![\w])", _quoted, QUOTES),
     (r"\b(?:https?|ftp)://[^\s'\"]+", _url, ("://",)),
     (r"(?P<src>\bfrom\s+)?(?<![\w@./-])(?P<user>[A-Za-z_][\w.-]*)@(?P<host>[A-Za-z0-9][\w.-]*)(?::(?P<rpath>[^\s'\"]*))?", _remote, ("@",)),
+    (r"(?P<src>\bfrom\s+)?(?<![\w@./:-])(?P<host>[A-Za-z0-9][\w-]+(?:\.[\w-]+)*):(?P<rpath>[~/][^\s'\"]*)", _host_path, (":/", ":~")),
+    (r"\b(?:as|with\s+user(?:name)?)\s+(?:(?:the\s+)?user\s+)?(?P<v>[A-Za-z_][\w.-]*)\b(?![@./])", _as_user, ("ssh",)),
+    (r"(?<![\w./~-])(?P<file>[\w./~+-]*[\w+-]\.(?P<src>{M}))\s+(?:in)?to\s+(?:an?\s+)?\.?(?P<dst>gif|{M})\b(?![\w.])"
+     .replace("{M}", "|".join(sorted(_MEDIA_EXT))), _media_convert, ("to",)),
     (r"(?P<cmp>larger|bigger|greater|more|over|above|exceeding|exceeds?|at\s+least|smaller|less|under|below|at\s+most|fewer|>=|<=|>|<)"
      r"(?:\s+than)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>bytes?|b|kb|kib|k|kilobytes?|mb|mib|m|megs?|megabytes?|gb|gib|g|gigs?|gigabytes?|tb|t|terabytes?)\b",
      _size, DIGITS),
@@ -514,7 +554,10 @@ _RECOGNISERS: List[Tuple[str, _Builder, Tuple[str, ...]]] = [
     (r"\b(?:my\s+|the\s+|your\s+)?home\s+(?:dir|directory|folder)\b", _location("~"), ("home",)),
     (r"\b(?:the\s+)?(?:root\s+(?:dir|directory|folder)|(?:whole|entire)\s+(?:system|filesystem|file\s+system|disk|computer|machine))\b|\beverywhere\b",
      _location("/"), ("root", "whole", "entire", "everywhere")),
-    (r"\b(?:in|under|inside|within|of|from|to|into)\s+(?:the\s+|my\s+)?(?P<v>[\w.-]+)\s+(?:dir|directory|folder)\b", _named_dir, ("dir", "folder")),
+    (r"\b(?:in|under|inside|within|of|from|to|into|compress|archive|zip|tar|pack|backup|back\s+up)\s+(?:the\s+|my\s+)?(?P<v>[\w.-]+)\s+(?:dir|directory|folder)\b",
+     _named_dir, ("dir", "folder")),
+    # "unzip data.zip into out": the word after an archive's name is where it unpacks.
+    (r"\.(?:zip|tar|tgz|tar\.gz|tar\.bz2|tar\.xz)\s+(?:in)?to\s+(?:the\s+)?(?P<v>[A-Za-z0-9_][\w-]*)(?![\w./~-])", _named_dir, (".zip", ".tar", ".tgz")),
     (r"(?<![\w./~$@*-])(?P<v>\.?(?:" + "|".join(_PROJECT_DIRS + _WORD_DIRS) + r")|[a-z0-9]+(?:_[a-z0-9]+)+)(?![\w/.*@-])",
      _bare_dir, _PROJECT_DIRS + _WORD_DIRS + ("_",)),
     (r"(?<![\w@*-])(?P<v>(?:~|\.{1,2})?/[^\s'\"]*|~|\.\.?(?=\s|$)|[\w.+@-]+/[^\s'\"]*|[\w+@-][\w.+@-]*\.[A-Za-z][A-Za-z0-9]{0,7}[.,;:!?)]?|\.[\w][\w.-]*)", _path, ("/", "~", ".")),

@@ -16,6 +16,9 @@ INTENTS = [
     intent("tar.list", "tar -tf <tarfile>", "list|show|view|content|see|inside|what", "archive file tarball of in tar contain", avoid="extract",
            explain="list what <tarfile> contains"),
     intent("zip.create", "zip -r <base>.zip <dir>", "zip", "dir into archive compress create make a", explain="zip <dir> into <base>.zip"),
+    # zip leaves the archive it writes out of itself, so the current directory can hold its own zip.
+    intent("zip.create.here", 'zip -r "$(basename "$PWD").zip" <here>', "zip", "dir into archive compress create make a",
+           fish='zip -r (basename "$PWD").zip <here>', explain="zip the current directory into a .zip named after it"),
     intent("zip.create.to", "zip -r <zipfile2> <dir>", "zip|compress|archive", "dir into create make as file called", explain="zip <dir> into <zipfile2>"),
     intent("zip.create.file", "zip <base>.zip <file>", "zip", "file into archive compress create make a", explain="zip <file> into <base>.zip"),
     intent("zip.extract", "unzip <zipfile>[? -d <dest>?]", UNPACK, "archive file zip into to", explain="unpack <zipfile>[? into <dest>?]"),

@@ -86,11 +86,16 @@ INTENTS = [
            f"{COUNT} extension|type", "file per each by group show list", explain="count files under <path> by extension",
            defaults=HERE),
     # --- sizes and disk usage ---------------------------------------------------------------
-    intent("files.largest", "find <path> -type f -exec du -h {} + | sort -rh | head -n <n>", "largest|top",
-           "file show list find top space use disk size what", avoid="dir subdir", explain="the <n> largest files under <path>",
+    # "Large" ranks rather than sets a threshold: any size limit would be a guess.
+    intent("files.largest", "find <dir> -type f[? -name <glob>?] -exec du -h {} + | sort -rh | head -n <n>", "largest|top",
+           "file show list find top space use disk size what", avoid="dir subdir", explain="the <n> largest files under <dir>",
            defaults=HERE),
-    intent("files.largest.big", "find <path> -type f -exec du -h {} + | sort -rh | head -n <n>", "big|large file",
-           "show list find top space use disk size", explain="the <n> largest files under <path>", defaults=HERE),
+    intent("files.largest.big", "find <dir> -type f -exec du -h {} + | sort -rh | head -n <n>", "big|large file",
+           "show list find top space use disk size", explain="the <n> largest files under <dir>", defaults=HERE),
+    # "large log files": the pattern itself says files.
+    intent("files.largest.big.glob", "find <dir> -type f -name <glob> -exec du -h {} + | sort -rh | head -n <n>", "big|large",
+           "file show list find top space use disk size", avoid="dir subdir", explain="the <n> largest <glob> files under <dir>",
+           defaults=HERE),
     intent("files.largest_dirs", "du -h --max-depth=1 <path> | sort -rh | head -n <n>", "largest|big|large|top|space dir|subdir",
            "show list find top use disk size usage take most which consume occupy", macos="du -h -d 1 <path> | sort -rh | head -n <n>",
            explain="the <n> largest directories in <path>", defaults=HERE),
@@ -190,4 +195,8 @@ INTENTS = [
     intent("files.mounts", "mount", "mount|mounted", "list show filesystem drive all", explain="list mounted filesystems"),
     intent("files.lsblk", "lsblk", "disk|drive|partition|block|device", "list show all attached available connected",
            macos="diskutil list", avoid="space free usage", explain="list disks and partitions"),
+    # --- audio and video ----------------------------------------------------------------------
+    # ffmpeg picks the codecs from the output name; <media> exists only for audio and video files.
+    intent("files.media.convert", "ffmpeg -i <media> <media_out>", "convert|transcode|turn|change|make|save|export", "file format into",
+           explain="convert <media> to <media_out>"),
 ]

@@ -7,6 +7,8 @@ S = "ssh server host remote machine"
 INTENTS = [
     intent("ssh.connect", "ssh <target>", "ssh|connect|login|log|shell", S, explain="open a shell on <target>"),
     intent("ssh.connect.name", "ssh <arg>", "ssh", S, arg=HOST, explain="open a shell on <arg>"),
+    intent("ssh.connect.user", "ssh <user>@<arg>", "ssh", S + " into onto user login log", arg=HOST, arg_anywhere=True,
+           explain="open a shell on <arg> as <user>"),
     intent("ssh.port", "ssh -p <port> <target>", "ssh|connect|login|log", S + " port on using", explain="ssh to <target> on port <port>"),
     intent("ssh.port.name", "ssh -p <port> <arg>", "ssh", S + " port on using", arg=HOST, explain="ssh to <arg> on port <port>"),
     intent("ssh.key", "ssh -i <path> <target>", "ssh|connect|login|log key|identity", S + " use using with file private",

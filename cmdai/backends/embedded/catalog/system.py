@@ -90,6 +90,11 @@ INTENTS = [
              "follow the log of the service <arg>", only="linux"),
     intent("sys.logs", "journalctl -e", "log|journal|syslog system|journal|syslog|kernel|boot", "show view recent latest", macos="log show --last 1h",
            explain="recent system log messages"),
+    intent("sys.logs.follow", "journalctl -f", "log|journal system|journal follow|tail|live|stream|watch", "show view new message",
+           avoid="syslog", macos="log stream", explain="print system log messages as they arrive"),
+    # "syslog" names the file that rsyslog writes on Debian and Ubuntu.
+    intent("sys.syslog.follow", "tail -f /var/log/syslog", "syslog follow|tail|live|stream|watch", "show view new message log system",
+           macos="log stream", explain="print system log messages as they arrive"),
     intent("sys.logs.since", "journalctl --since <since>", "log|journal|syslog system|journal|syslog", "show view", only="linux",
            explain="system log messages <since>"),
     intent("sys.dmesg", "sudo dmesg -T | tail -n <n>", "dmesg|kernel", "message log show recent latest last ring buffer", only="linux",
