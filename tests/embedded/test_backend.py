@@ -47,7 +47,7 @@ def test_unknown_request_points_at_azure_setup() -> None:
 
 def test_ambiguous_request_says_so_and_names_candidates_for_debug() -> None:
     with pytest.raises(NoAnswerError) as info:
-        EmbeddedBackend(None).generate(GenerationRequest("commit"))
+        EmbeddedBackend(None).generate(GenerationRequest("show file size"))
     assert "ambiguous" in info.value.message
     assert info.value.debug and "candidates" in info.value.debug
 

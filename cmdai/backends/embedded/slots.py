@@ -51,8 +51,8 @@ class Parsed(NamedTuple):
     phrases: List[Phrase]
     #: (canonical, surface) pairs not covered by any phrase, stop words removed.
     tokens: List[Tuple[str, str]]
-    #: Stop words that still count as evidence for an intent's required words: "each" when the
-    #: request asks for one result per entry ("of every folder", "by directory").
+    #: Stop words that still count as evidence for an intent's required or avoided words: "each"
+    #: when the request asks for one result per entry ("of every folder", "by directory"), "all".
     marks: FrozenSet[str] = frozenset()
 
 
@@ -150,7 +150,7 @@ _GLOB_CHARS = re.compile(r"[*?\[]")
 _NAMED_BEFORE = re.compile(r"\b(?:named|called|titled|name|file|files|directory|folder)\s*(?:is\s+)?$", re.IGNORECASE)
 _EXTENSION_BEFORE = re.compile(r"\bextension\s*$", re.IGNORECASE)
 _FILES_AFTER = re.compile(r"\s+files?\b", re.IGNORECASE)
-_DIR_AFTER = re.compile(r"\s+(?:dir|directory|folder)\b", re.IGNORECASE)
+_DIR_AFTER = re.compile(r"[\"'”’]?\s+(?:dir|directory|folder)\b", re.IGNORECASE)
 _DIR_BEFORE = re.compile(r"\b(?:dir|directory|folder)\s+$", re.IGNORECASE)
 
 
@@ -158,10 +158,16 @@ def _quoted(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     if _QUOTE_PAIRS[m.group("o")] != m.group("c"):
         return None
     value = m.group("v")
+    if not value.strip():
+        # What is left of '"$DIR"' once the variable is taken: no value at all.
+        return None
     before, after = m.string[:m.start()], m.string[m.end():]
-    if _QUOTED_PATH.fullmatch(value) or " " not in value and _DIR_AFTER.match(after):
+    # A quoted path or directory name ("'my key phrase' directory") is a location, not text.
+    if _QUOTED_PATH.fullmatch(value) or _DIR_AFTER.match(after):
         return _path_phrase(value, m.start(), m.span())
-    ext = EXTENSIONS.get(value.lower().lstrip("."), value.lower().lstrip(".") if value.lower().lstrip(".") in _KNOWN_EXT else None)
+    bare = value.lower().lstrip(".")
+    known = bare in _KNOWN_EXT or value.startswith(".") and bare.isalnum() and len(bare) <= 5 and bare not in _DOT_NAMES
+    ext = EXTENSIONS.get(bare, bare if known else None)
     if ext and (_EXTENSION_BEFORE.search(before) or _FILES_AFTER.match(after)):
         slots = {"glob": Slot(f"*.{ext}", "force"), "ext": Slot(ext)}
         return Phrase("glob", m.start(), slots, _glue("file extension ext type name named whose having have")), m.span()
@@ -189,8 +195,12 @@ def _variable(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
 
 def _name_contains(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     value = _unquote(m.group("v"))
-    if not value or value.lower() in _CLASS_WORDS or value.lower() in _NOT_VALUES:
+    if not value or value.lower() in _NOT_VALUES:
         return None
+    if value.lower() in _CLASS_WORDS:
+        # "spaces in their names" is a character class no template spells: claim the words so
+        # that nothing reads "spaces" as text to look for inside the files.
+        return Phrase("name", m.start(), {"name_class": Slot(value)}), (m.start(), m.end())
     slots = {"name": Slot(f"*{value}*", "force", human=f"names containing {value!r}")}
     return Phrase("name", m.start(), slots, _glue("name named file contain whose")), (m.start("v"), m.end())
 
@@ -501,7 +511,7 @@ QUOTES = tuple("\"'“‘`")
 # contains one of its triggers, which keeps start-up and matching cheap.
 _RECOGNISERS: List[Tuple[str, _Builder, Tuple[str, ...]]] = [
     (r"(?<![\w$])(?P<v>\$(?:\{\w+\}|\w+))(?P<rest>/[^\s'\"]*)?", _variable, ("$",)),
-    (r"\b(?:containing|contains?|with|having|including|includes?)\s+(?P<v>{Q}|{W})\s+in\s+(?:their|the|its|his|her)?\s*(?:file\s*)?names?\b"
+    (r"\b(?:containing|contains?|with|having|have|has|including|includes?)\s+(?:the\s+)?(?:(?:words?|strings?|text)\s+)?(?P<v>{Q}|{W})\s+in\s+(?:their|the|its|his|her)?\s*(?:file\s*)?names?\b"
      .replace("{Q}", _Q).replace("{W}", _W), _name_contains, ("name",)),
     (r"\bwhose\s+(?:file\s*)?names?\s+(?:contains?|includes?|has)\s+(?P<v>{Q}|{W})".replace("{Q}", _Q).replace("{W}", _W),
      _name_contains, ("whose",)),
@@ -570,6 +580,9 @@ _COMPILED: Dict[int, "re.Pattern[str]"] = {}
 _PER_ENTRY = re.compile(r"\b(?:each|every)\b|\bby\s+(?:dir|directory|folder|subdir|subdirectory|subfolder|file|entry|item)\b",
                         re.IGNORECASE)
 
+#: "All" outside quoted text: "commit all changes" is no commit of the staged ones only.
+_ALL = re.compile(r"\ball\b", re.IGNORECASE)
+
 #: Slot families whose second phrase gets its own keys ("copy a.txt to /tmp": path, then dest).
 _SECOND_KEYS = {"path": {"path": "dest", "file": "file2", "arg": "arg2"}, "text": {"text": "text2", "arg": "arg2"}}
 
@@ -617,5 +630,9 @@ def extract(text: str) -> Parsed:
         phrase.slots = {
             (renames.get(k, k + suffix) if index == 1 else k + suffix): v for k, v in phrase.slots.items()
         }
-    marks = frozenset({"each"}) if _PER_ENTRY.search(work) else frozenset()
-    return Parsed(phrases, tokenize(work), marks)
+    marks = set()
+    if _PER_ENTRY.search(work):
+        marks.add("each")
+    if _ALL.search(work):
+        marks.add("all")
+    return Parsed(phrases, tokenize(work), frozenset(marks))

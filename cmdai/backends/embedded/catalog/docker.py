@@ -22,7 +22,7 @@ INTENTS = [
     intent("docker.rmi", "docker rmi <arg>", f"{DELETE} image", D, arg=NAME, explain="remove the image <arg>"),
     intent("docker.prune.images", "docker image prune -a", f"{DELETE}|prune unused|dangling|old|untagged image", D, explain="remove images no container uses"),
     intent("docker.prune.system", "docker system prune", "prune|clean|cleanup|free|reclaim docker|everything|system|space", f"{D} up unused disk", explain="remove stopped containers, unused networks and dangling images"),
-    intent("docker.logs", "docker logs <arg>", "log container|docker", f"{D} show view of for print", arg=NAME, explain="output of the container <arg>"),
+    intent("docker.logs", "docker logs <arg>", "log container|docker", f"{D} show view of for print display get give", arg=NAME, explain="output of the container <arg>"),
     intent("docker.logs.follow", "docker logs -f <arg>", "log container|docker follow|tail|live|stream|watch", f"{D} show of for", arg=NAME,
            explain="follow the output of the container <arg>"),
     intent("docker.exec", "docker exec -it <arg> sh", "exec|enter|open|attach|login|connect|access|ssh|get|go container|docker", f"{D} inside interactive", arg=NAME,

@@ -44,7 +44,7 @@ INTENTS = [
            "certificate|cert|ssl|tls", "expiry expire expiration when check show date valid validity https",
            explain="validity dates of the TLS certificate of <host>"),
     # --- addresses and interfaces ----------------------------------------------------------------------
-    intent("net.ip.local", "hostname -I", "ip|address", "my local private internal show what get find machine computer lan this",
+    intent("net.ip.local", "hostname -I", "ip|address", "my local private internal show what get find print display give machine computer lan this",
            avoid="public external wan mac", macos="ipconfig getifaddr en0", explain="this machine's local IP address"),
     intent("net.ip.public", "curl -s https://ifconfig.me", "public|external|wan|outside ip|address", "my show what get find",
            explain="this machine's public IP address (asks ifconfig.me)"),

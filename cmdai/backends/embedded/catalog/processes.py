@@ -32,7 +32,7 @@ INTENTS = [
            "top most process use using consume consuming show list highest hog usage heaviest eating which by find",
            macos="ps aux -r | head -n <n>", avoid="memory ram", explain="processes using the most CPU", defaults={"n": "10"}),
     intent("proc.top_mem", "ps aux --sort=-%mem | head -n <n>", "memory|ram|mem process|top|most|highest|hog|consuming|heaviest|eating",
-           "use using consume show list usage which by sort order run find", macos="ps aux -m | head -n <n>",
+           "use using consume show list display print get give usage which by sort order run find", macos="ps aux -m | head -n <n>",
            explain="processes using the most memory", defaults={"n": "10"}),
     intent("proc.top", "top", "top|htop|monitor", "process show system resource live usage interactive real time",
            explain="live view of processes and resource use"),
@@ -43,7 +43,7 @@ INTENTS = [
     intent("proc.sleep", "sleep <n>", "sleep|wait|pause|delay", "second for", explain="wait <n> seconds"),
     intent("proc.zombies", "ps -eo pid,ppid,stat,cmd | awk '$3 ~ /^Z/'", "zombie|defunct", "process find show list all",
            macos="ps -eo pid,ppid,stat,command | awk '$3 ~ /^Z/'", explain="zombie processes and their parents"),
-    intent("proc.uptime", "uptime", "uptime|load|up", "system long how been show average machine computer server running current",
+    intent("proc.uptime", "uptime", "uptime|load|up", "system long how been show print display get what average machine computer server running current",
            explain="how long the system has been up and its load average"),
     intent("proc.count", "ps -e | wc -l", "count|number|many process", "run all total how", explain="number of processes (plus a header line)"),
 ]

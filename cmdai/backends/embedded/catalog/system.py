@@ -25,9 +25,9 @@ def service(id: str, command: str, need: str, opt: str, explain: str, *, macos: 
 
 
 INTENTS = [
-    intent("sys.os", "cat /etc/os-release", "os|distro|distribution|operating|release|ubuntu|debian|fedora", "version system show what which name my check",
+    intent("sys.os", "cat /etc/os-release", "os|distro|distribution|operating|release|ubuntu|debian|fedora", "version system show print display get what which name my check run use",
            macos="sw_vers", explain="the operating system name and version"),
-    intent("sys.kernel", "uname -r", "kernel", "version show what which release check run", explain="the kernel release"),
+    intent("sys.kernel", "uname -r", "kernel", "version show print display get what which release check run", explain="the kernel release"),
     intent("sys.uname", "uname -a", "uname|system|machine info|information|detail|uname", "show all get", explain="kernel, host and architecture"),
     intent("sys.arch", "uname -m", "architecture|arch|bit|64-bit|32-bit", "cpu what which show system machine processor", explain="the machine architecture"),
     intent("sys.memory", "free -h", "memory|ram|mem", "free available usage much how show total use check system used installed left",

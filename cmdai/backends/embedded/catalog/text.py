@@ -22,7 +22,7 @@ INTENTS = [
            GREP_OPT + " recursively all dir only name", avoid="whose", explain="names of files under <dir> that contain <text>",
            defaults={"dir": "."}),
     intent("text.grep.files_without", "grep -rL[? --include=<glob>?] <text> <dir>", "file not|without|lack|missing",
-           GREP_OPT + " recursively all dir do does which list", avoid="whose name", explain="names of files under <dir> that do not contain <text>",
+           GREP_OPT + " recursively all dir do does which list", avoid="whose name line", explain="names of files under <dir> that do not contain <text>",
            defaults={"dir": "."}),
     intent("text.grep.invert", "grep -v <text> <file>", "not|without|exclude|excluding|except|invert", GREP_OPT + " file do does all",
            explain="lines of <file> that do not contain <text>"),

@@ -9,7 +9,7 @@ CREATE = "create|make|new|add|generate|init|initialize|start"
 #: Words a find-style request may use without changing the command.
 FIND_OPT = f"{FIND} file recursively subdir tree regular exist existing located under inside named whose dir"
 #: The same for requests about directories only: "files" there would change the command.
-FIND_OPT_DIRS = FIND_OPT.replace(" file ", " ")
+FIND_OPT_DIRS = FIND_OPT.replace(" file ", " ").replace(" regular ", " ")
 
 #: Words that never fill a free name slot (<arg>): verbs and generic nouns of requests.
 NOT_ARGS = " ".join([FIND, SHOW, DELETE, COUNT, CREATE]).replace("|", " ").split() + """
@@ -20,4 +20,5 @@ NOT_ARGS = " ".join([FIND, SHOW, DELETE, COUNT, CREATE]).replace("|", " ").split
     pid id stopped running sleeping zombie dead active idle kernel os system version machine computer
     background foreground job jobs
     lib libs library dependency dependencies requirement requirements thing things stuff
+    distro distribution
 """.split()
