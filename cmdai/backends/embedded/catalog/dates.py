@@ -14,7 +14,7 @@ INTENTS = [
     intent("date.days_ahead", "date -d '<n> days' +%F", "day", "date what will be now later future ahead hence time show print",
            avoid="ago before back", macos="date -v+<n>d +%F", explain="the date <n> days from now"),
     intent("date.yesterday", "date -d yesterday +%F", "yesterday", "date what was show print", macos="date -v-1d +%F", explain="yesterday's date"),
-    intent("date.tomorrow", "date -d tomorrow +%F", "tomorrow", "date what will be show print", macos="date -v+1d +%F", explain="tomorrow's date"),
+    intent("date.tomorrow", "date -d tomorrow +%F", "tomorrow", "date what will be show print give get display", macos="date -v+1d +%F", explain="tomorrow's date"),
     intent("date.utc", "date -u", "utc|gmt|zulu", "time date current now what show print display in", explain="the current time in UTC"),
     intent("date.cal", "cal", "calendar|cal", "show month this current display print", explain="this month's calendar"),
     intent("date.cal.year", "cal -y", "calendar|cal year", "show whole this current display print", explain="this year's calendar"),

@@ -161,7 +161,7 @@ INTENTS = [
            "last show get file what check", macos="stat -f %Sm <input>", explain="show when <input> was last modified"),
     intent("files.stat", "stat <input>", "stat|metadata|detail|info|information", "file show get all display",
            explain="show size, owner, permissions and times of <input>"),
-    intent("files.sha256", "sha256sum <file>", "sha256|sha|checksum|hash|sha-256", "compute calculate get file show generate verify",
+    intent("files.sha256", "sha256sum <file>", "sha256|sha|checksum|hash|sha-256", "compute calculate get file show print what generate verify",
            macos="shasum -a 256 <file>", explain="SHA-256 checksum of <file>"),
     intent("files.md5", "md5sum <file>", "md5", "compute calculate get file show generate checksum hash sum",
            macos="md5 <file>", explain="MD5 checksum of <file>"),
@@ -180,8 +180,9 @@ INTENTS = [
            explain="create a symbolic link <name> pointing to <path>"),
     intent("files.move", "mv <input> <dest>", "move|rename|mv", "file dir", explain="move <input> to <dest>"),
     # "A link named X to Y" puts the link first: which path is which is then unclear to this template.
-    intent("files.symlink", "ln -s <path> <dest>", "symlink|link|ln", f"{CREATE} soft symbolic point pointing", avoid="named",
-           explain="create a symbolic link <dest> pointing to <path>"),
+    # The target is a path the user typed: "a link in the current directory to $f" names the link's place first.
+    intent("files.symlink", "ln -s <input> <dest>", "symlink|link|ln", f"{CREATE} soft symbolic point pointing", avoid="named",
+           explain="create a symbolic link <dest> pointing to <input>"),
     intent("files.diff", "diff <file> <file2>", "diff|compare|difference|differ", "file between show two check see",
            explain="show the differences between <file> and <file2>"),
     intent("files.diff.dirs", "diff -rq <dir> <dest>", "diff|compare|difference|differ", "dir between show two recursively check",

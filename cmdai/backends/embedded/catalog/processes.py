@@ -24,7 +24,7 @@ INTENTS = [
     intent("proc.kill.user", "pkill -u <user>", KILL, "process all every", explain="ask every process of <user> to exit"),
     intent("proc.kill.port", "kill $(lsof -t -i :<port>)", f"{KILL}|stop|free|close", "process run on listen use using whatever that app up",
            explain="kill the process listening on port <port>"),
-    intent("proc.port", "lsof -i :<port>", "", "what which process use using run listen listening find show check who occupy bound open app program is anything something whatever",
+    intent("proc.port", "lsof -i :<port>", "", "what which process use using run listen listening find show see check who occupy bound open app program is anything something whatever",
            explain="which process uses port <port>"),
     intent("proc.listening", "ss -tulpn", "port|listen|socket", "open listen show list all which active use tcp udp process",
            macos="lsof -iTCP -sTCP:LISTEN -n -P", explain="ports that processes are listening on"),

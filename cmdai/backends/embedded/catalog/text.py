@@ -69,7 +69,7 @@ INTENTS = [
            explain="print column <n> of the comma-separated file <input>"),
     # --- counting ------------------------------------------------------------------------------------
     intent("text.wc.lines", "wc -l <input>", f"{COUNT} line", "file in of how", explain="count the lines in <input>"),
-    intent("text.wc.lines.glob", "find <dir> -name <glob> -exec wc -l {} +", f"{COUNT} line", "file in of how code all total each every repo repository project",
+    intent("text.wc.lines.glob", "find <dir> -name <glob> -exec wc -l {} +", f"{COUNT} line", "file in of how code all total each every repo repository project show print get",
            explain="lines in each <glob> file under <dir>, and the total", defaults={"dir": "."}),
     intent("text.wc.words", "wc -w <input>", f"{COUNT} word", "file in of how", explain="count the words in <input>"),
     intent("text.wc.chars", "wc -m <input>", f"{COUNT} character|letter", "file in of how", explain="count the characters in <input>"),

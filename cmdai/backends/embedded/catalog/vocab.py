@@ -20,5 +20,5 @@ NOT_ARGS = " ".join([FIND, SHOW, DELETE, COUNT, CREATE]).replace("|", " ").split
     pid id stopped running sleeping zombie dead active idle kernel os system version machine computer
     background foreground job jobs
     lib libs library dependency dependencies requirement requirements thing things stuff
-    distro distribution
+    distro distribution outdated
 """.split()
