@@ -69,6 +69,8 @@ def test_linux_only_intents_decline_on_macos() -> None:
     'create a symbolic link named "/usr/bin/x" to "/opt/x"',  # quoted paths: which one is the link is unclear
     "find all files in the $dir directory",  # files and directories both named: no -type d
     "find files that contain spaces in their names",
+    'create a symbolic link in the current directory to "$file"',  # the link's place, not its target
+    "show the sizes of all files in /var",   # one size per file, not the total
     "",
 ])
 def test_nonsense_and_unexplained_words_get_no_answer(text: str) -> None:
