@@ -71,6 +71,8 @@ def test_linux_only_intents_decline_on_macos() -> None:
     "find files that contain spaces in their names",
     'create a symbolic link in the current directory to "$file"',  # the link's place, not its target
     "show the sizes of all files in /var",   # one size per file, not the total
+    "ssh as root",                           # a login with no host, not a host called root
+    "unzip data.zip to desktop",             # ~/Desktop or ./desktop: unclear
     "",
 ])
 def test_nonsense_and_unexplained_words_get_no_answer(text: str) -> None:

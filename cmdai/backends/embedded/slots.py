@@ -239,8 +239,8 @@ def _as_user(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     value = m.group("v")
     if value.lower() in _NOT_VALUES:
         return None
-    # Soft: "as" names a login only for the intents that use <user>; elsewhere the word stays a word.
-    return Phrase("user", m.start(), {"user": Slot(value)}, _glue("user"), soft=tuple(tokenize(value))), m.span()
+    # Not soft: "ssh as root" names a login, never a host called "root".
+    return Phrase("user", m.start(), {"user": Slot(value)}, _glue("user")), m.span()
 
 
 #: Audio and video formats ffmpeg converts between by file name alone.
@@ -372,6 +372,16 @@ def _named_dir(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     slots = {k: Slot(value, "path") for k in ("path", "dir", "arg")}
     slots["base"] = Slot(value.rstrip("/").rsplit("/", 1)[-1], "quote")
     return Phrase("path", m.start(), slots, _glue("dir under inside within")), (m.start("v"), m.end())
+
+
+#: Folders people name by their place in the home directory ("unzip it to desktop" means ~/Desktop).
+_HOME_FOLDERS = frozenset("desktop downloads documents music pictures videos movies home tmp temp root".split())
+
+
+def _unpack_dest(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+    if m.group("v").lower() in _HOME_FOLDERS:
+        return None
+    return _named_dir(m)
 
 
 def _number_slot(kind: str, key: str, glue: str) -> _Builder:
@@ -567,7 +577,7 @@ _RECOGNISERS: List[Tuple[str, _Builder, Tuple[str, ...]]] = [
     (r"\b(?:in|under|inside|within|of|from|to|into|compress|archive|zip|tar|pack|backup|back\s+up)\s+(?:the\s+|my\s+)?(?P<v>[\w.-]+)\s+(?:dir|directory|folder)\b",
      _named_dir, ("dir", "folder")),
     # "unzip data.zip into out": the word after an archive's name is where it unpacks.
-    (r"\.(?:zip|tar|tgz|tar\.gz|tar\.bz2|tar\.xz)\s+(?:in)?to\s+(?:the\s+)?(?P<v>[A-Za-z0-9_][\w-]*)(?![\w./~-])", _named_dir, (".zip", ".tar", ".tgz")),
+    (r"\.(?:zip|tar|tgz|tar\.gz|tar\.bz2|tar\.xz)\s+(?:in)?to\s+(?:the\s+)?(?P<v>[A-Za-z0-9_][\w-]*)(?![\w./~-])", _unpack_dest, (".zip", ".tar", ".tgz")),
     (r"(?<![\w./~$@*-])(?P<v>\.?(?:" + "|".join(_PROJECT_DIRS + _WORD_DIRS) + r")|[a-z0-9]+(?:_[a-z0-9]+)+)(?![\w/.*@-])",
      _bare_dir, _PROJECT_DIRS + _WORD_DIRS + ("_",)),
     (r"(?<![\w@*-])(?P<v>(?:~|\.{1,2})?/[^\s'\"]*|~|\.\.?(?=\s|$)|[\w.+@-]+/[^\s'\"]*|[\w+@-][\w.+@-]*\.[A-Za-z][A-Za-z0-9]{0,7}[.,;:!?)]?|\.[\w][\w.-]*)", _path, ("/", "~", ".")),
