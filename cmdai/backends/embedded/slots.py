@@ -521,7 +521,8 @@ QUOTES = tuple("\"'“‘`")
 # contains one of its triggers, which keeps start-up and matching cheap.
 _RECOGNISERS: List[Tuple[str, _Builder, Tuple[str, ...]]] = [
     (r"(?<![\w$])(?P<v>\$(?:\{\w+\}|\w+))(?P<rest>/[^\s'\"]*)?", _variable, ("$",)),
-    (r"\b(?:containing|contains?|with|having|have|has|including|includes?)\s+(?:the\s+)?(?:(?:words?|strings?|text)\s+)?(?P<v>{Q}|{W})\s+in\s+(?:their|the|its|his|her)?\s*(?:file\s*)?names?\b"
+    (r"\b(?:containing|contains?|with|having|have|has|including|includes?)\s+(?:the\s+)?(?:(?:words?|strings?|text)\s+)?"
+     r"(?P<v>{Q}|{W})\s+in\s+(?:their|the|its|his|her)?\s*(?:file\s*)?names?\b"
      .replace("{Q}", _Q).replace("{W}", _W), _name_contains, ("name",)),
     (r"\bwhose\s+(?:file\s*)?names?\s+(?:contains?|includes?|has)\s+(?P<v>{Q}|{W})".replace("{Q}", _Q).replace("{W}", _W),
      _name_contains, ("whose",)),
