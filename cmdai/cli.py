@@ -88,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("-x", "--execute", action="store_true",
                      help="show the command, its risk and explanation, and run it after you confirm")
     gen.add_argument("--widget", action="store_true", help=argparse.SUPPRESS)
+    # The widget names its interactive shell (its PID), so one Ctrl-G can follow on from the last.
+    gen.add_argument("--session", metavar="ID", help=argparse.SUPPRESS)
 
     tools = parser.add_argument_group("other actions")
     tools.add_argument("--check", nargs="?", const="-", metavar="COMMAND",
