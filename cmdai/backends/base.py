@@ -25,16 +25,19 @@ class GenerationRequest(NamedTuple):
 class Generation(Record):
     """A backend's answer: a command line, before safety checks."""
 
-    __slots__ = ("command", "explanation", "model", "usage", "warnings")
+    __slots__ = ("command", "explanation", "model", "usage", "warnings", "alternatives")
 
     def __init__(self, command: str, explanation: Optional[str] = None, model: Optional[str] = None,
-                 usage: Optional[Dict[str, int]] = None, warnings: Optional[List[str]] = None):
+                 usage: Optional[Dict[str, int]] = None, warnings: Optional[List[str]] = None,
+                 alternatives: Optional[List["Generation"]] = None):
         self.command = command
         self.explanation = explanation
         self.model = model
         #: Token usage as the service reported it (prompt_tokens, completion_tokens, total_tokens).
         self.usage = usage
         self.warnings: List[str] = [] if warnings is None else warnings
+        #: Other commands for the same request, best first, each judged on its own by safety.
+        self.alternatives: List["Generation"] = [] if alternatives is None else alternatives
 
 
 class ModelInfo(NamedTuple):
