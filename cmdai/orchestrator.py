@@ -17,12 +17,13 @@ class Outcome(Record):
     """A command with its safety verdict and where it came from."""
 
     __slots__ = ("request", "command", "explanation", "assessment", "action", "backend", "model",
-                 "fallback_used", "cached", "warnings", "usage")
+                 "fallback_used", "cached", "warnings", "usage", "deployment", "endpoint", "debug")
 
     def __init__(self, request: GenerationRequest, command: str, explanation: Optional[str],
                  assessment: Assessment, action: Action, backend: str, model: Optional[str] = None,
                  fallback_used: bool = False, cached: bool = False, warnings: Optional[List[str]] = None,
-                 usage: Optional[Dict[str, int]] = None):
+                 usage: Optional[Dict[str, int]] = None, deployment: Optional[str] = None,
+                 endpoint: Optional[str] = None, debug: Optional[str] = None):
         self.request = request
         self.command = command
         self.explanation = explanation
@@ -34,6 +35,11 @@ class Outcome(Record):
         self.cached = cached
         self.warnings: List[str] = [] if warnings is None else warnings
         self.usage = usage
+        #: What was asked (``model`` is what answered), and the host that answered.
+        self.deployment = deployment
+        self.endpoint = endpoint
+        #: Request ids and rate-limit state, for --debug.
+        self.debug = debug
 
     @property
     def blocked(self) -> bool:
@@ -54,6 +60,8 @@ class Outcome(Record):
             "cached": self.cached,
             "warnings": list(self.warnings),
             "usage": self.usage,
+            "deployment": self.deployment,
+            "endpoint": self.endpoint,
         }
 
 
@@ -114,6 +122,9 @@ def generate(request: GenerationRequest, config: Config, *, use_cache: bool = Tr
         cached=cached,
         warnings=warnings + list(generation.warnings),
         usage=generation.usage,
+        deployment=generation.deployment,
+        endpoint=generation.endpoint,
+        debug=generation.debug,
     )
 
 
