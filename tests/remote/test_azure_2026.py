@@ -12,7 +12,7 @@ from cmdai.backends.base import GenerationRequest
 from cmdai.backends.remote.azure_foundry import AzureFoundryBackend, inference_role
 from cmdai.backends.remote.chat import (RequestOptions, lowest_reasoning_effort, remembered_options,
                                         supported_efforts)
-from cmdai.errors import (AuthenticationError, BackendConfigurationError, BackendUnavailableError,
+from cmdai.errors import (AuthenticationError, BackendConfigurationError, BackendUnavailableError, ConfigError,
                           ModelOutputError, RateLimitError)
 
 from .conftest import azure_error, completion, make_config
@@ -245,7 +245,7 @@ def test_the_only_chat_deployment_is_used_and_announced_once():
 @responses.activate
 def test_several_chat_deployments_are_listed_with_the_command_to_pick_one():
     responses.get(ROOT + "/openai/v1/models", json={"data": [{"id": "a-gpt"}, {"id": "b-gpt"}]})
-    with pytest.raises(BackendConfigurationError) as caught:
+    with pytest.raises(ConfigError) as caught:
         backend(model="").generate(REQUEST)
     assert "a-gpt" in caught.value.message and "b-gpt" in caught.value.message
     assert "--setup-backend azure-foundry" in caught.value.hint and "-m NAME" in caught.value.hint

@@ -228,7 +228,7 @@ class AzureFoundryBackend(ChatCompletionsBackend):
         names = [m.id for m in models if m.can_chat is not False]
         if len(names) > 1:
             listed = ", ".join(names[:_MAX_LISTED]) + (f" and {len(names) - _MAX_LISTED} more" if len(names) > _MAX_LISTED else "")
-            raise BackendConfigurationError(
+            raise ConfigError(
                 f"no deployment configured, and {self.endpoint.host} has {len(names)} that can chat: {listed}",
                 "pick one with: cmdai --setup-backend azure-foundry, or -m NAME for one run "
                 "(model = \"NAME\" under [backend] keeps it)")

@@ -90,10 +90,10 @@ def remote_health_checks(backend: "ChatCompletionsBackend") -> Iterator[HealthCh
     elapsed = time.monotonic() - start
     yield HealthCheck("auth", True, "credentials accepted")
     asked = generation.deployment
-    picked = "" if asked is None or asked in (backend.model, generation.model) else " (found at the endpoint)"
-    if asked and backend.model is None and not picked:
-        picked = " (the endpoint's only chat deployment; none is configured)"
-    via = f"deployment {asked}{picked}: " if asked and asked != generation.model or picked else ""
+    if asked and not backend.model:
+        via = f"deployment {asked} (the endpoint's only chat deployment; none is configured): "
+    else:
+        via = f"deployment {asked}: " if asked and asked != generation.model else ""
     yield HealthCheck("model", True, f"{via}{generation.model or 'the default model'} answered: {generation.command}")
     options, source = backend.request_options(asked)
     effort = f"{options.reasoning_effort} ({source})" if options.reasoning_effort else "not sent (the model does not reason, or takes none)"
