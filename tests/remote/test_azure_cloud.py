@@ -183,3 +183,10 @@ def test_usage_counter(cmdai, cloud, isolated_env):
     assert "0.0000" in row or "0.0001" in row
     data = json.loads(cmdai("--usage", "--json", endpoint="https://res.openai.azure.com/openai/v1").stdout)
     assert data["deployments"][0]["prompt_tokens"] == 200
+
+
+def test_setup_wizard_says_the_models_route_is_retired(cmdai, user_config):
+    result = cmdai("--setup-backend", "azure-foundry", "--yes", "--endpoint", "https://res.services.ai.azure.com/models",
+                   "-m", "gpt-4o-mini", endpoint="https://res.services.ai.azure.com/models")
+    assert result.returncode == 0, result.stderr
+    assert "retired" in result.stdout and "https://res.services.ai.azure.com/openai/v1" in result.stdout
