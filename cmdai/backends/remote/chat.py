@@ -246,6 +246,7 @@ class ChatCompletionsBackend(CommandGenerator):
     """A backend that speaks the chat-completions protocol over HTTP."""
 
     is_remote = True
+    can_refine = True
     #: The service as messages name it.
     service = "the server"
 
@@ -254,6 +255,7 @@ class ChatCompletionsBackend(CommandGenerator):
         self._transport: Optional["Transport"] = None
         self._credentials: Optional[Credentials] = None
         self._request_id = ""
+        self._deadline: Optional[float] = None
 
     # -- what a subclass says about its service ----------------------------------------------
 
@@ -342,7 +344,7 @@ class ChatCompletionsBackend(CommandGenerator):
             memory_key = f"{self.name} {self.endpoint_id()} {model or ''}"
             options = remembered_options(memory_key) or RequestOptions.for_model(model)
             adjusted: List[str] = []
-            deadline = self.transport.deadline()
+            deadline = self._invocation_deadline()
             while True:
                 body = options.body(messages, model if self.model_in_body() else None)
                 response, url = self._send("POST", self.chat_urls(model), deadline, model, body)
@@ -356,6 +358,12 @@ class ChatCompletionsBackend(CommandGenerator):
                 if response.status_code != 200:
                     raise self.status_error(response, "POST", url, model, deadline)
                 return self._generation(response, url, model)
+
+    def _invocation_deadline(self) -> float:
+        """One deadline for every request of this run: a repair shares the time of the answer it repairs."""
+        if self._deadline is None:
+            self._deadline = self.transport.deadline()
+        return self._deadline
 
     def _send(self, method: str, urls: List[str], deadline: float, model: Optional[str],
               body: Optional[Dict[str, Any]] = None, credentials: Optional[Credentials] = None
@@ -487,8 +495,11 @@ class ChatCompletionsBackend(CommandGenerator):
         usage = data.get("usage")
         usage = ({k: v for k, v in usage.items() if k in ("prompt_tokens", "completion_tokens", "total_tokens")
                   and isinstance(v, int)} if isinstance(usage, dict) else None)
-        generation = Generation(command=parsed.command, explanation=parsed.explanation,
-                                model=model or data.get("model"), usage=usage or None)
+        model = model or data.get("model")
+        generation = Generation(command=parsed.command, explanation=parsed.explanation, model=model,
+                                usage=usage or None,
+                                alternatives=[Generation(command=other.command, explanation=other.explanation,
+                                                         model=model) for other in parsed.alternatives])
         history = getattr(getattr(response.raw, "retries", None), "history", None) or ()
         throttled = sum(1 for h in history if h.status == 429)
         if throttled:
