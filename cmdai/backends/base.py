@@ -20,6 +20,10 @@ class GenerationRequest(NamedTuple):
     os_name: str = "linux"
     #: Model override for this one run (``--model``), else the backend's configured model.
     model: Optional[str] = None
+    #: A command to change rather than a fresh request: ``text`` then says how (refine, repair).
+    refine: Optional[str] = None
+    #: The target shell's complaint about ``refine``, when the request asks to repair its syntax.
+    syntax_error: Optional[str] = None
 
 
 class Generation(Record):
@@ -77,6 +81,8 @@ class CommandGenerator(ABC):
     name: ClassVar[str] = ""
     #: Remote backends may fall back to the offline engine on connection-class failures.
     is_remote: ClassVar[bool] = False
+    #: Whether the backend can change a given command as instructed (``GenerationRequest.refine``).
+    can_refine: ClassVar[bool] = False
 
     def __init__(self, config: "Config"):
         self.config = config

@@ -260,7 +260,7 @@ class AzureFoundryBackend(ChatCompletionsBackend):
         regions = self.regions()
         if len(regions) == 1:
             return self._answer(request, deadline)
-        deadline = deadline or self.transport.deadline()
+        deadline = deadline or self._invocation_deadline()
         cooling = _cooling()
         # An endpoint that failed moments ago is tried last, only if the others fail too.
         order = [r for r in regions if r.endpoint_id() not in cooling] + [r for r in regions if r.endpoint_id() in cooling]

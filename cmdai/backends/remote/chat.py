@@ -377,6 +377,7 @@ class ChatCompletionsBackend(CommandGenerator):
     """A backend that speaks the chat-completions protocol over HTTP."""
 
     is_remote = True
+    can_refine = True
     #: The service as messages name it.
     service = "the server"
 
@@ -385,6 +386,7 @@ class ChatCompletionsBackend(CommandGenerator):
         self._transport: Optional["Transport"] = None
         self._credentials: Optional[Credentials] = None
         self._request_id = ""
+        self._deadline: Optional[float] = None
 
     # -- what a subclass says about its service ----------------------------------------------
 
@@ -515,7 +517,7 @@ class ChatCompletionsBackend(CommandGenerator):
             messages = build_messages(request)
             options, _ = self.request_options(model)
             adjusted: List[str] = []
-            deadline = deadline or self.transport.deadline()
+            deadline = deadline or self._invocation_deadline()
             while True:
                 body = options.body(messages, model if self.model_in_body() else None)
                 response, url = self._send("POST", self.chat_urls(model), deadline, model, body)
@@ -553,6 +555,12 @@ class ChatCompletionsBackend(CommandGenerator):
                                        credentials: Credentials) -> Optional[Credentials]:
         """Other credentials to try once after a 401 (e.g. a token for another audience), or None."""
         return None
+
+    def _invocation_deadline(self) -> float:
+        """One deadline for every request of this run: a repair shares the time of the answer it repairs."""
+        if self._deadline is None:
+            self._deadline = self.transport.deadline()
+        return self._deadline
 
     def _send(self, method: str, urls: List[str], deadline: float, model: Optional[str],
               body: Optional[Dict[str, Any]] = None, credentials: Optional[Credentials] = None
@@ -704,7 +712,9 @@ class ChatCompletionsBackend(CommandGenerator):
         answered = one_line(answered, 120) if isinstance(answered, str) and answered.strip() else None
         generation = Generation(command=parsed.command, explanation=parsed.explanation,
                                 model=answered or model, usage=usage or None, deployment=model,
-                                endpoint=self._host(url))
+                                endpoint=self._host(url),
+                                alternatives=[Generation(command=other.command, explanation=other.explanation,
+                                                         model=answered or model) for other in parsed.alternatives])
         generation.debug = (f"answered by {answered or 'an unnamed model'} for {model or 'the default model'} "
                             f"at {generation.endpoint}\n{debug}")
         history = getattr(getattr(response.raw, "retries", None), "history", None) or ()
