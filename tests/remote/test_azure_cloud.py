@@ -218,7 +218,7 @@ def test_setup_wizard_adds_a_second_region(cloud, isolated_env, user_config):
             child.send(keys)
 
         answer_with("Endpoint URL (from the Azure AI Foundry portal):", "\x15https://res.services.ai.azure.com\r")
-        child.expect("Azure OpenAI v1 API")
+        child.expect(re.escape("OpenAI v1 API (Foundry / Azure OpenAI)"))
         answer_with("How should cmdai sign in?", "\r")
         answer_with("Where does the API key come from?", "\r")  # the environment variable
         child.expect("gpt-4o-mini answered")
