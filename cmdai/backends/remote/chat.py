@@ -338,26 +338,37 @@ class ChatCompletionsBackend(CommandGenerator):
     def generate(self, request: GenerationRequest) -> Generation:
         with self._redacting():
             model = request.model or self.model
-            if not model and self.require_model():
-                raise self._missing_model_error()
-            messages = build_messages(request)
-            memory_key = f"{self.name} {self.endpoint_id()} {model or ''}"
-            options = remembered_options(memory_key) or RequestOptions.for_model(model)
-            adjusted: List[str] = []
-            deadline = self._invocation_deadline()
-            while True:
-                body = options.body(messages, model if self.model_in_body() else None)
-                response, url = self._send("POST", self.chat_urls(model), deadline, model, body)
-                if response.status_code in (400, 422):
-                    param = read_service_error(response).rejected_parameter()
-                    if param and param not in adjusted and options.without(param, adjusted):
-                        # Retry once without it, and remember, so the next run sends it right.
-                        adjusted.append(param)
-                        remember_options(memory_key, options)
-                        continue
-                if response.status_code != 200:
-                    raise self.status_error(response, "POST", url, model, deadline)
-                return self._generation(response, url, model)
+            response, url = self._chat(build_messages(request), model)
+            return self._generation(response, url, model)
+
+    def reply_text(self, messages: List[Dict[str, str]], model: Optional[str] = None) -> str:
+        """The model's reply to ``messages`` as text (untrusted), for a task other than a command."""
+        with self._redacting():
+            model = model or self.model
+            response, url = self._chat(messages, model)
+            return self._reply(response, url)[1]
+
+    def _chat(self, messages: List[Dict[str, str]], model: Optional[str]) -> Tuple["requests.Response", str]:
+        """POST a chat completion, adapting the body to what the model accepts; the 200 response."""
+        if not model and self.require_model():
+            raise self._missing_model_error()
+        memory_key = f"{self.name} {self.endpoint_id()} {model or ''}"
+        options = remembered_options(memory_key) or RequestOptions.for_model(model)
+        adjusted: List[str] = []
+        deadline = self._invocation_deadline()
+        while True:
+            body = options.body(messages, model if self.model_in_body() else None)
+            response, url = self._send("POST", self.chat_urls(model), deadline, model, body)
+            if response.status_code in (400, 422):
+                param = read_service_error(response).rejected_parameter()
+                if param and param not in adjusted and options.without(param, adjusted):
+                    # Retry once without it, and remember, so the next run sends it right.
+                    adjusted.append(param)
+                    remember_options(memory_key, options)
+                    continue
+            if response.status_code != 200:
+                raise self.status_error(response, "POST", url, model, deadline)
+            return response, url
 
     def _invocation_deadline(self) -> float:
         """One deadline for every request of this run: a repair shares the time of the answer it repairs."""
@@ -463,7 +474,8 @@ class ChatCompletionsBackend(CommandGenerator):
             "rephrase the request; the policy is set on the Azure resource by its administrators",
             debug=debug)
 
-    def _generation(self, response: "requests.Response", url: str, model: Optional[str]) -> Generation:
+    def _reply(self, response: "requests.Response", url: str) -> Tuple[Dict[str, Any], Optional[str]]:
+        """The completion's JSON and the text of its first choice."""
         debug = self.debug_text(response, "POST", url)
         try:
             data = response.json()
@@ -487,8 +499,13 @@ class ChatCompletionsBackend(CommandGenerator):
         if finish == "length" and not (content or "").strip():
             raise ModelOutputError("the model used its whole token budget before answering",
                                    "try again, or choose a model that reasons less", debug=debug)
+        return data, content if isinstance(content, str) else None
+
+    def _generation(self, response: "requests.Response", url: str, model: Optional[str]) -> Generation:
+        data, content = self._reply(response, url)
+        debug = self.debug_text(response, "POST", url)
         try:
-            parsed = parse_model_output(content if isinstance(content, str) else None)
+            parsed = parse_model_output(content)
         except ModelOutputError as error:
             error.debug = debug
             raise
