@@ -337,19 +337,24 @@ def _describe_outcome(outcome: Any) -> None:
         _say(outcome.explanation)
 
 
+def _command_to_study(value: str, flag: str, example: str) -> str:
+    """The command given to ``flag``, or read from stdin for "-"; never empty."""
+    if value == "-":
+        if sys.stdin.isatty():
+            raise UsageError(f"{flag} needs a command", f"try: {example}")
+        value = sys.stdin.read()
+    value = value.strip()
+    if not value:
+        raise UsageError(f"{flag} was given an empty command", f"try: {example}")
+    return value
+
+
 def run_check(args: argparse.Namespace) -> int:
     from .environment import detect_shell
     from .orchestrator import judge
     from .safety import Action
 
-    command = args.check
-    if command == "-":
-        if sys.stdin.isatty():
-            raise UsageError("--check needs a command", "try: cmdai --check 'rm -rf build'")
-        command = sys.stdin.read()
-    command = command.strip()
-    if not command:
-        raise UsageError("--check was given an empty command", "try: cmdai --check 'rm -rf build'")
+    command = _command_to_study(args.check, "--check", "cmdai --check 'rm -rf build'")
     config = _load_config(args)
     verdict = judge(command, None, args.shell or detect_shell(), config.safety.level)
     assessment, action = verdict.assessment, verdict.action
@@ -373,14 +378,7 @@ def run_explain(args: argparse.Namespace) -> int:
     from .environment import detect_os, detect_shell
     from .explain.describe import describe
 
-    command = args.explain
-    if command == "-":
-        if sys.stdin.isatty():
-            raise UsageError("--explain needs a command", "try: cmdai --explain 'tar -xzvf a.tgz -C /tmp'")
-        command = sys.stdin.read()
-    command = command.strip()
-    if not command:
-        raise UsageError("there is no command to explain", "type a command first, e.g. cmdai --explain 'ls -la'")
+    command = _command_to_study(args.explain, "--explain", "cmdai --explain 'tar -xzvf a.tgz -C /tmp'")
     if len(command) > MAX_REQUEST_CHARS:
         raise UsageError(f"the command is {len(command)} characters long", f"keep it under {MAX_REQUEST_CHARS}")
     config = _load_config(args)
