@@ -159,6 +159,10 @@ def _load_config(args: argparse.Namespace):
     config = load_config(args.config, _overrides(args))
     for warning in config.warnings:
         _say(warning, kind="warning")
+    if args.widget:
+        from .widget import keep_to_hotkey_budget
+
+        keep_to_hotkey_budget(config)
     return config
 
 
@@ -324,6 +328,14 @@ def _dispatch(args: argparse.Namespace) -> int:
     return run_generate(args)
 
 
+def _dispatch_widget(args: argparse.Namespace) -> int:
+    """A press of the key: within its time budget, and with no type-ahead left to run unseen."""
+    from .widget import WidgetRun
+
+    with WidgetRun():
+        return _dispatch(args)
+
+
 def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     actions = [name for name, on in (("--init", args.init), ("--check", args.check is not None),
                                      ("--setup-backend", args.setup_backend),
@@ -353,7 +365,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
     _check_combinations(parser, args)
     try:
-        return _dispatch(args)
+        return _dispatch_widget(args) if args.widget else _dispatch(args)
     except CmdaiError as error:
         if args.debug:
             import traceback

@@ -152,15 +152,25 @@ class ShellSession:
         self.child.send(keys)
 
     def line(self) -> Tuple[str, int]:
-        """The line buffer and cursor position, as the shell itself reports them."""
+        """The line buffer and cursor position, as the shell itself reports them.
+
+        Keys typed while cmdai works are discarded, so a dump key that arrives before the widget
+        has finished is lost: it is sent again, less and less often, until the shell answers.
+        """
         if self.dump.exists():
             self.dump.unlink()
-        self.child.send(DUMP_KEY)
         deadline = time.monotonic() + WAIT
-        while not self.dump.exists():
-            if time.monotonic() > deadline:
+        patience = 0.3
+        while True:
+            self.child.send(DUMP_KEY)
+            retry = time.monotonic() + patience
+            while not self.dump.exists() and time.monotonic() < min(retry, deadline):
+                time.sleep(0.02)
+            if self.dump.exists():
+                break
+            if time.monotonic() >= deadline:
                 raise AssertionError(f"{self.shell} never ran the dump key; screen so far:\n{self.child.before}")
-            time.sleep(0.02)
+            patience = min(patience * 2, 3.0)
         text, cursor = self.dump.read_text(encoding="utf-8").split("\0")
         return text, int(cursor)
 
