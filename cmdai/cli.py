@@ -302,9 +302,9 @@ def run_doctor(args: argparse.Namespace) -> int:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    from .shell_integration import init_script
+    from .shell_integration import init_script, record_requests_setting
 
-    sys.stdout.write(init_script(args.init))
+    sys.stdout.write(init_script(args.init, record_requests_setting(args.config)))
     return EXIT_OK
 
 

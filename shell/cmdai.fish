@@ -77,9 +77,10 @@ function __cmdai_end --description 'Replace the indicator by the messages, then 
     set -e __cmdai_waiting
     set argv (string match -v -- '' $argv)
     if set -q argv[1]
-        # The messages stay; the prompt is redrawn below them.
-        printf '\r\e[K%s\n' $argv >/dev/tty
-        string repeat -n (math $__cmdai_rows[1] - 1 + $__cmdai_rows[2]) \n >/dev/tty
+        # From the prompt's first row down: the messages, then the prompt, redrawn below them.
+        printf '\e[%dA\r\e[J' (math $__cmdai_rows[1] + $__cmdai_rows[2] + $__cmdai_rows[3]) >/dev/tty
+        printf '%s\n' $argv >/dev/tty
+        string repeat -N -n (math $__cmdai_rows[1] - 1 + $__cmdai_rows[2]) \n >/dev/tty
     else
         # Back to the cursor's row: the prompt is redrawn where it was.
         printf '\r\e[K\e[%dA' (math $__cmdai_rows[3] + 1) >/dev/tty
@@ -108,6 +109,7 @@ function __cmdai_run --description 'Run cmdai --widget ARGS on the line; sets __
     set -g __cmdai_rc 1
     set -g __cmdai_output ''
     set -g __cmdai_message
+    __cmdai_begin
     if not __cmdai_installed
         set __cmdai_message 'cmdai is not installed any more; remove the line from your rc file'
         return
@@ -121,7 +123,6 @@ function __cmdai_run --description 'Run cmdai --widget ARGS on the line; sets __
         or return
     end
 
-    __cmdai_begin
     # The previous command goes to cmdai in its environment, never on its command line.
     set -l output (printf '%s' $request |
         CMDAI_LAST_COMMAND="$__cmdai_last_command" CMDAI_LAST_STATUS="$__cmdai_last_status" \
