@@ -12,25 +12,24 @@ def _rows_with(rows: List[str], text: str) -> List[int]:
     return [index for index, row in enumerate(rows) if text in row]
 
 
-def test_zsh_clears_an_old_message_when_the_line_changes(foundry, open_shell):
+def _zsh_after_an_error(foundry, open_shell):
     foundry.status = 500
     session = open_shell("zsh", in_tmux=True)
     session.send("list big files")
     session.send(CTRL_G)
     session.wait_for_screen(lambda rows: _rows_with(rows, "overloaded"), "the error")
+    return session
 
+
+def test_zsh_clears_an_old_message_when_the_line_changes(foundry, open_shell):
+    session = _zsh_after_an_error(foundry, open_shell)
     session.send("!")
     rows = session.wait_for_screen(lambda rows: "READY> list big files!" in rows, "the typed key")
     assert not _rows_with(rows, "overloaded")
 
 
 def test_zsh_clears_an_old_message_when_the_next_request_starts(foundry, open_shell):
-    foundry.status = 500
-    session = open_shell("zsh", in_tmux=True)
-    session.send("list big files")
-    session.send(CTRL_G)
-    session.wait_for_screen(lambda rows: _rows_with(rows, "overloaded"), "the error")
-
+    session = _zsh_after_an_error(foundry, open_shell)
     foundry.status = 200
     foundry.delay = 3
     session.send(CTRL_G)
