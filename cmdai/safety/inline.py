@@ -17,6 +17,7 @@ from ..records import Record
 
 _STR = r"""(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")"""
 
+_NODE_FS = r"(?:\bfs\w*\.|require\(\s*['\"](?:node:)?fs(?:/promises)?['\"]\s*\)\.|(?<![\w.]))"
 #: Language -> (calls that run a shell string, calls that delete recursively, calls that delete one file).
 _CALLS = {
     "python": (
@@ -27,8 +28,8 @@ _CALLS = {
     ),
     "node": (
         [r"\b(?:exec|execSync|spawn|spawnSync|execFile|execFileSync)\s*\(\s*"],
-        [r"\bfs\w*\.(?:rmSync|rm|rmdirSync|rmdir)\s*\(\s*(?=" + _STR + r"[^)]*recursive)"],
-        [r"\bfs\w*\.(?:unlinkSync|unlink|rmSync|rm)\s*\(\s*"],
+        [_NODE_FS + r"(?:rmSync|rm|rmdirSync|rmdir)\s*\(\s*(?=" + _STR + r"[^)]*recursive)"],
+        [_NODE_FS + r"(?:unlinkSync|unlink|rmSync|rm)\s*\(\s*"],
     ),
     "ruby": (
         [r"\b(?:system|exec|spawn|IO\.popen|Open3\.\w+)\s*\(?\s*"],
@@ -70,11 +71,36 @@ _DYNAMIC_SHELL = {
     "php": lazy_regex(r"\b(?:system|exec|shell_exec|passthru)\s*\(\s*\$"),
     "node": lazy_regex(r"\bexec(?:Sync)?\s*\(\s*[a-zA-Z_`$]"),
 }
-_AWK_PIPE = lazy_regex(r"\|\s*\"(sh|bash|zsh|/bin/sh|/bin/bash)\"|\|&\s*\"")
+#: awk: "cmd" | getline, and print … | "cmd" (a shell runs cmd; a shell fed the printed text runs that).
+_AWK_GETLINE = lazy_regex(r"\"((?:[^\"\\]|\\.)*)\"\s*\|&?\s*getline")
+_AWK_PRINT_TO = lazy_regex(r"\bprint[f]?\b\s*(?:\(?\s*\"((?:[^\"\\]|\\.)*)\"\s*\)?)?[^|\n;}]*\|&?\s*\"((?:[^\"\\]|\\.)*)\"")
+_AWK_PRINT_DYNAMIC = lazy_regex(r"(?<!\|)\|(?!\|)&?(?!\s*getline)\s*[A-Za-z_$(]|[A-Za-z_)\]]\s*\|&?\s*getline|"
+                                r"\bsystem\s*\(\s*[^\"\s)]")
+#: How each language names the home directory; replaced by "~" so that deletes of it are seen.
+_HOME = {
+    "node": r"require\(\s*['\"]os['\"]\s*\)\.homedir\(\)|\bos\.homedir\(\)|process\.env\.HOME\b|"
+            r"process\.env\[['\"]HOME['\"]\]",
+    "ruby": r"\bDir\.home\b|ENV\[['\"]HOME['\"]\]|File\.expand_path\(\s*['\"]~['\"]\s*\)",
+    "perl": r"\$ENV\{\s*['\"]?HOME['\"]?\s*\}|\bglob\(\s*['\"]~['\"]\s*\)",
+    "php": r"getenv\(\s*['\"]HOME['\"]\s*\)|\$_(?:SERVER|ENV)\[['\"]HOME['\"]\]",
+    "lua": r"os\.getenv\(\s*['\"]HOME['\"]\s*\)",
+    "awk": r"ENVIRON\[\"HOME\"\]",
+}
+#: Calls whose target or code is computed at run time: the code cannot be checked.
+_UNCHECKABLE = {
+    "node": r"\beval\s*\(\s*[^'\"`\s)]|\bnew\s+Function\s*\(|\bvm\.run|"
+            r"\bfs\w*\.(?:rmSync|rm|rmdirSync|rmdir|unlinkSync|unlink)\s*\(\s*[^'\"`\s)]",
+    "ruby": r"\beval\s*\(?\s*[^'\"\s)]|\b(?:instance|class|module)_eval\b|\.send\s*\(|"
+            r"\bFileUtils\.(?:rm_rf|rm_r|rm|remove_dir)\s*\(?\s*[^'\"\s)(]",
+    "perl": r"\beval\s*\(?\s*\$|\b(?:rmtree|remove_tree|unlink)\s*\(?\s*[$@]",
+    "php": r"\beval\s*\(\s*\$|\bcreate_function\b|\bassert\s*\(\s*\$|\bunlink\s*\(\s*\$",
+    "lua": r"\bload(?:string)?\s*\(|\b(?:dofile|loadfile)\s*\(|\bos\.remove\s*\(\s*[^'\"\s)]",
+}
 
 
 class Finding(Record):
-    """kind: shell | delete | delete-file | rce | reverse-shell | fork-bomb | decoded | dynamic."""
+    """kind: shell | delete | delete-file | write | rce | reverse-shell | fork-bomb | decoded | dynamic |
+    uncheckable (payload: what cannot be checked)."""
 
     __slots__ = ("kind", "payload")
 
@@ -98,6 +124,8 @@ def language_of(name: str) -> Optional[str]:
         return "php"
     if name in ("awk", "gawk", "mawk", "nawk", "busybox-awk"):
         return "awk"
+    if name in ("pwsh", "powershell", "powershell.exe", "pwsh.exe"):
+        return "powershell"
     if re.fullmatch(r"lua(jit|[\d.]+)?", name):
         return "lua"
     return None
@@ -106,7 +134,8 @@ def language_of(name: str) -> Optional[str]:
 def code_of(lang: str, args: List[str]) -> Tuple[Optional[str], bool, Optional[str]]:
     """(inline code, whether the program comes from stdin, the script file) for an invocation."""
     code_flags = {"python": ("-c",), "node": ("-e", "--eval", "-p", "--print", "eval"), "ruby": ("-e",),
-                  "perl": ("-e", "-E"), "php": ("-r",), "lua": ("-e",), "awk": ()}[lang]
+                  "perl": ("-e", "-E"), "php": ("-r",), "lua": ("-e",), "awk": (),
+                  "powershell": ("-c", "-command", "-Command", "-C", "--command")}[lang]
     pieces: List[str] = []
     i = 0
     while i < len(args):
@@ -121,6 +150,12 @@ def code_of(lang: str, args: List[str]) -> Tuple[Optional[str], bool, Optional[s
                 return "\n".join(pieces), False, None
             i += 2
             continue
+        if lang == "powershell" and a.lower() in ("-encodedcommand", "-enc", "-e", "-ec") and i + 1 < len(args):
+            return _powershell_decoded(args[i + 1]), False, None
+        if lang == "powershell" and a in code_flags and i + 1 < len(args):
+            return " ".join(args[i + 1:]), False, None
+        if lang == "powershell" and a.lower() in ("-file", "-f") and i + 1 < len(args):
+            return None, False, args[i + 1]
         if lang == "python" and a.startswith("-c") and len(a) > 2:
             return a[2:], False, None
         if lang == "python" and a == "-m":
@@ -145,10 +180,88 @@ def code_of(lang: str, args: List[str]) -> Tuple[Optional[str], bool, Optional[s
     return None, True, None
 
 
+def _powershell_decoded(text: str) -> str:
+    """The script of powershell -EncodedCommand (base64 of UTF-16LE); marked so the scan sees the encoding."""
+    try:
+        return "#encoded\n" + base64.b64decode(text).decode("utf-16-le", "replace")
+    except (binascii.Error, ValueError):
+        return "#encoded\n"
+
+
+_PS_DELETE = lazy_regex(r"\b(?:Remove-Item|rm|del|erase|rd|rmdir|ri)\b([^;|\n]*)", re.I)
+_PS_PATH = lazy_regex(r"(?:-(?:Literal)?Path\s+)?(?:'([^']*)'|\"([^\"]*)\"|([~$\w:\\/.*-]+))")
+_PS_HOME = lazy_regex(r"\$(?:env:USERPROFILE|env:HOME|HOME)\b|~", re.I)
+
+
+def _powershell(code: str) -> List[Finding]:
+    """PowerShell is not read in full: deletes are judged by target, anything else cannot be checked."""
+    found: List[Finding] = [Finding("uncheckable", "PowerShell code, which cmdai does not read in full")]
+    if code.startswith("#encoded\n"):
+        found.append(Finding("decoded"))
+    for m in _PS_DELETE.finditer(code):
+        rest = m.group(1)
+        recursive = re.search(r"-r(ecurse)?\b", rest, re.I) is not None
+        for p in _PS_PATH.finditer(rest):
+            path = next((g for g in p.groups() if g), "")
+            if path and not path.startswith("-"):
+                path = _PS_HOME.sub("~", path).replace("\\", "/")
+                if re.fullmatch(r"[A-Za-z]:/?", path):
+                    path = "/"
+                found.append(Finding("delete" if recursive else "delete-file", path))
+                break
+    if re.search(r"\b(iex|Invoke-Expression)\b", code, re.I) and re.search(
+            r"\b(iwr|irm|Invoke-WebRequest|Invoke-RestMethod|DownloadString|DownloadFile|WebClient)\b", code, re.I):
+        found.append(Finding("rce"))
+    return found
+
+
 def scan(code: str, lang: str) -> List[Finding]:
     """The system-level actions visible in a one-liner's code."""
     found: List[Finding] = []
     shell_calls, rec_deletes, file_deletes = _CALLS.get(lang, ([], [], []))
+    if lang == "python":
+        from . import pycode
+
+        found += pycode.scan(code)
+    elif lang == "powershell":
+        return _powershell(code)
+    else:
+        found += _lexical(_home_spelled(code, lang), lang, shell_calls, rec_deletes, file_deletes)
+    for m in re.finditer(r"(?:b64decode|base64_decode|decode_base64|atob)\s*\(\s*b?" + _STR, code):
+        try:
+            decoded = base64.b64decode(m.group(1) if m.group(1) is not None else m.group(2)).decode("utf-8", "replace")
+        except (binascii.Error, ValueError):
+            continue
+        if any(re.search(p, code) for p in shell_calls):
+            found.append(Finding("shell", decoded))
+    if _SOCKET.search(code) and _SPAWN.search(code):
+        found.append(Finding("reverse-shell"))
+    if _FETCH.search(code) and _EVAL.search(code):
+        found.append(Finding("rce"))
+    if _DECODE.search(code) and _EVAL.search(code):
+        found.append(Finding("decoded"))
+    if _FORK.search(code):
+        found.append(Finding("fork-bomb"))
+    return found
+
+
+def _home_spelled(code: str, lang: str) -> str:
+    """The code with the language's ways of naming the home directory replaced by ~."""
+    pattern = _HOME.get(lang)
+    if pattern is None:
+        return code
+
+    def repl(m: "re.Match[str]") -> str:
+        before = code[:m.start()].rstrip()[-1:]
+        return '"~"' if before in ("(", ",", "=", "") else "~"
+
+    return re.sub(pattern, repl, code)
+
+
+def _lexical(code: str, lang: str, shell_calls: List[str], rec_deletes: List[str],
+             file_deletes: List[str]) -> List[Finding]:
+    """Calls of the language's process and deletion APIs with literal arguments, found by pattern."""
+    found: List[Finding] = []
     for pattern in shell_calls:
         for m in re.finditer(pattern + _STR, code):
             found.append(Finding("shell", _unescape(m.group(1) if m.group(1) is not None else m.group(2))))
@@ -161,32 +274,35 @@ def scan(code: str, lang: str) -> List[Finding]:
             body = next(g for g in m.groups() if g is not None)
             if lang != "node" or "exec" in code:
                 found.append(Finding("shell", body))
-    for m in re.finditer(r"(?:b64decode|base64_decode|decode_base64|atob)\s*\(\s*b?" + _STR, code):
-        try:
-            decoded = base64.b64decode(m.group(1) if m.group(1) is not None else m.group(2)).decode("utf-8", "replace")
-        except (binascii.Error, ValueError):
-            continue
-        if any(re.search(p, code) for p in shell_calls):
-            found.append(Finding("shell", decoded))
     for pattern in rec_deletes:
         for m in re.finditer(pattern + _STR, code):
             found.append(Finding("delete", _unescape(m.group(1) if m.group(1) is not None else m.group(2))))
     for pattern in file_deletes:
         for m in re.finditer(pattern + _STR, code):
             found.append(Finding("delete-file", _unescape(m.group(1) if m.group(1) is not None else m.group(2))))
-    if lang == "awk" and _AWK_PIPE.search(code):
-        found.append(Finding("dynamic", lang))
-    if _SOCKET.search(code) and _SPAWN.search(code):
-        found.append(Finding("reverse-shell"))
-    if _FETCH.search(code) and _EVAL.search(code):
-        found.append(Finding("rce"))
-    if _DECODE.search(code) and _EVAL.search(code):
-        found.append(Finding("decoded"))
-    if _FORK.search(code):
-        found.append(Finding("fork-bomb"))
+    if lang == "awk":
+        found += _awk_pipes(code)
+    unchecked = _UNCHECKABLE.get(lang)
+    if unchecked and re.search(unchecked, code):
+        found.append(Finding("uncheckable", f"{lang} code that computes what it runs or deletes"))
     dynamic = _DYNAMIC_SHELL.get(lang)
     if dynamic and dynamic.search(code) and not any(f.kind == "shell" for f in found):
         found.append(Finding("dynamic", lang))
+    return found
+
+
+def _awk_pipes(code: str) -> List[Finding]:
+    """awk's pipes: "cmd" | getline runs cmd; print X | "cmd" runs cmd, and X too when cmd is a shell."""
+    found = [Finding("shell", _unescape(m.group(1))) for m in _AWK_GETLINE.finditer(code)]
+    for m in _AWK_PRINT_TO.finditer(code):
+        target = _unescape(m.group(2))
+        if target.strip() in ("sh", "bash", "zsh", "dash", "/bin/sh", "/bin/bash", "sh -s", "bash -s"):
+            found.append(Finding("shell", _unescape(m.group(1))) if m.group(1) is not None
+                         else Finding("dynamic", "awk"))
+        else:
+            found.append(Finding("shell", target))
+    if _AWK_PRINT_DYNAMIC.search(code):
+        found.append(Finding("dynamic", "awk"))
     return found
 
 

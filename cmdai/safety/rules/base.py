@@ -32,8 +32,10 @@ class Hit(NamedTuple):
 
     rule: Rule
     target: Optional[str] = None
-    #: Shell code the finding carries (a cron line, an alias body) that the engine inspects too.
+    #: Code the finding carries (a cron line, an alias body) that the engine inspects too.
     code: Optional[str] = None
+    #: The language of ``code``: "bash", or an interpreter's ("python", "perl" …).
+    lang: str = "bash"
 
 
 class Stream(Record):
@@ -195,4 +197,9 @@ def checks(*names: str) -> Callable[[Checker], Checker]:
 
 def checkers_for(name: str) -> List[Checker]:
     return _CHECKERS.get(name, [])
+
+
+def checked_names() -> Iterable[str]:
+    """Every command name some checker judges."""
+    return _CHECKERS.keys()
 

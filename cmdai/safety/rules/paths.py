@@ -144,6 +144,15 @@ _SECRET = lazy_regex(
 )
 
 
+#: Credential files whose loss locks the user out: private keys and the credential stores of tools.
+CREDENTIAL_FILES = lazy_regex(
+    r"^(~|/home/[^/]+)/(\.ssh/(id_[^/]*(?<!\.pub)|[^/]*_key|[^/]*\.pem)|\.aws/credentials|\.kube/config|"
+    r"\.netrc|\.git-credentials|\.docker/config\.json|\.config/gcloud/[^/]*credentials[^/]*|\.pypirc|\.npmrc|"
+    r"\.vault-token|\.gnupg/(private-keys-v1\.d(/.*)?|secring\.gpg)|\.config/gh/hosts\.yml)$|"
+    r"^/etc/ssh/ssh_host_[^/]*_key$"
+)
+
+
 def secret_in(text: str) -> Optional[str]:
     """The secret a path (or an argument holding a path, like ``@~/.ssh/id_rsa``) names."""
     p = text.lstrip("@<")
