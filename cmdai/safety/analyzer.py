@@ -365,6 +365,11 @@ class _Analysis:
                     _, redirects = self.redirect(c, feed, redirects, continuation)
             if body is not None:
                 self.statement(body, Stream())
+                start = next((_text(c) for c in node.named_children if c.type == "heredoc_start"), "")
+                if not re.search(r"['\"\\]", start):
+                    # An unquoted here-doc runs its backquotes too; the grammar keeps them as text.
+                    for m in re.finditer(r"`([^`]*)`", _text(body)):
+                        self.script(m.group(1), "bash", self.depth + 1)
                 return Stream(text=_text(body), present=True), redirects
             return Stream(text="", present=True), redirects
         if t == "herestring_redirect":
@@ -594,14 +599,20 @@ class _Analysis:
         return Stream()
 
     def split_lists(self, words: List[Word]) -> List[Word]:
-        """Words that expand to several ("${x[@]}", "$@") split into them."""
-        if not any(LIST in w.tricks for w in words):
+        """Words that expand to several ("${x[@]}", "$@", $x after IFS=,) split into them."""
+        ifs = self.env["IFS"].text if "IFS" in self.env else None
+        if not any(LIST in w.tricks or ifs and INDIRECTION in w.tricks for w in words):
             return words
         out: List[Word] = []
         for w in words:
             if LIST in w.tricks:
                 tricks = [t for t in w.tricks if t != LIST]
                 out.extend(Word(part, w.dynamic, list(tricks), w.subs) for part in w.text.split(SEPARATOR) if part)
+            elif ifs and INDIRECTION in w.tricks:
+                parts = [p for p in re.split("[" + re.escape(ifs) + "]", w.text) if p]
+                if len(parts) > 1:
+                    self.add(Hit(shell.IFS))
+                out.extend(Word(p, w.dynamic, list(w.tricks), w.subs) for p in parts)
             else:
                 out.append(w)
         return out

@@ -89,7 +89,7 @@ _HOME = {
 #: Calls whose target or code is computed at run time: the code cannot be checked.
 _UNCHECKABLE = {
     "node": r"\beval\s*\(\s*[^'\"`\s)]|\bnew\s+Function\s*\(|\bvm\.run|"
-            r"\bfs\w*\.(?:rmSync|rm|rmdirSync|rmdir|unlinkSync|unlink)\s*\(\s*[^'\"`\s)]",
+            + _NODE_FS + r"(?:rmSync|rm|rmdirSync|rmdir|unlinkSync|unlink)\s*\(\s*[^'\"`\s)]",
     "ruby": r"\beval\s*\(?\s*[^'\"\s)]|\b(?:instance|class|module)_eval\b|\.send\s*\(|"
             r"\bFileUtils\.(?:rm_rf|rm_r|rm|remove_dir)\s*\(?\s*[^'\"\s)(]",
     "perl": r"\beval\s*\(?\s*\$|\b(?:rmtree|remove_tree|unlink)\s*\(?\s*[$@]",

@@ -309,7 +309,9 @@ def makefile_code(text: str) -> str:
 @checks("make", "gmake", "bmake")
 def check_make(cmd: Cmd) -> List[Hit]:
     hits = [runs(makefile_code(e), "make --eval") for e in _option_values(cmd.args, ("--eval", "-E"))]
-    if any(f in ("-", "/dev/stdin") for f in _option_values(cmd.args, ("-f", "--file", "--makefile"))):
+    # The grammar drops a lone "-" before a here-doc, so a trailing -f means the same as -f -.
+    if any(f in ("-", "/dev/stdin") for f in _option_values(cmd.args, ("-f", "--file", "--makefile"))) or (
+            cmd.args[-1:] in (["-f"], ["--file"])):
         stdin = cmd.stdin
         if stdin.text is not None and not stdin.network:
             hits.append(runs(makefile_code(stdin.text), "make -f -"))

@@ -48,7 +48,22 @@ def normalize(path: str) -> str:
             p = "~" + p[len(home):]
     if p.startswith("/root") and (len(p) == 5 or p[5] == "/"):
         p = "~" + p[5:]
+    if "/.." in p and p.startswith(("/", "~/")):
+        p = _resolve_parents(p)
     return p
+
+
+_SELF = "/home/\x00self"
+
+
+def _resolve_parents(p: str) -> str:
+    """~/../.. is /, /etc/../ is /: climbing out of a directory reaches what is above it."""
+    import posixpath
+
+    resolved = posixpath.normpath(_SELF + p[1:] if p.startswith("~") else p)
+    if resolved.startswith(_SELF):
+        return "~" + resolved[len(_SELF):]
+    return resolved
 
 
 def is_block_device(path: str) -> bool:
