@@ -88,6 +88,9 @@ _KNOWN_NODES = frozenset("""
     extglob_pattern regex test_operator command_name ERROR""".split())
 #: A brace expansion in command position: bash turns {rm,-rf,~} into the words rm -rf ~.
 _BRACE_COMMAND = lazy_regex(r"(?:^|(?<=[;&|(`\n]))[ \t]*\{([^{}\s'\"$]*,[^{}\s'\"]*)\}")
+_COPROC_GROUP = lazy_regex(r"\bcoproc\s+(?:[A-Za-z_][A-Za-z0-9_]*\s+)?(?=[{(])")
+#: A here-doc operator and its delimiter (<<EOF, <<-'EOF', <<"EOF", <<\EOF), not a here-string.
+_HEREDOC_OPERATOR = lazy_regex(r"(?<!<)<<(?!<)(-?)\s*(['\"]?)\\?([A-Za-z_0-9.@%+-]+)\2")
 #: A command word that bash expands as a file name pattern (/bin/r?, /usr/bin/[r]m).
 _GLOB_NAME = lazy_regex(r"[*?]|\[[^\]]+\]")
 #: Variables that hold the path of a shell.
@@ -204,7 +207,7 @@ class _Analysis:
 
     # -- parsing -----------------------------------------------------------------------------
 
-    def script(self, text: str, shell_name: str, depth: int) -> Stream:
+    def script(self, text: str, shell_name: str, depth: int, heredocs: bool = True) -> Stream:
         """Parse and walk a whole script (the line itself, or code found inside it)."""
         if depth > MAX_DEPTH:
             self.add(Hit(shell.TOO_DEEP))
@@ -213,6 +216,9 @@ class _Analysis:
             from .fish import to_bash
 
             text = to_bash(text)
+        if "coproc" in text:
+            # coproc [NAME] { …; } runs the group in the background; the grammar does not know the form.
+            text = _COPROC_GROUP.sub(lambda m: " " * len(m.group(0)), text)
         outer = (self.depth, self.tree)
         try:
             tree = _parser().parse(text.encode("utf-8", "surrogatepass"))
@@ -220,6 +226,8 @@ class _Analysis:
             self.trees.append(tree)  # keeps id(tree) unique while its nodes are cached
             if tree.root_node.has_error:
                 self.add(Hit(shell.UNPARSEABLE))
+                if heredocs and "<<" in text:
+                    self.heredoc_fallback(text, depth)
             for m in _BRACE_COMMAND.finditer(text):
                 self.add(Hit(shell.OBFUSCATED_NAME, m.group(0).strip()))
                 self.script(text[:m.start()] + " " + " ".join(m.group(1).split(",")) + text[m.end():],
@@ -230,6 +238,29 @@ class _Analysis:
             return out
         finally:
             self.depth, self.tree = outer
+
+    def heredoc_fallback(self, text: str, depth: int) -> None:
+        """Here-docs cut the way bash cuts them, for lines the grammar misreads (a body line "EOF'").
+
+        Every body is judged as code, whatever reads it: the line around them could not be read,
+        so what consumes them is not known.
+        """
+        lines = text.split("\n")
+        rest: List[str] = []
+        i = 0
+        while i < len(lines):
+            line = lines[i]
+            rest.append(line)
+            i += 1
+            for m in _HEREDOC_OPERATOR.finditer(line):
+                tabs, delimiter = bool(m.group(1)), m.group(3)
+                body: List[str] = []
+                while i < len(lines) and (lines[i].lstrip("\t") if tabs else lines[i]) != delimiter:
+                    body.append(lines[i])
+                    i += 1
+                i += 1
+                self.script("\n".join(body), "bash", depth + 1)
+        self.script("\n".join(rest), "bash", depth + 1, heredocs=False)
 
     def sweep(self, root: Any) -> None:
         """Walk every substitution the structured walk did not reach: nothing in the tree goes unjudged."""

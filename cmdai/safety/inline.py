@@ -306,8 +306,12 @@ def _awk_pipes(code: str) -> List[Finding]:
     return found
 
 
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "e": "\x1b"}
+
+
 def _unescape(s: str) -> str:
-    return re.sub(r"\\(.)", r"\1", s)
+    """A string literal's text: \\n is a newline (a line break for the shell), \\" a quote."""
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), s, flags=re.S)
 
 
 def _quote(s: str) -> str:
