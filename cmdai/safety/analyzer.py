@@ -50,11 +50,18 @@ _WRAPPERS: Dict[str, Set[str]] = {
     "flock": {"-w", "--timeout", "-E", "--conflict-exit-code"}, "then": set(), "do": set(), "else": set(),
     "and": set(), "or": set(), "not": set(), "!": set(), "doas": {"-u", "-C"}, "xargs": set(), "parallel": set(),
     "nsenter": {"-t", "--target"}, "unshare": set(), "watch": {"-n", "--interval"}, "sg": set(),
+    "valgrind": set(), "catchsegv": set(), "fakeroot": set(), "eatmydata": set(), "nocache": set(),
+    "dbus-launch": set(), "xvfb-run": {"-n", "-s", "-f", "-e", "-p", "--server-num", "--server-args"},
+    "gosu": set(), "su-exec": set(), "chpst": {"-u", "-U", "-e", "-/", "-n", "-l", "-L", "-m", "-d", "-o", "-p",
+                                                "-f", "-c", "-r", "-t"},
+    "cgexec": {"-g"}, "sshpass": {"-p", "-f", "-d", "-P"}, "prlimit": {"-p", "--pid"}, "numactl": set(),
+    "perf": {"-e", "-o", "-p", "-F", "-c", "--event", "--output"}, "entr": set(),
 }
 #: Wrappers that also take the command as one string after -c.
 _COMMAND_OPTION_WRAPPERS = frozenset(["flock", "runuser", "sg", "chroot", "unshare", "nsenter"])
 #: Wrappers followed by one positional argument before the inner command.
-_POSITIONAL = {"timeout": 1, "chrt": 1, "taskset": 1, "chroot": 1, "flock": 1, "sg": 1}
+_POSITIONAL = {"timeout": 1, "chrt": 1, "taskset": 1, "chroot": 1, "flock": 1, "sg": 1, "gosu": 1, "su-exec": 1,
+               "perf": 1}
 _XARGS_VALUES = {"-I", "-i", "-L", "-l", "-n", "-P", "-d", "-a", "-s", "-E", "-e", "--replace", "--max-lines",
                  "--max-args", "--max-procs", "--delimiter", "--arg-file", "--max-chars", "--eof",
                  "--process-slot-var"}
@@ -159,6 +166,9 @@ def canonical(name: str) -> str:
         return "python"
     if re.fullmatch(r"pip[\d.]*", base):
         return "pip"
+    versioned = re.fullmatch(r"(bash|zsh|ksh|mksh|dash|ash|yash|fish|tcsh|csh|sh)[\d.-]+", base)
+    if versioned:
+        return versioned.group(1)
     return _NAME_ALIASES.get(base, base)
 
 
@@ -262,6 +272,19 @@ class _Analysis:
                 self.script("\n".join(body), "bash", depth + 1)
         self.script("\n".join(rest), "bash", depth + 1, heredocs=False)
 
+    def evaluated_variables(self, node: Any, prompt: bool = False) -> None:
+        """Variables whose value the shell evaluates again (arithmetic, ${x@P}): a[$(cmd)] in it runs cmd."""
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            if n.type == "variable_name":
+                value = self.env.get(_text(n))
+                if value is None and prompt:
+                    self.add(Hit(shell.UNCHECKABLE, f"the prompt expansion of ${_text(n)}"))
+                elif value is not None and ("$(" in value.text or "`" in value.text):
+                    self.script(": " + value.text.replace(SEPARATOR, " "), "bash", self.depth + 1)
+            stack.extend(n.named_children)
+
     def sweep(self, root: Any) -> None:
         """Walk every substitution the structured walk did not reach: nothing in the tree goes unjudged."""
         stack = [root]
@@ -309,6 +332,8 @@ class _Analysis:
             self.add(Hit(shell.UNCHECKABLE, f"a {t.replace('_', ' ')}"))
         elif t == "expansion":
             self.expansion_code(node)
+        elif t == "arithmetic_expansion" or t == "compound_statement" and _text(node).startswith("(("):
+            self.evaluated_variables(node)
         out = Stream()
         for child in node.named_children:
             out = self.statement(child, stdin if t in ("subshell", "compound_statement") else Stream())
@@ -329,6 +354,9 @@ class _Analysis:
 
     def expansion_code(self, node: Any) -> None:
         """Substitutions in ${x:-…} words that the grammar keeps as plain text (${x:=`cmd`})."""
+        if _text(node).endswith("@P}"):
+            # Prompt expansion runs the substitutions in the variable's value.
+            self.evaluated_variables(node, prompt=True)
         for child in node.named_children:
             if child.type in ("word", "string", "concatenation") and ("`" in _text(child) or "$(" in _text(child)):
                 self.script(": " + _text(child), "bash", self.depth + 1)
@@ -473,6 +501,9 @@ class _Analysis:
         return self.read(value)
 
     def env_hits(self, name: str, value: str) -> None:
+        if name.startswith("BASH_FUNC_") and value.lstrip().startswith("("):
+            # An exported function: bash defines it from the environment (shellshock-style).
+            self.script("f" + value, "bash", self.depth + 1)
         if name in _CODE_VARIABLES and value:
             code = value.lstrip("|") if name.startswith("LESS") else value
             if name in _PROMPTS:
@@ -631,7 +662,7 @@ class _Analysis:
 
     def split_lists(self, words: List[Word]) -> List[Word]:
         """Words that expand to several ("${x[@]}", "$@", $x after IFS=,) split into them."""
-        ifs = self.env["IFS"].text if "IFS" in self.env else None
+        ifs = self.env["IFS"].text if "IFS" in self.env else " \t\n"
         if not any(LIST in w.tricks or ifs and INDIRECTION in w.tricks for w in words):
             return words
         out: List[Word] = []
@@ -641,7 +672,7 @@ class _Analysis:
                 out.extend(Word(part, w.dynamic, list(tricks), w.subs) for part in w.text.split(SEPARATOR) if part)
             elif ifs and INDIRECTION in w.tricks:
                 parts = [p for p in re.split("[" + re.escape(ifs) + "]", w.text) if p]
-                if len(parts) > 1:
+                if len(parts) > 1 and "IFS" in self.env:
                     self.add(Hit(shell.IFS))
                 out.extend(Word(p, w.dynamic, list(w.tricks), w.subs) for p in parts)
             else:
@@ -698,7 +729,7 @@ class _Analysis:
                     continue
                 i += 1
                 continue
-            if name in ("env", "sudo", "doas") and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", a):
+            if name in ("env", "sudo", "doas") and re.match(r"^[^=\s-][^=\s]*=", a):
                 i += 1
                 continue
             if name == "nice" and re.fullmatch(r"-?\d+", a):
@@ -745,8 +776,8 @@ class _Analysis:
     def xargs(self, name: str, words: List[Word], stdin: Stream, redirects: List[Tuple[str, str]],
               sudo: bool) -> Stream:
         args = [w.text for w in words[1:]]
-        if name == "parallel":
-            cut = args.index(":::") if ":::" in args else len(args)
+        if name == "parallel" and ":::" in args:
+            cut = args.index(":::")
             inner = words[1:1 + cut]
             inner = inner[self.skip_options("parallel", [w.text for w in inner]):]
             extra = [Word(a) for a in args[cut + 1:]]
@@ -815,6 +846,10 @@ class _Analysis:
             self.sourced(words[0].text, words[0].text)
         if name == "set" and cmd.args and (cmd.args[0] == "--" or not cmd.args[0].startswith(("-", "+"))):
             self.positional(words[1 + (cmd.args[0] == "--"):])
+        elif name in ("read", "mapfile", "readarray") or name == "printf" and cmd.args[:1] == ["-v"]:
+            self.assign_from(cmd, words)
+        elif name == "enable" and any(a.startswith("-") and "f" in a for a in cmd.args):
+            self.add(Hit(shell.UNCHECKABLE, "a shell builtin loaded from a shared library"))
         if name in SHELLS:
             self.shell_invocation(cmd, words)
         elif name == "eval":
@@ -1030,6 +1065,26 @@ class _Analysis:
         else:
             self.add(Hit(shell.UNCHECKABLE, consumer))
 
+    def assign_from(self, cmd: Cmd, words: List[Word]) -> None:
+        """Variables set from input (read, mapfile) or by printf -v: their value when it is known."""
+        if cmd.name == "printf":
+            if len(words) > 3:
+                text = self.output_of(Cmd("printf", cmd.args[2:]), [words[0]] + words[3:]).text
+                self.env[cmd.args[1]] = Word(text) if text is not None else Word(cmd.args[1], dynamic=True)
+            return
+        opts = cmd.options(("-p", "-d", "-n", "-N", "-t", "-u", "-a", "-C", "-c", "-O", "-s"))
+        names = opts.operands or ["REPLY"]
+        text = cmd.stdin.text
+        lines = text.splitlines() if text is not None else None
+        array = opts.value("-a") if cmd.name == "read" else names[0]
+        if cmd.name == "read" and array is None:
+            fields = (lines[0] if lines else "").split(None, len(names) - 1)
+            for i, n in enumerate(names):
+                self.env[n] = Word(fields[i] if lines is not None and i < len(fields) else n, dynamic=lines is None)
+        elif array:
+            items = (lines[0].split() if cmd.name == "read" else lines) if lines else []
+            self.env[array] = list_word([Word(i) for i in items]) if lines is not None else Word(array, dynamic=True)
+
     def positional(self, words: List[Word]) -> None:
         """Set $1 … and "$@" (set -- …, sh -c CODE NAME ARGS …)."""
         for key in [k for k in self.env if k.isdigit() or k in ("@", "*")]:
@@ -1165,6 +1220,9 @@ class _Analysis:
             if inner_name in ("rm", "unlink", "shred", "srm", "rmdir"):
                 for h in filesystem.delete_hits(root, True, filtered):
                     self.add(h)
+                named = [w for w in inner[1:] if w.text.strip() != "{}"]
+                if any(not w.text.startswith("-") for w in named):
+                    self.invoke([inner[0]] + named, Stream(), [], cmd.sudo)
                 continue
             if inner_name in _IN_PLACE_EDITORS:
                 found = [w for w in inner if w.text.strip() != "{}"]

@@ -49,6 +49,9 @@ _CALLS = {
     "awk": ([r"\bsystem\s*\(\s*"], [], []),
     "lua": ([r"\bos\.execute\s*\(\s*", r"\bio\.popen\s*\(\s*"], [], [r"\bos\.remove\s*\(\s*"]),
 }
+#: Literal arguments of a call: "cmd", or "prog", "arg" …, or "prog", ["arg" …] (a program and its argv).
+_ARGS = (r"(?P<args>" + _STR + r"(?:\s*,\s*(?:" + _STR + r"|\[\s*" + _STR + r"(?:\s*,\s*" + _STR
+         + r")*\s*\]))*)")
 _BACKTICKS = lazy_regex(r"`([^`]+)`|%x\(([^)]*)\)|qx[({/]([^)}/]*)[)}/]")
 _LIST_CALL = lazy_regex(r"\b(?:subprocess\.\w+|os\.exec\w*|spawn\w*|execFile\w*)\s*\(\s*\[([^\]]*)\]")
 _SHELL_TRUE = lazy_regex(r"shell\s*=\s*True")
@@ -126,6 +129,8 @@ def language_of(name: str) -> Optional[str]:
         return "awk"
     if name in ("pwsh", "powershell", "powershell.exe", "pwsh.exe"):
         return "powershell"
+    if name in _OTHER_INTERPRETERS:
+        return "other"
     if re.fullmatch(r"lua(jit|[\d.]+)?", name):
         return "lua"
     return None
@@ -135,7 +140,8 @@ def code_of(lang: str, args: List[str]) -> Tuple[Optional[str], bool, Optional[s
     """(inline code, whether the program comes from stdin, the script file) for an invocation."""
     code_flags = {"python": ("-c",), "node": ("-e", "--eval", "-p", "--print", "eval"), "ruby": ("-e",),
                   "perl": ("-e", "-E"), "php": ("-r",), "lua": ("-e",), "awk": (),
-                  "powershell": ("-c", "-command", "-Command", "-C", "--command")}[lang]
+                  "powershell": ("-c", "-command", "-Command", "-C", "--command"),
+                  "other": ("-e", "-c", "--eval", "--execute", "-E", "-x")}[lang]
     pieces: List[str] = []
     i = 0
     while i < len(args):
@@ -215,6 +221,24 @@ def _powershell(code: str) -> List[Finding]:
     return found
 
 
+#: Interpreters cmdai does not read beyond the commands their code visibly runs.
+_OTHER_INTERPRETERS = frozenset(["Rscript", "R", "julia", "tclsh", "wish", "expect", "osascript", "guile", "racket",
+                                 "groovy", "sbcl", "clojure", "elixir", "erl", "swift", "kotlin", "scala", "jshell",
+                                 "octave", "gnuplot", "tcc", "crystal", "nim", "raku", "rakudo", "pwsh-preview"])
+_OTHER_SHELL = lazy_regex(r"(?:\bsystem2?|\bshell|\brun|\bSys\.command|\bos\.execute|\bpopen|do shell script)"
+                          r"\s*\(?\s*(?:`([^`]*)`|\"((?:[^\"\\]|\\.)*)\"|'([^']*)')")
+_TCL_EXEC = lazy_regex(r"(?:^|[\[;{\s])(?:spawn|exec)\s+([^\n;\]}]+)")
+
+
+def _other(code: str) -> List[Finding]:
+    found = [Finding("uncheckable", "code in a language cmdai does not read")]
+    for m in _OTHER_SHELL.finditer(code):
+        found.append(Finding("shell", _unescape(next(g for g in m.groups() if g is not None))))
+    for m in _TCL_EXEC.finditer(code):
+        found.append(Finding("shell", m.group(1)))
+    return found
+
+
 def scan(code: str, lang: str) -> List[Finding]:
     """The system-level actions visible in a one-liner's code."""
     found: List[Finding] = []
@@ -225,6 +249,8 @@ def scan(code: str, lang: str) -> List[Finding]:
         found += pycode.scan(code)
     elif lang == "powershell":
         return _powershell(code)
+    elif lang == "other":
+        return _other(code)
     else:
         found += _lexical(_home_spelled(code, lang), lang, shell_calls, rec_deletes, file_deletes)
     for m in re.finditer(r"(?:b64decode|base64_decode|decode_base64|atob)\s*\(\s*b?" + _STR, code):
@@ -263,8 +289,8 @@ def _lexical(code: str, lang: str, shell_calls: List[str], rec_deletes: List[str
     """Calls of the language's process and deletion APIs with literal arguments, found by pattern."""
     found: List[Finding] = []
     for pattern in shell_calls:
-        for m in re.finditer(pattern + _STR, code):
-            found.append(Finding("shell", _unescape(m.group(1) if m.group(1) is not None else m.group(2))))
+        for m in re.finditer(pattern + _ARGS, code):
+            found.append(Finding("shell", _command_of(m.group("args"))))
     for m in _LIST_CALL.finditer(code):
         parts = [_unescape(a if a else b) for a, b in re.findall(_STR, m.group(1))]
         if parts:
@@ -289,6 +315,15 @@ def _lexical(code: str, lang: str, shell_calls: List[str], rec_deletes: List[str
     if dynamic and dynamic.search(code) and not any(f.kind == "shell" for f in found):
         found.append(Finding("dynamic", lang))
     return found
+
+
+def _command_of(args: str) -> str:
+    """The command line literal call arguments stand for: one string is a shell command, several an argv."""
+    parts = [_unescape(a if a is not None and a != "" or b is None else b) for a, b in re.findall(_STR, args)]
+    if len(parts) == 1:
+        return parts[0]
+    # An argv is not expanded by a shell, but ~ here stands for the home directory the code named.
+    return " ".join(p if p == "~" or p.startswith("~/") else _quote(p) for p in parts)
 
 
 def _awk_pipes(code: str) -> List[Finding]:

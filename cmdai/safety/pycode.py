@@ -220,6 +220,8 @@ class _Reader(ast.NodeVisitor):
                 return out
             if node.func.attr == "join" and isinstance(base, str) and isinstance(first, list):
                 return base.join(first)
+            if node.func.attr == "split" and isinstance(base, str) and (not args or isinstance(first, str)):
+                return base.split(first) if args else base.split()
             if node.func.attr == "format" and isinstance(base, str) and all(isinstance(a, str) for a in args):
                 try:
                     return base.format(*args)

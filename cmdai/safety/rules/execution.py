@@ -431,3 +431,73 @@ def check_hyperfine(cmd: Cmd) -> List[Hit]:
               "--command-name", "-u", "--time-unit", "--style", "--output", "--sort", "-D", "--parameter-step-size")
     code = _option_values(cmd.args, values[:7]) + cmd.options(values).operands
     return [runs(c, "hyperfine") for c in code]
+
+
+# -- git and project runners -------------------------------------------------------------------------
+
+#: git subcommand -> options whose value is a command git runs.
+_GIT_COMMAND_OPTIONS = {
+    "clone": ("--upload-pack", "-u", "--template"), "fetch": ("--upload-pack",), "pull": ("--upload-pack",),
+    "ls-remote": ("--upload-pack", "-u"), "archive": ("--exec",), "push": ("--receive-pack", "--exec"),
+    "rebase": ("--exec", "-x"), "difftool": ("--extcmd", "-x"), "mergetool": ("--tool-help",),
+    "filter-branch": ("--env-filter", "--tree-filter", "--index-filter", "--parent-filter", "--msg-filter",
+                      "--commit-filter", "--tag-name-filter"),
+}
+
+
+@checks("git")
+def check_git_commands(cmd: Cmd) -> List[Hit]:
+    from .git import split_git
+
+    sub, args, _ = split_git(cmd.args)
+    hits = [runs(c, f"git {sub}") for c in _option_values(args, _GIT_COMMAND_OPTIONS.get(sub, ()))
+            if not c.startswith("--")]
+    if sub == "submodule" and "foreach" in args:
+        rest = [a for a in args[args.index("foreach") + 1:] if a not in ("--recursive", "-q", "--quiet")]
+        hits.append(runs(" ".join(rest), "git submodule foreach"))
+    if sub == "bisect" and args[:1] == ["run"]:
+        hits.append(runs(_join(args[1:]), "git bisect run"))
+    return hits
+
+
+#: Project tools that run a command in their environment: tool -> (subcommands, options taking a value).
+_RUNNERS = {
+    "uv": (("run",), ("--with", "--python", "-p", "--project", "--directory", "--package", "--env-file", "--extra",
+                      "--group", "--index")),
+    "poetry": (("run",), ("-C", "--directory", "-P", "--project")), "pipenv": (("run",), ()),
+    "pdm": (("run",), ("-p", "--project")), "hatch": (("run",), ("-e", "--env")), "rye": (("run",), ()),
+    "pixi": (("run", "exec"), ("-e", "--environment", "--manifest-path")), "bundle": (("exec",), ("--gemfile",)),
+    "conda": (("run",), ("-n", "--name", "-p", "--prefix", "--cwd")),
+    "mamba": (("run",), ("-n", "--name", "-p", "--prefix", "--cwd")),
+    "micromamba": (("run",), ("-n", "--name", "-p", "--prefix", "--cwd")),
+    "npm": (("exec", "x"), ("--package", "-w", "--workspace")), "pnpm": (("exec", "dlx"), ("--filter", "-C", "--dir")),
+    "yarn": (("exec",), ()), "direnv": (("exec",), ()), "mise": (("exec", "x"), ()), "asdf": (("exec",), ()),
+    "pyenv": (("exec",), ()), "rbenv": (("exec",), ()), "opam": (("exec",), ("--switch",)),
+    "nix": (("develop", "shell"), ()), "dotenv": ((), ("-e", "-f", "-c", "-v")),
+}
+
+
+@checks(*_RUNNERS, "npx", "nix-shell")
+def check_runner(cmd: Cmd) -> List[Hit]:
+    args = cmd.args
+    if cmd.name in ("npx", "npm", "nix-shell", "nix"):
+        code = _option_values(args, ("-c", "--call", "--run", "--command"))
+        if code:
+            return [runs(c, f"{cmd.name} -c") for c in code]
+        if cmd.name in ("nix-shell", "npx"):
+            return []
+    subs, with_value = _RUNNERS[cmd.name]
+    i = 0
+    if subs:
+        while i < len(args) and args[i] not in subs:
+            i += 1
+        i += 1
+    if cmd.name == "direnv":
+        i += 1  # the directory
+    if "--" in args[i:]:
+        rest = args[args.index("--", i) + 1:]
+    else:
+        while i < len(args) and args[i].startswith("-"):
+            i += 2 if args[i] in with_value else 1
+        rest = args[i:]
+    return [runs(_join(rest), f"{cmd.name} {'/'.join(subs) or 'run'}")] if i <= len(args) and rest else []
