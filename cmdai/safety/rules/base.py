@@ -143,6 +143,21 @@ class Cmd(Record):
         return bool(set(short) & opts.shorts) or bool(set(longs) & opts.longs)
 
 
+def option_values(args: List[str], names: Iterable[str]) -> List[str]:
+    """Values of options given as ``--name=V``, ``--name V``, ``-xV`` or ``-x V``."""
+    wanted = tuple(names)
+    values: List[str] = []
+    for i, a in enumerate(args):
+        for n in wanted:
+            if a == n and i + 1 < len(args):
+                values.append(args[i + 1])
+            elif n.startswith("--") and a.startswith(n + "="):
+                values.append(a[len(n) + 1:])
+            elif not n.startswith("--") and len(n) == 2 and a.startswith(n) and len(a) > 2 and not a.startswith("--"):
+                values.append(a[2:])
+    return values
+
+
 class Options(Record):
     __slots__ = ("shorts", "longs", "values", "operands")
 

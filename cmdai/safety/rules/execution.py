@@ -13,7 +13,7 @@ import shlex
 from typing import Iterable, List, Optional, Tuple
 
 from ...lazy_regex import lazy_regex
-from .base import Cmd, Hit, checks
+from .base import Cmd, Hit, checks, option_values
 from .filesystem import writes
 from .shell import INLINE_DYNAMIC, RUNS, UNCHECKABLE, code_from_input
 
@@ -27,21 +27,6 @@ def runs(code: Optional[str], consumer: str, lang: str = "bash") -> Hit:
 
 def _join(words: Iterable[str]) -> str:
     return " ".join(shlex.quote(w) for w in words)
-
-
-def _option_values(args: List[str], names: Iterable[str]) -> List[str]:
-    """Values of options given as ``--name=V``, ``--name V``, ``-xV`` or ``-x V``."""
-    wanted = tuple(names)
-    values: List[str] = []
-    for i, a in enumerate(args):
-        for n in wanted:
-            if a == n and i + 1 < len(args):
-                values.append(args[i + 1])
-            elif n.startswith("--") and a.startswith(n + "="):
-                values.append(a[len(n) + 1:])
-            elif not n.startswith("--") and len(n) == 2 and a.startswith(n) and len(a) > 2 and not a.startswith("--"):
-                values.append(a[2:])
-    return values
 
 
 # -- terminal multiplexers -----------------------------------------------------------------------
@@ -209,10 +194,10 @@ def ex_commands(lines: Iterable[str], consumer: str) -> List[Hit]:
 @checks("vim", "vi", "nvim", "view", "vimdiff", "gvim", "ex", "evim", "rvim", "rview", "nvi", "elvis", "vile")
 def check_vim(cmd: Cmd) -> List[Hit]:
     args = cmd.args
-    lines = _option_values(args, ("-c", "--cmd")) + [a[1:] for a in args if a.startswith("+") and len(a) > 1]
+    lines = option_values(args, ("-c", "--cmd")) + [a[1:] for a in args if a.startswith("+") and len(a) > 1]
     hits = ex_commands(lines, cmd.name)
     silent = cmd.name == "ex" or any(a in ("-e", "-E", "-es", "-Es") for a in args)
-    for script in _option_values(args, ("-S", "-u") if silent else ("-S", "-s", "-u")):
+    for script in option_values(args, ("-S", "-u") if silent else ("-S", "-s", "-u")):
         if script not in ("NONE", "NORC", "DEFAULTS"):
             hits.append(Hit(UNCHECKABLE, f"the {cmd.name} script {script}"))
     if silent and cmd.stdin.present and "-" not in args:
@@ -248,7 +233,7 @@ def check_pager(cmd: Cmd) -> List[Hit]:
 
 @checks("man")
 def check_man(cmd: Cmd) -> List[Hit]:
-    return [runs(pager, "man --pager") for pager in _option_values(cmd.args, ("-P", "--pager", "-H", "--html"))
+    return [runs(pager, "man --pager") for pager in option_values(cmd.args, ("-P", "--pager", "-H", "--html"))
             if pager]
 
 
@@ -258,10 +243,10 @@ def check_man(cmd: Cmd) -> List[Hit]:
 @checks("tar", "bsdtar", "gtar")
 def check_tar(cmd: Cmd) -> List[Hit]:
     args = cmd.args
-    hits = [runs(c, "tar") for c in _option_values(args, ("--to-command", "--use-compress-program", "-I",
+    hits = [runs(c, "tar") for c in option_values(args, ("--to-command", "--use-compress-program", "-I",
                                                            "--rsh-command", "--info-script", "--new-volume-script",
                                                            "-F"))]
-    for action in _option_values(args, ("--checkpoint-action",)):
+    for action in option_values(args, ("--checkpoint-action",)):
         name, _, value = action.partition("=")
         if name == "exec":
             hits.append(runs(value, "tar --checkpoint-action"))
@@ -270,12 +255,12 @@ def check_tar(cmd: Cmd) -> List[Hit]:
 
 @checks("zip")
 def check_zip(cmd: Cmd) -> List[Hit]:
-    return [runs(c, "zip --unzip-command") for c in _option_values(cmd.args, ("-TT", "--unzip-command"))]
+    return [runs(c, "zip --unzip-command") for c in option_values(cmd.args, ("-TT", "--unzip-command"))]
 
 
 @checks("rsync")
 def check_rsync_shell(cmd: Cmd) -> List[Hit]:
-    return [runs(c, "rsync --rsh") for c in _option_values(cmd.args, ("-e", "--rsh", "--rsync-path"))]
+    return [runs(c, "rsync --rsh") for c in option_values(cmd.args, ("-e", "--rsh", "--rsync-path"))]
 
 
 _SSH_COMMAND_OPTIONS = lazy_regex(r"^\s*(ProxyCommand|LocalCommand|KnownHostsCommand|RemoteCommand|"
@@ -285,12 +270,12 @@ _SSH_COMMAND_OPTIONS = lazy_regex(r"^\s*(ProxyCommand|LocalCommand|KnownHostsCom
 @checks("ssh", "scp", "sftp", "autossh", "sshfs")
 def check_ssh_options(cmd: Cmd) -> List[Hit]:
     hits: List[Hit] = []
-    for option in _option_values(cmd.args, ("-o",)):
+    for option in option_values(cmd.args, ("-o",)):
         m = _SSH_COMMAND_OPTIONS.match(option)
         if m and m.group(2).strip().lower() != "none":
             hits.append(runs(m.group(2), f"ssh {m.group(1)}"))
     if cmd.name in ("scp", "sftp"):
-        hits += [runs(p, f"{cmd.name} -S") for p in _option_values(cmd.args, ("-S",))]
+        hits += [runs(p, f"{cmd.name} -S") for p in option_values(cmd.args, ("-S",))]
     return hits
 
 
@@ -308,9 +293,9 @@ def makefile_code(text: str) -> str:
 
 @checks("make", "gmake", "bmake")
 def check_make(cmd: Cmd) -> List[Hit]:
-    hits = [runs(makefile_code(e), "make --eval") for e in _option_values(cmd.args, ("--eval", "-E"))]
+    hits = [runs(makefile_code(e), "make --eval") for e in option_values(cmd.args, ("--eval", "-E"))]
     # The grammar drops a lone "-" before a here-doc, so a trailing -f means the same as -f -.
-    if any(f in ("-", "/dev/stdin") for f in _option_values(cmd.args, ("-f", "--file", "--makefile"))) or (
+    if any(f in ("-", "/dev/stdin") for f in option_values(cmd.args, ("-f", "--file", "--makefile"))) or (
             cmd.args[-1:] in (["-f"], ["--file"])):
         stdin = cmd.stdin
         if stdin.text is not None and not stdin.network:
@@ -323,8 +308,8 @@ def check_make(cmd: Cmd) -> List[Hit]:
 def sed_programs(cmd: Cmd) -> List[str]:
     """The sed scripts given on the command line."""
     opts = cmd.options(("-e", "--expression", "-f", "--file", "-l", "--line-length"))
-    given = _option_values(cmd.args, ("-e", "--expression"))
-    if given or _option_values(cmd.args, ("-f", "--file")):
+    given = option_values(cmd.args, ("-e", "--expression"))
+    if given or option_values(cmd.args, ("-f", "--file")):
         return given
     return opts.operands[:1]
 
@@ -413,7 +398,7 @@ def check_sed_exec(cmd: Cmd) -> List[Hit]:
 @checks("gdb", "lldb")
 def check_debugger(cmd: Cmd) -> List[Hit]:
     hits: List[Hit] = []
-    for line in _option_values(cmd.args, ("-ex", "--ex", "-eval-command", "--eval-command", "-o", "--one-line")):
+    for line in option_values(cmd.args, ("-ex", "--ex", "-eval-command", "--eval-command", "-o", "--one-line")):
         m = re.match(r"^\s*(?:shell|!|platform shell)\s*(.*)$", line, re.S)
         py = re.match(r"^\s*(?:python|script)\s+(.*)$", line, re.S)
         if m:
@@ -429,7 +414,7 @@ def check_hyperfine(cmd: Cmd) -> List[Hit]:
               "--warmup", "-r", "--runs", "-m", "--min-runs", "-M", "--max-runs", "--export-json",
               "--export-markdown", "--export-csv", "-L", "--parameter-list", "-P", "--parameter-scan", "-n",
               "--command-name", "-u", "--time-unit", "--style", "--output", "--sort", "-D", "--parameter-step-size")
-    code = _option_values(cmd.args, values[:7]) + cmd.options(values).operands
+    code = option_values(cmd.args, values[:7]) + cmd.options(values).operands
     return [runs(c, "hyperfine") for c in code]
 
 
@@ -450,7 +435,7 @@ def check_git_commands(cmd: Cmd) -> List[Hit]:
     from .git import split_git
 
     sub, args, _ = split_git(cmd.args)
-    hits = [runs(c, f"git {sub}") for c in _option_values(args, _GIT_COMMAND_OPTIONS.get(sub, ()))
+    hits = [runs(c, f"git {sub}") for c in option_values(args, _GIT_COMMAND_OPTIONS.get(sub, ()))
             if not c.startswith("--")]
     if sub == "submodule" and "foreach" in args:
         rest = [a for a in args[args.index("foreach") + 1:] if a not in ("--recursive", "-q", "--quiet")]
@@ -481,7 +466,7 @@ _RUNNERS = {
 def check_runner(cmd: Cmd) -> List[Hit]:
     args = cmd.args
     if cmd.name in ("npx", "npm", "nix-shell", "nix"):
-        code = _option_values(args, ("-c", "--call", "--run", "--command"))
+        code = option_values(args, ("-c", "--call", "--run", "--command"))
         if code:
             return [runs(c, f"{cmd.name} -c") for c in code]
         if cmd.name in ("nix-shell", "npx"):
