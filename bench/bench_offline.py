@@ -34,6 +34,11 @@ from cmdai.backends.embedded import EmbeddedBackend  # noqa: E402
 from cmdai.errors import NoAnswerError  # noqa: E402
 
 LABELLED = REPO / "bench" / "data" / "offline_requests.tsv"
+#: Everyday requests written before the engine was tuned on them, with every accepted answer.
+FRESH = REPO / "bench" / "data" / "offline_fresh.tsv"
+#: A second fresh set, written after the engine was tuned on the first and never tuned on.
+HELD_OUT = REPO / "bench" / "data" / "offline_heldout.tsv"
+DECLINE = "decline"
 NL2BASH = REPO.parent / "shared" / "data" / "nl2bash"
 BUDGET_MS = 50.0
 
@@ -70,6 +75,29 @@ def load_labelled(path: Path = LABELLED) -> List[Case]:
         os_name = cols[3] if len(cols) > 3 and cols[3] else "linux"
         cases.append(Case(cols[0], cols[1], shell, os_name))
     return cases
+
+
+class Judged(NamedTuple):
+    """A request with every command accepted for it; none means only declining is right."""
+
+    text: str
+    accepted: Tuple[str, ...]
+
+
+def load_judged(path: Path) -> List[Judged]:
+    """Read a fresh set: tab-separated request, then accepted commands or the word "decline"."""
+    cases = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        text, *accepted = line.split("\t")
+        cases.append(Judged(text, () if accepted == [DECLINE] else tuple(accepted)))
+    return cases
+
+
+def same_command(answer: str, accepted: str) -> bool:
+    """Equal as shell words: quoting and spacing aside ('*.py' is "*.py")."""
+    return _words(answer) == _words(accepted)
 
 
 def load_nl2bash(directory: Path) -> List[Case]:
@@ -201,6 +229,41 @@ def report(name: str, outcomes: List[Outcome], per_request: float, misses: int) 
             print(f"    unanswered: {o.case.text!r} ({o.case.shell}/{o.case.os_name}) -> {o.case.expected}")
 
 
+def report_judged(name: str, backend: EmbeddedBackend, cases: Sequence[Judged], misses: int) -> None:
+    """Share answered (of requests that have an answer) and share right (of all answers given).
+
+    An answer to a request whose only right outcome is declining counts as answered and wrong.
+    """
+    answerable = [c for c in cases if c.accepted]
+    answered = right = declined_right = 0
+    wrong, unanswered = [], []
+    for case in cases:
+        try:
+            answer: Optional[str] = backend.generate(GenerationRequest(case.text)).command
+        except NoAnswerError:
+            answer = None
+        if answer is None:
+            if case.accepted:
+                unanswered.append(case.text)
+            else:
+                declined_right += 1
+            continue
+        answered += 1
+        if any(same_command(answer, a) for a in case.accepted):
+            right += 1
+        else:
+            wrong.append((case.text, answer))
+    print(f"{name}: {len(cases)} requests ({len(answerable)} with an answer, {len(cases) - len(answerable)} to decline)")
+    print(f"  answered            {answered - (len(cases) - len(answerable) - declined_right):6d}  "
+          f"({(answered - (len(cases) - len(answerable) - declined_right)) / max(len(answerable), 1):6.1%} of those with an answer)")
+    print(f"  right of answered   {right:6d}  ({right / max(answered, 1):6.1%})")
+    print(f"  declined correctly  {declined_right:6d}  of {len(cases) - len(answerable)}")
+    for text, answer in wrong[:misses]:
+        print(f"    wrong: {text!r}\n           ours: {answer}")
+    for text in unanswered[:misses]:
+        print(f"    unanswered: {text!r}")
+
+
 def cold_start_ms(runs: int) -> Tuple[float, float]:
     """Median wall time of one offline answer in a fresh interpreter, and of `python -c pass`.
 
@@ -241,6 +304,10 @@ def main(argv: Optional[List[str]] = None) -> None:
     labelled = load_labelled()
     outcomes, per_request = run(backend, labelled, exact=True)
     report("labelled set (exact match)", outcomes, per_request, args.misses)
+
+    for name, path in (("fresh set (never tuned on case by case)", FRESH), ("held-out set (written after tuning)", HELD_OUT)):
+        if path.exists():
+            report_judged(name, backend, load_judged(path), args.misses)
 
     if (args.nl2bash / "all.nl").exists():
         outcomes, per_request = run(backend, load_nl2bash(args.nl2bash), exact=False)
