@@ -19,7 +19,7 @@ SAMPLES: Dict[str, Slot] = {
     "path": Slot("./my dir", "path"), "input": Slot("notes.txt", "path"), "dir": Slot("src", "path"),
     "file": Slot("it's.txt", "path"), "dest": Slot("/tmp/out", "path"), "file2": Slot("b.txt", "path"),
     "dir2": Slot("docs", "path"), "base": Slot("src", "quote"), "glob": Slot("*.py", "force"),
-    "ext": Slot("py", "quote"), "text": Slot("a b 'c'", "force"), "name": Slot("x y", "quote"),
+    "ext": Slot("py", "quote"), "ext2": Slot("md", "quote"), "text": Slot("a b 'c'", "force"), "name": Slot("x y", "quote"),
     "arg": Slot("nginx", "quote"), "size": Slot("+1M", "literal"), "age": Slot("-mtime -3", "literal"),
     "since": Slot("3 days ago", "force"), "before": Slot("3 days ago", "force"), "n": Slot("5", "literal"),
     "n2": Slot("9", "literal"), "mode": Slot("755", "literal"), "user": Slot("alice", "quote"),

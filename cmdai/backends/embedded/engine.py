@@ -133,7 +133,8 @@ class Matcher:
         # Position of the first word that satisfies a required group: a name follows its verb.
         first_need = min((next((i for i, (w, _) in enumerate(tokens) if w in group), len(tokens)) for group in compiled.need),
                          default=-1)
-        if (words | parsed.marks) & compiled.avoid:
+        # A used value counts too: "data.csv" rules out the whitespace-column intent.
+        if evidence & compiled.avoid:
             return None
         if compiled.avoid_first and text.split(None, 1)[0].lower() in compiled.avoid_first:
             return None

@@ -29,7 +29,7 @@ INTENTS = [
     intent("net.traceroute", "traceroute <host>", "traceroute|trace|hop|path|route", "show network to", explain="the route packets take to <host>"),
     intent("net.scan", "nmap <host>", "scan|nmap", "port open network", explain="scan <host> for open ports"),
     # --- DNS --------------------------------------------------------------------------------------
-    intent("net.dns", "dig +short <host>", "dns|lookup|resolve|nslookup|dig|ip|address", "record what query get find show domain of for a is",
+    intent("net.dns", "dig +short <host>", "dns|lookup|resolve|nslookup|dig|ip|address", "record what query get find show domain of for a is look up",
            explain="the addresses <host> resolves to"),
     intent("net.dns.mx", "dig +short MX <host>", "mx|mail", "record server dns show get lookup what for", explain="mail servers for <host>"),
     intent("net.dns.ns", "dig +short NS <host>", "ns|nameserver", "record dns show get lookup what for authoritative", explain="name servers for <host>"),

@@ -17,7 +17,7 @@ INTENTS = [
     intent("proc.kill.pid", "kill <pid>", KILL + "|stop", "process", avoid="force forcefully hard", explain="ask process <pid> to exit"),
     intent("proc.kill9.pid", "kill -9 <pid>", f"{KILL}|stop force|forcefully|hard|immediately|sigkill", "process",
            explain="kill process <pid> immediately (SIGKILL)"),
-    intent("proc.kill.name", "pkill <arg>", KILL, "process all named every", avoid="force forcefully hard", arg=NAME,
+    intent("proc.kill.name", "pkill <arg>", KILL, "process all named every run", avoid="force forcefully hard", arg=NAME,
            explain="ask every process named <arg> to exit"),
     intent("proc.kill9.name", "pkill -9 <arg>", f"{KILL} force|forcefully|hard|immediately|sigkill", "process all named every",
            arg=NAME, explain="kill every process named <arg> immediately"),
