@@ -29,5 +29,5 @@ NOT_ARGS = " ".join([FIND, SHOW, DELETE, COUNT, CREATE]).replace("|", " ").split
 MODIFIER_CLASSES = (
     "dangling untagged", "unused", "stopped exited inactive non-running", "running active",
     "merged", "unmerged", "hidden", "empty", "recursively recursive", "untracked", "staged cached",
-    "unstaged", "remote", "local", "all every including",
+    "unstaged", "remote", "local", "including",
 )
