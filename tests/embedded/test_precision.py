@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from cmdai.backends.embedded.catalog import INTENTS
-from cmdai.backends.embedded.catalog.vocab import MODIFIER_CLASSES
+from cmdai.backends.embedded.catalog.vocab import MODIFIER_SENSES
 from cmdai.backends.embedded.engine import Matcher, NoMatch
 from cmdai.backends.embedded.words import DESCRIPTIVE, norm
 
@@ -91,12 +91,20 @@ def test_modifiers_no_intent_honours_get_no_answer(text: str) -> None:
     assert declines(text)
 
 
-def test_no_required_group_joins_two_modifier_classes() -> None:
-    classes = {norm(word): index for index, words in enumerate(MODIFIER_CLASSES) for word in words.split()}
-    for it in INTENTS:
-        for group in it.need.split():
-            kinds = {classes[norm(w)] for w in group.split("|") if norm(w) in classes}
-            assert len(kinds) <= 1, (it.id, group)
+def test_no_required_group_joins_opposing_modifiers() -> None:
+    for senses in MODIFIER_SENSES:
+        sense_of = {norm(word): index for index, words in enumerate(senses) for word in words.split()}
+        for it in INTENTS:
+            for group in it.need.split():
+                joined = {sense_of[norm(w)] for w in group.split("|") if norm(w) in sense_of}
+                assert len(joined) <= 1, (it.id, group)
+
+
+def test_local_and_remote_branches_are_told_apart() -> None:
+    assert answer("list local branches") == "git branch"
+    assert answer("list remote branches") == "git branch -r"
+    assert answer("show local and remote branches") == "git branch -a"
+    assert answer("list all branches including remote ones") == "git branch -a"
 
 
 def test_hidden_files_of_a_directory_are_listed_not_searched_for() -> None:

@@ -24,10 +24,14 @@ NOT_ARGS = " ".join([FIND, SHOW, DELETE, COUNT, CREATE]).replace("|", " ").split
     distro distribution outdated
 """.split() + sorted(DESCRIPTIVE)
 
-#: Modifiers that change what a command selects. Words in one class mean the same; an intent's
-#: required group never joins two classes ("dangling|unused" would answer one with the other).
-MODIFIER_CLASSES = (
-    "dangling untagged", "unused", "stopped exited inactive non-running", "running active",
-    "merged", "unmerged", "hidden", "empty", "recursively recursive", "untracked", "staged cached",
-    "unstaged", "remote", "local", "including",
+#: Modifiers that change what a command selects, as sets of opposing senses: within one set,
+#: words of different senses select different things, so no required group of an intent joins
+#: them ("dangling|unused" would answer one with the other). Words of one sense are alternatives.
+MODIFIER_SENSES = (
+    ("dangling untagged", "unused old"),
+    ("stopped exited inactive non-running", "running active", "all every including"),
+    ("merged", "unmerged"),
+    ("staged cached", "unstaged", "untracked"),
+    ("remote", "local", "including both"),
+    ("hidden", "visible"),
 )
