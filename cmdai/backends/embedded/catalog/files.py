@@ -8,11 +8,13 @@ HERE = {"path": ".", "dir": ".", "n": "10"}
 INTENTS = [
     # --- find by name, extension, size, age -------------------------------------------------
     intent("files.find.glob", "find <path> -name <glob>[? <age>?][? -size <size>?]", "", FIND_OPT,
-           explain="find files under <path> named <glob>[? <age>?][? <size>?]", defaults=HERE),
+           explain="find files under <path> named <glob>[? <age>?][? <size>?]", defaults=HERE,
+           alt=["fd -g <glob> <path>"]),
     intent("files.find.glob.nocase", "find <path> -iname <glob>", "insensitive|insensitively|ignore|ignoring case|insensitive|insensitively", FIND_OPT + " case",
            explain="find files under <path> named <glob>, ignoring case", defaults=HERE),
     intent("files.find.name", "find <path> -name <name>", "", FIND_OPT,
-           explain="find files and directories under <path> named <name>", defaults=HERE),
+           explain="find files and directories under <path> named <name>", defaults=HERE,
+           alt=["fd -g <name> <path>"]),
     intent("files.find.name.nocase", "find <path> -iname <name>", "insensitive|insensitively|ignore|ignoring case|insensitive|insensitively", FIND_OPT + " case",
            explain="find entries under <path> named <name>, ignoring case", defaults=HERE),
     intent("files.find.dir.name", "find <path> -type d -name <name>", "dir|subdir", FIND_OPT_DIRS,
@@ -118,9 +120,9 @@ INTENTS = [
     # --- listing ----------------------------------------------------------------------------
     intent("files.ls", "ls -la[? <dir>?]", "list|show|view|see|ls|what", "file content everything dir all detail long hidden including include",
            avoid="under recursively tree subdir below",
-           explain="list the files in [?<dir>?] the current directory with details"),
+           explain="list the files[? in <dir>?] with details"),
     intent("files.ls.recursive.hidden", "ls -laR[? <dir>?]", "list|show|ls|display recursively hidden|dotfile", "file all include including dir",
-           explain="list every file under [?<dir>?] the current directory, hidden ones too"),
+           explain="list every file[? under <dir>?], hidden ones too, with details"),
     intent("files.ls.dirs", "ls -d */", "list|show|ls|display dir only", "all here", avoid="file recursively subdir under",
            explain="list the directories here, not the files"),
     intent("files.ls.hidden", "ls -a", "hidden|dotfile list|show|display|ls|see|view", "file all include including",
@@ -194,7 +196,8 @@ INTENTS = [
            explain="move every .<ext> file here into <dir>"),
     intent("files.rename.ext", 'for f in *.<ext>; do mv -- "$f" "${f%.<ext>}.<ext2>"; done', "rename|change|mv|move",
            "file all extension to from", fish="for f in *.<ext>; mv -- $f (string replace -r -- '\\.<ext>$' .<ext2> $f); end",
-           explain="rename every .<ext> file here to .<ext2>"),
+           explain="rename every .<ext> file here to .<ext2>",
+           alt=["rename 's/\\.<ext>$/.<ext2>/' *.<ext>"], alt_macos=()),
     # "A link named X to Y" puts the link first: which path is which is then unclear to this template.
     # The target is a path the user typed: "a link in the current directory to $f" names the link's place first.
     intent("files.symlink", "ln -s <input> <dest>", "symlink|link|ln", f"{CREATE} soft symbolic point pointing", avoid="named",

@@ -30,7 +30,8 @@ INTENTS = [
     intent("net.scan", "nmap <host>", "scan|nmap", "port open network", explain="scan <host> for open ports"),
     # --- DNS --------------------------------------------------------------------------------------
     intent("net.dns", "dig +short <host>", "dns|lookup|resolve|nslookup|dig|ip|address", "record what query get find show domain of for a is look up",
-           explain="the addresses <host> resolves to"),
+           explain="the addresses <host> resolves to",
+           alt=["nslookup <host>", "host <host>"]),
     intent("net.dns.mx", "dig +short MX <host>", "mx|mail", "record server dns show get lookup what for", explain="mail servers for <host>"),
     intent("net.dns.ns", "dig +short NS <host>", "ns|nameserver", "record dns show get lookup what for authoritative", explain="name servers for <host>"),
     intent("net.dns.txt", "dig +short TXT <host>", "txt", "record dns show get lookup what for", explain="TXT records of <host>"),
@@ -45,9 +46,11 @@ INTENTS = [
            explain="validity dates of the TLS certificate of <host>"),
     # --- addresses and interfaces ----------------------------------------------------------------------
     intent("net.ip.local", "hostname -I", "ip|address", "my local private internal show what get find print display give machine computer lan this",
-           avoid="public external wan mac", macos="ipconfig getifaddr en0", explain="this machine's local IP address"),
+           avoid="public external wan mac", macos="ipconfig getifaddr en0", explain="this machine's local IP address",
+           alt=["ip -brief address"], alt_macos=["ifconfig | grep 'inet '"]),
     intent("net.ip.public", "curl -s https://ifconfig.me", "public|external|wan|outside ip|address", "my show what get find",
-           explain="this machine's public IP address (asks ifconfig.me)"),
+           explain="this machine's public IP address (asks ifconfig.me)",
+           alt=["dig +short myip.opendns.com @resolver1.opendns.com"]),
     intent("net.interfaces", "ip addr show", "interface|nic|adapter|ifconfig", "network list show all address", macos="ifconfig",
            explain="network interfaces and their addresses"),
     intent("net.mac_address", "ip link show", "mac|hardware|ether address", "show my what get interface", macos="ifconfig en0 ether",
