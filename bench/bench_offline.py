@@ -2,9 +2,13 @@
 
     python bench/bench_offline.py [--nl2bash DIR] [--misses N] [--runs N]
 
-Two request sets:
+Request sets:
   * bench/data/offline_requests.tsv — labelled requests with the exact command expected
     (columns: request, command, shell, os). An answer is correct when it equals the label.
+  * bench/data/offline_fresh.tsv and offline_heldout.tsv — everyday requests with every accepted
+    command, or "decline". The fresh set was written before the engine changes it prompted; the
+    held-out set after them, and the engine was never tuned on it. Answered counts requests that
+    have an answer; right counts every answer given, so answering a "decline" request is wrong.
   * NL2Bash (all.nl / all.cm, default <repo>/../shared/data/nl2bash). Its commands differ in form
     from ours, so an answer counts as correct when it runs the same first utility and its
     significant flags overlap the reference's (Jaccard >= 0.5; find predicates count as flags).
@@ -230,12 +234,13 @@ def report(name: str, outcomes: List[Outcome], per_request: float, misses: int) 
 
 
 def report_judged(name: str, backend: EmbeddedBackend, cases: Sequence[Judged], misses: int) -> None:
-    """Share answered (of requests that have an answer) and share right (of all answers given).
+    """Share answered (of requests that have an answer) and share right (of every answer given).
 
-    An answer to a request whose only right outcome is declining counts as answered and wrong.
+    An answer to a request whose only right outcome is declining counts as given and wrong.
     """
     answerable = [c for c in cases if c.accepted]
-    answered = right = declined_right = 0
+    to_decline = len(cases) - len(answerable)
+    answered = given = right = 0
     wrong, unanswered = [], []
     for case in cases:
         try:
@@ -245,19 +250,17 @@ def report_judged(name: str, backend: EmbeddedBackend, cases: Sequence[Judged], 
         if answer is None:
             if case.accepted:
                 unanswered.append(case.text)
-            else:
-                declined_right += 1
             continue
-        answered += 1
+        given += 1
+        answered += bool(case.accepted)
         if any(same_command(answer, a) for a in case.accepted):
             right += 1
         else:
             wrong.append((case.text, answer))
-    print(f"{name}: {len(cases)} requests ({len(answerable)} with an answer, {len(cases) - len(answerable)} to decline)")
-    print(f"  answered            {answered - (len(cases) - len(answerable) - declined_right):6d}  "
-          f"({(answered - (len(cases) - len(answerable) - declined_right)) / max(len(answerable), 1):6.1%} of those with an answer)")
-    print(f"  right of answered   {right:6d}  ({right / max(answered, 1):6.1%})")
-    print(f"  declined correctly  {declined_right:6d}  of {len(cases) - len(answerable)}")
+    print(f"{name}: {len(cases)} requests ({len(answerable)} with an answer, {to_decline} to decline)")
+    print(f"  answered            {answered:6d}  ({answered / max(len(answerable), 1):6.1%} of those with an answer)")
+    print(f"  right of answered   {right:6d}  ({right / max(given, 1):6.1%} of {given} answers given)")
+    print(f"  declined correctly  {to_decline - (given - answered):6d}  of {to_decline}")
     for text, answer in wrong[:misses]:
         print(f"    wrong: {text!r}\n           ours: {answer}")
     for text in unanswered[:misses]:
@@ -305,7 +308,8 @@ def main(argv: Optional[List[str]] = None) -> None:
     outcomes, per_request = run(backend, labelled, exact=True)
     report("labelled set (exact match)", outcomes, per_request, args.misses)
 
-    for name, path in (("fresh set (never tuned on case by case)", FRESH), ("held-out set (written after tuning)", HELD_OUT)):
+    for name, path in (("fresh set (written before the changes it prompted)", FRESH),
+                       ("held-out set (written after tuning, never tuned on)", HELD_OUT)):
         if path.exists():
             report_judged(name, backend, load_judged(path), args.misses)
 
