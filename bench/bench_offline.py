@@ -233,15 +233,22 @@ def report(name: str, outcomes: List[Outcome], per_request: float, misses: int) 
             print(f"    unanswered: {o.case.text!r} ({o.case.shell}/{o.case.os_name}) -> {o.case.expected}")
 
 
-def report_judged(name: str, backend: EmbeddedBackend, cases: Sequence[Judged], misses: int) -> None:
-    """Share answered (of requests that have an answer) and share right (of every answer given).
+class JudgedScore(NamedTuple):
+    answerable: int
+    to_decline: int
+    answered: int
+    given: int
+    right: int
+    wrong: List[Tuple[str, str]]
+    unanswered: List[str]
 
-    An answer to a request whose only right outcome is declining counts as given and wrong.
-    """
-    answerable = [c for c in cases if c.accepted]
-    to_decline = len(cases) - len(answerable)
+
+def judge(backend: EmbeddedBackend, cases: Sequence[Judged]) -> JudgedScore:
+    """Answered counts requests that have an answer; right counts every answer given, so an
+    answer to a request whose only right outcome is declining is given and wrong."""
     answered = given = right = 0
-    wrong, unanswered = [], []
+    wrong: List[Tuple[str, str]] = []
+    unanswered: List[str] = []
     for case in cases:
         try:
             answer: Optional[str] = backend.generate(GenerationRequest(case.text)).command
@@ -257,13 +264,19 @@ def report_judged(name: str, backend: EmbeddedBackend, cases: Sequence[Judged], 
             right += 1
         else:
             wrong.append((case.text, answer))
-    print(f"{name}: {len(cases)} requests ({len(answerable)} with an answer, {to_decline} to decline)")
-    print(f"  answered            {answered:6d}  ({answered / max(len(answerable), 1):6.1%} of those with an answer)")
-    print(f"  right of answered   {right:6d}  ({right / max(given, 1):6.1%} of {given} answers given)")
-    print(f"  declined correctly  {to_decline - (given - answered):6d}  of {to_decline}")
-    for text, answer in wrong[:misses]:
+    answerable = sum(1 for c in cases if c.accepted)
+    return JudgedScore(answerable, len(cases) - answerable, answered, given, right, wrong, unanswered)
+
+
+def report_judged(name: str, backend: EmbeddedBackend, cases: Sequence[Judged], misses: int) -> None:
+    score = judge(backend, cases)
+    print(f"{name}: {len(cases)} requests ({score.answerable} with an answer, {score.to_decline} to decline)")
+    print(f"  answered            {score.answered:6d}  ({score.answered / max(score.answerable, 1):6.1%} of those with an answer)")
+    print(f"  right of answered   {score.right:6d}  ({score.right / max(score.given, 1):6.1%} of {score.given} answers given)")
+    print(f"  declined correctly  {score.to_decline - (score.given - score.answered):6d}  of {score.to_decline}")
+    for text, answer in score.wrong[:misses]:
         print(f"    wrong: {text!r}\n           ours: {answer}")
-    for text in unanswered[:misses]:
+    for text in score.unanswered[:misses]:
         print(f"    unanswered: {text!r}")
 
 

@@ -55,22 +55,9 @@ def test_fresh_set_meets_the_precision_goal() -> None:
     bench = load_bench()
     cases = bench.load_judged(bench.FRESH)
     assert len(cases) >= 100
-    backend = EmbeddedBackend(None)
-    answered = given = right = 0
-    wrong = []
-    for case in cases:
-        try:
-            command = backend.generate(GenerationRequest(case.text)).command
-        except NoAnswerError:
-            continue
-        given += 1
-        answered += bool(case.accepted)
-        if any(bench.same_command(command, accepted) for accepted in case.accepted):
-            right += 1
-        else:
-            wrong.append((case.text, command))
-    assert answered >= 0.85 * sum(1 for c in cases if c.accepted)
-    assert right >= 0.97 * given, wrong
+    score = bench.judge(EmbeddedBackend(None), cases)
+    assert score.answered >= 0.85 * score.answerable, score.unanswered
+    assert score.right >= 0.97 * score.given, score.wrong
 
 
 def test_judged_sets_compare_shell_words() -> None:
