@@ -24,8 +24,9 @@ def _zsh_after_an_error(foundry, open_shell):
 def test_zsh_clears_an_old_message_when_the_line_changes(foundry, open_shell):
     session = _zsh_after_an_error(foundry, open_shell)
     session.send("!")
-    rows = session.wait_for_screen(lambda rows: "READY> list big files!" in rows, "the typed key")
-    assert not _rows_with(rows, "overloaded")
+    # Screens are read while the terminal draws: wait for the final one rather than take the first.
+    session.wait_for_screen(lambda rows: "READY> list big files!" in rows and not _rows_with(rows, "overloaded"),
+                            "the typed key, and the error gone")
 
 
 def test_zsh_clears_an_old_message_when_the_next_request_starts(foundry, open_shell):
@@ -33,8 +34,8 @@ def test_zsh_clears_an_old_message_when_the_next_request_starts(foundry, open_sh
     foundry.status = 200
     foundry.delay = 3
     session.send(CTRL_G)
-    rows = session.wait_for_screen(lambda rows: _rows_with(rows, "⏳ cmdai"), "the indicator")
-    assert not _rows_with(rows, "overloaded")
+    session.wait_for_screen(lambda rows: _rows_with(rows, "⏳ cmdai") and not _rows_with(rows, "overloaded"),
+                            "the indicator, and the error gone")
     session.wait_for_screen(lambda rows: "READY> ls -la" in rows, "the command")
 
 
