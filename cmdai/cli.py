@@ -108,6 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
     tools.add_argument("--list-models", action="store_true", help="list the models the backend offers")
     tools.add_argument("--refresh", action="store_true", help="with --list-models: ignore the cached list")
     tools.add_argument("--doctor", action="store_true", help="check the configuration and the connection")
+    tools.add_argument("--usage", action="store_true",
+                       help="tokens used per day and per deployment in the last 30 days (with --json: as JSON)")
     tools.add_argument("--setup-backend", metavar="NAME",
                        help="guided setup of a backend (azure-foundry, embedded, ollama, openai-compatible)")
 
@@ -189,6 +191,10 @@ def _load_config(args: argparse.Namespace):
     config = load_config(args.config, _overrides(args))
     for warning in config.warnings:
         _say(warning, kind="warning")
+    if args.widget:
+        from .widget import keep_to_hotkey_budget
+
+        keep_to_hotkey_budget(config)
     return config
 
 
@@ -227,6 +233,8 @@ def run_generate(args: argparse.Namespace) -> int:
 
     for warning in outcome.warnings:
         _say(warning, kind="warning")
+    if args.debug and outcome.debug:
+        _say(outcome.debug, kind="debug")
     if args.json:
         print(json.dumps(outcome.to_json(), ensure_ascii=False))
         return EXIT_BLOCKED if outcome.blocked else EXIT_OK
@@ -432,10 +440,18 @@ def run_doctor(args: argparse.Namespace) -> int:
     return doctor(config, sys.stdout)
 
 
-def run_init(args: argparse.Namespace) -> int:
-    from .shell_integration import init_script
+def run_usage(args: argparse.Namespace) -> int:
+    from .usage import print_usage
 
-    sys.stdout.write(init_script(args.init))
+    config = _load_config(args)
+    print_usage(config.backend.prices or {}, sys.stdout, as_json=args.json)
+    return EXIT_OK
+
+
+def run_init(args: argparse.Namespace) -> int:
+    from .shell_integration import init_script, record_requests_setting
+
+    sys.stdout.write(init_script(args.init, record_requests_setting(args.config)))
     return EXIT_OK
 
 
@@ -458,14 +474,25 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_list_models(args)
     if args.doctor:
         return run_doctor(args)
+    if args.usage:
+        return run_usage(args)
     return run_generate(args)
+
+
+def _dispatch_widget(args: argparse.Namespace) -> int:
+    """A press of the key: within its time budget, and with no type-ahead left to run unseen."""
+    from .widget import WidgetRun
+
+    with WidgetRun():
+        return _dispatch(args)
 
 
 def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     actions = [name for name, on in (("--init", args.init), ("--check", args.check is not None),
                                      ("--explain", args.explain is not None),
                                      ("--setup-backend", args.setup_backend),
-                                     ("--list-models", args.list_models), ("--doctor", args.doctor)) if on]
+                                     ("--list-models", args.list_models), ("--doctor", args.doctor),
+                                     ("--usage", args.usage)) if on]
     if len(actions) > 1:
         parser.error(f"{' and '.join(actions)} cannot be combined")
     if actions and args.request and actions[0] not in ("--check", "--explain"):
@@ -501,7 +528,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
     _check_combinations(parser, args)
     try:
-        return _dispatch(args)
+        return _dispatch_widget(args) if args.widget else _dispatch(args)
     except CmdaiError as error:
         if args.debug:
             import traceback

@@ -53,12 +53,13 @@ class Outcome(Record):
     """A command with its safety verdict and where it came from."""
 
     __slots__ = ("request", "command", "explanation", "assessment", "action", "backend", "model",
-                 "fallback_used", "cached", "warnings", "usage", "alternatives")
+                 "fallback_used", "cached", "warnings", "usage", "alternatives", "deployment", "endpoint", "debug")
 
     def __init__(self, request: GenerationRequest, command: str, explanation: Optional[str],
                  assessment: Assessment, action: Action, backend: str, model: Optional[str] = None,
                  fallback_used: bool = False, cached: bool = False, warnings: Optional[List[str]] = None,
-                 usage: Optional[Dict[str, int]] = None, alternatives: Optional[List[Alternative]] = None):
+                 usage: Optional[Dict[str, int]] = None, alternatives: Optional[List[Alternative]] = None,
+                 deployment: Optional[str] = None, endpoint: Optional[str] = None, debug: Optional[str] = None):
         self.request = request
         self.command = command
         self.explanation = explanation
@@ -72,6 +73,11 @@ class Outcome(Record):
         self.usage = usage
         #: Other commands for the request, best first; blocked ones are kept, marked.
         self.alternatives: List[Alternative] = [] if alternatives is None else alternatives
+        #: What was asked (``model`` is what answered), and the host that answered.
+        self.deployment = deployment
+        self.endpoint = endpoint
+        #: Request ids and rate-limit state, for --debug.
+        self.debug = debug
 
     @property
     def blocked(self) -> bool:
@@ -97,6 +103,8 @@ class Outcome(Record):
             "warnings": list(self.warnings),
             "usage": self.usage,
             "alternatives": [alternative.to_json() for alternative in self.alternatives],
+            "deployment": self.deployment,
+            "endpoint": self.endpoint,
         }
 
 
@@ -165,6 +173,9 @@ def generate(request: GenerationRequest, config: Config, *, use_cache: bool = Tr
         usage=generation.usage,
         alternatives=[judge(other.command, other.explanation, request.shell, level)
                       for other in _distinct_alternatives(generation)],
+        deployment=generation.deployment,
+        endpoint=generation.endpoint,
+        debug=generation.debug,
     )
 
 

@@ -178,6 +178,13 @@ COMMANDS: Dict[str, Entry] = {
     "split": ("splits a file into pieces", "the file to split; the prefix of the pieces", {
         "-l N": "N lines per piece", "-b SIZE": "SIZE bytes per piece"}),
     "echo": ("prints its arguments", "the text to print", {"-n": "no newline at the end", "-e": "interprets backslash escapes"}),
+    "string": ("fish's text tool: replace, split, match, trim…", "the action, then the strings", {}),
+    "string replace": ("replaces text in each string", "the pattern; the replacement; a string to work on", {
+        "-r": "the pattern is a regular expression", "-a": "replaces every match, not only the first",
+        "-i": "ignores case"}),
+    "string split": ("splits each string at a separator", "the separator; a string to split", {"-m N": "at most N times"}),
+    "string match": ("prints the strings that match a pattern", "the pattern; a string to test", {
+        "-r": "the pattern is a regular expression", "-q": "prints nothing; the exit status tells"}),
     "printf": ("prints formatted text", "the format, then its values", {}),
     "perl": ("runs a Perl program", "the files", {"-e CODE": "runs CODE", "-n": "loops over input lines", "-p": "loops over input lines and prints them",
                                                   "-i": "edits files in place", "-l": "handles line ends"}),
@@ -239,7 +246,7 @@ COMMANDS: Dict[str, Entry] = {
     "journalctl": ("shows the systemd journal (system logs)", "", {
         "-u UNIT": "only messages of UNIT", "-e": "jumps to the end", "-f": "keeps printing new messages", "-n N": "the last N messages",
         "--since TIME": "messages since TIME", "-b": "messages of this boot", "-p PRIORITY": "messages of PRIORITY or worse",
-        "-k": "kernel messages"}),
+        "-k": "kernel messages", "--no-pager": "prints without a pager"}),
     "systemctl": ("controls systemd services and units", "the subcommand and units", {
         "--now": "with enable/disable: also starts/stops the unit", "--user": "the user's own units", "--type=TYPE": "only units of TYPE",
         "--state=STATE": "only units in STATE", "--failed": "only units that failed", "--no-pager": "prints without a pager"}),
