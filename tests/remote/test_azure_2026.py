@@ -382,3 +382,20 @@ def test_invalid_failover_and_prices_name_the_fix(tmp_path, toml, expected):
     with pytest.raises(Invalid) as caught:
         load_config(str(path), environ={})
     assert expected in caught.value.message + (caught.value.hint or "")
+
+
+@responses.activate
+def test_unknown_deployment_on_v1_is_reported_not_retried_on_the_retired_route():
+    responses.post(V1_CHAT, status=404, json=azure_error(
+        "DeploymentNotFound", "The API deployment for this resource does not exist."))
+    with pytest.raises(BackendConfigurationError) as caught:
+        backend(model="gtp-4o").generate(REQUEST)
+    assert len(responses.calls) == 1
+    assert "deployment name" in caught.value.hint
+
+
+def test_supported_values_in_double_quotes_and_the_responses_spelling():
+    from cmdai.backends.remote.chat import ServiceError
+
+    assert supported_efforts('Supported values are: "low", "medium" and "high".') == ["low", "medium", "high"]
+    assert ServiceError("x", param="reasoning.effort").rejected_parameter() == "reasoning_effort"

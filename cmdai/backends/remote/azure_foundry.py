@@ -197,9 +197,9 @@ class AzureFoundryBackend(ChatCompletionsBackend):
         kind = self.endpoint.kind
         version = self.endpoint.api_version(self.settings.api_version)
         if error.code == "DeploymentNotFound" or kind == AZURE_OPENAI:
+            version_check = f" and api_version ({version}; 2024-10-21 is GA)" if version else ""
             return (f"'{model}' must be the deployment name (not the model name) shown under Deployments; "
-                    "a new deployment takes a few minutes; also check the endpoint and "
-                    f"api_version ({version}; 2024-10-21 is GA)")
+                    f"a new deployment takes a few minutes; also check the endpoint{version_check}")
         if kind == MODEL_INFERENCE:
             return (f"the endpoint should end in /models and model ('{model}') name a deployment; "
                     f"check api_version ({version}; 2024-05-01-preview works everywhere)")
