@@ -399,3 +399,22 @@ def test_supported_values_in_double_quotes_and_the_responses_spelling():
 
     assert supported_efforts('Supported values are: "low", "medium" and "high".') == ["low", "medium", "high"]
     assert ServiceError("x", param="reasoning.effort").rejected_parameter() == "reasoning_effort"
+
+
+@responses.activate
+def test_a_failover_key_variable_that_is_not_set_is_named():
+    responses.post(V1_CHAT, status=503, json=azure_error("503", "busy"))
+    with pytest.raises(BackendUnavailableError) as caught:
+        failover_backend().generate(REQUEST)
+    assert "$WEST_KEY, which is not set" in caught.value.message
+
+
+@responses.activate
+def test_debug_says_which_endpoint_was_skipped(monkeypatch):
+    monkeypatch.setenv("WEST_KEY", "west-key-123")
+    responses.post(V1_CHAT, status=503, json=azure_error("503", "busy"))
+    responses.post(WEST + "/chat/completions", json=completion())
+    failover_backend().generate(REQUEST)
+    second = failover_backend().generate(REQUEST)
+    assert "skipped res.services.ai.azure.com" in second.debug
+    assert "res-west.openai.azure.com" in second.debug
