@@ -1,8 +1,9 @@
 """``cmdai --init SHELL``: the Ctrl-G integration script, bound to this installation of cmdai.
 
-The scripts ship inside the package as ``cmdai.shell``. Each names the program it runs on one
-line; the printed copy names it by absolute path, so a later change of PATH (a virtualenv, a
-different pyenv version) cannot break the key binding.
+The scripts ship inside the package as ``cmdai.shell`` (``shell/`` at the top of a source
+checkout). Each names the program it runs on one line; the printed copy names it by absolute
+path, so a later change of PATH (a virtualenv, a different pyenv version) cannot break the key
+binding.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import os
 import shlex
 import sys
 from importlib import resources
+from pathlib import Path
 from typing import Callable, Dict, List, NamedTuple, Sequence
 
 from .errors import UsageError
@@ -51,6 +53,15 @@ def cmdai_command() -> List[str]:
     return [os.path.abspath(sys.executable), "-m", "cmdai"]
 
 
+def shipped_files() -> "resources.abc.Traversable":
+    """The directory of the shell scripts: ``cmdai.shell`` when installed, else ``shell/`` in the checkout."""
+    try:
+        return resources.files("cmdai.shell")
+    except ModuleNotFoundError:
+        # Run from a source checkout (PYTHONPATH, or an editable install that predates the mapping).
+        return Path(__file__).resolve().parent.parent / "shell"
+
+
 def script_text(shell: str) -> str:
     """The script for ``shell`` exactly as shipped."""
     try:
@@ -58,7 +69,7 @@ def script_text(shell: str) -> str:
     except KeyError:
         raise UsageError(f"no shell integration for '{shell}'",
                          "choose one of: " + ", ".join(SCRIPTS)) from None
-    return resources.files("cmdai.shell").joinpath(script.file_name).read_text(encoding="utf-8")
+    return shipped_files().joinpath(script.file_name).read_text(encoding="utf-8")
 
 
 def init_script(shell: str) -> str:
