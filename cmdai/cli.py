@@ -8,7 +8,7 @@ import sys
 from typing import Any, Dict, NoReturn, Optional, Sequence, TextIO
 
 from . import __version__
-from .errors import (EXIT_BLOCKED, EXIT_INTERRUPTED, EXIT_OK, CmdaiError, SafetyBlockedError,
+from .errors import (EXIT_BLOCKED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CmdaiError, SafetyBlockedError,
                      UsageError)
 
 MAX_REQUEST_CHARS = 4000
@@ -63,10 +63,26 @@ exit codes:
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage mistake is one line and exit code 2."""
+    """argparse, but a usage mistake is one line and exit code 2 (and a JSON object with --json)."""
+
+    #: Set when --json is on the command line, so even a usage error answers in JSON.
+    wants_json = False
 
     def error(self, message: str) -> "NoReturn":  # type: ignore[override]
+        if self.wants_json:
+            _print_json_error(message, "see cmdai --help", EXIT_USAGE)
         self.exit(2, f"cmdai: {message} — see cmdai --help\n")
+
+
+def _asks_for_json(argv: Sequence[str]) -> bool:
+    """Whether --json (or an abbreviation argparse accepts) comes before any ``--``."""
+    options = argv[: list(argv).index("--")] if "--" in argv else argv
+    return any(len(word) >= 3 and "--json".startswith(word) for word in options)
+
+
+def _print_json_error(message: str, hint: Optional[str], exit_code: int) -> None:
+    """The one JSON object of a failed run, so `cmdai --json … | jq` always has something to read."""
+    print(json.dumps({"error": {"message": message, "hint": hint}, "exit_code": exit_code}, ensure_ascii=False))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -114,7 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
     common = parser.add_argument_group("common")
     common.add_argument("--config", metavar="PATH", help="user config file to use instead of the default")
     common.add_argument("--debug", action="store_true", help="show details and tracebacks on errors")
-    common.add_argument("--version", action="version", version=f"cmdai {__version__}")
+    common.add_argument("--version", action="store_true",
+                        help="show the version, the Python and the config files cmdai reads")
     return parser
 
 
@@ -189,8 +206,13 @@ def run_generate(args: argparse.Namespace) -> int:
     for warning in outcome.warnings:
         _say(warning, kind="warning")
     if args.json:
-        print(json.dumps(outcome.to_json(), ensure_ascii=False))
-        return EXIT_BLOCKED if outcome.blocked else EXIT_OK
+        answer = outcome.to_json()
+        answer["exit_code"] = EXIT_BLOCKED if outcome.blocked else EXIT_OK
+        if outcome.blocked:
+            blocked = _blocked_error(outcome.assessment, config.safety.level)
+            answer["error"] = {"message": blocked.message, "hint": blocked.hint}
+        print(json.dumps(answer, ensure_ascii=False))
+        return answer["exit_code"]
     if outcome.blocked:
         raise _blocked_error(outcome.assessment, config.safety.level)
     if args.widget:
@@ -248,7 +270,7 @@ def run_check(args: argparse.Namespace) -> int:
         print(json.dumps({
             "command": command, "risk": assessment.risk.label, "reasons": list(assessment.reasons),
             "categories": list(assessment.categories), "blocked": action is Action.BLOCK,
-            "action": action.value,
+            "action": action.value, "exit_code": EXIT_BLOCKED if action is Action.BLOCK else EXIT_OK,
         }, ensure_ascii=False))
     else:
         print(_paint(assessment.risk.label, _RISK_COLOURS[assessment.risk.label], sys.stdout))
@@ -310,7 +332,28 @@ def run_setup(args: argparse.Namespace) -> int:
     return setup(args)
 
 
+def run_version(args: argparse.Namespace) -> int:
+    import platform
+
+    from . import paths
+    from .config import user_config_path
+
+    user, site = user_config_path(args.config), paths.site_config_file()
+    if args.json:
+        print(json.dumps({"version": __version__, "python": platform.python_version(), "python_path": sys.executable,
+                          "config": str(user), "config_exists": user.is_file(),
+                          "site_config": str(site), "site_config_exists": site.is_file(), "exit_code": EXIT_OK}))
+        return EXIT_OK
+    print(f"cmdai {__version__}")
+    print(f"Python {platform.python_version()} ({sys.executable})")
+    print(f"config: {user}" + ("" if user.is_file() else " (not found: built-in defaults apply)"))
+    print(f"site config: {site}" + ("" if site.is_file() else " (not found)"))
+    return EXIT_OK
+
+
 def _dispatch(args: argparse.Namespace) -> int:
+    if args.version:
+        return run_version(args)
     if args.init:
         return run_init(args)
     if args.check is not None:
@@ -325,7 +368,8 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    actions = [name for name, on in (("--init", args.init), ("--check", args.check is not None),
+    actions = [name for name, on in (("--version", args.version), ("--init", args.init),
+                                     ("--check", args.check is not None),
                                      ("--setup-backend", args.setup_backend),
                                      ("--list-models", args.list_models), ("--doctor", args.doctor)) if on]
     if len(actions) > 1:
@@ -350,6 +394,7 @@ def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespac
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = build_parser()
+    parser.wants_json = _asks_for_json(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     _check_combinations(parser, args)
     try:
@@ -362,9 +407,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             if error.debug:
                 _say(error.debug, kind="debug")
         _say(error.one_line())
+        if args.json:
+            _print_json_error(error.message, error.hint, error.exit_code)
         return error.exit_code
     except KeyboardInterrupt:
         _say("interrupted")
+        if args.json:
+            _print_json_error("interrupted", None, EXIT_INTERRUPTED)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (e.g. `cmdai … | head`); nothing useful is left to say.
@@ -373,5 +422,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.debug:
             raise
         _say(f"internal error: {type(error).__name__}: {error} — run again with --debug and report it")
+        if args.json:
+            _print_json_error(f"internal error: {type(error).__name__}: {error}",
+                              "run again with --debug and report it", 1)
         return 1
 
