@@ -106,6 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--widget", action="store_true", help=argparse.SUPPRESS)
     # The widget names its interactive shell (its PID), so one Ctrl-G can follow on from the last.
     gen.add_argument("--session", metavar="ID", help=argparse.SUPPRESS)
+    # Tab completion in the shells: the words after `cmdai`, the last one being typed (cmdai/completions.py).
+    gen.add_argument("--complete", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
 
     tools = parser.add_argument_group("other actions")
     tools.add_argument("--check", nargs="?", const="-", metavar="COMMAND",
@@ -352,6 +354,10 @@ def run_version(args: argparse.Namespace) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    if args.complete is not None:
+        from .completions import run_complete
+
+        return run_complete(args.complete)
     if args.version:
         return run_version(args)
     if args.init:

@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, Dict, List, NamedTuple, Sequence
 
+from .completions import completion_script
 from .errors import UsageError
 
 
@@ -81,7 +82,8 @@ def init_script(shell: str) -> str:
         if line.strip() == script.command_line:
             indent = line[: len(line) - len(line.lstrip())]
             lines[index] = indent + script.render(cmdai_command()) + "\n"
-            return "".join(lines)
+            # Tab completion of cmdai's own options comes with the key binding.
+            return "".join(lines) + completion_script(shell)
     # The shipped scripts always contain the line; its absence means a broken installation.
     raise UsageError(f"the {shell} script of this cmdai installation is damaged",
                      "reinstall cmdai")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from cmdai import shell_integration
+from cmdai.completions import completion_script
 from cmdai.errors import UsageError
 from cmdai.shell_integration import cmdai_command, init_script, script_text
 
@@ -27,10 +28,10 @@ def test_the_printed_script_calls_cmdai_by_absolute_path(shell, run_cmdai):
     program = command_line.split("(", 1)[1].split()[0] if shell != "fish" else command_line.split()[3]
     program = program.strip("')")
     assert Path(program).is_absolute() and Path(program).exists()
-    # Everything else is the shipped script, unchanged.
+    # Everything else is the shipped script, unchanged, then the Tab completion script.
     shipped = script_text(shell).splitlines()
     printed = result.stdout.splitlines()
-    assert len(printed) == len(shipped)
+    assert printed[len(shipped):] == completion_script(shell).splitlines()
     assert [a for a, b in zip(printed, shipped) if a != b] == [command_line]
 
 
