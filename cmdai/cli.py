@@ -40,7 +40,7 @@ azure ai foundry:
     https://RES.openai.azure.com/openai/v1       Azure OpenAI v1
     https://NAME.REGION.models.ai.azure.com      serverless API;  *.inference.ml.azure.com managed online
   Auth ([backend.azure] auth): api-key (from CMDAI_AZURE_FOUNDRY_API_KEY or api_key_command, never
-  an argument), azure-cli (az login), managed-identity, default (needs: pip install 'cmdai[azure]').
+  an argument), azure-cli (az login), managed-identity, default (needs: pip install 'cmdai-shell[azure]').
   cmdai --list-models [--refresh]   cmdai --doctor   cmdai -m DEPLOYMENT "..." for one run
 
 environment:
