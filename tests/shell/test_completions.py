@@ -8,14 +8,12 @@ import time
 from pathlib import Path
 from typing import Dict
 
-import pexpect
 import pytest
 
 from cmdai.completions import cached_models, complete
 
-PROMPT = "READY> "
-DUMP_KEY = "\x18\x02"  # Ctrl-X Ctrl-B: writes the line buffer to a file
-WAIT = 15
+from .conftest import WAIT, ShellSession
+
 MODELS = {"azure-foundry https://contoso.example/models": {"fetched": 0, "models": [
     {"id": "gpt-4o-mini", "can_chat": True},
     {"id": "text-embedding-3-large", "can_chat": False},
@@ -112,101 +110,36 @@ def test_the_cli_prints_value_tab_description(run_cmdai):
 # ------------------------------------------------------------------------------- real shells
 
 
-def rc_text(shell: str, init: Path, dump: Path) -> str:
-    if shell == "zsh":
-        return (f"PS1='{PROMPT}'\nunsetopt prompt_sp\nbindkey -e\nautoload -Uz compinit && compinit -u -D\n"
-                f"source '{init}'\n"
-                f"_test_dump() {{ print -rn -- \"$BUFFER\" >| '{dump}.part' && command mv '{dump}.part' '{dump}'; }}\n"
-                "zle -N _test_dump\nbindkey '^X^B' _test_dump\n")
-    if shell == "bash":
-        return (f"PS1='{PROMPT}'\nset -o emacs\nsource '{init}'\n"
-                f"_test_dump() {{ printf '%s' \"$READLINE_LINE\" > '{dump}.part' && command mv '{dump}.part' '{dump}'; }}\n"
-                "bind -x '\"\\C-x\\C-b\": _test_dump'\n")
-    return ("function fish_greeting; end\nfunction fish_prompt; printf '%s' '" + PROMPT + "'; end\n"
-            "set -g fish_autosuggestion_enabled 0\n"
-            f"source '{init}'\n"
-            "function _test_dump\n"
-            f"    commandline | string collect > '{dump}.part'; command mv '{dump}.part' '{dump}'\n"
-            "end\nbind \\cx\\cb _test_dump\n")
-
-
-class Shell:
-    """An interactive shell in a pseudo-terminal with `cmdai --init` loaded, completions included."""
-
-    def __init__(self, shell: str, home: Path, init_script: str):
-        self.dump = home / f"dump-{shell}"
-        init = home / f"init.{shell}"
-        init.write_text(init_script, encoding="utf-8")
-        rc = rc_text(shell, init, self.dump)
-        env = dict(os.environ, TERM="xterm", LANG="C.UTF-8", LC_ALL="C.UTF-8", HISTFILE=str(home / "history"))
-        if shell == "zsh":
-            (home / "zdotdir").mkdir(exist_ok=True)
-            (home / "zdotdir" / ".zshrc").write_text(rc, encoding="utf-8")
-            env["ZDOTDIR"] = str(home / "zdotdir")
-            argv = ["--no-globalrcs", "-i"]
-        elif shell == "bash":
-            (home / "bashrc").write_text(rc, encoding="utf-8")
-            argv = ["--noprofile", "--rcfile", str(home / "bashrc"), "-i"]
-        else:
-            config = Path(env["XDG_CONFIG_HOME"]) / "fish" / "config.fish"
-            config.parent.mkdir(parents=True, exist_ok=True)
-            config.write_text(rc, encoding="utf-8")
-            argv = ["-i"]
-        self.child = pexpect.spawn(shutil.which(shell), argv, env=env, cwd=str(home), encoding="utf-8",
-                                   dimensions=(40, 200), timeout=WAIT)
-        self.child.expect_exact(PROMPT)
-
-    def line(self) -> str:
-        if self.dump.exists():
-            self.dump.unlink()
-        self.child.send(DUMP_KEY)
-        deadline = time.monotonic() + WAIT
-        while not self.dump.exists():
-            assert time.monotonic() < deadline, "the shell never ran the dump key"
-            time.sleep(0.02)
-        return self.dump.read_text(encoding="utf-8")
-
-    def tab(self, typed: str, expected: str) -> None:
-        """Type, press Tab, and wait until the line is ``expected``; then clear the line."""
-        self.child.send(typed + "\t")
-        deadline = time.monotonic() + WAIT
-        line = self.line()
-        while line.rstrip() != expected.rstrip() and time.monotonic() < deadline:
-            time.sleep(0.1)
-            line = self.line()
-        assert line.rstrip() == expected.rstrip(), f"typed {typed!r} + Tab, got {line!r}"
-        self.child.send("\x05\x15")  # end of line, then kill it
-        deadline = time.monotonic() + WAIT
-        while self.line() and time.monotonic() < deadline:
-            time.sleep(0.05)
-
-
-@pytest.fixture
-def open_shell(tmp_path: Path, run_cmdai):
-    shells = []
-
-    def open_(name: str) -> Shell:
-        if shutil.which(name) is None:
-            pytest.skip(f"{name} is not installed")
-        init = run_cmdai("--init", name)
-        assert init.returncode == 0, init.stderr
-        shells.append(Shell(name, tmp_path, init.stdout))
-        return shells[-1]
-
-    yield open_
-    for shell in shells:
-        shell.child.close(force=True)
+def tab(session: ShellSession, typed: str, expected: str) -> None:
+    """Type, press Tab, wait until the line is ``expected``; then clear the line."""
+    session.send(typed + "\t")
+    deadline = time.monotonic() + WAIT
+    line, _ = session.line()
+    while line != expected and time.monotonic() < deadline:
+        time.sleep(0.1)
+        line, _ = session.line()
+    assert line == expected, f"typed {typed!r} + Tab, got {line!r}"
+    session.send("\x05\x15")  # end of line, then kill it
 
 
 @pytest.mark.parametrize("name", ["zsh", "bash", "fish"])
-def test_tab_completes_options_and_their_values_in_each_shell(name, open_shell, model_cache):
-    shell = open_shell(name)
-    shell.tab("cmdai --sa", "cmdai --safety ")
-    shell.tab("cmdai --safety p", "cmdai --safety permissive ")
-    shell.tab("cmdai -b az", "cmdai -b azure-foundry ")
-    shell.tab("cmdai --init fi", "cmdai --init fish ")
-    shell.tab("cmdai -s z", "cmdai -s zsh ")
-    shell.tab("cmdai -m gp", "cmdai -m gpt-4o-mini ")
-    shell.tab("cmdai list files --no-c", "cmdai list files --no-cache ")
-    shell.tab("cmdai --safety=st", "cmdai --safety=strict ")
-    shell.tab("cmdai -m llama3.2:", "cmdai -m llama3.2:3b ")
+def test_tab_completes_options_and_their_values_in_each_shell(name, tmp_path, run_cmdai, model_cache):
+    if shutil.which(name) is None:
+        pytest.skip(f"{name} is not installed")
+    init = run_cmdai("--init", name)
+    assert init.returncode == 0, init.stderr
+    # zsh completes only after compinit, which a user's .zshrc runs before the init line.
+    script = ("autoload -Uz compinit && compinit -u -D\n" if name == "zsh" else "") + init.stdout
+    session = ShellSession(name, tmp_path, dict(os.environ), script)
+    try:
+        tab(session, "cmdai --sa", "cmdai --safety ")
+        tab(session, "cmdai --safety p", "cmdai --safety permissive ")
+        tab(session, "cmdai -b az", "cmdai -b azure-foundry ")
+        tab(session, "cmdai --init fi", "cmdai --init fish ")
+        tab(session, "cmdai -s z", "cmdai -s zsh ")
+        tab(session, "cmdai -m gp", "cmdai -m gpt-4o-mini ")
+        tab(session, "cmdai list files --no-c", "cmdai list files --no-cache ")
+        tab(session, "cmdai --safety=st", "cmdai --safety=strict ")
+        tab(session, "cmdai -m llama3.2:", "cmdai -m llama3.2:3b ")
+    finally:
+        session.close()

@@ -88,6 +88,9 @@ def test_plugin_manager_entry_points_bind_the_key(shell, plugin, probe, tmp_path
     argv = [shell, "-f", "-i", "-c"] if shell == "zsh" else [shell, "--no-config", "-i", "-c"]
 
     result = subprocess.run(argv + [f"source '{path}'; {probe}"], capture_output=True, text=True, timeout=30,
-                            env=dict(os.environ, HOME=str(tmp_path)), stdin=subprocess.DEVNULL,
+                            # A plugin user has cmdai on PATH: this environment's, activated or not.
+                            env=dict(os.environ, HOME=str(tmp_path),
+                                     PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"),
+                            stdin=subprocess.DEVNULL,
                             start_new_session=True)
     assert "_cmdai_widget" in result.stdout, result.stderr

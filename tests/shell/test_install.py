@@ -150,6 +150,16 @@ def probe_wheel(directory: Path, *, broken: bool = False) -> Path:
     return wheel
 
 
+def fails_without_a_trace(home: Path, sandbox: Sandbox, *args: str, says: str,
+                          env: Optional[Dict[str, str]] = None) -> None:
+    """Run install.sh expecting a failure that says ``says`` and leaves the home as it was."""
+    before = snapshot(home)
+    result = sandbox.run(home, *args, env=env)
+    assert result.returncode != 0
+    assert says in result.stderr
+    assert snapshot(home) == before
+
+
 # ------------------------------------------------------------------------------------ install
 
 
@@ -257,12 +267,8 @@ def test_without_pipx_or_uv_a_private_venv_is_linked_into_local_bin(home, sandbo
 
 def test_a_failed_venv_install_leaves_nothing_behind(home, sandbox, tmp_path):
     sandbox.add_python()
-    before = snapshot(home)
-    result = sandbox.run(home, "--yes", "--source", str(probe_wheel(tmp_path, broken=True)))
-
-    assert result.returncode != 0
-    assert "nothing was left behind" in result.stderr
-    assert snapshot(home) == before
+    fails_without_a_trace(home, sandbox, "--yes", "--source", str(probe_wheel(tmp_path, broken=True)),
+                          says="nothing was left behind")
 
 
 def test_a_failed_upgrade_keeps_the_working_installation(home, sandbox, tmp_path):
@@ -270,11 +276,8 @@ def test_a_failed_upgrade_keeps_the_working_installation(home, sandbox, tmp_path
     good = tmp_path / "good"
     good.mkdir()
     assert sandbox.run(home, "--no-shell", "--source", str(probe_wheel(good))).returncode == 0
-    before = snapshot(home)
-
-    result = sandbox.run(home, "--no-shell", "--source", str(tmp_path / "missing.whl"))
-    assert result.returncode != 0
-    assert snapshot(home) == before
+    fails_without_a_trace(home, sandbox, "--no-shell", "--source", str(tmp_path / "missing.whl"),
+                          says="pip could not install")
 
 
 def test_without_python3_venv_it_says_which_package_to_install_and_leaves_nothing(home, sandbox, tmp_path):
@@ -284,22 +287,12 @@ def test_without_python3_venv_it_says_which_package_to_install_and_leaves_nothin
                     'echo "ensurepip is not available" >&2; exit 1 ;; esac\nexit 0\n', encoding="utf-8")
     fake.chmod(0o755)
     sandbox.add_python(str(fake))
-    before = snapshot(home)
-
-    result = sandbox.run(home, "--yes")
-    assert result.returncode != 0
-    assert "python3-venv" in result.stderr
-    assert snapshot(home) == before
+    fails_without_a_trace(home, sandbox, "--yes", says="python3-venv")
 
 
 def test_a_failed_pipx_install_leaves_nothing_behind(home, sandbox):
     sandbox.add_fake("pipx")
-    before = snapshot(home)
-
-    result = sandbox.run(home, "--yes", env={"FAKE_FAIL": "1"})
-    assert result.returncode != 0
-    assert "pipx could not install" in result.stderr
-    assert snapshot(home) == before
+    fails_without_a_trace(home, sandbox, "--yes", env={"FAKE_FAIL": "1"}, says="pipx could not install")
 
 
 # ---------------------------------------------------------------------------------- uninstall
@@ -359,12 +352,7 @@ def test_uninstall_keeps_lines_added_after_ours(home, sandbox):
 def test_uninstall_asks_and_without_consent_changes_nothing(home, sandbox):
     sandbox.add_fake("pipx")
     assert sandbox.run(home, "--yes").returncode == 0
-    before = snapshot(home)
-
-    refused = sandbox.run(home, "--uninstall")
-    assert refused.returncode != 0
-    assert "nothing removed" in refused.stderr
-    assert snapshot(home) == before
+    fails_without_a_trace(home, sandbox, "--uninstall", says="nothing removed")
 
 
 def test_uninstall_with_nothing_installed_says_so_and_claims_no_removal(home, sandbox):
