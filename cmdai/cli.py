@@ -382,6 +382,9 @@ def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespac
         parser.error(f"{' and '.join(actions)} cannot be combined")
     if actions and args.request and actions[0] != "--check":
         parser.error(f"{actions[0]} takes no request")
+    if args.json and actions and actions[0] in ("--init", "--doctor", "--setup-backend"):
+        # These answer in text only; say so in JSON rather than print text a JSON reader chokes on.
+        parser.error(f"--json does not go with {actions[0]}")
     if args.refresh and not args.list_models:
         parser.error("--refresh goes with --list-models")
     setup_only = [f for f, v in (("--endpoint", args.endpoint), ("--auth", args.auth),

@@ -76,6 +76,8 @@ def test_success_carries_exit_code_zero(run_cmdai):
     (["--json", "-b", "nope", "list files"], 2, "nope"),
     (["--json", "-b", "embedded", "zzqx frobnicate the blorp"], 1, "no offline answer"),
     (["--json", "--check", " "], 2, "--check was given an empty command"),
+    (["--json", "--doctor"], 2, "--json does not go with --doctor"),
+    (["--init", "zsh", "--json"], 2, "--json does not go with --init"),
 ])
 def test_every_failure_is_one_json_object_with_message_hint_and_exit_code(args, code, words, run_cmdai):
     result = run_cmdai(*args)
