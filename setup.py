@@ -7,6 +7,6 @@ them; in the wheel and the sdist they are the package data of ``cmdai.shell``, w
 from setuptools import find_packages, setup
 
 setup(
-    packages=find_packages(include=["cmdai", "cmdai.*"]) + ["cmdai.shell"],
+    packages=find_packages(include=["cmdai", "cmdai.*"]) + ["cmdai.shell", "cmdai.shell.completions"],
     package_dir={"cmdai.shell": "shell"},
 )
