@@ -17,8 +17,9 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 from ..lazy_regex import lazy_regex
 from . import inline
 from .levels import Assessment, Risk
-from .rules import Appended, Cmd, Hit, Stream, checked_names, checkers_for
-from .rules import cloud, disk, filesystem, network, shell, system
+from .rules import (ASSIGNMENT_HOOKS, PIPELINE_HOOKS, REDIRECT_HOOKS, Appended, Cmd, Hit, Redirect, Stream,
+                    checked_names, checkers_for)
+from .rules import cloud, filesystem, network, shell, system
 from .rules.paths import normalize, secret_in
 from .words import IFS, INDIRECTION, LIST, SEPARATOR, SUBSTITUTION, Word, WordReader, list_word
 
@@ -77,9 +78,6 @@ _PATH_TAKERS = frozenset(["rm", "shred", "chmod", "chown", "chgrp", "find", "unl
 _INFINITE = frozenset(["/dev/zero", "/dev/urandom", "/dev/random"])
 #: Commands that change the files find hands them in place: judged by the tree find walks.
 _IN_PLACE_EDITORS = frozenset(["sed", "perl", "truncate"])
-#: Commands whose redirections onto a socket hand the far end control of this machine.
-_CODE_RUNNERS = SHELLS | {"exec", "eval", "source"}
-_SOCKET_PATHS = ("/dev/tcp/", "/dev/udp/")
 #: A command word the interactive shell replaces with a line from its history (!!, !-2, !rm).
 _HISTORY_EXPANSION = lazy_regex(r"^!(!|-?\d+|\?[^?]+\??|[A-Za-z_./][^\s:]*)(:(?!p)\S*)*$")
 #: Node types the walk understands; anything else is code it cannot check.
@@ -102,14 +100,6 @@ _HEREDOC_OPERATOR = lazy_regex(r"(?<!<)<<(?!<)(-?)\s*(['\"]?)\\?([A-Za-z_0-9.@%+
 _GLOB_NAME = lazy_regex(r"[*?]|\[[^\]]+\]")
 #: Variables that hold the path of a shell.
 _SHELL_VARIABLES = lazy_regex(r"^\$\{?(BASH|SHELL|0|ZSH_ARGZERO|BASH_ARGV0)\}?$")
-#: Variables whose value is a command some program runs later (pagers, editors, prompt hooks …).
-_CODE_VARIABLES = frozenset(["PROMPT_COMMAND", "PAGER", "MANPAGER", "GIT_PAGER", "SYSTEMD_PAGER", "EDITOR",
-                             "VISUAL", "GIT_EDITOR", "GIT_SEQUENCE_EDITOR", "FCEDIT", "GIT_SSH_COMMAND",
-                             "GIT_SSH", "GIT_PROXY_COMMAND", "GIT_EXTERNAL_DIFF", "LESSOPEN", "LESSCLOSE",
-                             "SSH_ASKPASS", "SUDO_ASKPASS", "GIT_ASKPASS", "RSYNC_RSH", "BROWSER", "PS0", "PS1",
-                             "PS2", "PS4", "PROMPT", "RPROMPT", "precmd_functions"])
-#: Prompt strings: text shown at every prompt, whose substitutions run each time.
-_PROMPTS = frozenset(["PS0", "PS1", "PS2", "PS4", "PROMPT", "RPROMPT"])
 #: Variables naming a file every new (non-interactive or sh) shell reads first.
 _STARTUP_VARIABLES = frozenset(["BASH_ENV", "ENV", "ZDOTDIR"])
 
@@ -379,10 +369,9 @@ class _Analysis:
             if out.source is not None:
                 names.append(out.source)
             stream = stream.joined(out) if stream.present else out.connected()
-        # A shell reading its input in the same pipe as a socket: the far end types the commands.
-        if any(c.name in SHELLS and not [a for a in c.args if not a.startswith("-")] for c in names) and any(
-                c.name in network.SOCKET_TOOLS for c in names):
-            self.add(Hit(network.REVERSE_SHELL))
+        for hook in PIPELINE_HOOKS:
+            for h in hook(names):
+                self.add(h)
         return stream
 
     def redirected(self, node: Any, stdin: Stream) -> Stream:
@@ -463,7 +452,7 @@ class _Analysis:
                     return feed, redirects + [(">&", socket)]
             if op in ("<", "<>"):
                 path = normalize(target)
-                if path.startswith(_SOCKET_PATHS):
+                if path.startswith(network.SOCKET_PATHS):
                     self.add(Hit(network.RAW_SOCKET, path))
                     if fd not in (None, "0"):
                         self.sockets[fd] = path
@@ -501,25 +490,11 @@ class _Analysis:
         return self.read(value)
 
     def env_hits(self, name: str, value: str) -> None:
-        if name.startswith("BASH_FUNC_") and value.lstrip().startswith("("):
-            # An exported function: bash defines it from the environment (shellshock-style).
-            self.script("f" + value, "bash", self.depth + 1)
-        if name in _CODE_VARIABLES and value:
-            code = value.lstrip("|") if name.startswith("LESS") else value
-            if name in _PROMPTS:
-                code = ": " + code if ("$(" in code or "`" in code) else ""
-            if code:
-                self.script(code, "bash", self.depth + 1)
         if name in _STARTUP_VARIABLES and value:
             self.sourced(value, f"the file ${name} names")
-        if name == "PATH" and "$PATH" not in value and "${PATH}" not in value:
-            self.add(Hit(system.PATH_CHANGE, "PATH"))
-        elif name in ("LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "DYLD_INSERT_LIBRARIES", "PROMPT_COMMAND"):
-            self.add(Hit(system.PATH_CHANGE, name))
-        elif name == "HISTFILE" and value in ("/dev/null", "") or name in ("HISTSIZE", "HISTFILESIZE", "SAVEHIST") and value == "0":
-            self.add(Hit(system.HISTORY_CLEAR))
-        for h in network.env_tls_hits(name, value):
-            self.add(h)
+        for hook in ASSIGNMENT_HOOKS:
+            for h in hook(name, value):
+                self.add(h)
 
     def function(self, node: Any) -> None:
         name_node = node.child_by_field_name("name")
@@ -584,7 +559,7 @@ class _Analysis:
             if INDIRECTION in head.tricks:
                 self.add(Hit(shell.INDIRECTION, head.text))
             if head.dynamic:
-                if any(normalize(t).startswith(_SOCKET_PATHS) for op, t in redirects if not op.startswith("<")):
+                if any(normalize(t).startswith(network.SOCKET_PATHS) for op, t in redirects if not op.startswith("<")):
                     self.add(Hit(network.REVERSE_SHELL))
                 streams = [self.stream_of(s) for s in head.subs]
                 if any(s.network for s in streams):
@@ -942,28 +917,15 @@ class _Analysis:
             if op.startswith("<"):
                 continue
             path = normalize(target)
-            if path.startswith(_SOCKET_PATHS):
-                if cmd is not None and cmd.name in _CODE_RUNNERS:
-                    self.add(Hit(network.REVERSE_SHELL))
-                elif out.secret:
-                    self.add(Hit(network.EXFILTRATE, out.secret))
-                else:
-                    self.add(Hit(network.RAW_SOCKET, path))
-                continue
-            for h in disk.redirect_hits(path):
-                self.add(h)
-            if out.endless and not path.startswith("/dev/"):
-                self.add(Hit(disk.FILL, path))
-            self.wrote(path, out, append=op in (">>", "&>>"))
-            if out.network and cmd is not None:
+            self.wrote(path, out, op in (">>", "&>>"), cmd)
+            if out.network and cmd is not None and not path.startswith(network.SOCKET_PATHS):
                 self.downloads.add(path)
 
-    def wrote(self, path: str, out: Stream, append: bool) -> None:
+    def wrote(self, path: str, out: Stream, append: bool, cmd: Optional[Cmd] = None) -> None:
         """Judge writing ``out`` to ``path`` and remember the content for a later source or run."""
-        for h in filesystem.writes(path, out.text, append=append):
-            self.add(h)
-        if out.network:
-            for h in filesystem.runs_later(path):
+        event = Redirect(normalize(path), append, out, cmd)
+        for hook in REDIRECT_HOOKS:
+            for h in hook(event):
                 self.add(h)
         self.remember(path, out.text, append)
 
@@ -981,7 +943,7 @@ class _Analysis:
             "-O", "--output-document")
         if out and out != "-":
             self.downloads.add(normalize(out))
-            self.wrote(out, Stream(network=True), append=False)
+            self.wrote(out, Stream(network=True), False, cmd)
         for url in opts.operands:
             base = posixpath.basename(url.split("?")[0].rstrip("/"))
             if base and ("O" in opts.shorts or "--remote-name" in opts.longs or cmd.name == "wget"):
