@@ -218,7 +218,7 @@ def run_generate(args: argparse.Namespace) -> int:
     text = _read_request(args)
     config = _load_config(args)
     shell = args.shell or detect_shell()
-    memory = None
+    memory = remembered = None
     if args.widget and args.session:
         from .session_memory import SessionMemory
 
@@ -227,7 +227,10 @@ def run_generate(args: argparse.Namespace) -> int:
             remembered = memory.load()
             if remembered is not None and _unchanged(text, remembered.inserted):
                 return _next_alternative(memory, remembered, shell, config.safety.level)
-    outcome = generate(_generation_request(text, args, shell), config, use_cache=not args.no_cache)
+    request = _generation_request(text, args, shell)
+    if request.refine is not None and remembered is not None and config.backend.type == "embedded":
+        return _answer_widget(_offline_refinement(request, remembered, config, args.no_cache), memory)
+    outcome = generate(request, config, use_cache=not args.no_cache)
     if args.count:
         del outcome.alternatives[args.count - 1:]
 
@@ -286,7 +289,9 @@ def _answer_widget(outcome: Any, memory: Any = None) -> int:
         choices = outcome.choices()
         if len(choices) > 1:
             rendered.messages.append(f"cmdai: alternative 1/{len(choices)} — press the key again for the next")
-        memory.save(Memory([Choice(c.command, c.explanation) for c in choices], 0, rendered.stdout, time.time()))
+        asked = "" if outcome.request.refine is not None else outcome.request.text
+        memory.save(Memory([Choice(c.command, c.explanation) for c in choices], 0, rendered.stdout, time.time(),
+                           asked))
     return _emit_widget(rendered)
 
 
@@ -295,6 +300,28 @@ def _emit_widget(rendered: Any) -> int:
         print(message if message.startswith("cmdai:") else f"cmdai: {message}", file=sys.stderr)
     sys.stdout.write(rendered.stdout)
     return rendered.exit_code
+
+
+def _offline_refinement(request: Any, remembered: Any, config: Any, no_cache: bool) -> Any:
+    """The offline engine cannot edit a command, but it can answer the request that produced it
+    with the instruction added ("find python files" + "changed today"), if it knows that request."""
+    from .errors import NoAnswerError
+    from .orchestrator import cannot_refine, generate
+
+    asked = remembered.request if any(choice.command.strip() == request.refine.strip()
+                                      for choice in remembered.choices) else ""
+    if not asked:
+        raise cannot_refine(request)
+    try:
+        outcome = generate(request._replace(text=f"{asked} {request.text}", refine=None), config,
+                           use_cache=not no_cache)
+    except NoAnswerError:
+        raise cannot_refine(request) from None
+    for warning in outcome.warnings:
+        _say(warning, kind="warning")
+    if outcome.blocked:
+        raise _blocked_error(outcome.assessment, config.safety.level)
+    return outcome
 
 
 def _unchanged(line: str, inserted: str) -> bool:
