@@ -40,13 +40,15 @@ backends (-b):
 azure ai foundry:
   cmdai --setup-backend azure-foundry  guided setup: endpoint, auth, key, live test, model, safety
   The endpoint kind is detected from the URL (a pasted "target URI" is fine):
-    https://RES.services.ai.azure.com/models     Foundry model inference (model = deployment name)
+    https://RES.services.ai.azure.com            Foundry resource: the v1 API (model = deployment name)
+    https://RES.openai.azure.com/openai/v1       the v1 API of an Azure OpenAI resource
     https://RES.openai.azure.com                 Azure OpenAI deployments (also *.cognitiveservices.azure.com)
-    https://RES.openai.azure.com/openai/v1       Azure OpenAI v1
+    https://RES.services.ai.azure.com/models     model inference (retired 2026-08-26; use the v1 API)
     https://NAME.REGION.models.ai.azure.com      serverless API;  *.inference.ml.azure.com managed online
   Auth ([backend.azure] auth): api-key (from CMDAI_AZURE_FOUNDRY_API_KEY or api_key_command, never
   an argument), azure-cli (az login), managed-identity, default (needs: pip install 'cmdai[azure]').
   cmdai --list-models [--refresh]   cmdai --doctor   cmdai -m DEPLOYMENT "..." for one run
+  cmdai --usage                     tokens per day and per deployment (prices: [backend.prices])
 
 environment:
   CMDAI_BACKEND, CMDAI_MODEL, CMDAI_SAFETY_LEVEL, CMDAI_CONFIG

@@ -317,9 +317,11 @@ def retry_after_seconds(response: "requests.Response", service_error: Optional[S
         value = headers.get(name)
         if value:
             try:
-                return max(0.0, float(value) / scale)
+                seconds = float(value) / scale
             except ValueError:
                 continue
+            if math.isfinite(seconds):  # "inf" and "nan" parse as floats; neither is a wait
+                return max(0.0, seconds)
     if service_error is not None:
         match = _RETRY_IN_MESSAGE.search(service_error.message)
         if match:
