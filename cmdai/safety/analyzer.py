@@ -20,7 +20,7 @@ from .rules import ASSIGNMENT_HOOKS, Cmd, Hit, Stream, checkers_for
 from .rules import cloud, network, shell, system
 from .rules.paths import normalize, secret_in
 from .unwrapper import SHELLS, Unwrapper
-from .walker import _INFINITE, Walker
+from .walker import _INFINITE, Walker, parser
 from .words import Word
 
 #: Longest input inspected; the rest of a longer one is reported as not inspected.
@@ -35,6 +35,8 @@ _ENV_DUMPS = frozenset(["env", "printenv", "set", "export", "declare", "compgen"
 _PATH_TAKERS = frozenset(["rm", "shred", "chmod", "chown", "chgrp", "find", "unlink", "rmdir", "truncate"])
 #: Variables naming a file every new (non-interactive or sh) shell reads first.
 _STARTUP_VARIABLES = frozenset(["BASH_ENV", "ENV", "ZDOTDIR"])
+#: The shared tree-sitter parser; cmdai.explain reads commands with it too.
+_parser = parser
 
 
 def analyze(command: str, shell_name: str = "bash") -> Assessment:

@@ -39,7 +39,7 @@ _COPROC_GROUP = lazy_regex(r"\bcoproc\s+(?:[A-Za-z_][A-Za-z0-9_]*\s+)?(?=[{(])")
 _HEREDOC_OPERATOR = lazy_regex(r"(?<!<)<<(?!<)(-?)\s*(['\"]?)\\?([A-Za-z_0-9.@%+-]+)\2")
 
 
-def _parser() -> Any:
+def parser() -> Any:
     """The tree-sitter parser, created on first use (importing it costs milliseconds)."""
     global _PARSER
     if _PARSER is None:
@@ -85,7 +85,7 @@ class Walker:
             text = _COPROC_GROUP.sub(lambda m: " " * len(m.group(0)), text)
         outer = (self.depth, self.tree)
         try:
-            tree = _parser().parse(text.encode("utf-8", "surrogatepass"))
+            tree = parser().parse(text.encode("utf-8", "surrogatepass"))
             self.depth, self.tree = depth, id(tree)
             self.trees.append(tree)  # keeps id(tree) unique while its nodes are cached
             if tree.root_node.has_error:
