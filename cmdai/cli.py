@@ -40,13 +40,15 @@ backends (-b):
 azure ai foundry:
   cmdai --setup-backend azure-foundry  guided setup: endpoint, auth, key, live test, model, safety
   The endpoint kind is detected from the URL (a pasted "target URI" is fine):
-    https://RES.services.ai.azure.com/models     Foundry model inference (model = deployment name)
+    https://RES.services.ai.azure.com            Foundry resource: the v1 API (model = deployment name)
+    https://RES.openai.azure.com/openai/v1       the v1 API of an Azure OpenAI resource
     https://RES.openai.azure.com                 Azure OpenAI deployments (also *.cognitiveservices.azure.com)
-    https://RES.openai.azure.com/openai/v1       Azure OpenAI v1
+    https://RES.services.ai.azure.com/models     model inference (retired 2026-08-26; use the v1 API)
     https://NAME.REGION.models.ai.azure.com      serverless API;  *.inference.ml.azure.com managed online
   Auth ([backend.azure] auth): api-key (from CMDAI_AZURE_FOUNDRY_API_KEY or api_key_command, never
   an argument), azure-cli (az login), managed-identity, default (needs: pip install 'cmdai-shell[azure]').
   cmdai --list-models [--refresh]   cmdai --doctor   cmdai -m DEPLOYMENT "..." for one run
+  cmdai --usage                     tokens per day and per deployment (prices: [backend.prices])
 
 environment:
   CMDAI_BACKEND, CMDAI_MODEL, CMDAI_SAFETY_LEVEL, CMDAI_CONFIG
@@ -119,6 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     tools = parser.add_argument_group("other actions")
     tools.add_argument("--check", nargs="?", const="-", metavar="COMMAND",
                        help="classify COMMAND (or stdin) by risk without generating anything")
+    tools.add_argument("--explain", nargs="?", const="-", metavar="COMMAND",
+                       help="explain each part of COMMAND (or stdin) and its risk, without running it")
     tools.add_argument("--init", metavar="SHELL", choices=("zsh", "bash", "fish"),
                        help="print the Ctrl-G integration for zsh, bash or fish")
     tools.add_argument("--list-models", action="store_true", help="list the models the backend offers")
@@ -208,6 +212,10 @@ def _load_config(args: argparse.Namespace):
     config = load_config(args.config, _overrides(args))
     for warning in config.warnings:
         _say(warning, kind="warning")
+    if args.widget:
+        from .widget import keep_to_hotkey_budget
+
+        keep_to_hotkey_budget(config)
     return config
 
 
@@ -231,7 +239,7 @@ def run_generate(args: argparse.Namespace) -> int:
     text = _read_request(args)
     config = _load_config(args)
     shell = args.shell or detect_shell()
-    memory = None
+    memory = remembered = None
     if args.widget and args.session:
         from .session_memory import SessionMemory
 
@@ -240,7 +248,10 @@ def run_generate(args: argparse.Namespace) -> int:
             remembered = memory.load()
             if remembered is not None and _unchanged(text, remembered.inserted):
                 return _next_alternative(memory, remembered, shell, config.safety.level)
-    outcome = generate(_generation_request(text, args, shell), config, use_cache=not args.no_cache)
+    request = _generation_request(text, args, shell)
+    if request.refine is not None and remembered is not None and config.backend.type == "embedded":
+        return _answer_widget(_offline_refinement(request, remembered, config, args.no_cache), memory)
+    outcome = generate(request, config, use_cache=not args.no_cache)
     if args.count:
         del outcome.alternatives[args.count - 1:]
 
@@ -261,9 +272,14 @@ def run_generate(args: argparse.Namespace) -> int:
     if args.widget:
         return _answer_widget(outcome, memory)
     if args.execute:
+        from .environment import detect_os
         from .execute import confirm_and_run
+        from .explain.describe import describe
 
-        return confirm_and_run(outcome)
+        described = describe(outcome.command, shell, detect_os(), config)
+        for warning in described.warnings:
+            _say(warning, kind="warning")
+        return confirm_and_run(outcome, parts=described.lines()[1:-1])
     if args.count:
         return _print_choices(outcome)
     print(outcome.command)
@@ -299,7 +315,9 @@ def _answer_widget(outcome: Any, memory: Any = None) -> int:
         choices = outcome.choices()
         if len(choices) > 1:
             rendered.messages.append(f"cmdai: alternative 1/{len(choices)} — press the key again for the next")
-        memory.save(Memory([Choice(c.command, c.explanation) for c in choices], 0, rendered.stdout, time.time()))
+        asked = "" if outcome.request.refine is not None else outcome.request.text
+        memory.save(Memory([Choice(c.command, c.explanation) for c in choices], 0, rendered.stdout, time.time(),
+                           asked))
     return _emit_widget(rendered)
 
 
@@ -308,6 +326,28 @@ def _emit_widget(rendered: Any) -> int:
         print(message if message.startswith("cmdai:") else f"cmdai: {message}", file=sys.stderr)
     sys.stdout.write(rendered.stdout)
     return rendered.exit_code
+
+
+def _offline_refinement(request: Any, remembered: Any, config: Any, no_cache: bool) -> Any:
+    """The offline engine cannot edit a command, but it can answer the request that produced it
+    with the instruction added ("find python files" + "changed today"), if it knows that request."""
+    from .errors import NoAnswerError
+    from .orchestrator import cannot_refine, generate
+
+    asked = remembered.request if any(choice.command.strip() == request.refine.strip()
+                                      for choice in remembered.choices) else ""
+    if not asked:
+        raise cannot_refine(request)
+    try:
+        outcome = generate(request._replace(text=f"{asked} {request.text}", refine=None), config,
+                           use_cache=not no_cache)
+    except NoAnswerError:
+        raise cannot_refine(request) from None
+    for warning in outcome.warnings:
+        _say(warning, kind="warning")
+    if outcome.blocked:
+        raise _blocked_error(outcome.assessment, config.safety.level)
+    return outcome
 
 
 def _unchanged(line: str, inserted: str) -> bool:
@@ -358,19 +398,24 @@ def _describe_outcome(outcome: Any) -> None:
         _say(outcome.explanation)
 
 
+def _command_to_study(value: str, flag: str, example: str) -> str:
+    """The command given to ``flag``, or read from stdin for "-"; never empty."""
+    if value == "-":
+        if sys.stdin.isatty():
+            raise UsageError(f"{flag} needs a command", f"try: {example}")
+        value = sys.stdin.read()
+    value = value.strip()
+    if not value:
+        raise UsageError(f"{flag} was given an empty command", f"try: {example}")
+    return value
+
+
 def run_check(args: argparse.Namespace) -> int:
     from .environment import detect_shell
     from .orchestrator import judge
     from .safety import Action
 
-    command = args.check
-    if command == "-":
-        if sys.stdin.isatty():
-            raise UsageError("--check needs a command", "try: cmdai --check 'rm -rf build'")
-        command = sys.stdin.read()
-    command = command.strip()
-    if not command:
-        raise UsageError("--check was given an empty command", "try: cmdai --check 'rm -rf build'")
+    command = _command_to_study(args.check, "--check", "cmdai --check 'rm -rf build'")
     config = _load_config(args)
     verdict = judge(command, None, args.shell or detect_shell(), config.safety.level)
     assessment, action = verdict.assessment, verdict.action
@@ -387,6 +432,27 @@ def run_check(args: argparse.Namespace) -> int:
         if action is not Action.ALLOW:
             print(f"  under the '{config.safety.level}' safety level: {action.value}")
     return EXIT_BLOCKED if action is Action.BLOCK else EXIT_OK
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    """Each part of a command and what it does, then its risk: on stdout, or stderr for the widget."""
+    from .environment import detect_os, detect_shell
+    from .explain.describe import describe
+
+    command = _command_to_study(args.explain, "--explain", "cmdai --explain 'tar -xzvf a.tgz -C /tmp'")
+    if len(command) > MAX_REQUEST_CHARS:
+        raise UsageError(f"the command is {len(command)} characters long", f"keep it under {MAX_REQUEST_CHARS}")
+    config = _load_config(args)
+    described = describe(command, args.shell or detect_shell(), detect_os(), config)
+    for warning in described.warnings:
+        _say(warning, kind="warning")
+    if args.json:
+        print(json.dumps(described.to_json(), ensure_ascii=False))
+        return EXIT_OK
+    out = sys.stderr if args.widget else sys.stdout
+    for line in described.lines():
+        print(line, file=out)
+    return EXIT_OK
 
 
 def run_list_models(args: argparse.Namespace) -> int:
@@ -436,9 +502,9 @@ def run_usage(args: argparse.Namespace) -> int:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    from .shell_integration import init_script
+    from .shell_integration import init_script, record_requests_setting
 
-    sys.stdout.write(init_script(args.init))
+    sys.stdout.write(init_script(args.init, record_requests_setting(args.config)))
     return EXIT_OK
 
 
@@ -478,6 +544,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_init(args)
     if args.check is not None:
         return run_check(args)
+    if args.explain is not None:
+        return run_explain(args)
     if args.setup_backend:
         return run_setup(args)
     if args.list_models:
@@ -489,15 +557,24 @@ def _dispatch(args: argparse.Namespace) -> int:
     return run_generate(args)
 
 
+def _dispatch_widget(args: argparse.Namespace) -> int:
+    """A press of the key: within its time budget, and with no type-ahead left to run unseen."""
+    from .widget import WidgetRun
+
+    with WidgetRun():
+        return _dispatch(args)
+
+
 def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     actions = [name for name, on in (("--version", args.version), ("--init", args.init),
                                      ("--check", args.check is not None),
+                                     ("--explain", args.explain is not None),
                                      ("--setup-backend", args.setup_backend),
                                      ("--list-models", args.list_models), ("--doctor", args.doctor),
                                      ("--usage", args.usage)) if on]
     if len(actions) > 1:
         parser.error(f"{' and '.join(actions)} cannot be combined")
-    if actions and args.request and actions[0] != "--check":
+    if actions and args.request and actions[0] not in ("--check", "--explain"):
         parser.error(f"{actions[0]} takes no request")
     if args.json and actions and actions[0] in ("--init", "--doctor", "--setup-backend"):
         # These answer in text only; say so in JSON rather than print text a JSON reader chokes on.
@@ -510,6 +587,8 @@ def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespac
     if setup_only and not args.setup_backend:
         parser.error(f"{setup_only[0]} goes with --setup-backend")
     clash = "--json" if args.json else "--widget" if args.widget else actions[0] if actions else None
+    if args.widget and actions and actions != ["--explain"]:
+        parser.error(f"--widget cannot be combined with {actions[0]}")
     if args.execute and clash:
         parser.error(f"-x/--execute cannot be combined with {clash}")
     if args.count is not None:
@@ -521,6 +600,9 @@ def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespac
         # "cmdai --check rm -rf build" reads naturally; take the rest as the command.
         args.check = " ".join(([] if args.check == "-" else [args.check]) + args.request)
         args.request = []
+    if args.explain is not None and args.request:
+        args.explain = " ".join(([] if args.explain == "-" else [args.explain]) + args.request)
+        args.request = []
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -529,7 +611,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
     _check_combinations(parser, args)
     try:
-        return _dispatch(args)
+        return _dispatch_widget(args) if args.widget else _dispatch(args)
     except CmdaiError as error:
         if args.debug:
             import traceback
