@@ -169,12 +169,14 @@ def _generation_request(text: str, args: argparse.Namespace, shell: str) -> Any:
     from .environment import detect_os
     from .refine import split_refinement
 
-    refinement = split_refinement(text, shell)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    commented = all(line.startswith("#") for line in lines)
+    # A disarmed command ("# crontab -r") may carry an instruction too: read it without its "# ".
+    refinement = split_refinement("\n".join(line[1:].lstrip() for line in lines) if commented else text, shell)
     if refinement is not None:
         return GenerationRequest(text=" ".join(refinement.instruction.split()), shell=shell, os_name=detect_os(),
                                  model=args.model, refine=refinement.command)
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    if all(line.startswith("#") for line in lines):
+    if commented:
         # Only a comment ("# list files", or a disarmed command the user edited): its words are the request.
         lines = [line.lstrip("#") for line in lines]
     words = " ".join(" ".join(lines).split())
@@ -233,7 +235,7 @@ def run_generate(args: argparse.Namespace) -> int:
     if request.refine is not None and remembered is not None and config.backend.type == "embedded":
         return _answer_widget(_offline_refinement(request, remembered, config, args.no_cache), memory)
     outcome = generate(request, config, use_cache=not args.no_cache)
-    if args.count:
+    if args.count and args.json:
         del outcome.alternatives[args.count - 1:]
 
     for warning in outcome.warnings:
@@ -257,17 +259,17 @@ def run_generate(args: argparse.Namespace) -> int:
             _say(warning, kind="warning")
         return confirm_and_run(outcome, parts=described.lines()[1:-1])
     if args.count:
-        return _print_choices(outcome)
+        return _print_choices(outcome, args.count)
     print(outcome.command)
     _describe_outcome(outcome)
     return EXIT_OK
 
 
-def _print_choices(outcome: Any) -> int:
+def _print_choices(outcome: Any, count: int) -> int:
     """``-n``: each command on stdout, its number and risk on stderr when it is not safe."""
     from .safety import Risk
 
-    for number, choice in enumerate(outcome.choices(), 1):
+    for number, choice in enumerate(outcome.choices()[:count], 1):
         print(choice.command)
         if choice.assessment.risk > Risk.SAFE:
             _say(f"{number}: {_risk_line(choice)}", kind="note")

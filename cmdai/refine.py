@@ -97,12 +97,19 @@ def trailing_comment(line: str, shell: str) -> Optional[int]:
 
 
 def names_a_command(command: str) -> bool:
-    """Whether the first word is something a shell can run: a builtin, a path or a program on PATH."""
+    """Whether the first word is something a shell can run: a builtin, a path, a program on PATH or a
+    command cmdai knows."""
     words = command.split()
     while words and "=" in words[0] and not words[0].startswith("="):
         words.pop(0)  # VAR=value before the command
     if not words:
         return False
     first = words[0].lstrip("({!")
-    return bool(first) and (first in _BUILTINS or "/" in first or first.startswith("~")
-                            or shutil.which(first) is not None)
+    if not first:
+        return False
+    if first in _BUILTINS or "/" in first or first.startswith("~") or shutil.which(first) is not None:
+        return True
+    # A command written for another machine (docker, pbcopy) need not be installed here.
+    from .explain.catalog import COMMANDS
+
+    return first in COMMANDS

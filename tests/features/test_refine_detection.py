@@ -53,6 +53,12 @@ def test_fish_quoting_rules():
     assert trailing_comment("echo 'it\\'s # not'", "bash") is not None
 
 
+def test_a_known_command_that_is_not_installed_counts(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert split_refinement("crontab -r  # keep a backup", "bash") == Refinement("crontab -r", "keep a backup")
+    assert split_refinement("zzfrob -r  # keep a backup", "bash") is None
+
+
 def test_a_path_or_builtin_counts_as_a_command():
     assert split_refinement("./build.sh --fast # with tests", "bash") == Refinement("./build.sh --fast", "with tests")
     assert split_refinement("cd ~/src # and list it", "zsh") == Refinement("cd ~/src", "and list it")
