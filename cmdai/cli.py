@@ -95,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("-n", "--count", type=int, metavar="N",
                      help=f"print up to N commands, one per line: the best, then alternatives (N ≤ {MAX_COUNT})")
     gen.add_argument("-x", "--execute", action="store_true",
-                     help="show the command, its risk and explanation, and run it after you confirm")
+                     help="show the command, what each part does and its risk, and run it after you confirm")
     gen.add_argument("--widget", action="store_true", help=argparse.SUPPRESS)
     # The widget names its interactive shell (its PID), so one Ctrl-G can follow on from the last.
     gen.add_argument("--session", metavar="ID", help=argparse.SUPPRESS)
