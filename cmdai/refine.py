@@ -46,11 +46,12 @@ def trailing_comment(line: str, shell: str) -> Optional[int]:
     fish = shell == "fish"
     nesting = []  # closing characters of the open ${…}, $(…), `…` and (…) constructs
     quote = ""
-    word_start = True  # after an unquoted, unescaped blank
+    word_start = True
     i = 0
     while i < len(line):
         ch = line[i]
-        at_word_start, word_start = word_start, not quote and not nesting and ch in " \t\n"
+        # A word starts after a blank or an operator (ls;# x), never after an escape or a quote.
+        at_word_start, word_start = word_start, not quote and not nesting and ch in " \t\n;&|<>"
         if quote == "'":
             if fish and ch == "\\" and line[i + 1:i + 2] in ("'", "\\"):
                 i += 1

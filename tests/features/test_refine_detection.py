@@ -21,6 +21,9 @@ from cmdai.refine import Refinement, split_refinement, trailing_comment
     ("for f in *.log; do\n  gzip $f  # keep\ndone # in parallel", "for f in *.log; do\n  gzip $f  # keep\ndone",
      "in parallel"),
     ("ls a\\ #b # sort by size", "ls a\\ #b", "sort by size"),
+    ("ls -la;# sort by size", "ls -la;", "sort by size"),
+    ("echo $((16#ff)) # in hex", "echo $((16#ff))", "in hex"),
+    ("cat <<'EOF'\n# not this\nEOF\n# in upper case", "cat <<'EOF'\n# not this\nEOF", "in upper case"),
 ])
 def test_command_and_instruction(line, command, instruction):
     assert split_refinement(line, "bash") == Refinement(command, instruction)
