@@ -163,8 +163,12 @@ def _read_request(args: argparse.Namespace) -> str:
     return text
 
 
-def _generation_request(text: str, args: argparse.Namespace, shell: str) -> Any:
-    """A refinement when the text is a command followed by a comment, else a request in plain words."""
+def _generation_request(text: str, args: argparse.Namespace, shell: str, remembered: Any = None) -> Any:
+    """A refinement when the text is a command followed by a comment, else a request in plain words.
+
+    The commands of the last answer (``remembered``) count as commands even when no program of
+    that name is installed here.
+    """
     from .backends.base import GenerationRequest
     from .environment import detect_os
     from .refine import split_refinement
@@ -172,7 +176,9 @@ def _generation_request(text: str, args: argparse.Namespace, shell: str) -> Any:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     commented = all(line.startswith("#") for line in lines)
     # A disarmed command ("# crontab -r") may carry an instruction too: read it without its "# ".
-    refinement = split_refinement("\n".join(line[1:].lstrip() for line in lines) if commented else text, shell)
+    generated = {choice.command.strip() for choice in remembered.choices} if remembered is not None else set()
+    refinement = split_refinement("\n".join(line[1:].lstrip() for line in lines) if commented else text, shell,
+                                  generated)
     if refinement is not None:
         return GenerationRequest(text=" ".join(refinement.instruction.split()), shell=shell, os_name=detect_os(),
                                  model=args.model, refine=refinement.command)
@@ -231,7 +237,7 @@ def run_generate(args: argparse.Namespace) -> int:
             remembered = memory.load()
             if remembered is not None and _unchanged(text, remembered.inserted):
                 return _next_alternative(memory, remembered, shell, config.safety.level)
-    request = _generation_request(text, args, shell)
+    request = _generation_request(text, args, shell, remembered)
     if request.refine is not None and remembered is not None and config.backend.type == "embedded":
         return _answer_widget(_offline_refinement(request, remembered, config, args.no_cache), memory)
     outcome = generate(request, config, use_cache=not args.no_cache)

@@ -7,7 +7,7 @@ comment: unquoted, at the start of a word, not inside ``${…}``, ``$(…)`` or 
 from __future__ import annotations
 
 import shutil
-from typing import NamedTuple, Optional
+from typing import Collection, NamedTuple, Optional
 
 #: Words a shell runs without a program on PATH.
 _BUILTINS = frozenset(
@@ -25,18 +25,21 @@ class Refinement(NamedTuple):
     instruction: str
 
 
-def split_refinement(line: str, shell: str) -> Optional[Refinement]:
+def split_refinement(line: str, shell: str, generated: Collection[str] = ()) -> Optional[Refinement]:
     """The command and the instruction of a line ending in a comment, or None for anything else.
 
     None for a line that is only a comment (a plain request), a comment with no words, a
-    comment that is not on the last line, and a line whose first word names no command.
+    comment that is not on the last line, and a line whose first word names no command, unless
+    the command is one cmdai just ``generated``.
     """
     start = trailing_comment(line, shell)
     if start is None:
         return None
     command = line[:start].rstrip()
     instruction = line[start:].lstrip("#").strip()
-    if not command.strip() or not instruction or not names_a_command(command):
+    if not command.strip() or not instruction:
+        return None
+    if command.strip() not in generated and not names_a_command(command):
         return None
     return Refinement(command, instruction)
 

@@ -60,6 +60,7 @@ def test_a_known_command_that_is_not_installed_counts(monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
     assert split_refinement("crontab -r  # keep a backup", "bash") == Refinement("crontab -r", "keep a backup")
     assert split_refinement("zzfrob -r  # keep a backup", "bash") is None
+    assert split_refinement("zzfrob -r  # keep a backup", "bash", {"zzfrob -r"}) == Refinement("zzfrob -r", "keep a backup")
 
 
 def test_a_path_or_builtin_counts_as_a_command():
