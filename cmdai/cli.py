@@ -111,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("-n", "--count", type=int, metavar="N",
                      help=f"print up to N commands, one per line: the best, then alternatives (N ≤ {MAX_COUNT})")
     gen.add_argument("-x", "--execute", action="store_true",
-                     help="show the command, its risk and explanation, and run it after you confirm")
+                     help="show the command, what each part does and its risk, and run it after you confirm")
     gen.add_argument("--widget", action="store_true", help=argparse.SUPPRESS)
     # The widget names its interactive shell (its PID), so one Ctrl-G can follow on from the last.
     gen.add_argument("--session", metavar="ID", help=argparse.SUPPRESS)
@@ -182,18 +182,26 @@ def _read_request(args: argparse.Namespace) -> str:
     return text
 
 
-def _generation_request(text: str, args: argparse.Namespace, shell: str) -> Any:
-    """A refinement when the text is a command followed by a comment, else a request in plain words."""
+def _generation_request(text: str, args: argparse.Namespace, shell: str, remembered: Any = None) -> Any:
+    """A refinement when the text is a command followed by a comment, else a request in plain words.
+
+    The commands of the last answer (``remembered``) count as commands even when no program of
+    that name is installed here.
+    """
     from .backends.base import GenerationRequest
     from .environment import detect_os
     from .refine import split_refinement
 
-    refinement = split_refinement(text, shell)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    commented = all(line.startswith("#") for line in lines)
+    # A disarmed command ("# crontab -r") may carry an instruction too: read it without its "# ".
+    generated = {choice.command.strip() for choice in remembered.choices} if remembered is not None else set()
+    refinement = split_refinement("\n".join(line[1:].lstrip() for line in lines) if commented else text, shell,
+                                  generated)
     if refinement is not None:
         return GenerationRequest(text=" ".join(refinement.instruction.split()), shell=shell, os_name=detect_os(),
                                  model=args.model, refine=refinement.command)
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    if all(line.startswith("#") for line in lines):
+    if commented:
         # Only a comment ("# list files", or a disarmed command the user edited): its words are the request.
         lines = [line.lstrip("#") for line in lines]
     words = " ".join(" ".join(lines).split())
@@ -248,11 +256,11 @@ def run_generate(args: argparse.Namespace) -> int:
             remembered = memory.load()
             if remembered is not None and _unchanged(text, remembered.inserted):
                 return _next_alternative(memory, remembered, shell, config.safety.level)
-    request = _generation_request(text, args, shell)
+    request = _generation_request(text, args, shell, remembered)
     if request.refine is not None and remembered is not None and config.backend.type == "embedded":
         return _answer_widget(_offline_refinement(request, remembered, config, args.no_cache), memory)
     outcome = generate(request, config, use_cache=not args.no_cache)
-    if args.count:
+    if args.count and args.json:
         del outcome.alternatives[args.count - 1:]
 
     for warning in outcome.warnings:
@@ -281,17 +289,17 @@ def run_generate(args: argparse.Namespace) -> int:
             _say(warning, kind="warning")
         return confirm_and_run(outcome, parts=described.lines()[1:-1])
     if args.count:
-        return _print_choices(outcome)
+        return _print_choices(outcome, args.count)
     print(outcome.command)
     _describe_outcome(outcome)
     return EXIT_OK
 
 
-def _print_choices(outcome: Any) -> int:
+def _print_choices(outcome: Any, count: int) -> int:
     """``-n``: each command on stdout, its number and risk on stderr when it is not safe."""
     from .safety import Risk
 
-    for number, choice in enumerate(outcome.choices(), 1):
+    for number, choice in enumerate(outcome.choices()[:count], 1):
         print(choice.command)
         if choice.assessment.risk > Risk.SAFE:
             _say(f"{number}: {_risk_line(choice)}", kind="note")
