@@ -99,3 +99,15 @@ def init_script(shell: str, record_requests: bool = False) -> str:
                          "reinstall cmdai")
     # Tab completion of cmdai's own options comes with the key binding.
     return "".join(lines) + completion_script(shell)
+
+
+def record_requests_setting(config_path: Optional[str] = None) -> bool:
+    """``[shell] record_requests``; off when the configuration cannot be read (the key itself
+    reports that problem when pressed)."""
+    from .config import load_config
+    from .errors import CmdaiError
+
+    try:
+        return bool(load_config(config_path).shell.record_requests)
+    except CmdaiError:
+        return False
