@@ -107,3 +107,23 @@ def test_plain_http_only_for_loopback_unless_allowed():
     assert detect_endpoint("http://gateway.example.com/models", allow_insecure_http=True).kind == "model-inference"
     for loopback in ("http://127.0.0.1:1234", "http://localhost:1234/models", "http://[::1]:1234"):
         assert detect_endpoint(loopback).is_loopback
+
+
+@pytest.mark.parametrize("url, api_style, v1", [
+    ("https://r.services.ai.azure.com/models", None, "https://r.services.ai.azure.com/openai/v1"),
+    ("https://r.openai.azure.com/openai/deployments/d/chat/completions?api-version=2024-10-21", None,
+     "https://r.openai.azure.com/openai/v1"),
+    ("https://gw.example.com/aoai", "azure-openai", "https://gw.example.com/aoai/openai/v1"),
+])
+def test_v1_url_of_the_same_resource(url, api_style, v1):
+    assert detect_endpoint(url, api_style).v1_url == v1
+
+
+@pytest.mark.parametrize("url, retired", [
+    ("https://r.services.ai.azure.com/models", True),
+    ("https://r.services.ai.azure.com/models/chat/completions?api-version=2024-05-01-preview", True),
+    ("https://r.services.ai.azure.com", False),
+    ("http://127.0.0.1:8080/models", False),  # a local emulator or gateway: its own business
+])
+def test_the_retired_inference_route_is_recognised(url, retired):
+    assert detect_endpoint(url).uses_retired_api is retired

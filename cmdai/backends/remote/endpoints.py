@@ -91,7 +91,8 @@ class EndpointInfo(NamedTuple):
     @property
     def v1_url(self) -> str:
         """The OpenAI/v1 base of the same resource, the route Microsoft recommends since 2026."""
-        return self.origin + "/openai/v1"
+        # A gateway's deployment routes hang from its own path; Azure resources serve v1 at the root.
+        return (self.base_url if self.kind == AZURE_OPENAI else self.origin) + "/openai/v1"
 
     @property
     def uses_retired_api(self) -> bool:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import socket
 import time
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterator, Optional
 from urllib.parse import urlsplit
 
 from ...errors import AuthenticationError, BackendUnavailableError, CmdaiError
@@ -86,6 +86,7 @@ def remote_health_checks(backend: "ChatCompletionsBackend") -> Iterator[HealthCh
     except CmdaiError as error:
         yield HealthCheck("auth", True, "credentials accepted")
         yield HealthCheck("model", False, error.message, error.hint)
+        yield _effort_check(backend, backend.model)
         return
     elapsed = time.monotonic() - start
     yield HealthCheck("auth", True, "credentials accepted")
@@ -95,9 +96,15 @@ def remote_health_checks(backend: "ChatCompletionsBackend") -> Iterator[HealthCh
     else:
         via = f"deployment {asked}: " if asked and asked != generation.model else ""
     yield HealthCheck("model", True, f"{via}{generation.model or 'the default model'} answered: {generation.command}")
-    options, source = backend.request_options(asked)
-    effort = f"{options.reasoning_effort} ({source})" if options.reasoning_effort else "not sent (the model does not reason, or takes none)"
+    yield _effort_check(backend, asked)
+    yield HealthCheck("round trip", True, f"{elapsed * 1000:.0f} ms")
+
+
+def _effort_check(backend: "ChatCompletionsBackend", model: Optional[str]) -> HealthCheck:
+    """The reasoning effort the next request sends, and where it comes from."""
+    options, source = backend.request_options(model)
+    effort = (f"{options.reasoning_effort} ({source})" if options.reasoning_effort
+              else "not sent (the model does not reason, or takes none)")
     if options.tokens_param == "max_completion_tokens":
         effort += f"; max_completion_tokens {options.max_completion_tokens}"
-    yield HealthCheck("reasoning effort", True, effort)
-    yield HealthCheck("round trip", True, f"{elapsed * 1000:.0f} ms")
+    return HealthCheck("reasoning effort", True, effort)
