@@ -99,6 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
     tools.add_argument("--list-models", action="store_true", help="list the models the backend offers")
     tools.add_argument("--refresh", action="store_true", help="with --list-models: ignore the cached list")
     tools.add_argument("--doctor", action="store_true", help="check the configuration and the connection")
+    tools.add_argument("--context", action="store_true",
+                       help="print exactly the context a request from here would send, after redaction")
+    tools.add_argument("--history", nargs="?", type=int, const=20, metavar="N",
+                       help="list the last N (default 20) entries of the audit log; with --json for tools")
     tools.add_argument("--setup-backend", metavar="NAME",
                        help="guided setup of a backend (azure-foundry, embedded, ollama, openai-compatible)")
 
@@ -190,17 +194,77 @@ def run_generate(args: argparse.Namespace) -> int:
         _say(warning, kind="warning")
     if args.json:
         print(json.dumps(outcome.to_json(), ensure_ascii=False))
+        _audit(outcome, config, args)
         return EXIT_BLOCKED if outcome.blocked else EXIT_OK
     if outcome.blocked:
+        _audit(outcome, config, args)
         raise _blocked_error(outcome.assessment, config.safety.level)
     if args.widget:
-        return _answer_widget(outcome)
+        code = _answer_widget(outcome)
+        _audit(outcome, config, args)
+        return code
     if args.execute:
         from .execute import confirm_and_run
 
-        return confirm_and_run(outcome)
+        ran: list = []
+        code = confirm_and_run(outcome, on_run=lambda: ran.append(True))
+        _audit(outcome, config, args, executed=bool(ran))
+        return code
     print(outcome.command)
+    _audit(outcome, config, args)
     _describe_outcome(outcome)
+    return EXIT_OK
+
+
+def _audit(outcome: Any, config: Any, args: argparse.Namespace, executed: bool = False) -> None:
+    from .audit import action_label, record
+
+    problem = record(outcome, config, action=action_label(outcome, widget=args.widget), executed=executed)
+    if problem:
+        _say(f"{problem} — check the state directory's permissions and free space", kind="warning")
+
+
+def run_context(args: argparse.Namespace) -> int:
+    """Exactly what a request from here would send as context, redacted, on stdout; the switches on stderr."""
+    from .context import SOURCE_NAMES, collect, enabled_sources
+    from .prompting import context_message
+    from .redaction import Redactor
+
+    config = _load_config(args)
+    enabled = enabled_sources(config)
+    forbidden = [name for name in SOURCE_NAMES if name in (config.policy.forbid_context or ())]
+    context = Redactor().redact_value(collect(config))
+    off = [name for name in SOURCE_NAMES if name not in enabled and name not in forbidden]
+    _say(f"sources on: {', '.join(enabled) or 'none'}; off: {', '.join(off) or 'none'}"
+         + (f"; forbidden by the site policy: {', '.join(forbidden)}" if forbidden else ""), kind="note")
+    if config.backend.type == "embedded":
+        _say("the offline engine sends nothing anywhere; a remote backend would receive this", kind="note")
+    if args.json:
+        print(json.dumps({"sources": enabled, "off": off, "forbidden": forbidden, "context": context},
+                         ensure_ascii=False))
+    elif context:
+        print(context_message(context))
+    else:
+        _say("no context is sent: every source is off (see [context] in the README)", kind="note")
+    return EXIT_OK
+
+
+def run_history(args: argparse.Namespace) -> int:
+    from .audit import format_entry, log_path, read_recent
+
+    config = _load_config(args)
+    if args.history < 1:
+        raise UsageError("--history needs a positive number", "try: cmdai --history 20")
+    entries = read_recent(args.history)
+    if args.json:
+        print(json.dumps(entries, ensure_ascii=False))
+        return EXIT_OK
+    if not entries:
+        state = "on" if config.audit.enabled else "off"
+        _say(f"the audit log {log_path()} has no entries (the log is {state}; "
+             f"turn it on with [audit] enabled = true)", kind="note")
+    for item in entries:
+        print(format_entry(item))
     return EXIT_OK
 
 
@@ -321,13 +385,18 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_list_models(args)
     if args.doctor:
         return run_doctor(args)
+    if args.context:
+        return run_context(args)
+    if args.history is not None:
+        return run_history(args)
     return run_generate(args)
 
 
 def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     actions = [name for name, on in (("--init", args.init), ("--check", args.check is not None),
                                      ("--setup-backend", args.setup_backend),
-                                     ("--list-models", args.list_models), ("--doctor", args.doctor)) if on]
+                                     ("--list-models", args.list_models), ("--doctor", args.doctor),
+                                     ("--context", args.context), ("--history", args.history is not None)) if on]
     if len(actions) > 1:
         parser.error(f"{' and '.join(actions)} cannot be combined")
     if actions and args.request and actions[0] != "--check":

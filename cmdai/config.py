@@ -13,6 +13,7 @@ from types import SimpleNamespace
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple
 
 from . import paths
+from .context import SOURCES as CONTEXT_SOURCES
 from .errors import ConfigError
 from .records import Record
 from .safety.levels import SAFETY_LEVELS, stricter
@@ -25,7 +26,7 @@ AZURE_API_STYLES = ("model-inference", "azure-openai", "azure-openai-v1", "serve
 class Key(NamedTuple):
     """One configuration key: its type, default and the rules its value must follow."""
 
-    kind: str  # "str", "bool", "int", "float", "url", "choice"
+    kind: str  # "str", "bool", "int", "float", "url", "choice", "list" (of choices)
     default: Any = None
     choices: Tuple[str, ...] = ()
     minimum: Optional[float] = None
@@ -70,6 +71,14 @@ SCHEMA: Dict[str, Key] = {
                                        example='minimum_safety_level = "strict"'),
     "cache.enabled": Key("bool", True, example="enabled = true"),
     "cache.ttl_hours": Key("float", 24.0, minimum=0, maximum=24 * 365, example="ttl_hours = 24"),
+    **{f"context.{name}": Key("bool", default, example=f"{name} = {str(not default).lower()}")
+       for name, _, default, _ in CONTEXT_SOURCES},
+    "policy.forbid_context": Key("list", None, tuple(name for name, _, _, _ in CONTEXT_SOURCES), site_only=True,
+                                 example='forbid_context = ["cwd", "git", "last_command"]'),
+    "audit.enabled": Key("bool", False, example="enabled = true"),
+    "audit.max_bytes": Key("int", 1_048_576, minimum=4096, maximum=1 << 30, example="max_bytes = 1048576"),
+    "audit.keep_files": Key("int", 3, minimum=1, maximum=50, example="keep_files = 3"),
+    "policy.audit": Key("bool", None, site_only=True, example="audit = true"),
 }
 
 #: Environment variable -> config key.
@@ -98,15 +107,18 @@ class Section(SimpleNamespace):
 class Config(Record):
     """The validated configuration, and where each value came from."""
 
-    __slots__ = ("backend", "safety", "policy", "cache", "files", "sources", "warnings")
+    __slots__ = ("backend", "safety", "policy", "cache", "context", "audit", "files", "sources", "warnings")
 
     def __init__(self, backend: Section, safety: Section, policy: Section, cache: Section,
+                 context: Section, audit: Section,
                  files: Optional[List[Path]] = None, sources: Optional[Dict[str, str]] = None,
                  warnings: Optional[List[str]] = None):
         self.backend = backend
         self.safety = safety
         self.policy = policy
         self.cache = cache
+        self.context = context
+        self.audit = audit
         #: Config files that were read, site file first.
         self.files: List[Path] = [] if files is None else files
         #: Where each key's value came from ("default", a file path, an environment variable, "--flag").
@@ -132,6 +144,8 @@ def _coerce(key: str, spec: Key, value: Any, source: str) -> Any:
     """Check (and for strings from the environment, convert) one value against its key."""
     from_text = isinstance(value, str) and source.startswith("CMDAI_")
     kind = spec.kind
+    if kind == "list":
+        return _coerce_list(key, spec, value, source, from_text)
     if kind == "bool":
         if from_text and value.lower() in ("1", "true", "yes", "on", "0", "false", "no", "off"):
             return value.lower() in ("1", "true", "yes", "on")
@@ -169,6 +183,19 @@ def _coerce(key: str, spec: Key, value: Any, source: str) -> Any:
     if not value and not spec.secret:
         raise _fail(key, source, "is empty", spec.example)
     return value
+
+
+def _coerce_list(key: str, spec: Key, value: Any, source: str, from_text: bool) -> List[str]:
+    if from_text:
+        value = [item.strip() for item in value.split(",") if item.strip()]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise _fail(key, source, f"must be a list of names, not {value!r}", spec.example)
+    names = [item.strip().lower() for item in value]
+    for name in names:
+        if name not in spec.choices:
+            raise ConfigError(f"{_describe(source)}: {key} names {name!r}, which is not one of them",
+                              f"choose from: {', '.join(spec.choices)}")
+    return names
 
 
 def _check_url(key: str, value: str, source: str, spec: Key) -> None:
@@ -318,6 +345,7 @@ def load_config(
 
     _derive(values, sources)
     _apply_policy_floor(values, sources, warnings)
+    _apply_policy_privacy(values, sources, warnings)
     sections = _build_sections(values)
     return Config(files=files, sources=sources, warnings=warnings, **sections)
 
@@ -353,3 +381,20 @@ def _apply_policy_floor(values: Dict[str, Any], sources: Dict[str, str], warning
         values["safety.level"] = effective
         sources["safety.level"] = sources["policy.minimum_safety_level"] + " [policy]"
 
+
+
+def _apply_policy_privacy(values: Dict[str, Any], sources: Dict[str, str], warnings: List[str]) -> None:
+    """The site policy's context bans and audit switch, which no user setting can undo."""
+    for name in values.get("policy.forbid_context") or ():
+        key = f"context.{name}"
+        if values.get(key):
+            warnings.append(f"context source '{name}' (enabled in {_describe(sources[key])}) is forbidden by your "
+                            f"administrator in {sources['policy.forbid_context']}; it is not sent")
+        values[key] = False
+        sources[key] = sources["policy.forbid_context"] + " [policy]"
+    if values.get("policy.audit"):
+        if values.get("audit.enabled") is False:
+            warnings.append(f"audit.enabled = false (from {_describe(sources['audit.enabled'])}) is overridden: "
+                            f"your administrator requires the audit log in {sources['policy.audit']}")
+        values["audit.enabled"] = True
+        sources["audit.enabled"] = sources["policy.audit"] + " [policy]"

@@ -1,7 +1,9 @@
 """The path of a request: cache, backend, offline fallback, then the safety verdict."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+import json
+import time
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 from .backends import create_backend
 from .backends.base import Generation, GenerationRequest
@@ -10,6 +12,9 @@ from .errors import GeneratorError
 from .records import Record
 from .safety import Action, Assessment, assess, decide
 
+if TYPE_CHECKING:
+    from .redaction import Redactor
+
 OFFLINE_BACKEND = "embedded"
 
 
@@ -17,12 +22,13 @@ class Outcome(Record):
     """A command with its safety verdict and where it came from."""
 
     __slots__ = ("request", "command", "explanation", "assessment", "action", "backend", "model",
-                 "fallback_used", "cached", "warnings", "usage")
+                 "fallback_used", "cached", "warnings", "usage", "redactor", "latency_ms")
 
     def __init__(self, request: GenerationRequest, command: str, explanation: Optional[str],
                  assessment: Assessment, action: Action, backend: str, model: Optional[str] = None,
                  fallback_used: bool = False, cached: bool = False, warnings: Optional[List[str]] = None,
-                 usage: Optional[Dict[str, int]] = None):
+                 usage: Optional[Dict[str, int]] = None, redactor: Optional["Redactor"] = None,
+                 latency_ms: Optional[int] = None):
         self.request = request
         self.command = command
         self.explanation = explanation
@@ -34,6 +40,9 @@ class Outcome(Record):
         self.cached = cached
         self.warnings: List[str] = [] if warnings is None else warnings
         self.usage = usage
+        #: The secrets of this request and their placeholders (for the audit log).
+        self.redactor = redactor
+        self.latency_ms = latency_ms
 
     @property
     def blocked(self) -> bool:
@@ -67,13 +76,27 @@ def _cache_key_parts(request: GenerationRequest, config: Config, backend_name: s
     endpoint = {"ollama": config.backend.ollama.base_url,
                 "openai-compatible": config.backend.openai_compatible.base_url}.get(
         backend_name, config.backend.endpoint)
+    context = json.dumps(request.context, sort_keys=True) if request.context else None
     return [request.text.strip(), request.shell, request.os_name, backend_name, endpoint,
-            request.model or _configured_model(config, backend_name), config.backend.azure.deployment_name]
+            request.model or _configured_model(config, backend_name), config.backend.azure.deployment_name, context]
 
 
 def generate(request: GenerationRequest, config: Config, *, use_cache: bool = True) -> Outcome:
-    """Produce a command for ``request`` and judge it; raises GeneratorError when none can be had."""
+    """Produce a command for ``request`` and judge it; raises GeneratorError when none can be had.
+
+    Everything after the redaction below sees only the redacted request: secrets never reach a
+    backend or the cache, and come back into the answer locally.
+    """
+    from .redaction import Redactor
+
+    started = time.monotonic()
     backend_name = config.backend.type
+    if backend_name != OFFLINE_BACKEND and request.context is None:
+        from .context import collect
+
+        request = request._replace(context=collect(config) or None)
+    original, redactor = request, Redactor()
+    request = redactor.redact_request(original)
     warnings: List[str] = []
     fallback_used = cached = False
     cache = key = None
@@ -101,9 +124,10 @@ def generate(request: GenerationRequest, config: Config, *, use_cache: bool = Tr
             if cache is not None and key is not None:
                 cache.put(key, generation)
 
+    _restore(generation, redactor)
     assessment = assess(generation.command, request.shell)
     return Outcome(
-        request=request,
+        request=original,
         command=generation.command,
         explanation=generation.explanation,
         assessment=assessment,
@@ -114,7 +138,16 @@ def generate(request: GenerationRequest, config: Config, *, use_cache: bool = Tr
         cached=cached,
         warnings=warnings + list(generation.warnings),
         usage=generation.usage,
+        redactor=redactor,
+        latency_ms=round((time.monotonic() - started) * 1000),
     )
+
+
+def _restore(generation: Generation, redactor: "Redactor") -> None:
+    """Put the withheld secrets back into the answer and its alternatives, on this machine only."""
+    for answer in [generation, *generation.alternatives]:
+        answer.command = redactor.restore(answer.command) or ""
+        answer.explanation = redactor.restore(answer.explanation)
 
 
 def _offline_answer(request: GenerationRequest, config: Config, original: GeneratorError) -> Generation:

@@ -42,6 +42,13 @@ def user_data_dir() -> Path:
     return Path(_dir(APP_NAME, appauthor=False))
 
 
+def user_state_dir() -> Path:
+    """State worth keeping but not configuration (the audit log): ~/.local/state/cmdai on Linux."""
+    from platformdirs import user_state_dir as _dir
+
+    return Path(_dir(APP_NAME, appauthor=False))
+
+
 def ensure_private_dir(path: Path) -> Path:
     """Create ``path`` (and parents) readable only by the user; caches can hold tokens."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING, ClassVar, Dict, Iterator, List, NamedTuple, Optional, Tuple
+from typing import TYPE_CHECKING, Any, ClassVar, Dict, Iterator, List, NamedTuple, Optional, Tuple
 
 from ..records import Record
 
@@ -20,6 +20,8 @@ class GenerationRequest(NamedTuple):
     os_name: str = "linux"
     #: Model override for this one run (``--model``), else the backend's configured model.
     model: Optional[str] = None
+    #: Facts about the machine from the enabled ``[context]`` sources (cmdai/context/), sent as data.
+    context: Optional[Dict[str, Any]] = None
 
 
 class Generation(Record):
