@@ -22,7 +22,8 @@ def collect(environ: Mapping[str, str]) -> Optional[Dict[str, Any]]:
             names.append(entry.name + ("/" if is_dir else ""))
             if scanned >= MAX_SCANNED:
                 break
-    names.sort(key=lambda name: (name.startswith("."), name.lower()))
+    # Directories first, hidden entries last: the likeliest to matter survive the cut.
+    names.sort(key=lambda name: (name.startswith("."), not name.endswith("/"), name.lower()))
     result: Dict[str, Any] = {"entries": names[:MAX_NAMES]}
     if scanned > MAX_NAMES:
         result["more"] = True
