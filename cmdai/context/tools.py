@@ -7,7 +7,6 @@ changes its directory's modification time, which makes the next run look again.
 from __future__ import annotations
 
 import os
-import subprocess
 import time
 from typing import Any, Dict, List, Mapping, Optional
 
@@ -77,6 +76,8 @@ def flavour(version_output: bytes, returncode: int) -> str:
 
 def flavours(paths: Mapping[str, str]) -> Dict[str, str]:
     """Ask every flavoured tool at once; one that does not answer in time is left out."""
+    import subprocess
+
     running = {}
     for name, path in paths.items():
         try:
@@ -104,13 +105,13 @@ def detect(environ: Mapping[str, str]) -> Dict[str, Any]:
 
 
 def collect(environ: Mapping[str, str]) -> Optional[Dict[str, Any]]:
+    import json
+
     from .. import paths
 
     path = paths.user_cache_dir() / CACHE_FILE
     key = cache_key(environ)
     try:
-        import json
-
         with open(path, encoding="utf-8") as handle:
             cached = json.load(handle)
         if cached.get("key") == key and time.time() - float(cached.get("created", 0)) < CACHE_TTL_SECONDS:
