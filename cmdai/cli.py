@@ -56,6 +56,12 @@ environment:
 files:
   ~/.config/cmdai/config.toml      your settings (XDG_CONFIG_HOME is honoured)
   /etc/xdg/cmdai/config.toml       site settings; its [policy] minimum_safety_level cannot be lowered
+  ~/.local/state/cmdai/audit.jsonl the audit log, with [audit] enabled = true (see cmdai --history)
+
+privacy:
+  Secrets in a request become placeholders (<SECRET_1>) before anything is sent, and are put back
+  into the answer locally. [context] switches what is told about this machine (os and tools by
+  default; cwd, git, last_command when enabled); cmdai --context prints exactly what is sent.
 
 exit codes:
   0 success   1 no command could be generated   2 usage or configuration error
