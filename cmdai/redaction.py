@@ -116,8 +116,8 @@ _ASSIGNMENT = r"(?<![\w.$\-])" + _NAME + r"[\"']?\s*(?:=|:(?!//))\s*" + _VALUE
 _MYSQL_FAMILY = r"(?:mysql|mysqldump|mariadb|mariadb-dump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mysqlsh)"
 
 
-def _detector(name: str, hints: str, pattern: str, flags: int = 0, accept: Optional[Callable[[str], bool]] = None,
-              secret_name: bool = False) -> Detector:
+def _detector(name: str, hints: str, pattern: str, flags: int = 0,
+              accept: Optional[Callable[[str], bool]] = _is_literal_secret, secret_name: bool = False) -> Detector:
     return Detector(name, tuple(hints.split()), lazy_regex(pattern, flags), accept, secret_name)
 
 
@@ -127,9 +127,9 @@ _ASSIGNMENT_HINTS = "= :"
 DETECTORS: Tuple[Detector, ...] = (
     # Whole blocks first: a private key may hold anything, including other patterns.
     _detector("private key block", "private", r"(?P<s>-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----.*?"
-              r"(?:-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\Z))", re.DOTALL),
+              r"(?:-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\Z))", re.DOTALL, accept=None),
     _detector("PuTTY private key", "putty-user-key", r"(?P<s>PuTTY-User-Key-File-\d:.*?(?:Private-MAC: *\w+|\Z))",
-              re.DOTALL),
+              re.DOTALL, accept=None),
     # Tokens whose shape alone gives them away.
     _detector("AWS access key id", "akia asia abia acca agpa aida aroa aipa anpa anva apka",
               r"(?<![A-Z0-9])(?P<s>(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16})(?![A-Z0-9])"),
@@ -160,48 +160,41 @@ DETECTORS: Tuple[Detector, ...] = (
               r"|\d{8,10}:AA[A-Za-z0-9_\-]{33})" + _E),
     # Connection strings and URLs that carry credentials.
     _detector("connection string credential", "accountkey sharedaccess password pwd",
-              r"(?i)(?:AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)\s*=\s*(?P<s>[^;\"'\s]+)",
-              accept=_is_literal_secret),
-    _detector("URL password", "://", r"\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s/:@'\"`]*:(?P<s>[^\s@/'\"`]+)@",
-              accept=_is_literal_secret),
+              r"(?i)(?:AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)\s*=\s*(?P<s>[^;\"'\s]+)"),
+    _detector("URL password", "://", r"\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s/:@'\"`]*:(?P<s>[^\s@/'\"`]+)@"),
     _detector("URL credential parameter", "=",
               r"(?i)[?&;](?:sig|signature|token|access_token|id_token|refresh_token|api[_\-]?key|apikey|key|code|"
               r"client_secret|password|secret|auth|x-amz-signature|x-amz-credential|x-amz-security-token|"
-              r"x-goog-signature|x-goog-credential)=(?P<s>[^&\s\"'#`<>]+)", accept=_is_literal_secret),
+              r"x-goog-signature|x-goog-credential)=(?P<s>[^&\s\"'#`<>]+)"),
     # HTTP headers.
     _detector("authorization header", "authorization",
               r"(?i)\b(?:proxy-)?authorization\s*:\s*(?:(?:bearer|basic|token|bot|digest|sharedkey|apikey|sso-key)\s+)?"
-              r"(?P<s>[^\s\"'`]{6,})", accept=_is_literal_secret),
-    _detector("bearer token", "bearer", r"\b[Bb]earer\s+(?P<s>(?=[^\s\"'`]*\d)[A-Za-z0-9._~+/=\-]{12,})",
-              accept=_is_literal_secret),
+              r"(?P<s>[^\s\"'`]{6,})"),
+    _detector("bearer token", "bearer", r"\b[Bb]earer\s+(?P<s>(?=[^\s\"'`]*\d)[A-Za-z0-9._~+/=\-]{12,})"),
     _detector("API key header", "key token",
               r"(?i)\b(?:x-api-key|api-key|apikey|x-auth-token|private-token|job-token|ocp-apim-subscription-key|"
               r"x-functions-key|x-goog-api-key|x-vault-token|x-figma-token|x-shopify-access-token)\s*:\s*"
-              r"(?P<s>[^\s\"'`]{6,})", accept=_is_literal_secret),
+              r"(?P<s>[^\s\"'`]{6,})"),
     # Command-line flags.
     _detector("password flag", "--",
               r"(?i)(?<![\w\-])--(?!no-)(?:[a-z0-9]+-)*(?:password|passwd|pass|passphrase|token|secret|api-?key|"
               r"access-key|account-key|sas-token|connection-string|client-secret|secret-access-key|auth-token|"
-              r"access-token)(?:=|\s+)" + _VALUE, accept=_is_literal_secret),
-    _detector("mysql -p", "mysql mariadb", r"\b" + _MYSQL_FAMILY + r"\b[^\n|;&]*?\s-p(?P<s>[^\s'\"]+)",
-              accept=_is_literal_secret),
+              r"access-token)(?:=|\s+)" + _VALUE),
+    _detector("mysql -p", "mysql mariadb", r"\b" + _MYSQL_FAMILY + r"\b[^\n|;&]*?\s-p(?P<s>[^\s'\"]+)"),
     _detector("short password flag", "sshpass gh redis-cli zip smbclient 7z",
               r"\b(?:sshpass\s+(?:-\w+\s+)*-p|gh\s+secret\s+set\b[^\n|;&]*?\s(?:--body|-b)(?:=|\s+)|"
               r"redis-cli\b[^\n|;&]*?\s-a|(?:zip|unzip)\b[^\n|;&]*?\s-P|smbclient\b[^\n|;&]*?\s-U\s*[^\s%]+%|"
-              r"7z\b[^\n|;&]*?\s-p)\s*" + _VALUE, accept=_is_literal_secret),
+              r"7z\b[^\n|;&]*?\s-p)\s*" + _VALUE),
     _detector("user:password argument", "curl wget http",
               r"\b(?:curl|wget|http|httpie)\b[^\n|;&]*?\s(?:-u|--user|--proxy-user)(?:=|\s*)[\"']?[^\s:\"']+:"
-              r"(?P<s>[^\s\"']+)", accept=_is_literal_secret),
-    _detector("openssl pass phrase", "pass:", r"-pass(?:in|out)?\s+[\"']?pass:(?P<s>[^\s\"']+)",
-              accept=_is_literal_secret),
+              r"(?P<s>[^\s\"']+)"),
+    _detector("openssl pass phrase", "pass:", r"-pass(?:in|out)?\s+[\"']?pass:(?P<s>[^\s\"']+)"),
     # NAME=value, "name": "value", NAME: value, set -x NAME value — when NAME names a secret.
-    _detector("secret assignment", _ASSIGNMENT_HINTS, _ASSIGNMENT, accept=_is_literal_secret, secret_name=True),
+    _detector("secret assignment", _ASSIGNMENT_HINTS, _ASSIGNMENT, secret_name=True),
     _detector("secret assignment", "set git",
-              r"\b(?:set\s+(?:-\w+\s+)*|setenv\s+|git\s+config\s+(?:--\w+\s+)*)" + _NAME + r"\s+" + _VALUE,
-              accept=_is_literal_secret, secret_name=True),
+              r"\b(?:set\s+(?:-\w+\s+)*|setenv\s+|git\s+config\s+(?:--\w+\s+)*)" + _NAME + r"\s+" + _VALUE, secret_name=True),
     _detector("password in words", "pass pin token secret key",
-              r"(?i)\b(?:password|passphrase|passwd|pin|token|secret|api key)\s+(?:is|was|=|:)\s+" + _VALUE,
-              accept=_is_literal_secret),
+              r"(?i)\b(?:password|passphrase|passwd|pin|token|secret|api key)\s+(?:is|was|=|:)\s+" + _VALUE),
     # Anything machine-generated assigned to anything.
     _detector("high-entropy value", _ASSIGNMENT_HINTS, _ASSIGNMENT, accept=_is_high_entropy),
 )

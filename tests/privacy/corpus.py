@@ -171,51 +171,29 @@ def _secrets() -> List[Tuple[str, List[str]]]:
     for scheme in ("postgres", "postgresql", "mysql", "mongodb+srv", "redis", "amqp", "https", "ftp", "smtp"):
         pw = password(r)
         add(f"connect to {scheme}://admin:{pw}@db.internal.example:5432/app", pw)
-    pw = password(r)
-    add(f"Server=tcp:acme.database.windows.net,1433;Database=app;User ID=sa;Password={pw};Encrypt=true", pw)
-    pw = password(r)
-    add(f"Data Source=db;Initial Catalog=app;User Id=sa;Pwd={pw};", pw)
-    # Flags.
-    pw = password(r)
-    add(f"mysql -u root -p{pw} -h db.example app", pw)
-    pw = password(r)
-    add(f"mysqldump -uroot -p{pw} app > dump.sql", pw)
-    pw = password(r)
-    add(f"psql --password {pw} -h db", pw)
-    pw = password(r)
-    add(f"docker login registry.example.com --username ci --password={pw}", pw)
-    pw = password(r)
-    add(f'ldapsearch --passphrase "{pw}" -x', pw)
-    pw = password(r)
-    add(f"sshpass -p {pw} ssh admin@10.0.0.5", pw)
-    pw = password(r)
-    add(f"curl -u admin:{pw} https://jenkins.example.com/api/json", pw)
-    pw = password(r)
-    add(f"wget --user=admin --password={pw} https://files.example.com/a.tgz", pw)
-    pw = password(r)
-    add(f"redis-cli -h cache -a {pw} ping", pw)
-    pw = password(r)
-    add(f"zip -P {pw} -r backup.zip docs", pw)
-    pw = password(r)
-    add(f"openssl rsa -in key.pem -passin pass:{pw} -out plain.pem", pw)
-    tok = pick(ALNUM, 30, r)
-    add(f"vault login -method=github --token {tok}", tok)
-    tok = pick(ALNUM, 32, r)
-    add(f"gh secret set DEPLOY_KEY --body {tok}", tok)
-    # Assignments.
+    # Connection strings, flags and assignments, each template filled with a fresh password ({}).
+    for template in ("Server=tcp:acme.database.windows.net,1433;Database=app;User ID=sa;Password={};Encrypt=true",
+                     "Data Source=db;Initial Catalog=app;User Id=sa;Pwd={};",
+                     "mysql -u root -p{} -h db.example app", "mysqldump -uroot -p{} app > dump.sql",
+                     "psql --password {} -h db", "docker login registry.example.com --username ci --password={}",
+                     'ldapsearch --passphrase "{}" -x', "sshpass -p {} ssh admin@10.0.0.5",
+                     "curl -u admin:{} https://jenkins.example.com/api/json",
+                     "wget --user=admin --password={} https://files.example.com/a.tgz", "redis-cli -h cache -a {} ping",
+                     "zip -P {} -r backup.zip docs", "openssl rsa -in key.pem -passin pass:{} -out plain.pem",
+                     'docker run -e POSTGRES_PASSWORD="{}" postgres:16',
+                     "kubectl create secret generic db --from-literal=password='{}'"):
+        pw = password(r)
+        add(template.format(pw), pw)
+    # … and with a fresh token.
+    for template in ("vault login -method=github --token {}", "gh secret set DEPLOY_KEY --body {}",
+                     "setenv API_TOKEN {}", "git config --global sendemail.smtpPassword {}"):
+        tok = pick(ALNUM, r.randint(20, 32), r)
+        add(template.format(tok), tok)
     for name in ("GITHUB_TOKEN", "NPM_TOKEN", "SLACK_BOT_TOKEN", "OPENAI_API_KEY", "STRIPE_SECRET",
                  "DB_PASSWORD", "DB_PASS", "JWT_SECRET", "SECRET_KEY", "ENCRYPTION_KEY", "SENTRY_AUTH_TOKEN",
                  "DATADOG_API_KEY", "TF_VAR_client_secret", "MYSQL_ROOT_PASSWORD", "REDIS_PWD"):
         value = pick(ALNUM, r.randint(16, 40), r)
         add(f"export {name}={value}", value)
-    value = password(r)
-    add(f'docker run -e POSTGRES_PASSWORD="{value}" postgres:16', value)
-    value = password(r)
-    add(f"kubectl create secret generic db --from-literal=password='{value}'", value)
-    value = pick(ALNUM, 24, r)
-    add(f"setenv API_TOKEN {value}", value)
-    value = pick(ALNUM, 20, r)
-    add(f"git config --global sendemail.smtpPassword {value}", value)
     value = pick(ALNUM, 20, r)
     add(f'{{"apiKey": "{value}", "region": "eu"}}', value)
     value = pick(ALNUM, 20, r)
