@@ -48,7 +48,8 @@ def entry(outcome: Any, config: Any, *, action: str, executed: bool) -> Dict[str
         "action": action,
         "executed": executed,
         "backend": outcome.backend,
-        "deployment": config.backend.azure.deployment_name if outcome.backend == "azure-foundry" else None,
+        "deployment": getattr(outcome, "deployment", None) or (
+            config.backend.azure.deployment_name if outcome.backend == "azure-foundry" else None),
         "model": outcome.model,
         "latency_ms": outcome.latency_ms,
         "tokens": outcome.usage,

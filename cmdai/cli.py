@@ -5,13 +5,15 @@ import argparse
 import json
 import os
 import sys
-from typing import Any, Dict, NoReturn, Optional, Sequence, TextIO
+from typing import Any, Dict, List, NoReturn, Optional, Sequence, TextIO
 
 from . import __version__
 from .errors import (EXIT_BLOCKED, EXIT_INTERRUPTED, EXIT_OK, CmdaiError, SafetyBlockedError,
                      UsageError)
 
 MAX_REQUEST_CHARS = 4000
+#: The best command and up to two alternatives.
+MAX_COUNT = 3
 
 DESCRIPTION = """\
 Turn a request in plain words into a shell command, checked for risk before you see it.
@@ -23,6 +25,9 @@ examples:
   cmdai --json "find files larger than 100MB" the command, its risk and more, as JSON
   echo "show disk usage" | cmdai             read the request from stdin
   cmdai --check "rm -rf ~"                   classify a command without generating one
+  cmdai -n 3 "compress the logs folder"      the best command and up to two alternatives
+  cmdai "ls -l  # sort by size"              change a command: the comment says how
+  cmdai --explain 'tar -xzvf a.tgz -C /tmp'  what each part of a command does, and its risk
   cmdai -x "count lines in all .py files"    show the command, then run it if you confirm
   eval "$(cmdai --init zsh)"                 in ~/.zshrc: press Ctrl-G to turn a line into a command
 
@@ -91,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--safety", metavar="LEVEL", help="strict, moderate (default) or permissive")
     gen.add_argument("--json", action="store_true", help="print one JSON object instead of the command")
     gen.add_argument("--no-cache", action="store_true", help="ask the backend even for a request answered recently")
+    gen.add_argument("-n", "--count", type=int, metavar="N",
+                     help=f"print up to N commands, one per line: the best, then alternatives (N ≤ {MAX_COUNT})")
     gen.add_argument("-x", "--execute", action="store_true",
                      help="show the command, its risk and explanation, and run it after you confirm")
     gen.add_argument("--widget", action="store_true", help=argparse.SUPPRESS)
@@ -100,11 +107,15 @@ def build_parser() -> argparse.ArgumentParser:
     tools = parser.add_argument_group("other actions")
     tools.add_argument("--check", nargs="?", const="-", metavar="COMMAND",
                        help="classify COMMAND (or stdin) by risk without generating anything")
+    tools.add_argument("--explain", nargs="?", const="-", metavar="COMMAND",
+                       help="explain each part of COMMAND (or stdin) and its risk, without running it")
     tools.add_argument("--init", metavar="SHELL", choices=("zsh", "bash", "fish"),
                        help="print the Ctrl-G integration for zsh, bash or fish")
     tools.add_argument("--list-models", action="store_true", help="list the models the backend offers")
     tools.add_argument("--refresh", action="store_true", help="with --list-models: ignore the cached list")
     tools.add_argument("--doctor", action="store_true", help="check the configuration and the connection")
+    tools.add_argument("--usage", action="store_true",
+                       help="tokens used per day and per deployment in the last 30 days (with --json: as JSON)")
     tools.add_argument("--context", action="store_true",
                        help="print exactly the context a request from here would send, after redaction")
     tools.add_argument("--history", nargs="?", type=int, const=20, metavar="N",
@@ -145,18 +156,39 @@ def _say(message: str, *, kind: str = "") -> None:
 
 
 def _read_request(args: argparse.Namespace) -> str:
+    """The request as typed (line breaks and spacing kept: it may be a command to refine)."""
     if args.request:
         text = " ".join(args.request)
     elif not sys.stdin.isatty():
         text = sys.stdin.read()
     else:
         raise UsageError("no request given", 'try: cmdai "list all python files"  (or see cmdai --help)')
-    text = " ".join(text.split())
+    text = text.strip()
     if not text:
         raise UsageError("the request is empty", 'type what you want, e.g. cmdai "show disk usage"')
     if len(text) > MAX_REQUEST_CHARS:
         raise UsageError(f"the request is {len(text)} characters long", f"keep it under {MAX_REQUEST_CHARS}")
     return text
+
+
+def _generation_request(text: str, args: argparse.Namespace, shell: str) -> Any:
+    """A refinement when the text is a command followed by a comment, else a request in plain words."""
+    from .backends.base import GenerationRequest
+    from .environment import detect_os
+    from .refine import split_refinement
+
+    refinement = split_refinement(text, shell)
+    if refinement is not None:
+        return GenerationRequest(text=" ".join(refinement.instruction.split()), shell=shell, os_name=detect_os(),
+                                 model=args.model, refine=refinement.command)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if all(line.startswith("#") for line in lines):
+        # Only a comment ("# list files", or a disarmed command the user edited): its words are the request.
+        lines = [line.lstrip("#") for line in lines]
+    words = " ".join(" ".join(lines).split())
+    if not words:
+        raise UsageError("the request is empty", 'type what you want, e.g. cmdai "show disk usage"')
+    return GenerationRequest(text=words, shell=shell, os_name=detect_os(), model=args.model)
 
 
 def _overrides(args: argparse.Namespace) -> Dict[str, Any]:
@@ -169,6 +201,10 @@ def _load_config(args: argparse.Namespace):
     config = load_config(args.config, _overrides(args))
     for warning in config.warnings:
         _say(warning, kind="warning")
+    if args.widget:
+        from .widget import keep_to_hotkey_budget
+
+        keep_to_hotkey_budget(config)
     return config
 
 
@@ -186,18 +222,29 @@ def _blocked_error(assessment: Any, level: str) -> SafetyBlockedError:
 
 
 def run_generate(args: argparse.Namespace) -> int:
-    from .backends.base import GenerationRequest
-    from .environment import detect_os, detect_shell
+    from .environment import detect_shell
     from .orchestrator import generate
 
     text = _read_request(args)
     config = _load_config(args)
-    request = GenerationRequest(text=text, shell=args.shell or detect_shell(), os_name=detect_os(),
-                                model=args.model)
-    outcome = generate(request, config, use_cache=not args.no_cache)
+    shell = args.shell or detect_shell()
+    memory = None
+    if args.widget and args.session:
+        from .session_memory import SessionMemory
+
+        memory = SessionMemory.open(args.session)
+        if memory is not None:
+            remembered = memory.load()
+            if remembered is not None and _unchanged(text, remembered.inserted):
+                return _next_alternative(memory, remembered, shell, config.safety.level)
+    outcome = generate(_generation_request(text, args, shell), config, use_cache=not args.no_cache)
+    if args.count:
+        del outcome.alternatives[args.count - 1:]
 
     for warning in outcome.warnings:
         _say(warning, kind="warning")
+    if args.debug and outcome.debug:
+        _say(outcome.debug, kind="debug")
     if args.json:
         print(json.dumps(outcome.to_json(), ensure_ascii=False))
         _audit(outcome, config, args)
@@ -206,16 +253,24 @@ def run_generate(args: argparse.Namespace) -> int:
         _audit(outcome, config, args)
         raise _blocked_error(outcome.assessment, config.safety.level)
     if args.widget:
-        code = _answer_widget(outcome)
+        code = _answer_widget(outcome, memory)
         _audit(outcome, config, args)
         return code
     if args.execute:
+        from .environment import detect_os
         from .execute import confirm_and_run
+        from .explain.describe import describe
 
-        ran: list = []
-        code = confirm_and_run(outcome, on_run=lambda: ran.append(True))
+        described = describe(outcome.command, shell, detect_os(), config)
+        for warning in described.warnings:
+            _say(warning, kind="warning")
+        ran: List[bool] = []
+        code = confirm_and_run(outcome, parts=described.lines()[1:-1], on_run=lambda: ran.append(True))
         _audit(outcome, config, args, executed=bool(ran))
         return code
+    if args.count:
+        _audit(outcome, config, args)
+        return _print_choices(outcome)
     print(outcome.command)
     _audit(outcome, config, args)
     _describe_outcome(outcome)
@@ -274,15 +329,80 @@ def run_history(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _answer_widget(outcome: Any) -> int:
-    """What the Ctrl-G widget reads: the line on stdout, one message per stderr line."""
+def _print_choices(outcome: Any) -> int:
+    """``-n``: each command on stdout, its number and risk on stderr when it is not safe."""
+    from .safety import Risk
+
+    for number, choice in enumerate(outcome.choices(), 1):
+        print(choice.command)
+        if choice.assessment.risk > Risk.SAFE:
+            _say(f"{number}: {_risk_line(choice)}", kind="note")
+    return EXIT_OK
+
+
+def _answer_widget(outcome: Any, memory: Any = None) -> int:
+    """What the Ctrl-G widget reads: the line on stdout, one message per stderr line.
+
+    With a session memory, the commands are remembered so that the key, pressed again on the
+    unchanged line, brings the next one.
+    """
     from .widget import render_for_widget
 
     rendered = render_for_widget(outcome, outcome.request.shell)
+    if memory is not None and outcome.redactor is not None and outcome.redactor.count:
+        # The commands hold secrets put back from placeholders; they are not written to disk.
+        memory.forget()
+    elif memory is not None and rendered.exit_code == EXIT_OK and rendered.stdout:
+        import time
+
+        from .session_memory import Choice, Memory
+
+        choices = outcome.choices()
+        if len(choices) > 1:
+            rendered.messages.append(f"cmdai: alternative 1/{len(choices)} — press the key again for the next")
+        memory.save(Memory([Choice(c.command, c.explanation) for c in choices], 0, rendered.stdout, time.time()))
+    return _emit_widget(rendered)
+
+
+def _emit_widget(rendered: Any) -> int:
     for message in rendered.messages:
         print(message if message.startswith("cmdai:") else f"cmdai: {message}", file=sys.stderr)
     sys.stdout.write(rendered.stdout)
     return rendered.exit_code
+
+
+def _unchanged(line: str, inserted: str) -> bool:
+    from .session_memory import same_line
+
+    return same_line(line, inserted)
+
+
+def _next_alternative(memory: Any, remembered: Any, shell: str, level: str) -> int:
+    """Replace the unchanged line with the next command of the last answer, judged again."""
+    import time
+
+    from .errors import NoAnswerError
+    from .orchestrator import judge
+    from .widget import render_for_widget
+
+    total = len(remembered.choices)
+    for step in range(1, total):
+        index = (remembered.index + step) % total
+        choice = remembered.choices[index]
+        judged = judge(choice.command, choice.explanation, shell, level)
+        if judged.blocked:
+            continue
+        rendered = render_for_widget(judged, shell)
+        if rendered.exit_code != EXIT_OK or not rendered.stdout:
+            continue
+        risk = judged.assessment.risk.label
+        rendered.messages.insert(0, f"cmdai: alternative {index + 1}/{total} — "
+                                    f"{risk if risk == 'safe' else risk + ' risk'}")
+        memory.save(remembered._replace(index=index, inserted=rendered.stdout, saved=time.time()))
+        return _emit_widget(rendered)
+    memory.save(remembered._replace(saved=time.time()))
+    raise NoAnswerError("there is no other command for this request",
+                        "edit the line to ask again, or add '# what to change' after the command")
 
 
 def _describe_outcome(outcome: Any) -> None:
@@ -299,21 +419,27 @@ def _describe_outcome(outcome: Any) -> None:
         _say(outcome.explanation)
 
 
+def _command_to_study(value: str, flag: str, example: str) -> str:
+    """The command given to ``flag``, or read from stdin for "-"; never empty."""
+    if value == "-":
+        if sys.stdin.isatty():
+            raise UsageError(f"{flag} needs a command", f"try: {example}")
+        value = sys.stdin.read()
+    value = value.strip()
+    if not value:
+        raise UsageError(f"{flag} was given an empty command", f"try: {example}")
+    return value
+
+
 def run_check(args: argparse.Namespace) -> int:
     from .environment import detect_shell
-    from .safety import Action, assess, decide
+    from .orchestrator import judge
+    from .safety import Action
 
-    command = args.check
-    if command == "-":
-        if sys.stdin.isatty():
-            raise UsageError("--check needs a command", "try: cmdai --check 'rm -rf build'")
-        command = sys.stdin.read()
-    command = command.strip()
-    if not command:
-        raise UsageError("--check was given an empty command", "try: cmdai --check 'rm -rf build'")
+    command = _command_to_study(args.check, "--check", "cmdai --check 'rm -rf build'")
     config = _load_config(args)
-    assessment = assess(command, args.shell or detect_shell())
-    action = decide(assessment.risk, config.safety.level)
+    verdict = judge(command, None, args.shell or detect_shell(), config.safety.level)
+    assessment, action = verdict.assessment, verdict.action
     if args.json:
         print(json.dumps({
             "command": command, "risk": assessment.risk.label, "reasons": list(assessment.reasons),
@@ -327,6 +453,27 @@ def run_check(args: argparse.Namespace) -> int:
         if action is not Action.ALLOW:
             print(f"  under the '{config.safety.level}' safety level: {action.value}")
     return EXIT_BLOCKED if action is Action.BLOCK else EXIT_OK
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    """Each part of a command and what it does, then its risk: on stdout, or stderr for the widget."""
+    from .environment import detect_os, detect_shell
+    from .explain.describe import describe
+
+    command = _command_to_study(args.explain, "--explain", "cmdai --explain 'tar -xzvf a.tgz -C /tmp'")
+    if len(command) > MAX_REQUEST_CHARS:
+        raise UsageError(f"the command is {len(command)} characters long", f"keep it under {MAX_REQUEST_CHARS}")
+    config = _load_config(args)
+    described = describe(command, args.shell or detect_shell(), detect_os(), config)
+    for warning in described.warnings:
+        _say(warning, kind="warning")
+    if args.json:
+        print(json.dumps(described.to_json(), ensure_ascii=False))
+        return EXIT_OK
+    out = sys.stderr if args.widget else sys.stdout
+    for line in described.lines():
+        print(line, file=out)
+    return EXIT_OK
 
 
 def run_list_models(args: argparse.Namespace) -> int:
@@ -367,10 +514,18 @@ def run_doctor(args: argparse.Namespace) -> int:
     return doctor(config, sys.stdout)
 
 
-def run_init(args: argparse.Namespace) -> int:
-    from .shell_integration import init_script
+def run_usage(args: argparse.Namespace) -> int:
+    from .usage import print_usage
 
-    sys.stdout.write(init_script(args.init))
+    config = _load_config(args)
+    print_usage(config.backend.prices or {}, sys.stdout, as_json=args.json)
+    return EXIT_OK
+
+
+def run_init(args: argparse.Namespace) -> int:
+    from .shell_integration import init_script, record_requests_setting
+
+    sys.stdout.write(init_script(args.init, record_requests_setting(args.config)))
     return EXIT_OK
 
 
@@ -385,12 +540,16 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_init(args)
     if args.check is not None:
         return run_check(args)
+    if args.explain is not None:
+        return run_explain(args)
     if args.setup_backend:
         return run_setup(args)
     if args.list_models:
         return run_list_models(args)
     if args.doctor:
         return run_doctor(args)
+    if args.usage:
+        return run_usage(args)
     if args.context:
         return run_context(args)
     if args.history is not None:
@@ -398,14 +557,24 @@ def _dispatch(args: argparse.Namespace) -> int:
     return run_generate(args)
 
 
+def _dispatch_widget(args: argparse.Namespace) -> int:
+    """A press of the key: within its time budget, and with no type-ahead left to run unseen."""
+    from .widget import WidgetRun
+
+    with WidgetRun():
+        return _dispatch(args)
+
+
 def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     actions = [name for name, on in (("--init", args.init), ("--check", args.check is not None),
+                                     ("--explain", args.explain is not None),
                                      ("--setup-backend", args.setup_backend),
                                      ("--list-models", args.list_models), ("--doctor", args.doctor),
-                                     ("--context", args.context), ("--history", args.history is not None)) if on]
+                                     ("--usage", args.usage), ("--context", args.context),
+                                     ("--history", args.history is not None)) if on]
     if len(actions) > 1:
         parser.error(f"{' and '.join(actions)} cannot be combined")
-    if actions and args.request and actions[0] != "--check":
+    if actions and args.request and actions[0] not in ("--check", "--explain"):
         parser.error(f"{actions[0]} takes no request")
     if args.refresh and not args.list_models:
         parser.error("--refresh goes with --list-models")
@@ -415,11 +584,21 @@ def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespac
     if setup_only and not args.setup_backend:
         parser.error(f"{setup_only[0]} goes with --setup-backend")
     clash = "--json" if args.json else "--widget" if args.widget else actions[0] if actions else None
+    if args.widget and actions and actions != ["--explain"]:
+        parser.error(f"--widget cannot be combined with {actions[0]}")
     if args.execute and clash:
         parser.error(f"-x/--execute cannot be combined with {clash}")
+    if args.count is not None:
+        if not 1 <= args.count <= MAX_COUNT:
+            parser.error(f"-n takes a number from 1 to {MAX_COUNT}")
+        if args.widget or args.execute or actions:
+            parser.error(f"-n cannot be combined with {'--widget' if args.widget else '-x' if args.execute else actions[0]}")
     if args.check is not None and args.request:
         # "cmdai --check rm -rf build" reads naturally; take the rest as the command.
         args.check = " ".join(([] if args.check == "-" else [args.check]) + args.request)
+        args.request = []
+    if args.explain is not None and args.request:
+        args.explain = " ".join(([] if args.explain == "-" else [args.explain]) + args.request)
         args.request = []
 
 
@@ -428,7 +607,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
     _check_combinations(parser, args)
     try:
-        return _dispatch(args)
+        return _dispatch_widget(args) if args.widget else _dispatch(args)
     except CmdaiError as error:
         if args.debug:
             import traceback

@@ -32,13 +32,18 @@ class ResponseCache:
             if time.time() - float(entry["created"]) > self.ttl_seconds:
                 return None
             return Generation(command=entry["command"], explanation=entry.get("explanation"),
-                              model=entry.get("model"), usage=None)
+                              model=entry.get("model"), usage=None,
+                              alternatives=[Generation(command=other["command"], explanation=other.get("explanation"),
+                                                       model=entry.get("model"))
+                                            for other in entry.get("alternatives", [])])
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
     def put(self, key: str, generation: Generation) -> None:
         entry = {"created": time.time(), "command": generation.command,
-                 "explanation": generation.explanation, "model": generation.model}
+                 "explanation": generation.explanation, "model": generation.model,
+                 "alternatives": [{"command": other.command, "explanation": other.explanation}
+                                  for other in generation.alternatives]}
         try:
             paths.write_private_json(self.directory / f"{key}.json", entry)
             self._prune()

@@ -17,10 +17,10 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 from ..lazy_regex import lazy_regex
 from . import inline
 from .levels import Assessment, Risk
-from .rules import Appended, Cmd, Hit, Stream, checkers_for
+from .rules import Appended, Cmd, Hit, Stream, checked_names, checkers_for
 from .rules import cloud, disk, filesystem, network, shell, system
 from .rules.paths import normalize, secret_in
-from .words import IFS, INDIRECTION, SUBSTITUTION, Word, WordReader
+from .words import IFS, INDIRECTION, LIST, SEPARATOR, SUBSTITUTION, Word, WordReader, list_word
 
 #: Longest input inspected; the rest of a longer one is reported as not inspected.
 MAX_INPUT = 200_000
@@ -50,9 +50,18 @@ _WRAPPERS: Dict[str, Set[str]] = {
     "flock": {"-w", "--timeout", "-E", "--conflict-exit-code"}, "then": set(), "do": set(), "else": set(),
     "and": set(), "or": set(), "not": set(), "!": set(), "doas": {"-u", "-C"}, "xargs": set(), "parallel": set(),
     "nsenter": {"-t", "--target"}, "unshare": set(), "watch": {"-n", "--interval"}, "sg": set(),
+    "valgrind": set(), "catchsegv": set(), "fakeroot": set(), "eatmydata": set(), "nocache": set(),
+    "dbus-launch": set(), "xvfb-run": {"-n", "-s", "-f", "-e", "-p", "--server-num", "--server-args"},
+    "gosu": set(), "su-exec": set(), "chpst": {"-u", "-U", "-e", "-/", "-n", "-l", "-L", "-m", "-d", "-o", "-p",
+                                                "-f", "-c", "-r", "-t"},
+    "cgexec": {"-g"}, "sshpass": {"-p", "-f", "-d", "-P"}, "prlimit": {"-p", "--pid"}, "numactl": set(),
+    "perf": {"-e", "-o", "-p", "-F", "-c", "--event", "--output"}, "entr": set(),
 }
+#: Wrappers that also take the command as one string after -c.
+_COMMAND_OPTION_WRAPPERS = frozenset(["flock", "runuser", "sg", "chroot", "unshare", "nsenter"])
 #: Wrappers followed by one positional argument before the inner command.
-_POSITIONAL = {"timeout": 1, "chrt": 1, "taskset": 1, "chroot": 1, "flock": 1, "sg": 1}
+_POSITIONAL = {"timeout": 1, "chrt": 1, "taskset": 1, "chroot": 1, "flock": 1, "sg": 1, "gosu": 1, "su-exec": 1,
+               "perf": 1}
 _XARGS_VALUES = {"-I", "-i", "-L", "-l", "-n", "-P", "-d", "-a", "-s", "-E", "-e", "--replace", "--max-lines",
                  "--max-args", "--max-procs", "--delimiter", "--arg-file", "--max-chars", "--eof",
                  "--process-slot-var"}
@@ -73,6 +82,36 @@ _CODE_RUNNERS = SHELLS | {"exec", "eval", "source"}
 _SOCKET_PATHS = ("/dev/tcp/", "/dev/udp/")
 #: A command word the interactive shell replaces with a line from its history (!!, !-2, !rm).
 _HISTORY_EXPANSION = lazy_regex(r"^!(!|-?\d+|\?[^?]+\??|[A-Za-z_./][^\s:]*)(:(?!p)\S*)*$")
+#: Node types the walk understands; anything else is code it cannot check.
+_KNOWN_NODES = frozenset("""
+    program list pipeline command redirected_statement subshell compound_statement if_statement elif_clause
+    else_clause while_statement for_statement c_style_for_statement do_group case_statement case_item
+    function_definition declaration_command unset_command variable_assignment variable_assignments
+    negated_command test_command command_substitution process_substitution heredoc_body heredoc_content
+    heredoc_start heredoc_end heredoc_redirect herestring_redirect file_redirect file_descriptor comment word
+    raw_string ansi_c_string string string_content translated_string concatenation expansion simple_expansion
+    arithmetic_expansion array binary_expression unary_expression postfix_expression ternary_expression
+    parenthesized_expression number variable_name special_variable_name subscript brace_expression
+    extglob_pattern regex test_operator command_name ERROR""".split())
+#: A brace expansion in command position: bash turns {rm,-rf,~} into the words rm -rf ~.
+_BRACE_COMMAND = lazy_regex(r"(?:^|(?<=[;&|(`\n]))[ \t]*\{([^{}\s'\"$]*,[^{}\s'\"]*)\}")
+_COPROC_GROUP = lazy_regex(r"\bcoproc\s+(?:[A-Za-z_][A-Za-z0-9_]*\s+)?(?=[{(])")
+#: A here-doc operator and its delimiter (<<EOF, <<-'EOF', <<"EOF", <<\EOF), not a here-string.
+_HEREDOC_OPERATOR = lazy_regex(r"(?<!<)<<(?!<)(-?)\s*(['\"]?)\\?([A-Za-z_0-9.@%+-]+)\2")
+#: A command word that bash expands as a file name pattern (/bin/r?, /usr/bin/[r]m).
+_GLOB_NAME = lazy_regex(r"[*?]|\[[^\]]+\]")
+#: Variables that hold the path of a shell.
+_SHELL_VARIABLES = lazy_regex(r"^\$\{?(BASH|SHELL|0|ZSH_ARGZERO|BASH_ARGV0)\}?$")
+#: Variables whose value is a command some program runs later (pagers, editors, prompt hooks …).
+_CODE_VARIABLES = frozenset(["PROMPT_COMMAND", "PAGER", "MANPAGER", "GIT_PAGER", "SYSTEMD_PAGER", "EDITOR",
+                             "VISUAL", "GIT_EDITOR", "GIT_SEQUENCE_EDITOR", "FCEDIT", "GIT_SSH_COMMAND",
+                             "GIT_SSH", "GIT_PROXY_COMMAND", "GIT_EXTERNAL_DIFF", "LESSOPEN", "LESSCLOSE",
+                             "SSH_ASKPASS", "SUDO_ASKPASS", "GIT_ASKPASS", "RSYNC_RSH", "BROWSER", "PS0", "PS1",
+                             "PS2", "PS4", "PROMPT", "RPROMPT", "precmd_functions"])
+#: Prompt strings: text shown at every prompt, whose substitutions run each time.
+_PROMPTS = frozenset(["PS0", "PS1", "PS2", "PS4", "PROMPT", "RPROMPT"])
+#: Variables naming a file every new (non-interactive or sh) shell reads first.
+_STARTUP_VARIABLES = frozenset(["BASH_ENV", "ENV", "ZDOTDIR"])
 
 
 def _parser() -> Any:
@@ -105,6 +144,18 @@ def _text(node: Any) -> str:
     return node.text.decode("utf-8", "replace")
 
 
+_KNOWN_COMMANDS: Set[str] = set()
+
+
+def known_commands() -> Set[str]:
+    """Names the engine judges in their own right: what a name pattern such as /bin/r? is matched against."""
+    if not _KNOWN_COMMANDS:
+        _KNOWN_COMMANDS.update(checked_names(), SHELLS, _WRAPPERS, ("eval", "source", "find", "ssh", "sudo", "su",
+                                                                    "python", "perl", "ruby", "node", "php", "lua",
+                                                                    "awk", "alias", "trap"))
+    return _KNOWN_COMMANDS
+
+
 def canonical(name: str) -> str:
     """The command a name runs: /bin/rm, \\rm and rm are all rm; mkfs.ext4 is mkfs."""
     base = posixpath.basename(name.rstrip("/")) if "/" in name else name
@@ -115,6 +166,9 @@ def canonical(name: str) -> str:
         return "python"
     if re.fullmatch(r"pip[\d.]*", base):
         return "pip"
+    versioned = re.fullmatch(r"(bash|zsh|ksh|mksh|dash|ash|yash|fish|tcsh|csh|sh)[\d.-]+", base)
+    if versioned:
+        return versioned.group(1)
     return _NAME_ALIASES.get(base, base)
 
 
@@ -134,13 +188,16 @@ class _Analysis:
         #: Descriptors opened onto a network connection earlier on the line (exec 5<>/dev/tcp/…,
         #: zsh's ztcp), with the connection; "$" stands for a descriptor held in a variable.
         self.sockets: Dict[str, str] = {}
+        #: Files written earlier on the line, with their content when it is known.
+        self.files: Dict[str, Optional[str]] = {}
 
     # -- results -----------------------------------------------------------------------------
 
     def add(self, hit: Hit) -> None:
-        self.hits.append(hit)
+        if hit.rule.level > Risk.SAFE:
+            self.hits.append(hit)
         if hit.code:
-            self.script(hit.code, "bash", self.depth + 1)
+            self.run_code(hit.code, hit.lang)
 
     def assessment(self, command: str) -> Assessment:
         risk = max((h.rule.level for h in self.hits), default=Risk.SAFE)
@@ -160,7 +217,7 @@ class _Analysis:
 
     # -- parsing -----------------------------------------------------------------------------
 
-    def script(self, text: str, shell_name: str, depth: int) -> Stream:
+    def script(self, text: str, shell_name: str, depth: int, heredocs: bool = True) -> Stream:
         """Parse and walk a whole script (the line itself, or code found inside it)."""
         if depth > MAX_DEPTH:
             self.add(Hit(shell.TOO_DEEP))
@@ -169,6 +226,9 @@ class _Analysis:
             from .fish import to_bash
 
             text = to_bash(text)
+        if "coproc" in text:
+            # coproc [NAME] { …; } runs the group in the background; the grammar does not know the form.
+            text = _COPROC_GROUP.sub(lambda m: " " * len(m.group(0)), text)
         outer = (self.depth, self.tree)
         try:
             tree = _parser().parse(text.encode("utf-8", "surrogatepass"))
@@ -176,9 +236,65 @@ class _Analysis:
             self.trees.append(tree)  # keeps id(tree) unique while its nodes are cached
             if tree.root_node.has_error:
                 self.add(Hit(shell.UNPARSEABLE))
-            return self.statement(tree.root_node, Stream())
+                if heredocs and "<<" in text:
+                    self.heredoc_fallback(text, depth)
+            for m in _BRACE_COMMAND.finditer(text):
+                self.add(Hit(shell.OBFUSCATED_NAME, m.group(0).strip()))
+                self.script(text[:m.start()] + " " + " ".join(m.group(1).split(",")) + text[m.end():],
+                            "bash", depth + 1)
+            out = self.statement(tree.root_node, Stream())
+            if "$(" in text or "`" in text or "<(" in text or ">(" in text:
+                self.sweep(tree.root_node)
+            return out
         finally:
             self.depth, self.tree = outer
+
+    def heredoc_fallback(self, text: str, depth: int) -> None:
+        """Here-docs cut the way bash cuts them, for lines the grammar misreads (a body line "EOF'").
+
+        Every body is judged as code, whatever reads it: the line around them could not be read,
+        so what consumes them is not known.
+        """
+        lines = text.split("\n")
+        rest: List[str] = []
+        i = 0
+        while i < len(lines):
+            line = lines[i]
+            rest.append(line)
+            i += 1
+            for m in _HEREDOC_OPERATOR.finditer(line):
+                tabs, delimiter = bool(m.group(1)), m.group(3)
+                body: List[str] = []
+                while i < len(lines) and (lines[i].lstrip("\t") if tabs else lines[i]) != delimiter:
+                    body.append(lines[i])
+                    i += 1
+                i += 1
+                self.script("\n".join(body), "bash", depth + 1)
+        self.script("\n".join(rest), "bash", depth + 1, heredocs=False)
+
+    def evaluated_variables(self, node: Any, prompt: bool = False) -> None:
+        """Variables whose value the shell evaluates again (arithmetic, ${x@P}): a[$(cmd)] in it runs cmd."""
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            if n.type == "variable_name":
+                value = self.env.get(_text(n))
+                if value is None and prompt:
+                    self.add(Hit(shell.UNCHECKABLE, f"the prompt expansion of ${_text(n)}"))
+                elif value is not None and ("$(" in value.text or "`" in value.text):
+                    self.script(": " + value.text.replace(SEPARATOR, " "), "bash", self.depth + 1)
+            stack.extend(n.named_children)
+
+    def sweep(self, root: Any) -> None:
+        """Walk every substitution the structured walk did not reach: nothing in the tree goes unjudged."""
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if node.type in ("command_substitution", "process_substitution"):
+                if (node.start_byte, node.end_byte, self.tree) not in self.sub_streams:
+                    self.substitution(node)
+                continue
+            stack.extend(node.named_children)
 
     def statement(self, node: Any, stdin: Stream) -> Stream:
         t = node.type
@@ -212,6 +328,12 @@ class _Analysis:
             return self.substitution(node)
         if t in ("raw_string", "heredoc_content", "comment", "word", "ansi_c_string"):
             return Stream()
+        if t not in _KNOWN_NODES:
+            self.add(Hit(shell.UNCHECKABLE, f"a {t.replace('_', ' ')}"))
+        elif t == "expansion":
+            self.expansion_code(node)
+        elif t == "arithmetic_expansion" or t == "compound_statement" and _text(node).startswith("(("):
+            self.evaluated_variables(node)
         out = Stream()
         for child in node.named_children:
             out = self.statement(child, stdin if t in ("subshell", "compound_statement") else Stream())
@@ -229,6 +351,15 @@ class _Analysis:
         return self.sub_streams[key]
 
     stream_of = substitution
+
+    def expansion_code(self, node: Any) -> None:
+        """Substitutions in ${x:-…} words that the grammar keeps as plain text (${x:=`cmd`})."""
+        if _text(node).endswith("@P}"):
+            # Prompt expansion runs the substitutions in the variable's value.
+            self.evaluated_variables(node, prompt=True)
+        for child in node.named_children:
+            if child.type in ("word", "string", "concatenation") and ("`" in _text(child) or "$(" in _text(child)):
+                self.script(": " + _text(child), "bash", self.depth + 1)
 
     @staticmethod
     def stages(node: Any) -> List[Any]:
@@ -293,6 +424,11 @@ class _Analysis:
                     _, redirects = self.redirect(c, feed, redirects, continuation)
             if body is not None:
                 self.statement(body, Stream())
+                start = next((_text(c) for c in node.named_children if c.type == "heredoc_start"), "")
+                if not re.search(r"['\"\\]", start):
+                    # An unquoted here-doc runs its backquotes too; the grammar keeps them as text.
+                    for m in re.finditer(r"`([^`]*)`", _text(body)):
+                        self.script(m.group(1), "bash", self.depth + 1)
                 return Stream(text=_text(body), present=True), redirects
             return Stream(text="", present=True), redirects
         if t == "herestring_redirect":
@@ -349,16 +485,36 @@ class _Analysis:
         name_node = node.child_by_field_name("name")
         value = node.child_by_field_name("value")
         name = _text(name_node) if name_node is not None else ""
-        if value is not None:
-            self.statement(value, Stream())
-        word = self.read(value) if value is not None else Word("")
-        self.env[name] = word
-        self.env_hits(name, word.text)
+        if name_node is not None and name_node.type == "subscript":
+            self.statement(name_node, Stream())
+            name = ""
+        self.env[name] = self.assigned(value)
+        self.env_hits(name, self.env[name].text)
+
+    def assigned(self, value: Any) -> Word:
+        """The value of an assignment; an array keeps its elements apart."""
+        if value is None:
+            return Word("")
+        self.statement(value, Stream())
+        if value.type == "array":
+            return list_word([self.read(c) for c in value.named_children])
+        return self.read(value)
 
     def env_hits(self, name: str, value: str) -> None:
+        if name.startswith("BASH_FUNC_") and value.lstrip().startswith("("):
+            # An exported function: bash defines it from the environment (shellshock-style).
+            self.script("f" + value, "bash", self.depth + 1)
+        if name in _CODE_VARIABLES and value:
+            code = value.lstrip("|") if name.startswith("LESS") else value
+            if name in _PROMPTS:
+                code = ": " + code if ("$(" in code or "`" in code) else ""
+            if code:
+                self.script(code, "bash", self.depth + 1)
+        if name in _STARTUP_VARIABLES and value:
+            self.sourced(value, f"the file ${name} names")
         if name == "PATH" and "$PATH" not in value and "${PATH}" not in value:
             self.add(Hit(system.PATH_CHANGE, "PATH"))
-        elif name in ("LD_PRELOAD", "LD_LIBRARY_PATH", "DYLD_INSERT_LIBRARIES", "PROMPT_COMMAND"):
+        elif name in ("LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "DYLD_INSERT_LIBRARIES", "PROMPT_COMMAND"):
             self.add(Hit(system.PATH_CHANGE, name))
         elif name == "HISTFILE" and value in ("/dev/null", "") or name in ("HISTSIZE", "HISTFILESIZE", "SAVEHIST") and value == "0":
             self.add(Hit(system.HISTORY_CLEAR))
@@ -396,10 +552,7 @@ class _Analysis:
             if child.type == "variable_assignment":
                 name_node = child.child_by_field_name("name")
                 value = child.child_by_field_name("value")
-                if value is not None:
-                    self.statement(value, Stream())
-                w = self.read(value) if value is not None else Word("")
-                prefix_env.append((_text(name_node) if name_node is not None else "", w))
+                prefix_env.append((_text(name_node) if name_node is not None else "", self.assigned(value)))
             elif field == "name":
                 self.statement(child, Stream())
                 words.append(self.read(child.named_children[0] if child.named_child_count == 1 else child))
@@ -422,7 +575,9 @@ class _Analysis:
                sudo: bool = False, appended: Optional[Appended] = None) -> Stream:
         """Judge one simple command, taking wrappers off until the command that does the work."""
         while words:
-            words = self.decode_ifs(words)
+            words = self.split_lists(self.decode_ifs(words))
+            if not words:
+                break
             head = words[0]
             if set(head.tricks) & {"quotes", "escape", "ansi-c", SUBSTITUTION}:
                 self.add(Hit(shell.OBFUSCATED_NAME, head.text))
@@ -438,6 +593,13 @@ class _Analysis:
                     self.add(Hit(shell.DECODED_CODE))
                 else:
                     self.add(Hit(shell.DYNAMIC_COMMAND, head.text))
+                if _SHELL_VARIABLES.match(head.text.strip()):
+                    words = [Word("bash")] + words[1:]
+                    continue
+                self.unknown_runner(words, stdin, redirects, sudo)
+                return Stream()
+            if _GLOB_NAME.search(head.text) and head.text not in ("[", "[["):
+                self.glob_command(words, stdin, redirects, sudo)
                 return Stream()
             if _HISTORY_EXPANSION.match(head.text):
                 self.add(Hit(shell.DYNAMIC_COMMAND, "a command from the shell history"))
@@ -446,9 +608,16 @@ class _Analysis:
             args = [w.text for w in words[1:]]
             if self.downloaded(normalize(head.text)):
                 self.add(Hit(network.RUN_DOWNLOAD, head.text))
+            if name == "coproc":
+                # coproc [NAME] { …; } or coproc CMD: the grammar reads the words as arguments.
+                rest = words[1:]
+                if len(rest) > 1 and rest[1].text == "{":
+                    rest = rest[1:]
+                words = rest[1:] if rest and rest[0].text == "{" else rest
+                continue
             if name in ("sudo", "su"):
                 sudo = True
-                inner = self.unwrap_sudo(name, words, args)
+                inner = self.unwrap_sudo(name, words, args, stdin)
                 if inner is None:
                     return Stream()
                 words = inner
@@ -468,6 +637,11 @@ class _Analysis:
                     return Stream()
                 if name in ("xargs", "parallel"):
                     return self.xargs(name, words, stdin, redirects, sudo)
+                if name in _COMMAND_OPTION_WRAPPERS:
+                    code = next((i for i, a in enumerate(args[:-1]) if a in ("-c", "--command")), None)
+                    if code is not None:
+                        self.code_words(words[code + 2:code + 3], "bash", name)
+                        return Stream()
                 start = 1 + self.skip_options(name, args)
                 if start >= len(words):
                     if name == "exec":  # exec >file rewires the shell itself
@@ -485,6 +659,48 @@ class _Analysis:
             cmd = Cmd(name, args, [w.dynamic for w in words[1:]], redirects, stdin, sudo, appended)
             return self.run(cmd, words)
         return Stream()
+
+    def split_lists(self, words: List[Word]) -> List[Word]:
+        """Words that expand to several ("${x[@]}", "$@", $x after IFS=,) split into them."""
+        ifs = self.env["IFS"].text if "IFS" in self.env else " \t\n"
+        if not any(LIST in w.tricks or ifs and INDIRECTION in w.tricks for w in words):
+            return words
+        out: List[Word] = []
+        for w in words:
+            if LIST in w.tricks:
+                tricks = [t for t in w.tricks if t != LIST]
+                out.extend(Word(part, w.dynamic, list(tricks), w.subs) for part in w.text.split(SEPARATOR) if part)
+            elif ifs and INDIRECTION in w.tricks:
+                parts = [p for p in re.split("[" + re.escape(ifs) + "]", w.text) if p]
+                if len(parts) > 1 and "IFS" in self.env:
+                    self.add(Hit(shell.IFS))
+                out.extend(Word(p, w.dynamic, list(w.tricks), w.subs) for p in parts)
+            else:
+                out.append(w)
+        return out
+
+    def unknown_runner(self, words: List[Word], stdin: Stream, redirects: List[Tuple[str, str]], sudo: bool) -> None:
+        """A command whose name is not known before it runs: judge its arguments as if it ran them."""
+        args = words[1:]
+        for i, w in enumerate(args[:-1]):
+            if w.text == "-c" or re.fullmatch(r"-[a-z]*c", w.text):
+                self.code_words(args[i + 1:i + 2], "bash", "a command chosen at run time")
+                return
+        if args and not args[0].text.startswith("-"):
+            self.invoke(args, stdin, redirects, sudo)
+
+    def glob_command(self, words: List[Word], stdin: Stream, redirects: List[Tuple[str, str]], sudo: bool) -> None:
+        """A command name that is a file name pattern: judged as every command it could match."""
+        import fnmatch
+
+        head = words[0].text
+        self.add(Hit(shell.OBFUSCATED_NAME, head))
+        pattern = posixpath.basename(head.rstrip("/")) or head
+        if not pattern.strip("*?"):
+            return
+        for name in sorted(known_commands()):
+            if fnmatch.fnmatchcase(name, pattern):
+                self.invoke([Word(name)] + words[1:], stdin, redirects, sudo)
 
     def decode_ifs(self, words: List[Word]) -> List[Word]:
         if not any(IFS in w.tricks for w in words):
@@ -513,7 +729,7 @@ class _Analysis:
                     continue
                 i += 1
                 continue
-            if name in ("env", "sudo", "doas") and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", a):
+            if name in ("env", "sudo", "doas") and re.match(r"^[^=\s-][^=\s]*=", a):
                 i += 1
                 continue
             if name == "nice" and re.fullmatch(r"-?\d+", a):
@@ -526,7 +742,7 @@ class _Analysis:
             return i
         return i
 
-    def unwrap_sudo(self, name: str, words: List[Word], args: List[str]) -> Optional[List[Word]]:
+    def unwrap_sudo(self, name: str, words: List[Word], args: List[str], stdin: Stream) -> Optional[List[Word]]:
         if args[:1] in (["--help"], ["-h"], ["--version"], ["-V"]):
             return None
         self.add(Hit(system.SUDO))
@@ -536,11 +752,15 @@ class _Analysis:
                     self.code_words([words[i + 2]], "bash", "su -c")
                     return None
             self.add(Hit(system.ROOT_SHELL))
+            if stdin.present:
+                self.feed_code(stdin, "bash", "su")
             return None
         start = 1 + self.skip_options("sudo", args)
         if start >= len(words):
-            if {"-i", "-s", "--login", "--shell"} & set(args):
+            if {"-i", "-s", "--login", "--shell"} & set(args) or any(re.fullmatch(r"-[a-zA-Z]*[is]", a) for a in args):
                 self.add(Hit(system.ROOT_SHELL))
+                if stdin.present:
+                    self.feed_code(stdin, "bash", "sudo")
             return None
         return words[start:]
 
@@ -556,13 +776,14 @@ class _Analysis:
     def xargs(self, name: str, words: List[Word], stdin: Stream, redirects: List[Tuple[str, str]],
               sudo: bool) -> Stream:
         args = [w.text for w in words[1:]]
-        if name == "parallel":
-            cut = args.index(":::") if ":::" in args else len(args)
+        if name == "parallel" and ":::" in args:
+            cut = args.index(":::")
             inner = words[1:1 + cut]
             inner = inner[self.skip_options("parallel", [w.text for w in inner]):]
             extra = [Word(a) for a in args[cut + 1:]]
             return self.invoke((inner or [Word("echo")]) + extra, Stream(), redirects, sudo)
         i = 0
+        replace: Optional[str] = None
         while i < len(args):
             a = args[i]
             if a == "--":
@@ -570,12 +791,27 @@ class _Analysis:
                 break
             if not a.startswith("-"):
                 break
+            if a == "-I" and i + 1 < len(args):
+                replace = args[i + 1]
+            elif a.startswith(("-I", "-i", "--replace")):
+                replace = a[2:] if a[:2] in ("-I", "-i") and len(a) > 2 else a.partition("=")[2] or "{}"
             i += 2 if a in _XARGS_VALUES else 1
         inner = words[1 + i:] or [Word("echo")]
         source = stdin.source
-        if stdin.text is not None and (source is None or source.name in ("echo", "printf", "cat")):
-            return self.invoke(inner + [Word(p) for p in _split(stdin.text)], Stream(), redirects, sudo)
-        return self.invoke(inner, Stream(), redirects, sudo, _listing(source))
+        listing = _listing(source)
+        known = stdin.text is not None and (source is None or source.name in ("echo", "printf", "cat"))
+        if replace is not None:
+            items = [line.strip() for line in stdin.text.splitlines() if line.strip()][:8] if known else (
+                [listing.root] if listing.root else [])
+            for item in items or [replace]:
+                self.invoke([Word(w.text.replace(replace, item), w.dynamic, w.tricks, w.subs) for w in inner],
+                            Stream(), redirects, sudo, None if known else listing)
+            return Stream()
+        if known:
+            return self.invoke(inner + [Word(p) for p in _split(stdin.text or "")], Stream(), redirects, sudo)
+        if canonical(inner[0].text) in SHELLS and listing.root:
+            inner = inner + [Word(listing.root)]  # what the shell sees as $0, $1 …
+        return self.invoke(inner, Stream(), redirects, sudo, listing)
 
     def ssh(self, words: List[Word], args: List[str], stdin: Stream, redirects: List[Tuple[str, str]],
             sudo: bool) -> None:
@@ -602,10 +838,18 @@ class _Analysis:
         if self.cwd is not None and name in _PATH_TAKERS:
             cmd.args = [_relative_to(self.cwd, a) for a in cmd.args]
         if set(cmd.args) & _HELP or any(_DRY_RUN.match(a) for a in cmd.args) or (
-                name == "git" and cmd.args[:1] == ["help"]) or name in ("man", "which", "whereis", "type",
+                name == "git" and cmd.args[:1] == ["help"]) or name in ("which", "whereis", "type",
                                                                          "apropos", "whatis", "tldr", "info"):
             return Stream()
         lang = inline.language_of(name)
+        if "/" in words[0].text and self.written(words[0].text) is not None:
+            self.sourced(words[0].text, words[0].text)
+        if name == "set" and cmd.args and (cmd.args[0] == "--" or not cmd.args[0].startswith(("-", "+"))):
+            self.positional(words[1 + (cmd.args[0] == "--"):])
+        elif name in ("read", "mapfile", "readarray") or name == "printf" and cmd.args[:1] == ["-v"]:
+            self.assign_from(cmd, words)
+        elif name == "enable" and any(a.startswith("-") and "f" in a for a in cmd.args):
+            self.add(Hit(shell.UNCHECKABLE, "a shell builtin loaded from a shared library"))
         if name in SHELLS:
             self.shell_invocation(cmd, words)
         elif name == "eval":
@@ -635,6 +879,10 @@ class _Analysis:
         for check in checkers_for(name):
             for h in check(cmd):
                 self.add(h)
+        if name == "tee":
+            opts = cmd.options()
+            for target in opts.operands:
+                self.remember(target, cmd.stdin.text, "a" in opts.shorts or "--append" in opts.longs)
         out = self.output_of(cmd, words)
         self.write_hits(cmd, cmd.redirects, out)
         self.note_download(cmd)
@@ -663,6 +911,10 @@ class _Analysis:
                     or name == "openssl" and ("-d" in args or "base64" in args))
         if name == "echo":
             out.text = " ".join(a for a in args if a not in ("-n", "-e", "-E")) + "\n"
+            if "-e" in args:
+                from .words import decode_ansi_c
+
+                out.text = decode_ansi_c(out.text)
             if any(w.dynamic for w in words[1:]):
                 out.text = None
         elif name == "printf" and args and not any(w.dynamic for w in words[1:]):
@@ -702,10 +954,23 @@ class _Analysis:
                 self.add(h)
             if out.endless and not path.startswith("/dev/"):
                 self.add(Hit(disk.FILL, path))
-            for h in filesystem.writes(path, out.text, append=op in (">>", "&>>")):
-                self.add(h)
+            self.wrote(path, out, append=op in (">>", "&>>"))
             if out.network and cmd is not None:
                 self.downloads.add(path)
+
+    def wrote(self, path: str, out: Stream, append: bool) -> None:
+        """Judge writing ``out`` to ``path`` and remember the content for a later source or run."""
+        for h in filesystem.writes(path, out.text, append=append):
+            self.add(h)
+        if out.network:
+            for h in filesystem.runs_later(path):
+                self.add(h)
+        self.remember(path, out.text, append)
+
+    def remember(self, path: str, text: Optional[str], append: bool) -> None:
+        key = normalize(path)
+        before = self.files.get(key, "") if append else ""
+        self.files[key] = None if text is None or before is None else before + text
 
     def note_download(self, cmd: Cmd) -> None:
         if cmd.name not in ("curl", "wget", "fetch", "aria2c", "http", "xh"):
@@ -716,8 +981,7 @@ class _Analysis:
             "-O", "--output-document")
         if out and out != "-":
             self.downloads.add(normalize(out))
-            for h in filesystem.writes(out, None, append=False):
-                self.add(h)
+            self.wrote(out, Stream(network=True), append=False)
         for url in opts.operands:
             base = posixpath.basename(url.split("?")[0].rstrip("/"))
             if base and ("O" in opts.shorts or "--remote-name" in opts.longs or cmd.name == "wget"):
@@ -780,6 +1044,54 @@ class _Analysis:
             self.feed_code(cmd.stdin, lang, consumer)
         elif self.downloaded(normalize(w.text)):
             self.add(Hit(network.RUN_DOWNLOAD, w.text))
+        elif self.written(w.text) is not None:
+            self.sourced(w.text, consumer, lang)
+
+    def written(self, path: str) -> Optional[str]:
+        """The key under which ``path`` was written earlier on the line, if it was."""
+        p = normalize(path)
+        for key in (p, p[2:] if p.startswith("./") else "./" + p):
+            if key in self.files:
+                return key
+        return None
+
+    def sourced(self, path: str, consumer: str, lang: str = "bash") -> None:
+        """A file a shell reads as code: judged by what the line wrote into it, else unknown code."""
+        key = self.written(path)
+        if self.downloaded(normalize(path)):
+            self.add(Hit(network.RUN_DOWNLOAD, path))
+        elif key is not None and self.files[key] is not None:
+            self.run_code(self.files[key] or "", lang)
+        else:
+            self.add(Hit(shell.UNCHECKABLE, consumer))
+
+    def assign_from(self, cmd: Cmd, words: List[Word]) -> None:
+        """Variables set from input (read, mapfile) or by printf -v: their value when it is known."""
+        if cmd.name == "printf":
+            if len(words) > 3:
+                text = self.output_of(Cmd("printf", cmd.args[2:]), [words[0]] + words[3:]).text
+                self.env[cmd.args[1]] = Word(text) if text is not None else Word(cmd.args[1], dynamic=True)
+            return
+        opts = cmd.options(("-p", "-d", "-n", "-N", "-t", "-u", "-a", "-C", "-c", "-O", "-s"))
+        names = opts.operands or ["REPLY"]
+        text = cmd.stdin.text
+        lines = text.splitlines() if text is not None else None
+        array = opts.value("-a") if cmd.name == "read" else names[0]
+        if cmd.name == "read" and array is None:
+            fields = (lines[0] if lines else "").split(None, len(names) - 1)
+            for i, n in enumerate(names):
+                self.env[n] = Word(fields[i] if lines is not None and i < len(fields) else n, dynamic=lines is None)
+        elif array:
+            items = (lines[0].split() if cmd.name == "read" else lines) if lines else []
+            self.env[array] = list_word([Word(i) for i in items]) if lines is not None else Word(array, dynamic=True)
+
+    def positional(self, words: List[Word]) -> None:
+        """Set $1 … and "$@" (set -- …, sh -c CODE NAME ARGS …)."""
+        for key in [k for k in self.env if k.isdigit() or k in ("@", "*")]:
+            del self.env[key]
+        for i, w in enumerate(words, start=1):
+            self.env[str(i)] = w
+        self.env["@"] = self.env["*"] = list_word(words)
 
     def shell_invocation(self, cmd: Cmd, words: List[Word]) -> None:
         lang = "fish" if cmd.name == "fish" else "bash"
@@ -791,7 +1103,13 @@ class _Analysis:
             if a == "--" or a == "-":
                 i += 1
                 break
-            if a in ("-o", "+o", "--rcfile", "--init-file", "-O", "+O") or (cmd.name == "fish" and a in ("-C", "--init-command")):
+            if cmd.name == "fish" and a in ("-C", "--init-command"):
+                self.code_words(args[i + 1:i + 2], lang, cmd.name)
+                i += 2
+                continue
+            if a in ("--rcfile", "--init-file") and i + 1 < len(args):
+                self.sourced(args[i + 1].text, f"{cmd.name} {a}")
+            if a in ("-o", "+o", "--rcfile", "--init-file", "-O", "+O"):
                 i += 2
                 continue
             if a.startswith(("-", "+")) and len(a) > 1:
@@ -804,7 +1122,14 @@ class _Analysis:
             break
         rest = args[i:]
         if code_next:
-            self.code_words(rest[:1], lang, cmd.name)
+            saved = dict(self.env)
+            if len(rest) > 1:
+                self.positional(rest[2:])
+                self.env["0"] = rest[1]
+            try:
+                self.code_words(rest[:1], lang, cmd.name)
+            finally:
+                self.env = saved
         elif reads_stdin or not rest and cmd.stdin.present:
             if cmd.stdin.present:
                 self.feed_code(cmd.stdin, lang, cmd.name)
@@ -841,6 +1166,11 @@ class _Analysis:
                 self.add(Hit(shell.FORK_BOMB))
             elif f.kind == "decoded":
                 self.add(Hit(shell.DECODED_CODE))
+            elif f.kind == "write":
+                for h in filesystem.writes(f.payload, None, append=False):
+                    self.add(h)
+            elif f.kind == "uncheckable":
+                self.add(Hit(shell.UNCHECKABLE, f.payload))
             else:
                 self.add(Hit(shell.INLINE_DYNAMIC, lang))
 
@@ -890,6 +1220,9 @@ class _Analysis:
             if inner_name in ("rm", "unlink", "shred", "srm", "rmdir"):
                 for h in filesystem.delete_hits(root, True, filtered):
                     self.add(h)
+                named = [w for w in inner[1:] if w.text.strip() != "{}"]
+                if any(not w.text.startswith("-") for w in named):
+                    self.invoke([inner[0]] + named, Stream(), [], cmd.sudo)
                 continue
             if inner_name in _IN_PLACE_EDITORS:
                 found = [w for w in inner if w.text.strip() != "{}"]

@@ -228,7 +228,8 @@ def test_audit_log_records_each_answer_privately(configure, model_server, isolat
     assert first["request"] == "publish the package with token <SECRET_1>"
     assert first["command"] == "npm publish --token <SECRET_1>"
     assert first["action"] == "printed" and first["executed"] is False and first["secrets_withheld"] == 1
-    assert (first["backend"], first["deployment"], first["model"]) == ("azure-foundry", "prod-deploy", MODEL)
+    # On a model-inference endpoint the model name picks the deployment; the reply names the model.
+    assert (first["backend"], first["deployment"], first["model"]) == ("azure-foundry", MODEL, "gpt-4o-2024-08-06")
     assert first["tokens"] == {"prompt_tokens": 100, "completion_tokens": 10, "total_tokens": 110}
     assert isinstance(first["latency_ms"], int) and first["context"] == ["os", "tools"]
     assert (second["action"], second["risk"], second["command"]) == ("disarmed", "high", "git push --force")
@@ -239,7 +240,8 @@ def test_the_log_says_whether_x_ran_the_command(configure, model_server, isolate
 
     configure(user="[audit]\nenabled = true\n")
     marker = tmp_path / "ran"
-    model_server.replies += [f"touch {marker}", f"touch {marker}"]
+    # Each run asks twice: for the command, then for the meaning of its parts.
+    model_server.replies += [f"touch {marker}"] * 4
     env = {**os.environ, "CMDAI_AZURE_FOUNDRY_API_KEY": API_KEY}
     for answer in ("n", "y"):
         child = pexpect.spawn(cmdai_command()[0], cmdai_command()[1:] + ["-x", "--no-cache", "-s", "bash", "make a file"],

@@ -32,8 +32,10 @@ class Hit(NamedTuple):
 
     rule: Rule
     target: Optional[str] = None
-    #: Shell code the finding carries (a cron line, an alias body) that the engine inspects too.
+    #: Code the finding carries (a cron line, an alias body) that the engine inspects too.
     code: Optional[str] = None
+    #: The language of ``code``: "bash", or an interpreter's ("python", "perl" …).
+    lang: str = "bash"
 
 
 class Stream(Record):
@@ -141,6 +143,21 @@ class Cmd(Record):
         return bool(set(short) & opts.shorts) or bool(set(longs) & opts.longs)
 
 
+def option_values(args: List[str], names: Iterable[str]) -> List[str]:
+    """Values of options given as ``--name=V``, ``--name V``, ``-xV`` or ``-x V``."""
+    wanted = tuple(names)
+    values: List[str] = []
+    for i, a in enumerate(args):
+        for n in wanted:
+            if a == n and i + 1 < len(args):
+                values.append(args[i + 1])
+            elif n.startswith("--") and a.startswith(n + "="):
+                values.append(a[len(n) + 1:])
+            elif not n.startswith("--") and len(n) == 2 and a.startswith(n) and len(a) > 2 and not a.startswith("--"):
+                values.append(a[2:])
+    return values
+
+
 class Options(Record):
     __slots__ = ("shorts", "longs", "values", "operands")
 
@@ -195,4 +212,9 @@ def checks(*names: str) -> Callable[[Checker], Checker]:
 
 def checkers_for(name: str) -> List[Checker]:
     return _CHECKERS.get(name, [])
+
+
+def checked_names() -> Iterable[str]:
+    """Every command name some checker judges."""
+    return _CHECKERS.keys()
 
