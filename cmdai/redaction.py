@@ -200,8 +200,8 @@ DETECTORS: Tuple[Detector, ...] = (
 )
 
 
-def _spans(text: str) -> Iterator[Tuple[int, int]]:
-    """Every (start, end) of a secret some detector sees in ``text``."""
+def _spans(text: str) -> Iterator[Tuple[int, int, bool]]:
+    """Every (start, end, by the generic high-entropy test) of a secret some detector sees in ``text``."""
     lowered = text.lower()
     for detector in DETECTORS:
         if not any(hint in lowered for hint in detector.hints):
@@ -213,18 +213,23 @@ def _spans(text: str) -> Iterator[Tuple[int, int]]:
             for group, value in groups.items():
                 if group.startswith("s") and value is not None:
                     if detector.accept is None or detector.accept(value):
-                        yield match.span(group)
+                        yield (*match.span(group), detector.accept is _is_high_entropy)
                     break
 
 
 def find_secrets(text: str) -> List[str]:
-    """The secret values in ``text``, left to right, overlapping finds merged into the outermost."""
+    """The secret values in ``text``, left to right.
+
+    Overlapping finds merge into the outermost, except that a specific detector (the password of
+    a URL) beats the generic high-entropy one (which would take ``user:pass@host`` whole).
+    """
+    spans = sorted(set(_spans(text)), key=lambda span: (span[0], -span[1]))
     chosen: List[Tuple[int, int]] = []
-    for start, end in sorted(set(_spans(text)), key=lambda span: (span[0], -span[1])):
-        if chosen and start < chosen[-1][1]:
-            continue
-        chosen.append((start, end))
-    return [text[start:end] for start, end in chosen]
+    for generic in (False, True):
+        for start, end, by_entropy in spans:
+            if by_entropy == generic and not any(start < e and s < end for s, e in chosen):
+                chosen.append((start, end))
+    return [text[start:end] for start, end in sorted(chosen)]
 
 
 class Redactor:

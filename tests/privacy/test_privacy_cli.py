@@ -302,3 +302,35 @@ def test_rotation_keeps_the_log_small(tmp_path):
     assert all(p.stat().st_size <= 4096 for p in tmp_path.iterdir())
     recent = read_recent(50, path)
     assert [item["n"] for item in recent] == list(range(150, 200))
+
+
+def test_explaining_a_command_never_sends_its_secrets(configure, model_server):
+    configure()
+    token = TOKEN_SHAPES["github classic"](random.Random(12))
+    result = cmdai("--explain", f"curl -H 'Authorization: token {token}' https://api.github.com/user")
+    assert result.returncode == 0, result.stderr
+    assert model_server.bodies, "the model was not asked"
+    assert token not in model_server.bodies[-1] and "<SECRET_1>" in model_server.bodies[-1]
+
+
+def test_a_refined_command_passes_the_redactor(configure, model_server):
+    configure()
+    secret = password(random.Random(13))
+    model_server.replies.append("psql 'postgres://app:<SECRET_1>@db/app' -c 'select 1'")
+    sent = "psql 'postgres://app:<SECRET_1>@db/app'"
+    result = cmdai("--no-cache", "--widget", "--shell", "bash",
+                   input=f"psql 'postgres://app:{secret}@db/app' # run select 1")
+    assert result.returncode == 0, result.stderr
+    assert secret not in model_server.bodies[-1] and sent in json.loads(model_server.bodies[-1])["messages"][-1]["content"]
+    assert result.stdout == f"psql 'postgres://app:{secret}@db/app' -c 'select 1'"
+
+
+def test_commands_with_secrets_are_not_kept_for_cycling(configure, model_server, isolated_env):
+    configure()
+    token = TOKEN_SHAPES["npm"](random.Random(14))
+    model_server.replies.append("npm publish --token <SECRET_1>")
+    result = cmdai("--no-cache", "--widget", "--shell", "bash", "--session", "4242",
+                   input=f"publish with token {token}")
+    assert result.returncode == 0 and token in result.stdout
+    cache = Path(isolated_env["XDG_CACHE_HOME"])
+    assert not any(token in path.read_text(errors="replace") for path in cache.rglob("*") if path.is_file())

@@ -146,3 +146,8 @@ def test_secrets_at_random_positions_never_survive(words, seeds, data):
     for secret in secrets:
         assert secret not in body
     assert redactor.restore(redacted.text) == request.text
+
+
+def test_a_specific_find_beats_the_generic_high_entropy_one():
+    redactor = Redactor()
+    assert redactor.redact("psql 'postgres://app:hlXdScXQJ_blD3@db/app'") == "psql 'postgres://app:<SECRET_1>@db/app'"
