@@ -56,10 +56,10 @@ def test_what_cannot_be_read_says_so(command: str) -> None:
 
 
 def test_every_node_type_the_walk_does_not_model_fails_closed(monkeypatch: pytest.MonkeyPatch) -> None:
-    from cmdai.safety import analyzer
+    from cmdai.safety import walker
 
     # Pretend the grammar grew a statement the walk has never seen: it must not come out safe.
-    monkeypatch.setattr(analyzer, "_KNOWN_NODES", analyzer._KNOWN_NODES - {"while_statement", "do_group"})
+    monkeypatch.setattr(walker, "_KNOWN_NODES", walker._KNOWN_NODES - {"while_statement", "do_group"})
     verdict = assess("while true; do echo hi; done")
     assert verdict.risk >= Risk.MODERATE
     assert any("while statement" in r for r in verdict.reasons)
