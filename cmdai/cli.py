@@ -14,6 +14,8 @@ from .errors import (EXIT_BLOCKED, EXIT_INTERRUPTED, EXIT_OK, CmdaiError, Safety
 MAX_REQUEST_CHARS = 4000
 #: The best command and up to two alternatives.
 MAX_COUNT = 3
+#: Lines the explain key shows below the prompt at most.
+MAX_WIDGET_EXPLAIN_LINES = 24
 
 DESCRIPTION = """\
 Turn a request in plain words into a shell command, checked for risk before you see it.
@@ -433,8 +435,13 @@ def run_explain(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(described.to_json(), ensure_ascii=False))
         return EXIT_OK
+    lines = described.lines()
+    if args.widget and len(lines) > MAX_WIDGET_EXPLAIN_LINES:
+        # Below the prompt, a long explanation would push the line off the screen; keep the risk.
+        hidden = len(lines) - MAX_WIDGET_EXPLAIN_LINES + 1
+        lines = lines[:MAX_WIDGET_EXPLAIN_LINES - 2] + [f"  … {hidden} more (all of it: cmdai --explain)", lines[-1]]
     out = sys.stderr if args.widget else sys.stdout
-    for line in described.lines():
+    for line in lines:
         print(line, file=out)
     return EXIT_OK
 
