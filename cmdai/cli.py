@@ -232,17 +232,22 @@ def run_generate(args: argparse.Namespace) -> int:
     shell = args.shell or detect_shell()
     memory = remembered = None
     if args.widget and args.session:
-        from .session_memory import SessionMemory
+        from .session_memory import SessionMemory, same_line
 
         memory = SessionMemory.open(args.session)
         if memory is not None:
             remembered = memory.load()
-            if remembered is not None and _unchanged(text, remembered.inserted):
-                return _next_alternative(memory, remembered, shell, config.safety.level)
+            if remembered is not None and same_line(text, remembered.inserted):
+                from .widget_session import next_alternative
+
+                return _emit_widget(next_alternative(memory, remembered, shell, config.safety.level))
     request = _generation_request(text, args, shell, remembered)
     if request.refine is not None and remembered is not None and config.backend.type == "embedded":
-        return _answer_widget(_offline_refinement(request, remembered, config, args.no_cache), memory)
-    outcome = generate(request, config, use_cache=not args.no_cache)
+        from .widget_session import offline_refinement
+
+        outcome = offline_refinement(request, remembered, config, use_cache=not args.no_cache)
+    else:
+        outcome = generate(request, config, use_cache=not args.no_cache)
     if args.count and args.json:
         del outcome.alternatives[args.count - 1:]
 
@@ -294,16 +299,9 @@ def _answer_widget(outcome: Any, memory: Any = None) -> int:
 
     rendered = render_for_widget(outcome, outcome.request.shell)
     if memory is not None and rendered.exit_code == EXIT_OK and rendered.stdout:
-        import time
+        from .widget_session import remember
 
-        from .session_memory import Choice, Memory
-
-        choices = outcome.choices()
-        if len(choices) > 1:
-            rendered.messages.append(f"cmdai: alternative 1/{len(choices)} — press the key again for the next")
-        asked = "" if outcome.request.refine is not None else outcome.request.text
-        memory.save(Memory([Choice(c.command, c.explanation) for c in choices], 0, rendered.stdout, time.time(),
-                           asked))
+        remember(memory, outcome, rendered)
     return _emit_widget(rendered)
 
 
@@ -312,62 +310,6 @@ def _emit_widget(rendered: Any) -> int:
         print(message if message.startswith("cmdai:") else f"cmdai: {message}", file=sys.stderr)
     sys.stdout.write(rendered.stdout)
     return rendered.exit_code
-
-
-def _offline_refinement(request: Any, remembered: Any, config: Any, no_cache: bool) -> Any:
-    """The offline engine cannot edit a command, but it can answer the request that produced it
-    with the instruction added ("find python files" + "changed today"), if it knows that request."""
-    from .errors import NoAnswerError
-    from .orchestrator import cannot_refine, generate
-
-    asked = remembered.request if any(choice.command.strip() == request.refine.strip()
-                                      for choice in remembered.choices) else ""
-    if not asked:
-        raise cannot_refine(request)
-    try:
-        outcome = generate(request._replace(text=f"{asked} {request.text}", refine=None), config,
-                           use_cache=not no_cache)
-    except NoAnswerError:
-        raise cannot_refine(request) from None
-    for warning in outcome.warnings:
-        _say(warning, kind="warning")
-    if outcome.blocked:
-        raise _blocked_error(outcome.assessment, config.safety.level)
-    return outcome
-
-
-def _unchanged(line: str, inserted: str) -> bool:
-    from .session_memory import same_line
-
-    return same_line(line, inserted)
-
-
-def _next_alternative(memory: Any, remembered: Any, shell: str, level: str) -> int:
-    """Replace the unchanged line with the next command of the last answer, judged again."""
-    import time
-
-    from .errors import NoAnswerError
-    from .orchestrator import judge
-    from .widget import render_for_widget
-
-    total = len(remembered.choices)
-    for step in range(1, total):
-        index = (remembered.index + step) % total
-        choice = remembered.choices[index]
-        judged = judge(choice.command, choice.explanation, shell, level)
-        if judged.blocked:
-            continue
-        rendered = render_for_widget(judged, shell)
-        if rendered.exit_code != EXIT_OK or not rendered.stdout:
-            continue
-        risk = judged.assessment.risk.label
-        rendered.messages.insert(0, f"cmdai: alternative {index + 1}/{total} — "
-                                    f"{risk if risk == 'safe' else risk + ' risk'}")
-        memory.save(remembered._replace(index=index, inserted=rendered.stdout, saved=time.time()))
-        return _emit_widget(rendered)
-    memory.save(remembered._replace(saved=time.time()))
-    raise NoAnswerError("there is no other command for this request",
-                        "edit the line to ask again, or add '# what to change' after the command")
 
 
 def _describe_outcome(outcome: Any) -> None:
