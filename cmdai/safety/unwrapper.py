@@ -17,7 +17,7 @@ from . import inline
 from .rules import Appended, Cmd, Hit, Stream, checked_names
 from .rules import cloud, filesystem, network, shell, system
 from .rules.paths import normalize
-from .words import IFS, INDIRECTION, LIST, SEPARATOR, SUBSTITUTION, Word, list_word
+from .words import IFS, INDIRECTION, LIST, QUOTED, SEPARATOR, SUBSTITUTION, Word, list_word
 
 SHELLS = frozenset(["sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "rbash", "yash", "posh",
                     "csh", "tcsh", "busybox-sh"])
@@ -210,14 +210,14 @@ class Unwrapper:
     def split_lists(self, words: List[Word]) -> List[Word]:
         """Words that expand to several ("${x[@]}", "$@", $x after IFS=,) split into them."""
         ifs = self.env["IFS"].text if "IFS" in self.env else " \t\n"
-        if not any(LIST in w.tricks or ifs and INDIRECTION in w.tricks for w in words):
+        if not any(LIST in w.tricks or ifs and INDIRECTION in w.tricks and QUOTED not in w.tricks for w in words):
             return words
         out: List[Word] = []
         for w in words:
             if LIST in w.tricks:
                 tricks = [t for t in w.tricks if t != LIST]
                 out.extend(Word(part, w.dynamic, list(tricks), w.subs) for part in w.text.split(SEPARATOR) if part)
-            elif ifs and INDIRECTION in w.tricks:
+            elif ifs and INDIRECTION in w.tricks and QUOTED not in w.tricks:
                 parts = [p for p in re.split("[" + re.escape(ifs) + "]", w.text) if p]
                 if len(parts) > 1 and "IFS" in self.env:
                     self.add(Hit(shell.IFS))

@@ -18,6 +18,8 @@ _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "e": "
 #: Trick names recorded on a word.
 QUOTES, ESCAPE, ANSI_C, IFS, INDIRECTION, SUBSTITUTION = (
     "quotes", "escape", "ansi-c", "ifs", "indirection", "substitution")
+#: An expansion inside double quotes: the shell does not split its value into words.
+QUOTED = "quoted"
 #: Marks a word that expands to several words (an array, "$@"); its text joins them with SEPARATOR.
 LIST = "list"
 SEPARATOR = "\x1f"
@@ -109,6 +111,7 @@ class WordReader:
             w.text += _text(node)
 
     def _string(self, node: Any, w: Word) -> None:
+        w.tricks.append(QUOTED)
         inner_start = node.start_byte + (2 if _text(node).startswith("$") else 1)
         pos = inner_start
         src = node.text
