@@ -46,13 +46,15 @@ _WRAPPERS: Dict[str, Set[str]] = {
                                                 "-f", "-c", "-r", "-t"},
     "cgexec": {"-g"}, "sshpass": {"-p", "-f", "-d", "-P"}, "prlimit": {"-p", "--pid"}, "numactl": set(),
     "perf": {"-e", "-o", "-p", "-F", "-c", "--event", "--output"}, "entr": set(),
+    # zsh precommand modifiers and loops that run the words after them.
+    "noglob": set(), "nocorrect": set(), "-": set(), "repeat": set(),
 }
 #: Wrappers that also take the command as one string after -c.
 _COMMAND_OPTION_WRAPPERS = {"flock": ("-c", "--command"), "runuser": ("-c", "--command"), "sg": ("-c",),
                             "chroot": ("-c",), "unshare": ("-c",), "nsenter": ("-c",), "entr": ("-s",)}
 #: Wrappers followed by one positional argument before the inner command.
 _POSITIONAL = {"timeout": 1, "chrt": 1, "taskset": 1, "chroot": 1, "flock": 1, "sg": 1, "gosu": 1, "su-exec": 1,
-               "perf": 1}
+               "perf": 1, "repeat": 1}
 _XARGS_VALUES = {"-I", "-i", "-L", "-l", "-n", "-P", "-d", "-a", "-s", "-E", "-e", "--replace", "--max-lines",
                  "--max-args", "--max-procs", "--delimiter", "--arg-file", "--max-chars", "--eof",
                  "--process-slot-var"}
@@ -69,6 +71,12 @@ _KNOWN_COMMANDS: Set[str] = set()
 
 
 _EXPANSION = lazy_regex(r"\$\{[^}]*\}|\$[A-Za-z_]\w*|\$[0-9@*#?$!-]|\$\([^)]*\)|`[^`]*`")
+
+
+def _reruns_history(name: str, args: List[Word]) -> bool:
+    """fc -s, fc -e - and zsh's r run a command from the history, which cannot be seen here."""
+    texts = [a.text for a in args]
+    return name == "r" or name == "fc" and ("-s" in texts or "-e" in texts and "-" in texts)
 
 
 def _guesses(text: str) -> Set[str]:
@@ -148,7 +156,9 @@ class Unwrapper:
             if _GLOB_NAME.search(head.text) and head.text not in ("[", "[["):
                 self.glob_command(words, stdin, redirects, sudo)
                 return Stream()
-            if _HISTORY_EXPANSION.match(head.text):
+            if head.text.startswith("=") and len(head.text) > 1:
+                head = words[0] = Word(head.text[1:], head.dynamic, head.tricks, head.subs)  # zsh: =rm is rm's path
+            if _HISTORY_EXPANSION.match(head.text) or _reruns_history(head.text, words[1:]):
                 self.add(Hit(shell.DYNAMIC_COMMAND, "a command from the shell history"))
                 return Stream()
             name = canonical(head.text.strip())
