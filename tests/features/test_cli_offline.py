@@ -45,3 +45,12 @@ def test_offline_refine_it_cannot_do_keeps_the_line_in_one_line(run_cmdai):
         result = widget(run_cmdai, line)
         assert result.returncode == 1 and result.stdout == ""
         assert len(result.stderr.splitlines()) == 1 and "cannot change a command" in result.stderr
+
+
+def test_offline_refine_of_an_alternative_whose_program_is_not_installed(run_cmdai):
+    widget(run_cmdai, "list all python files")
+    alternative = widget(run_cmdai, "find . -name '*.py'").stdout
+    assert alternative and alternative != "find . -name '*.py'"
+    refined = widget(run_cmdai, f"{alternative}  # changed today")
+    assert refined.returncode == 0, refined.stderr
+    assert "-mtime" in refined.stdout
