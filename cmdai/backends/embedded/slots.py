@@ -375,12 +375,20 @@ def _named_dir(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     value = m.group("v")
     if value.lower() in _NOT_VALUES or value.lower() in _DIR_ADJECTIVES or value.lower() in DESCRIPTIVE:
         return None
+    if m.group("my") and value.lower() in _HOME_PLACES:
+        # "my downloads folder" is ~/Downloads, wherever the shell is.
+        value = "~/" + _HOME_PLACES[value.lower()]
+        start = m.start("my")
+    else:
+        start = m.start("v")
     slots = {k: Slot(value, "path") for k in ("path", "dir", "arg")}
     slots["base"] = Slot(value.rstrip("/").rsplit("/", 1)[-1], "quote")
-    return Phrase("path", m.start(), slots, _glue("dir under inside within")), (m.start("v"), m.end())
+    return Phrase("path", m.start(), slots, _glue("dir under inside within")), (start, m.end())
 
 
 #: Folders people name by their place in the home directory ("unzip it to desktop" means ~/Desktop).
+#: The standard folders in the home directory, by the name people call them.
+_HOME_PLACES = {name.lower(): name for name in "Desktop Downloads Documents Music Pictures Videos Movies Public Templates".split()}
 _HOME_FOLDERS = frozenset("desktop downloads documents music pictures videos movies home tmp temp root".split())
 
 
@@ -593,7 +601,7 @@ _RECOGNISERS: List[Tuple[str, _Builder, Tuple[str, ...]]] = [
     (r"\b(?:the\s+)?(?:root\s+(?:dir|directory|folder)|(?:whole|entire)\s+(?:system|filesystem|file\s+system|disk|computer|machine))\b|\beverywhere\b",
      _location("/"), ("root", "whole", "entire", "everywhere")),
     (r"\b(?:in|under|inside|within|of|from|to|into|compress|archive|zip|tar|pack|backup|back\s+up|copy|move|sync|delete|remove)"
-     r"\s+(?:the\s+|my\s+)?(?P<v>[\w.-]+)\s+(?:dir|directory|folder)\b",
+     r"\s+(?:the\s+|(?P<my>my\s+))?(?P<v>[\w.-]+)\s+(?:dir|directory|folder)\b",
      _named_dir, ("dir", "folder")),
     # "unzip data.zip into out": the word after an archive's name is where it unpacks.
     (r"\.(?:zip|tar|tgz|tar\.gz|tar\.bz2|tar\.xz)\s+(?:in)?to\s+(?:the\s+)?(?P<v>[A-Za-z0-9_][\w-]*)(?![\w./~-])", _unpack_dest, (".zip", ".tar", ".tgz")),
