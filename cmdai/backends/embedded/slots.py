@@ -375,7 +375,7 @@ def _named_dir(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     value = m.group("v")
     if value.lower() in _NOT_VALUES or value.lower() in _DIR_ADJECTIVES or value.lower() in DESCRIPTIVE:
         return None
-    if m.group("my") and value.lower() in _HOME_PLACES:
+    if m.groupdict().get("my") and value.lower() in _HOME_PLACES:
         # "my downloads folder" is ~/Downloads, wherever the shell is.
         value = "~/" + _HOME_PLACES[value.lower()]
         start = m.start("my")
