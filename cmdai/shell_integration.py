@@ -1,8 +1,10 @@
 """``cmdai --init SHELL``: the Ctrl-G integration script, bound to this installation of cmdai.
 
-The scripts ship inside the package as ``cmdai.shell``. Each names the program it runs on one
-line; the printed copy names it by absolute path, so a later change of PATH (a virtualenv, a
-different pyenv version) cannot break the key binding.
+The scripts ship inside the package as ``cmdai.shell`` (``shell/`` at the top of a source
+checkout). Each names the program it runs on one line; the printed copy names it by absolute
+path, so a later change of PATH (a virtualenv, a different pyenv version) cannot break the key
+binding. The printed copy also carries the ``[shell] record_requests`` setting, read once here
+rather than on every key press: a shell started after a change of the setting picks it up.
 """
 from __future__ import annotations
 
@@ -10,8 +12,10 @@ import os
 import shlex
 import sys
 from importlib import resources
-from typing import Callable, Dict, List, NamedTuple, Sequence
+from pathlib import Path
+from typing import Callable, Dict, List, NamedTuple, Optional, Sequence
 
+from .completions import completion_script
 from .errors import UsageError
 
 
@@ -23,6 +27,8 @@ class ShellScript(NamedTuple):
     command_line: str
     #: Builds the replacement line from the words of the command.
     render: Callable[[Sequence[str]], str]
+    #: The line as shipped that says whether requests go into the history (off).
+    record_line: str
 
 
 def _fish_quote(word: str) -> str:
@@ -32,11 +38,14 @@ def _fish_quote(word: str) -> str:
 
 SCRIPTS: Dict[str, ShellScript] = {
     "zsh": ShellScript("cmdai.zsh", "_cmdai_command=(cmdai)",
-                       lambda words: f"_cmdai_command=({shlex.join(words)})"),
+                       lambda words: f"_cmdai_command=({shlex.join(words)})",
+                       "typeset -gi _cmdai_record_requests=0"),
     "bash": ShellScript("cmdai.bash", "_cmdai_command=(cmdai)",
-                        lambda words: f"_cmdai_command=({shlex.join(words)})"),
+                        lambda words: f"_cmdai_command=({shlex.join(words)})",
+                        "_cmdai_record_requests=0"),
     "fish": ShellScript("cmdai.fish", "set -g __cmdai_command cmdai",
-                        lambda words: "set -g __cmdai_command " + " ".join(map(_fish_quote, words))),
+                        lambda words: "set -g __cmdai_command " + " ".join(map(_fish_quote, words)),
+                        "set -g __cmdai_record_requests 0"),
 }
 
 
@@ -51,6 +60,15 @@ def cmdai_command() -> List[str]:
     return [os.path.abspath(sys.executable), "-m", "cmdai"]
 
 
+def shipped_files() -> "resources.abc.Traversable":
+    """The directory of the shell scripts: ``cmdai.shell`` when installed, else ``shell/`` in the checkout."""
+    try:
+        return resources.files("cmdai.shell")
+    except ModuleNotFoundError:
+        # Run from a source checkout (PYTHONPATH, or an editable install that predates the mapping).
+        return Path(__file__).resolve().parent.parent / "shell"
+
+
 def script_text(shell: str) -> str:
     """The script for ``shell`` exactly as shipped."""
     try:
@@ -58,19 +76,38 @@ def script_text(shell: str) -> str:
     except KeyError:
         raise UsageError(f"no shell integration for '{shell}'",
                          "choose one of: " + ", ".join(SCRIPTS)) from None
-    return resources.files("cmdai.shell").joinpath(script.file_name).read_text(encoding="utf-8")
+    return shipped_files().joinpath(script.file_name).read_text(encoding="utf-8")
 
 
-def init_script(shell: str) -> str:
+def init_script(shell: str, record_requests: bool = False) -> str:
     """The integration script for ``shell``, calling cmdai by its absolute path."""
     text = script_text(shell)
     script = SCRIPTS[shell]
     lines = text.splitlines(keepends=True)
+    found = set()
     for index, line in enumerate(lines):
+        indent = line[: len(line) - len(line.lstrip())]
         if line.strip() == script.command_line:
-            indent = line[: len(line) - len(line.lstrip())]
             lines[index] = indent + script.render(cmdai_command()) + "\n"
-            return "".join(lines)
-    # The shipped scripts always contain the line; its absence means a broken installation.
-    raise UsageError(f"the {shell} script of this cmdai installation is damaged",
-                     "reinstall cmdai")
+            found.add("command")
+        elif line.strip() == script.record_line:
+            lines[index] = indent + script.record_line[:-1] + ("1" if record_requests else "0") + "\n"
+            found.add("record")
+    # The shipped scripts always contain both lines; their absence means a broken installation.
+    if found != {"command", "record"}:
+        raise UsageError(f"the {shell} script of this cmdai installation is damaged",
+                         "reinstall cmdai")
+    # Tab completion of cmdai's own options comes with the key binding.
+    return "".join(lines) + completion_script(shell)
+
+
+def record_requests_setting(config_path: Optional[str] = None) -> bool:
+    """``[shell] record_requests``; off when the configuration cannot be read (the key itself
+    reports that problem when pressed)."""
+    from .config import load_config
+    from .errors import CmdaiError
+
+    try:
+        return bool(load_config(config_path).shell.record_requests)
+    except CmdaiError:
+        return False

@@ -18,6 +18,11 @@ _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "e": "
 #: Trick names recorded on a word.
 QUOTES, ESCAPE, ANSI_C, IFS, INDIRECTION, SUBSTITUTION = (
     "quotes", "escape", "ansi-c", "ifs", "indirection", "substitution")
+#: An expansion inside double quotes: the shell does not split its value into words.
+QUOTED = "quoted"
+#: Marks a word that expands to several words (an array, "$@"); its text joins them with SEPARATOR.
+LIST = "list"
+SEPARATOR = "\x1f"
 
 
 class Word(Record):
@@ -92,7 +97,8 @@ class WordReader:
                 w.dynamic = True
                 w.text += _text(node)
             else:
-                w.tricks.append(SUBSTITUTION)
+                if not _is_lookup(node):
+                    w.tricks.append(SUBSTITUTION)
                 w.text += echoed
         elif t == "process_substitution":
             w.subs.append(node)
@@ -105,6 +111,7 @@ class WordReader:
             w.text += _text(node)
 
     def _string(self, node: Any, w: Word) -> None:
+        w.tricks.append(QUOTED)
         inner_start = node.start_byte + (2 if _text(node).startswith("$") else 1)
         pos = inner_start
         src = node.text
@@ -128,31 +135,82 @@ class WordReader:
         raw = _text(node)
         plain = len(node.named_children) == 1 and names
         name = _text(names[0]) if names else ""
+        subscript = node.named_children[0] if len(node.named_children) == 1 and not names else None
+        if plain and raw.startswith("${!"):
+            # ${!x}: the variable named by x's value.
+            pointed = self.env.get(name)
+            name = pointed.text if pointed is not None and not pointed.dynamic else ""
+            plain = bool(name)
         if name == "IFS" and plain:
             w.tricks.append(IFS)
             w.text += " "
         elif plain and name in self.env:
             value = self.env[name]
             w.tricks.append(INDIRECTION)
-            w.text += value.text
+            if LIST in value.tricks and name not in ("@", "*"):
+                w.text += value.text.split(SEPARATOR)[0]  # $array is its first element
+            else:
+                w.text += value.text
+                if LIST in value.tricks:
+                    w.tricks.append(LIST)
             w.dynamic = w.dynamic or value.dynamic
+        elif subscript is not None and subscript.type == "subscript" and self._element(subscript, w):
+            w.tricks.append(INDIRECTION)
         else:
             w.dynamic = True
             w.text += raw
+
+    def _element(self, node: Any, w: Word) -> bool:
+        """${x[@]}, ${x[*]} or ${x[N]} of an array assigned on the line; False when unknown."""
+        name_node = node.child_by_field_name("name")
+        index_node = node.child_by_field_name("index")
+        value = self.env.get(_text(name_node)) if name_node is not None else None
+        if value is None or index_node is None:
+            return False
+        index = _text(index_node)
+        items = value.text.split(SEPARATOR) if LIST in value.tricks else [value.text]
+        if index in ("@", "*"):
+            w.text += value.text
+            if LIST in value.tricks:
+                w.tricks.append(LIST)
+        elif index.isdigit() and int(index) < len(items):
+            w.text += items[int(index)]
+        else:
+            return False
+        w.dynamic = w.dynamic or value.dynamic
+        return True
+
+
+def list_word(words: List[Word]) -> Word:
+    """One word standing for several (array elements, positional parameters)."""
+    return Word(SEPARATOR.join(w.text for w in words), any(w.dynamic for w in words), [LIST],
+                [s for w in words for s in w.subs])
 
 
 def _unescape_dq(s: str) -> str:
     return re.sub(r'\\([\\"$`])', r"\1", s).replace("\\\n", "")
 
 
+_LOOKUPS = ("which", "command", "type", "whereis")
+
+
+def _is_lookup(node: Any) -> bool:
+    """$(which NAME): the path of a command, a common way to name it, not a way to hide it."""
+    body = node.named_children
+    name = body[0].child_by_field_name("name") if len(body) == 1 and body[0].type == "command" else None
+    return name is not None and _text(name) in _LOOKUPS
+
+
 def _echoed(node: Any) -> Optional[str]:
-    """The output of ``$(echo literal)`` / ``$(printf literal)``, which can be known statically."""
+    """The output of ``$(echo literal)``, ``$(printf literal)`` or ``$(which NAME)`` (the path of NAME,
+    which names the same command), which can be known statically."""
     body = [c for c in node.named_children]
     if len(body) != 1 or body[0].type != "command":
         return None
     cmd = body[0]
     name = cmd.child_by_field_name("name")
-    if name is None or _text(name) not in ("echo", "printf"):
+    program = _text(name) if name is not None else ""
+    if program not in ("echo", "printf") + _LOOKUPS:
         return None
     args = cmd.children_by_field_name("argument")
     reader = WordReader({})
@@ -162,6 +220,11 @@ def _echoed(node: Any) -> Optional[str]:
         if word.dynamic:
             return None
         parts.append(word.text)
-    if _text(name) == "echo":
+    if program in _LOOKUPS:
+        names = [p for p in parts if not p.startswith("-")]
+        return names[0] if names and (program != "command" or "-v" in parts or "-V" in parts) else None
+    if program == "echo":
+        escapes = "-e" in parts
         parts = [p for p in parts if p not in ("-n", "-e", "-E")]
-    return " ".join(parts)
+        return decode_ansi_c(" ".join(parts)) if escapes else " ".join(parts)
+    return decode_ansi_c(parts[0]).replace("%s", " ".join(parts[1:]), 1) if parts else ""

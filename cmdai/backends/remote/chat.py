@@ -50,7 +50,7 @@ _REASONING_MODEL = re.compile(r"(?:^|[/_.-])(?:o[1-9](?:[_.-]|$)|gpt-5)", re.IGN
 REASONING_EFFORTS = ("none", "minimal", "low", "medium", "high", "xhigh")
 _GPT5 = re.compile(r"gpt-?5(?:[._-]?(\d+))?(?:[._-](\w+))?", re.IGNORECASE)
 _O_SERIES = re.compile(r"(?:^|[/_.-])o[1-9](?:[_.-](\w+))?(?:$|[/_.-])", re.IGNORECASE)
-_QUOTED = re.compile(r"'([a-z]+)'")
+_QUOTED = re.compile(r"""['"]([a-z]+)['"]""")
 #: Body parameters a model may reject, which the request can do without.
 ADJUSTABLE_PARAMETERS = ("response_format", "max_tokens", "max_completion_tokens", "temperature", "reasoning_effort")
 #: Response headers worth quoting in a support ticket.
@@ -266,6 +266,8 @@ class ServiceError(Record):
         """The optional body parameter the service refused, if the error names one."""
         if self.param in ADJUSTABLE_PARAMETERS:
             return self.param
+        if self.param == "reasoning.effort":  # the Responses API's spelling
+            return "reasoning_effort"
         for name in self.rejected_fields:
             if name in ADJUSTABLE_PARAMETERS:
                 return name
@@ -317,9 +319,11 @@ def retry_after_seconds(response: "requests.Response", service_error: Optional[S
         value = headers.get(name)
         if value:
             try:
-                return max(0.0, float(value) / scale)
+                seconds = float(value) / scale
             except ValueError:
                 continue
+            if math.isfinite(seconds):  # "inf" and "nan" parse as floats; neither is a wait
+                return max(0.0, seconds)
     if service_error is not None:
         match = _RETRY_IN_MESSAGE.search(service_error.message)
         if match:
@@ -339,6 +343,10 @@ def rate_limit_kind(response: "requests.Response", error: ServiceError) -> Optio
     if "request rate limit" in text or "call rate limit" in text or "requests per min" in text:
         return "requests-per-minute"
     return None
+
+
+def _deployment_unknown(response: "requests.Response") -> bool:
+    return read_service_error(response).code == "DeploymentNotFound"
 
 
 def _json_object(response: "requests.Response") -> Optional[Dict[str, Any]]:
@@ -512,33 +520,45 @@ class ChatCompletionsBackend(CommandGenerator):
     def generate(self, request: GenerationRequest, deadline: Optional[float] = None) -> Generation:
         with self._redacting():
             model = request.model or self.model or (self.only_model() if self.require_model() else None)
-            if not model and self.require_model():
-                raise self._missing_model_error()
-            messages = build_messages(request)
-            options, _ = self.request_options(model)
-            adjusted: List[str] = []
-            deadline = deadline or self._invocation_deadline()
-            while True:
-                body = options.body(messages, model if self.model_in_body() else None)
-                response, url = self._send("POST", self.chat_urls(model), deadline, model, body)
-                change = None
-                if response.status_code in (400, 422):
-                    change = self._adapt(options, read_service_error(response), adjusted)
-                elif response.status_code == 200:
-                    data = _json_object(response)
-                    self.count_usage(model, data)
-                    if _starved(data) and "completion_cap" not in adjusted and options.enlarge_cap():
-                        # Reasoning used the whole cap: once more with room for the answer.
-                        change = "completion_cap"
-                if change:
-                    # Retry once with the change, and remember, so the next run is right at once.
-                    adjusted.append(change)
-                    remember_options(self.options_key(model), options)
-                    continue
-                if response.status_code != 200:
-                    raise self.status_error(response, "POST", url, model, deadline)
-                self.remember_success(url)
-                return self._generation(response, url, model)
+            response, url = self._chat(build_messages(request), model, deadline)
+            return self._generation(response, url, model)
+
+    def reply_text(self, messages: List[Dict[str, str]], model: Optional[str] = None) -> str:
+        """The model's reply to ``messages`` as text (untrusted), for a task other than a command."""
+        with self._redacting():
+            model = model or self.model or (self.only_model() if self.require_model() else None)
+            response, url = self._chat(messages, model)
+            return self._reply(response, url)[1]
+
+    def _chat(self, messages: List[Dict[str, str]], model: Optional[str],
+              deadline: Optional[float] = None) -> Tuple["requests.Response", str]:
+        """POST a chat completion, adapting the body to what the model accepts; the 200 response."""
+        if not model and self.require_model():
+            raise self._missing_model_error()
+        options, _ = self.request_options(model)
+        adjusted: List[str] = []
+        deadline = deadline or self._invocation_deadline()
+        while True:
+            body = options.body(messages, model if self.model_in_body() else None)
+            response, url = self._send("POST", self.chat_urls(model), deadline, model, body)
+            change = None
+            if response.status_code in (400, 422):
+                change = self._adapt(options, read_service_error(response), adjusted)
+            elif response.status_code == 200:
+                data = _json_object(response)
+                self.count_usage(model, data)
+                if _starved(data) and "completion_cap" not in adjusted and options.enlarge_cap():
+                    # Reasoning used the whole cap: once more with room for the answer.
+                    change = "completion_cap"
+            if change:
+                # Retry once with the change, and remember, so the next run is right at once.
+                adjusted.append(change)
+                remember_options(self.options_key(model), options)
+                continue
+            if response.status_code != 200:
+                raise self.status_error(response, "POST", url, model, deadline)
+            self.remember_success(url)
+            return response, url
 
     def count_usage(self, model: Optional[str], data: Optional[Dict[str, Any]]) -> None:
         """Add an answer's token usage to the local usage counter (no request text)."""
@@ -584,7 +604,8 @@ class ChatCompletionsBackend(CommandGenerator):
                 if renewed or not credentials.renew_after_unauthorized():
                     break
                 renewed = True
-            if response.status_code != 404 or index == len(urls) - 1:
+            # A 404 naming the deployment means the route exists: another route will not know it either.
+            if response.status_code != 404 or index == len(urls) - 1 or _deployment_unknown(response):
                 break
         assert response is not None
         return response, url
@@ -675,7 +696,8 @@ class ChatCompletionsBackend(CommandGenerator):
             "rephrase the request; the policy is set on the Azure resource by its administrators",
             debug=debug)
 
-    def _generation(self, response: "requests.Response", url: str, model: Optional[str]) -> Generation:
+    def _reply(self, response: "requests.Response", url: str) -> Tuple[Dict[str, Any], Optional[str]]:
+        """The completion's JSON and the text of its first choice."""
         debug = self.debug_text(response, "POST", url)
         try:
             data = response.json()
@@ -699,8 +721,13 @@ class ChatCompletionsBackend(CommandGenerator):
         if finish == "length" and not (content or "").strip():
             raise ModelOutputError("the model used its whole token budget before answering",
                                    "try again, or choose a model that reasons less", debug=debug)
+        return data, content if isinstance(content, str) else None
+
+    def _generation(self, response: "requests.Response", url: str, model: Optional[str]) -> Generation:
+        data, content = self._reply(response, url)
+        debug = self.debug_text(response, "POST", url)
         try:
-            parsed = parse_model_output(content if isinstance(content, str) else None)
+            parsed = parse_model_output(content)
         except ModelOutputError as error:
             error.debug = debug
             raise
