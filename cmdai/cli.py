@@ -7,11 +7,14 @@ import os
 import sys
 from typing import Any, Dict, NoReturn, Optional, Sequence, TextIO
 
-from . import __version__
-from .errors import (EXIT_BLOCKED, EXIT_INTERRUPTED, EXIT_OK, CmdaiError, SafetyBlockedError,
+from . import __version__, deadline
+from .errors import (EXIT_BLOCKED, EXIT_INTERRUPTED, EXIT_NO_COMMAND, EXIT_OK, CmdaiError, SafetyBlockedError,
                      UsageError)
+from .sanitize import hide_url_passwords, strip_terminal_controls, valid_unicode
 
 MAX_REQUEST_CHARS = 4000
+#: More than this on stdin is not a request (``cat /dev/zero | cmdai`` must not fill memory).
+MAX_STDIN_BYTES = 64 * 1024
 
 DESCRIPTION = """\
 Turn a request in plain words into a shell command, checked for risk before you see it.
@@ -129,16 +132,29 @@ def _paint(text: str, code: str, stream: TextIO) -> str:
 _RISK_COLOURS = {"safe": "32", "moderate": "33", "high": "31", "critical": "1;31"}
 
 
-def _say(message: str, *, kind: str = "") -> None:
+def _say(message: str, *, kind: str = "", painted: bool = False) -> None:
+    """One line on stderr. Text from the network ends up in messages: terminal controls and proxy
+    passwords never reach the terminal (``painted`` text carries cmdai's own colours, nothing else)."""
     prefix = f"cmdai: {kind}: " if kind else "cmdai: "
+    if not painted:
+        message = strip_terminal_controls(hide_url_passwords(message))
     print(prefix + message, file=sys.stderr)
+
+
+def _read_stdin() -> str:
+    """stdin as text: invalid UTF-8 is replaced, and more than MAX_STDIN_BYTES is refused."""
+    source = getattr(sys.stdin, "buffer", None)
+    data = source.read(MAX_STDIN_BYTES + 1) if source is not None else sys.stdin.read(MAX_STDIN_BYTES + 1)
+    if len(data) > MAX_STDIN_BYTES:
+        raise UsageError(f"more than {MAX_STDIN_BYTES // 1024} KiB on stdin", f"keep the request under {MAX_REQUEST_CHARS} characters")
+    return data.decode("utf-8", "replace") if isinstance(data, bytes) else valid_unicode(data)
 
 
 def _read_request(args: argparse.Namespace) -> str:
     if args.request:
         text = " ".join(args.request)
     elif not sys.stdin.isatty():
-        text = sys.stdin.read()
+        text = _read_stdin()
     else:
         raise UsageError("no request given", 'try: cmdai "list all python files"  (or see cmdai --help)')
     text = " ".join(text.split())
@@ -210,7 +226,7 @@ def _answer_widget(outcome: Any) -> int:
 
     rendered = render_for_widget(outcome, outcome.request.shell)
     for message in rendered.messages:
-        print(message if message.startswith("cmdai:") else f"cmdai: {message}", file=sys.stderr)
+        _say(message[len("cmdai: "):] if message.startswith("cmdai: ") else message)
     sys.stdout.write(rendered.stdout)
     return rendered.exit_code
 
@@ -220,11 +236,11 @@ def _describe_outcome(outcome: Any) -> None:
     from .safety import Action, Risk
 
     risk = outcome.assessment.risk
-    label = _paint(_risk_line(outcome), _RISK_COLOURS[risk.label], sys.stderr)
+    label = _paint(strip_terminal_controls(_risk_line(outcome)), _RISK_COLOURS[risk.label], sys.stderr)
     if outcome.action is Action.CONFIRM:
-        _say(f"{label}; review it before you run it", kind="warning")
+        _say(f"{label}; review it before you run it", kind="warning", painted=True)
     elif risk > Risk.SAFE:
-        _say(label, kind="note")
+        _say(label, kind="note", painted=True)
     if outcome.explanation and sys.stderr.isatty():
         _say(outcome.explanation)
 
@@ -237,7 +253,7 @@ def run_check(args: argparse.Namespace) -> int:
     if command == "-":
         if sys.stdin.isatty():
             raise UsageError("--check needs a command", "try: cmdai --check 'rm -rf build'")
-        command = sys.stdin.read()
+        command = _read_stdin()
     command = command.strip()
     if not command:
         raise UsageError("--check was given an empty command", "try: cmdai --check 'rm -rf build'")
@@ -282,7 +298,7 @@ def run_list_models(args: argparse.Namespace) -> int:
         if model.capabilities:
             marks.append(", ".join(model.capabilities))
         suffix = f"  ({'; '.join(marks)})" if marks else ""
-        print(f"{'*' if model.is_default else ' '} {model.id}{suffix}")
+        print(strip_terminal_controls(f"{'*' if model.is_default else ' '} {model.id}{suffix}").replace("\n", " "))
     return EXIT_OK
 
 
@@ -349,13 +365,27 @@ def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespac
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    _check_combinations(parser, args)
+    from .interrupts import raise_on_interrupt, restore
+    from .streams import finish_output, guard_standard_streams, restore as restore_streams
+
+    previous_handler = raise_on_interrupt()
+    streams = guard_standard_streams()
+    debug = False
     try:
-        return _dispatch(args)
+        # Bytes that are not UTF-8 arrive as surrogates; they must not reach an encoder later.
+        arguments = [valid_unicode(a) for a in (sys.argv[1:] if argv is None else argv)]
+        parser = build_parser()
+        args = parser.parse_args(arguments)
+        debug = args.debug
+        _check_combinations(parser, args)
+        if not args.setup_backend:
+            # Everything but the interactive setup shares one budget from the start of the process.
+            deadline.start_invocation()
+        code = _dispatch(args)
+        finish_output()
+        return code
     except CmdaiError as error:
-        if args.debug:
+        if debug:
             import traceback
 
             traceback.print_exc()
@@ -366,12 +396,22 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except KeyboardInterrupt:
         _say("interrupted")
         return EXIT_INTERRUPTED
+    except deadline.DeadlinePassed:
+        _say("the time allowed ran out — raise timeout_seconds under [backend], or try again")
+        return EXIT_NO_COMMAND
     except BrokenPipeError:
-        # The reader went away (e.g. `cmdai … | head`); nothing useful is left to say.
+        # The reader went away (e.g. `cmdai … | head`); nothing useful is left to say, and the
+        # rest of the buffer must not fail again when Python exits.
+        from .streams import reopen_on_devnull
+
+        reopen_on_devnull(1)
         return EXIT_OK
     except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
-        if args.debug:
+        if debug:
             raise
         _say(f"internal error: {type(error).__name__}: {error} — run again with --debug and report it")
         return 1
+    finally:
+        restore_streams(streams)
+        restore(previous_handler)
 

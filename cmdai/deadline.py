@@ -1,0 +1,104 @@
+"""One deadline for the whole invocation: every connection, token request and helper program ends by it.
+
+The clock starts when cmdai starts. A run of the CLI fixes the deadline at start +
+``timeout_seconds`` the first time something asks for it, so connecting, reading, token
+acquisition, ``api_key_command``, ``az`` and every retry share one budget. Inside
+:func:`enforced` a real-time timer interrupts whatever still blocks when the deadline passes —
+a body that trickles, headers sent a byte at a time, a TLS handshake that never ends — so no read
+loop has to be trusted to look at the clock.
+"""
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from typing import Callable, Iterator, List, Optional
+
+#: When this process started to matter (cmdai's first import), on the monotonic clock.
+STARTED = time.monotonic()
+
+_invocation: Optional[float] = None
+_per_invocation = False
+_armed: List[float] = []
+
+
+class DeadlinePassed(BaseException):
+    """Raised by the timer inside :func:`enforced`.
+
+    A BaseException, so that no library's ``except Exception`` mistakes it for a failure it may
+    retry or swallow; :func:`enforced` turns it into the caller's CmdaiError.
+    """
+
+
+def start_invocation() -> None:
+    """From now on, deadlines count from the start of the process (the CLI's non-interactive runs)."""
+    global _per_invocation
+    _per_invocation = True
+
+
+def deadline_for(timeout_seconds: float) -> float:
+    """The deadline of the next call: the invocation's, fixed at its first use, or ``timeout_seconds`` from now."""
+    global _invocation
+    if not _per_invocation:
+        return time.monotonic() + timeout_seconds
+    if _invocation is None:
+        _invocation = STARTED + timeout_seconds
+    return _invocation
+
+
+def remaining(deadline: float) -> float:
+    """Seconds left until ``deadline`` (negative when it has passed)."""
+    return deadline - time.monotonic()
+
+
+def _on_alarm(signum: int, frame: object) -> None:
+    if _armed and time.monotonic() >= min(_armed) - 0.005:
+        raise DeadlinePassed()
+
+
+def _arm() -> None:
+    import signal
+
+    if _armed:
+        signal.setitimer(signal.ITIMER_REAL, max(0.001, min(_armed) - time.monotonic()))
+    else:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _can_use_timer() -> bool:
+    import signal
+    import threading
+
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+@contextmanager
+def enforced(deadline: float, on_timeout: Callable[[], BaseException]) -> Iterator[None]:
+    """Run the block; if it is still running at ``deadline``, interrupt it and raise ``on_timeout()``.
+
+    Blocks nest (the earliest deadline wins). Off the main thread, where signals cannot reach,
+    only the socket timeouts bound the block.
+    """
+    if not _can_use_timer():
+        try:
+            yield
+        except DeadlinePassed:  # pragma: no cover - raised only by the main thread's timer
+            raise on_timeout() from None
+        return
+    import signal
+
+    previous = signal.getsignal(signal.SIGALRM) if not _armed else None
+    if not _armed:
+        signal.signal(signal.SIGALRM, _on_alarm)
+    _armed.append(deadline)
+    try:
+        if time.monotonic() >= deadline:
+            raise DeadlinePassed()
+        _arm()
+        yield
+    except DeadlinePassed:
+        raise on_timeout() from None
+    finally:
+        _armed.remove(deadline)
+        _arm()
+        if not _armed:
+            signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
