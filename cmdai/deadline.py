@@ -45,6 +45,11 @@ def deadline_for(timeout_seconds: float) -> float:
     return _invocation
 
 
+def current() -> Optional[float]:
+    """The invocation's deadline once something fixed it, else None."""
+    return _invocation
+
+
 def remaining(deadline: float) -> float:
     """Seconds left until ``deadline`` (negative when it has passed)."""
     return deadline - time.monotonic()
