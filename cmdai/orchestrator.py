@@ -96,18 +96,21 @@ def generate(request: GenerationRequest, config: Config, *, use_cache: bool = Tr
                 raise
             generation = _offline_answer(request, config, error)
             fallback_used = True
-            warnings.append(f"{backend_name} failed ({error.message}); answered by the offline engine")
-        else:
-            if cache is not None and key is not None:
-                cache.put(key, generation)
+            # The fix (a CA bundle, a proxy variable, --doctor) matters most when the answer still came.
+            fix = f" — {error.hint}" if error.hint else ""
+            warnings.append(f"{backend_name} failed ({error.message}); answered by the offline engine{fix}")
 
     assessment = assess(generation.command, request.shell)
+    action = decide(assessment.risk, config.safety.level)
+    if cache is not None and key is not None and not cached and not fallback_used and action is not Action.BLOCK:
+        # A blocked answer is not kept: the next press asks the backend again.
+        cache.put(key, generation)
     return Outcome(
         request=request,
         command=generation.command,
         explanation=generation.explanation,
         assessment=assessment,
-        action=decide(assessment.risk, config.safety.level),
+        action=action,
         backend=OFFLINE_BACKEND if fallback_used else backend_name,
         model=generation.model,
         fallback_used=fallback_used,

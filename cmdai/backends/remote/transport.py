@@ -226,8 +226,7 @@ class Transport:
         left = deadline - time.monotonic()
         timeout_seconds = self.settings.timeout_seconds
         if left <= 0:
-            raise BackendTimeoutError(f"no time left to call {urlsplit(url).hostname}",
-                                      f"raise timeout_seconds (now {timeout_seconds:g})")
+            raise deadline_error(url, timeout_seconds)
         timeout = DeadlineTimeout(connect=min(_CONNECT_TIMEOUT, left), read=left, deadline=deadline)
         phase = ["answer"]
         try:
