@@ -37,7 +37,7 @@ _READ_CHUNK = 16 * 1024
 ACCEPT_ENCODING = "gzip, deflate"
 
 _TLS_HINT = ("if a corporate proxy inspects TLS, point REQUESTS_CA_BUNDLE (or ca_bundle under [backend]) "
-             "at your organisation's CA bundle, or set use_system_trust_store = true")
+             "at your organisation's CA bundle, or set use_system_trust_store = true; cmdai --doctor checks it")
 _NETWORK_HINT = "check the endpoint URL and your network; behind a corporate proxy set HTTPS_PROXY (and NO_PROXY)"
 
 
@@ -448,7 +448,9 @@ def connection_error(exc: BaseException, url: str, timeout_seconds: float) -> Cm
     ssl_error = has(ssl.SSLError, requests.exceptions.SSLError)
     if ssl_error is not None:
         verify = next((c for c in causes if isinstance(c, ssl.SSLCertVerificationError)), None)
-        reason = (getattr(verify, "verify_message", None) or getattr(ssl_error, "reason", None)
+        reason = (getattr(verify, "verify_message", None)
+                  or next((str(c.reason).lower().replace("_", " ") for c in causes
+                           if isinstance(c, ssl.SSLError) and getattr(c, "reason", None)), None)
                   or ("certificate verify failed" if verify is not None else "handshake failed"))
         return BackendUnavailableError(f"TLS with {host} failed: {reason}", _TLS_HINT, debug=debug)
     if has(requests.exceptions.ProxyError, ProxyError) is not None:
