@@ -380,7 +380,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         _check_combinations(parser, args)
         if not args.setup_backend:
             # Everything but the interactive setup shares one budget from the start of the process.
-            deadline.start_invocation()
+            deadline.start_invocation(at_process_start=argv is None)
         code = _dispatch(args)
         finish_output()
         return code
@@ -412,6 +412,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         _say(f"internal error: {type(error).__name__}: {error} — run again with --debug and report it")
         return 1
     finally:
+        deadline.end_invocation()
         restore_streams(streams)
         restore(previous_handler)
 

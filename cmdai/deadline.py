@@ -36,7 +36,7 @@ def _process_start() -> float:
 STARTED = _process_start()
 
 _invocation: Optional[float] = None
-_per_invocation = False
+_invocation_start: Optional[float] = None
 _armed: List[float] = []
 
 
@@ -48,19 +48,26 @@ class DeadlinePassed(BaseException):
     """
 
 
-def start_invocation() -> None:
-    """From now on, deadlines count from the start of the process (the CLI's non-interactive runs)."""
-    global _per_invocation
-    _per_invocation = True
+def start_invocation(at_process_start: bool = True) -> None:
+    """A run of the CLI begins: deadlines count from the start of the process (or from now, for a run
+    called as a function) and are fixed at their first use."""
+    global _invocation, _invocation_start
+    _invocation_start = STARTED if at_process_start else time.monotonic()
+    _invocation = None
+
+
+def end_invocation() -> None:
+    global _invocation, _invocation_start
+    _invocation = _invocation_start = None
 
 
 def deadline_for(timeout_seconds: float) -> float:
     """The deadline of the next call: the invocation's, fixed at its first use, or ``timeout_seconds`` from now."""
     global _invocation
-    if not _per_invocation:
+    if _invocation_start is None:
         return time.monotonic() + timeout_seconds
     if _invocation is None:
-        _invocation = STARTED + timeout_seconds
+        _invocation = _invocation_start + timeout_seconds
     return _invocation
 
 

@@ -114,9 +114,10 @@ def run_key_command(command: str, deadline: Optional[float] = None) -> str:
     key = result.stdout.decode("utf-8", "replace").strip()
     if not key:
         raise ConfigError("api_key_command printed nothing", hint)
-    if result.overflowed or any(ch.isspace() for ch in key):
-        raise ConfigError("api_key_command printed more than one word; it must print only the key", hint)
     invalid = invalid_key_error(key, "api_key_command")
+    words_only = invalid is not None and invalid_key_error("".join(key.split(" ")).replace("\n", ""), "") is None
+    if result.overflowed or words_only:
+        raise ConfigError("api_key_command printed more than one word; it must print only the key", hint)
     if invalid is not None:
         raise invalid
     return key
