@@ -55,7 +55,7 @@ CHAT_FAULTS = [
     ("error-hostile", ["is failing (HTTP 500)", "broken"]),
     ("filter-hostile", ["filtered by your organisation's content policy", "hate"]),
     ("deep-json", ["rejected the request (HTTP 400)"]),
-    ("header-flood", ["127.0.0.1"]),
+    ("header-flood", ["sent an answer that is not valid HTTP (got more than 100 headers)"]),
 ]
 
 

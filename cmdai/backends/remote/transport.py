@@ -22,7 +22,7 @@ from urllib3.util import Retry, Timeout
 
 from ... import __version__, deadline as invocation
 from ...errors import BackendTimeoutError, BackendUnavailableError, CmdaiError, ConfigError, MissingDependencyError
-from ...sanitize import hide_url_passwords
+from ...sanitize import hide_url_passwords, one_line
 
 #: Statuses worth another attempt: the service says "later", not "never".
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
@@ -471,4 +471,12 @@ def connection_error(exc: BaseException, url: str, timeout_seconds: float) -> Cm
                                    debug=debug)
     if has(ConnectionResetError, ConnectionAbortedError, BrokenPipeError) is not None:
         return BackendUnavailableError(f"the connection to {where} was reset", _NETWORK_HINT, debug=debug)
+    from http.client import HTTPException
+
+    malformed = has(HTTPException)
+    if malformed is not None:
+        # Too many or too long header lines, a garbled status line: not an HTTP answer cmdai can read.
+        reason = one_line(str(malformed) or type(malformed).__name__, 80)
+        return BackendUnavailableError(f"{host} sent an answer that is not valid HTTP ({reason})",
+                                       "check the endpoint URL, or a proxy between you and it", debug=debug)
     return BackendUnavailableError(f"cannot reach {where}", _NETWORK_HINT, debug=debug)
