@@ -5,7 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
-from typing import Dict, NamedTuple, Optional
+from typing import Dict, NamedTuple
 
 #: Small, so that the suite stays fast; every bound below is relative to it.
 TIMEOUT_SECONDS = 1.5
@@ -69,3 +69,20 @@ def azure_config(url: str, auth: str, extra: str = "", timeout: float = TIMEOUT_
     return (f'[backend]\ntype = "azure-foundry"\nendpoint = "{url}/models"\nmodel = "m"\n'
             f'timeout_seconds = {timeout}\nmax_retries = 1\nfallback = false\n{extra}\n'
             f'[backend.azure]\napi_style = "model-inference"\nauth = "{auth}"\n')
+
+
+def process_ended(pid: int, wait: float = 1.0) -> bool:
+    """Whether ``pid`` has ended within ``wait`` seconds (a zombie waiting for init to reap it counts)."""
+    import time
+
+    give_up = time.monotonic() + wait
+    while True:
+        try:
+            with open(f"/proc/{pid}/stat") as handle:
+                if handle.read().rsplit(")", 1)[1].split()[0] in ("Z", "X"):
+                    return True
+        except (FileNotFoundError, ProcessLookupError):
+            return True
+        if time.monotonic() > give_up:
+            return False
+        time.sleep(0.01)

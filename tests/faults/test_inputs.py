@@ -7,7 +7,7 @@ import subprocess
 import time
 
 import pytest
-from harness import ROOMY_TIMEOUT_SECONDS, azure_config, cmdai_command
+from harness import ROOMY_TIMEOUT_SECONDS, azure_config, cmdai_command, process_ended
 
 from cmdai.config import load_config
 from cmdai.errors import ConfigError
@@ -112,17 +112,7 @@ def test_ctrl_c_ends_with_interrupted_and_130(delay, tmp_path):
     assert err.decode() == "cmdai: interrupted\n"
     assert out == b""
     if pid_file.exists() and pid_file.read_text().strip():
-        pid = int(pid_file.read_text())
-        for _ in range(100):
-            try:
-                with open(f"/proc/{pid}/stat") as handle:
-                    if handle.read().rsplit(")", 1)[1].split()[0] in "ZX":
-                        break
-            except FileNotFoundError:
-                break
-            time.sleep(0.01)
-        else:
-            pytest.fail("the helper's child outlived the interrupted cmdai")
+        assert process_ended(int(pid_file.read_text())), "the helper's child outlived the interrupted cmdai"
 
 
 # -- configuration ------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import re
 
 import pytest
 from fault_server import FaultServer
-from harness import ROOMY_TIMEOUT_SECONDS, TIMEOUT_SECONDS, Run, azure_config, openai_config
+from harness import ROOMY_TIMEOUT_SECONDS, TIMEOUT_SECONDS, Run, azure_config, openai_config, process_ended
 from fault_server import MAX_RSS_MIB, WALL_SLACK_SECONDS
 
 #: What a terminal would act on: ESC, C1 controls, BEL, bidi overrides.
@@ -199,21 +199,6 @@ def test_a_garbage_ca_bundle_is_named_invalid(cli, fault_server, tmp_path):
 # -- helper programs ----------------------------------------------------------------------------
 
 
-def _gone(pid: int) -> bool:
-    """Whether ``pid`` has ended (a zombie waiting for init to reap it counts as ended)."""
-    import time
-
-    for _ in range(100):
-        try:
-            with open(f"/proc/{pid}/stat") as handle:
-                if handle.read().rsplit(")", 1)[1].split()[0] in ("Z", "X"):
-                    return True
-        except (FileNotFoundError, ProcessLookupError):
-            return True
-        time.sleep(0.01)
-    return False
-
-
 def test_a_hanging_api_key_command_is_killed_with_its_group(cli, fault_server, tmp_path):
     pid_file = tmp_path / "sleep.pid"
     command = f"sleep 90 & echo $! > {pid_file}; wait; echo key"
@@ -222,7 +207,7 @@ def test_a_hanging_api_key_command_is_killed_with_its_group(cli, fault_server, t
 
     assert_bounded(run)
     assert_one_line(run, "api_key_command (sleep) did not finish", returncode=2)
-    assert _gone(int(pid_file.read_text())), "the helper's child outlived cmdai"
+    assert process_ended(int(pid_file.read_text())), "the helper's child outlived cmdai"
 
 
 def test_a_hanging_az_is_killed_with_its_group(cli, fault_server, tmp_path):
@@ -239,7 +224,7 @@ def test_a_hanging_az_is_killed_with_its_group(cli, fault_server, tmp_path):
 
     assert_bounded(run)
     assert_one_line(run, "az account get-access-token did not finish")
-    assert _gone(int(pid_file.read_text())), "az's child outlived cmdai"
+    assert process_ended(int(pid_file.read_text())), "az's child outlived cmdai"
 
 
 def test_an_unterminated_quote_in_api_key_command_is_named(cli, fault_server):
