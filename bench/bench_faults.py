@@ -22,7 +22,7 @@ from fault_server import MAX_RSS_MIB, MODES, WALL_SLACK_SECONDS, FaultServer  # 
 from harness import cmdai_command, openai_config, run_measured  # noqa: E402
 
 #: Modes that answer well or only matter to other routes (token endpoints, model lists).
-SKIPPED = {"good", "models-hostile", "mi-redirect", "mi-trickle"}
+SKIPPED = {"good", "blocked", "models-hostile", "mi-redirect", "mi-trickle"}
 
 
 def main() -> int:

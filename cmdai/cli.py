@@ -173,6 +173,8 @@ def _load_config(args: argparse.Namespace):
     from .config import load_config
 
     config = load_config(args.config, _overrides(args))
+    # The run's deadline is known now; every later call (tokens, helpers, probes) keeps to it.
+    deadline.deadline_for(config.backend.timeout_seconds)
     for warning in config.warnings:
         _say(warning, kind="warning")
     return config

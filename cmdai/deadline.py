@@ -107,9 +107,9 @@ def enforced(deadline: float, on_timeout: Callable[[], BaseException]) -> Iterat
     """Run the block; if it is still running at ``deadline``, interrupt it and raise ``on_timeout()``.
 
     Blocks nest (the earliest deadline wins). Off the main thread, where signals cannot reach,
-    only the socket timeouts bound the block.
+    only the socket timeouts bound the block; an infinite deadline sets no timer.
     """
-    if not _can_use_timer():
+    if deadline == float("inf") or not _can_use_timer():
         try:
             yield
         except DeadlinePassed:  # pragma: no cover - raised only by the main thread's timer

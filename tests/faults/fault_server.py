@@ -284,6 +284,7 @@ MODES: Dict[str, Mode] = {
     "unterminated-quote": _answer('{"cmd": "grep \\"foo file.txt"}'),
     "long-command": _answer(json.dumps({"cmd": "echo " + "a" * 20000})),
     "lone-surrogate": _lone_surrogate,
+    "blocked": _answer(json.dumps({"cmd": "rm -rf / --no-preserve-root"})),
     "retry-after-inf": _status("429 Too Many Requests", b'{"error": {"code": "429", "message": "slow down"}}',
                                (("Retry-After", "inf"), ("retry-after-ms", "nan"))),
     "redirect-hostile": _status("307 Temporary Redirect", b"", (("Location", f"https://evil.example/{HOSTILE}x"),)),

@@ -93,6 +93,16 @@ def test_an_incomplete_answer_is_never_cached(cli, fault_server):
     assert len(fault_server.requests) - before == 2  # the second press asked the server again
 
 
+def test_a_blocked_answer_is_never_cached(cli, fault_server):
+    config = openai_config(fault_server.url("blocked"), timeout=ROOMY_TIMEOUT_SECONDS)
+    before = len(fault_server.requests)
+    for _ in range(2):
+        run = cli("-s", "bash", "delete everything", config=config)
+        assert run.returncode == 3 and run.stdout == "" and "blocked" in run.stderr
+
+    assert len(fault_server.requests) - before == 2
+
+
 def test_a_timeout_falls_back_offline_within_the_bound(cli, fault_server):
     run = cli("--no-cache", "-s", "bash", "list all files", config=openai_config(fault_server.url("silent"), fallback=True))
 

@@ -222,6 +222,7 @@ class Transport:
         The body is read here, within MAX_BODY_BYTES raw and decoded. Raises BackendUnavailableError
         (or BackendTimeoutError) for connection-class failures.
         """
+        deadline = min(deadline, invocation.current() or deadline)  # no call outlives the run
         self._adapter.max_retries = self.retry_policy(deadline, retries)
         left = deadline - time.monotonic()
         timeout_seconds = self.settings.timeout_seconds

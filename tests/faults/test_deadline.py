@@ -1,0 +1,56 @@
+"""The run's deadline: a timer interrupts whatever blocks past it, nested blocks keep the earliest."""
+from __future__ import annotations
+
+import signal
+import time
+
+import pytest
+
+from cmdai import deadline
+from cmdai.errors import BackendTimeoutError
+
+
+def too_slow(name: str = "outer"):
+    return lambda: BackendTimeoutError(f"{name} too slow")
+
+
+def test_a_blocking_call_is_interrupted_at_the_deadline():
+    start = time.monotonic()
+    with pytest.raises(BackendTimeoutError):
+        with deadline.enforced(start + 0.2, too_slow()):
+            time.sleep(5)
+
+    assert time.monotonic() - start < 1.0
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None)
+
+
+def test_the_earliest_of_nested_deadlines_wins():
+    start = time.monotonic()
+    with pytest.raises(BackendTimeoutError) as caught:
+        with deadline.enforced(start + 0.2, too_slow("outer")):
+            with deadline.enforced(start + 10, too_slow("inner")):
+                time.sleep(5)
+
+    assert "too slow" in caught.value.message
+    assert time.monotonic() - start < 1.0
+
+
+def test_a_passed_deadline_fails_at_once_and_an_infinite_one_sets_no_timer():
+    with pytest.raises(BackendTimeoutError):
+        with deadline.enforced(time.monotonic() - 1, too_slow()):
+            pytest.fail("the block must not run")
+    with deadline.enforced(float("inf"), too_slow()):
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_a_run_fixes_its_deadline_once_from_its_start():
+    deadline.start_invocation(at_process_start=False)
+    try:
+        first = deadline.deadline_for(5)
+        time.sleep(0.05)
+        assert deadline.deadline_for(30) == first == deadline.current()
+    finally:
+        deadline.end_invocation()
+    assert deadline.current() is None
+    assert deadline.deadline_for(5) > first  # outside a run: from now
