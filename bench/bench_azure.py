@@ -1,9 +1,15 @@
 """How much the whole ``cmdai`` process costs over ``python -c "import requests"`` when it answers
-through the Azure backend from a loopback server that replies at once.
+through the Azure backend from a loopback server that replies at once; and how a reasoning
+deployment compares with a non-reasoning one on the same server, as the Ctrl-G widget runs it.
 
     python bench/bench_azure.py [--runs 15]
 
-Prints the median of each and their ratio; the budget is 1.3x.
+The reasoning deployment behaves like the service's: it refuses max_tokens, a temperature other
+than 1 and efforts it does not support with the service's 400 bodies, and thinks for a while
+(REASONING_DELAY) unless asked for a low effort. Its name says nothing ("prod-chat"), so the first
+run learns what it accepts; the timed runs are the ones after.
+
+Prints the medians and ratios; the budget is 1.3x for both.
 """
 from __future__ import annotations
 
@@ -18,27 +24,58 @@ import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import List
+from typing import List, Optional
 
 BUDGET = 1.3
-ANSWER = json.dumps({
-    "model": "gpt-4o-mini",
-    "choices": [{"index": 0, "finish_reason": "stop",
-                 "message": {"role": "assistant", "content": json.dumps({"cmd": "ls -la", "explanation": "lists files"})}}],
-    "usage": {"prompt_tokens": 100, "completion_tokens": 10, "total_tokens": 110},
-}).encode()
+#: Seconds the reasoning deployment thinks at its default (medium) effort.
+REASONING_DELAY = 2.0
+REASONING_DEPLOYMENT = "prod-chat"
+LOW_EFFORTS = ("none", "low")
+
+
+def answer(model: str) -> bytes:
+    return json.dumps({
+        "model": model,
+        "choices": [{"index": 0, "finish_reason": "stop", "message": {
+            "role": "assistant", "content": json.dumps({"cmd": "ls -la", "explanation": "lists files"})}}],
+        "usage": {"prompt_tokens": 100, "completion_tokens": 10, "total_tokens": 110},
+    }).encode()
+
+
+def refusal(message: str, param: str, code: str) -> bytes:
+    return json.dumps({"error": {"message": message, "type": "invalid_request_error", "param": param,
+                                 "code": code}}).encode()
+
+
+def reasoning_reply(body: dict) -> "tuple[int, bytes, float]":
+    """What a gpt-5.1 deployment says to ``body``: (status, body, seconds spent thinking)."""
+    if "max_tokens" in body:
+        return 400, refusal("Unsupported parameter: 'max_tokens' is not supported with this model. "
+                            "Use 'max_completion_tokens' instead.", "max_tokens", "unsupported_parameter"), 0
+    if body.get("temperature", 1) != 1:
+        return 400, refusal(f"Unsupported value: 'temperature' does not support {body['temperature']} with this "
+                            "model. Only the default (1) value is supported.", "temperature", "unsupported_value"), 0
+    effort = body.get("reasoning_effort")
+    if effort not in (None, "none", "low", "medium", "high"):
+        return 400, refusal(f"Unsupported value: '{effort}' is not supported with the 'gpt-5.1' model. "
+                            "Supported values are: 'none', 'low', 'medium', and 'high'.",
+                            "reasoning_effort", "unsupported_value"), 0
+    return 200, answer("gpt-5.1-2025-11-13"), 0 if effort in LOW_EFFORTS else REASONING_DELAY
 
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("content-length", 0)))
-        self.send_response(200)
+        body = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))) or b"{}")
+        status, data, delay = (reasoning_reply(body) if body.get("model") == REASONING_DEPLOYMENT
+                               else (200, answer("gpt-4o-mini"), 0))
+        time.sleep(delay)
+        self.send_response(status)
         self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(ANSWER)))
+        self.send_header("content-length", str(len(data)))
         self.end_headers()
-        self.wfile.write(ANSWER)
+        self.wfile.write(data)
 
     def log_message(self, *args: object) -> None:
         pass
@@ -49,9 +86,10 @@ def cmdai_command() -> List[str]:
     return [script] if script else [sys.executable, "-m", "cmdai"]
 
 
-def timed(command: List[str], env: dict) -> float:
+def timed(command: List[str], env: dict, line: Optional[str] = None) -> float:
     start = time.perf_counter()
-    result = subprocess.run(command, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    result = subprocess.run(command, env=env, input=line, stdin=None if line is not None else subprocess.DEVNULL,
+                            capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({result.returncode}): {result.stderr.strip()}")
@@ -78,25 +116,34 @@ def main() -> int:
     })
     cmdai = cmdai_command() + ["--no-cache", "list all files"]
     baseline = [sys.executable, "-c", "import requests"]
+    hotkey = cmdai_command() + ["--no-cache", "--widget", "--shell", "bash"]
+    reasoning_env = {**env, "CMDAI_AZURE_FOUNDRY_MODEL": REASONING_DEPLOYMENT}
     try:
         timed(cmdai, env)  # compile byte-code, warm the file system cache, check that it answers
         timed(baseline, env)
-        cmdai_times, baseline_times = [], []
+        timed(hotkey, reasoning_env, "list all files")  # learns what the deployment accepts
+        cmdai_times, baseline_times, hotkey_times, reasoning_times = [], [], [], []
         for _ in range(args.runs):
-            # Interleaved, so both see the same machine load.
+            # Interleaved, so all see the same machine load.
             baseline_times.append(timed(baseline, env))
             cmdai_times.append(timed(cmdai, env))
+            hotkey_times.append(timed(hotkey, env, "list all files"))
+            reasoning_times.append(timed(hotkey, reasoning_env, "list all files"))
     finally:
         server.shutdown()
         shutil.rmtree(home, ignore_errors=True)
 
-    cmdai_ms = statistics.median(cmdai_times) * 1000
-    baseline_ms = statistics.median(baseline_times) * 1000
-    ratio = cmdai_ms / baseline_ms
-    print(f"python -c 'import requests'   median {baseline_ms:7.1f} ms over {args.runs} runs")
-    print(f"cmdai via Azure (loopback)    median {cmdai_ms:7.1f} ms over {args.runs} runs")
-    print(f"ratio {ratio:.2f}x (budget {BUDGET}x) — {'within budget' if ratio <= BUDGET else 'OVER BUDGET'}")
-    return 0 if ratio <= BUDGET else 1
+    ok = True
+    for label, numerator, denominator, over in (
+            ("cmdai via Azure (loopback)", cmdai_times, baseline_times, "python -c 'import requests'"),
+            ("Ctrl-G, reasoning deployment", reasoning_times, hotkey_times, "Ctrl-G, non-reasoning deployment")):
+        top, bottom = statistics.median(numerator) * 1000, statistics.median(denominator) * 1000
+        ratio = top / bottom
+        ok = ok and ratio <= BUDGET
+        print(f"{over:<34} median {bottom:7.1f} ms over {args.runs} runs")
+        print(f"{label:<34} median {top:7.1f} ms over {args.runs} runs")
+        print(f"ratio {ratio:.2f}x (budget {BUDGET}x) — {'within budget' if ratio <= BUDGET else 'OVER BUDGET'}\n")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

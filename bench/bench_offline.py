@@ -2,9 +2,13 @@
 
     python bench/bench_offline.py [--nl2bash DIR] [--misses N] [--runs N]
 
-Two request sets:
+Request sets:
   * bench/data/offline_requests.tsv — labelled requests with the exact command expected
     (columns: request, command, shell, os). An answer is correct when it equals the label.
+  * bench/data/offline_fresh.tsv and offline_heldout.tsv — everyday requests with every accepted
+    command, or "decline". The fresh set was written before the engine changes it prompted; the
+    held-out set after them, and the engine was never tuned on it. Answered counts requests that
+    have an answer; right counts every answer given, so answering a "decline" request is wrong.
   * NL2Bash (all.nl / all.cm, default <repo>/../shared/data/nl2bash). Its commands differ in form
     from ours, so an answer counts as correct when it runs the same first utility and its
     significant flags overlap the reference's (Jaccard >= 0.5; find predicates count as flags).
@@ -34,6 +38,11 @@ from cmdai.backends.embedded import EmbeddedBackend  # noqa: E402
 from cmdai.errors import NoAnswerError  # noqa: E402
 
 LABELLED = REPO / "bench" / "data" / "offline_requests.tsv"
+#: Everyday requests written before the engine was tuned on them, with every accepted answer.
+FRESH = REPO / "bench" / "data" / "offline_fresh.tsv"
+#: A second fresh set, written after the engine was tuned on the first and never tuned on.
+HELD_OUT = REPO / "bench" / "data" / "offline_heldout.tsv"
+DECLINE = "decline"
 NL2BASH = REPO.parent / "shared" / "data" / "nl2bash"
 BUDGET_MS = 50.0
 
@@ -70,6 +79,29 @@ def load_labelled(path: Path = LABELLED) -> List[Case]:
         os_name = cols[3] if len(cols) > 3 and cols[3] else "linux"
         cases.append(Case(cols[0], cols[1], shell, os_name))
     return cases
+
+
+class Judged(NamedTuple):
+    """A request with every command accepted for it; none means only declining is right."""
+
+    text: str
+    accepted: Tuple[str, ...]
+
+
+def load_judged(path: Path) -> List[Judged]:
+    """Read a fresh set: tab-separated request, then accepted commands or the word "decline"."""
+    cases = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        text, *accepted = line.split("\t")
+        cases.append(Judged(text, () if accepted == [DECLINE] else tuple(accepted)))
+    return cases
+
+
+def same_command(answer: str, accepted: str) -> bool:
+    """Equal as shell words: quoting and spacing aside ('*.py' is "*.py")."""
+    return _words(answer) == _words(accepted)
 
 
 def load_nl2bash(directory: Path) -> List[Case]:
@@ -201,6 +233,53 @@ def report(name: str, outcomes: List[Outcome], per_request: float, misses: int) 
             print(f"    unanswered: {o.case.text!r} ({o.case.shell}/{o.case.os_name}) -> {o.case.expected}")
 
 
+class JudgedScore(NamedTuple):
+    answerable: int
+    to_decline: int
+    answered: int
+    given: int
+    right: int
+    wrong: List[Tuple[str, str]]
+    unanswered: List[str]
+
+
+def judge(backend: EmbeddedBackend, cases: Sequence[Judged]) -> JudgedScore:
+    """Answered counts requests that have an answer; right counts every answer given, so an
+    answer to a request whose only right outcome is declining is given and wrong."""
+    answered = given = right = 0
+    wrong: List[Tuple[str, str]] = []
+    unanswered: List[str] = []
+    for case in cases:
+        try:
+            answer: Optional[str] = backend.generate(GenerationRequest(case.text)).command
+        except NoAnswerError:
+            answer = None
+        if answer is None:
+            if case.accepted:
+                unanswered.append(case.text)
+            continue
+        given += 1
+        answered += bool(case.accepted)
+        if any(same_command(answer, a) for a in case.accepted):
+            right += 1
+        else:
+            wrong.append((case.text, answer))
+    answerable = sum(1 for c in cases if c.accepted)
+    return JudgedScore(answerable, len(cases) - answerable, answered, given, right, wrong, unanswered)
+
+
+def report_judged(name: str, backend: EmbeddedBackend, cases: Sequence[Judged], misses: int) -> None:
+    score = judge(backend, cases)
+    print(f"{name}: {len(cases)} requests ({score.answerable} with an answer, {score.to_decline} to decline)")
+    print(f"  answered            {score.answered:6d}  ({score.answered / max(score.answerable, 1):6.1%} of those with an answer)")
+    print(f"  right of answered   {score.right:6d}  ({score.right / max(score.given, 1):6.1%} of {score.given} answers given)")
+    print(f"  declined correctly  {score.to_decline - (score.given - score.answered):6d}  of {score.to_decline}")
+    for text, answer in score.wrong[:misses]:
+        print(f"    wrong: {text!r}\n           ours: {answer}")
+    for text in score.unanswered[:misses]:
+        print(f"    unanswered: {text!r}")
+
+
 def cold_start_ms(runs: int) -> Tuple[float, float]:
     """Median wall time of one offline answer in a fresh interpreter, and of `python -c pass`.
 
@@ -241,6 +320,11 @@ def main(argv: Optional[List[str]] = None) -> None:
     labelled = load_labelled()
     outcomes, per_request = run(backend, labelled, exact=True)
     report("labelled set (exact match)", outcomes, per_request, args.misses)
+
+    for name, path in (("fresh set (written before the changes it prompted)", FRESH),
+                       ("held-out set (written after tuning, never tuned on)", HELD_OUT)):
+        if path.exists():
+            report_judged(name, backend, load_judged(path), args.misses)
 
     if (args.nl2bash / "all.nl").exists():
         outcomes, per_request = run(backend, load_nl2bash(args.nl2bash), exact=False)

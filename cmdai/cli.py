@@ -15,6 +15,8 @@ from .sanitize import hide_url_passwords, strip_terminal_controls, valid_unicode
 MAX_REQUEST_CHARS = 4000
 #: More than this on stdin is not a request (``cat /dev/zero | cmdai`` must not fill memory).
 MAX_STDIN_BYTES = 64 * 1024
+#: The best command and up to two alternatives.
+MAX_COUNT = 3
 
 DESCRIPTION = """\
 Turn a request in plain words into a shell command, checked for risk before you see it.
@@ -26,6 +28,9 @@ examples:
   cmdai --json "find files larger than 100MB" the command, its risk and more, as JSON
   echo "show disk usage" | cmdai             read the request from stdin
   cmdai --check "rm -rf ~"                   classify a command without generating one
+  cmdai -n 3 "compress the logs folder"      the best command and up to two alternatives
+  cmdai "ls -l  # sort by size"              change a command: the comment says how
+  cmdai --explain 'tar -xzvf a.tgz -C /tmp'  what each part of a command does, and its risk
   cmdai -x "count lines in all .py files"    show the command, then run it if you confirm
   eval "$(cmdai --init zsh)"                 in ~/.zshrc: press Ctrl-G to turn a line into a command
 
@@ -88,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--safety", metavar="LEVEL", help="strict, moderate (default) or permissive")
     gen.add_argument("--json", action="store_true", help="print one JSON object instead of the command")
     gen.add_argument("--no-cache", action="store_true", help="ask the backend even for a request answered recently")
+    gen.add_argument("-n", "--count", type=int, metavar="N",
+                     help=f"print up to N commands, one per line: the best, then alternatives (N ≤ {MAX_COUNT})")
     gen.add_argument("-x", "--execute", action="store_true",
                      help="show the command, its risk and explanation, and run it after you confirm")
     gen.add_argument("--widget", action="store_true", help=argparse.SUPPRESS)
@@ -102,6 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     tools.add_argument("--list-models", action="store_true", help="list the models the backend offers")
     tools.add_argument("--refresh", action="store_true", help="with --list-models: ignore the cached list")
     tools.add_argument("--doctor", action="store_true", help="check the configuration and the connection")
+    tools.add_argument("--usage", action="store_true",
+                       help="tokens used per day and per deployment in the last 30 days (with --json: as JSON)")
     tools.add_argument("--setup-backend", metavar="NAME",
                        help="guided setup of a backend (azure-foundry, embedded, ollama, openai-compatible)")
 
@@ -151,18 +160,39 @@ def _read_stdin() -> str:
 
 
 def _read_request(args: argparse.Namespace) -> str:
+    """The request as typed (line breaks and spacing kept: it may be a command to refine)."""
     if args.request:
         text = " ".join(args.request)
     elif not sys.stdin.isatty():
         text = _read_stdin()
     else:
         raise UsageError("no request given", 'try: cmdai "list all python files"  (or see cmdai --help)')
-    text = " ".join(text.split())
+    text = text.strip()
     if not text:
         raise UsageError("the request is empty", 'type what you want, e.g. cmdai "show disk usage"')
     if len(text) > MAX_REQUEST_CHARS:
         raise UsageError(f"the request is {len(text)} characters long", f"keep it under {MAX_REQUEST_CHARS}")
     return text
+
+
+def _generation_request(text: str, args: argparse.Namespace, shell: str) -> Any:
+    """A refinement when the text is a command followed by a comment, else a request in plain words."""
+    from .backends.base import GenerationRequest
+    from .environment import detect_os
+    from .refine import split_refinement
+
+    refinement = split_refinement(text, shell)
+    if refinement is not None:
+        return GenerationRequest(text=" ".join(refinement.instruction.split()), shell=shell, os_name=detect_os(),
+                                 model=args.model, refine=refinement.command)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if all(line.startswith("#") for line in lines):
+        # Only a comment ("# list files", or a disarmed command the user edited): its words are the request.
+        lines = [line.lstrip("#") for line in lines]
+    words = " ".join(" ".join(lines).split())
+    if not words:
+        raise UsageError("the request is empty", 'type what you want, e.g. cmdai "show disk usage"')
+    return GenerationRequest(text=words, shell=shell, os_name=detect_os(), model=args.model)
 
 
 def _overrides(args: argparse.Namespace) -> Dict[str, Any]:
@@ -194,43 +224,118 @@ def _blocked_error(assessment: Any, level: str) -> SafetyBlockedError:
 
 
 def run_generate(args: argparse.Namespace) -> int:
-    from .backends.base import GenerationRequest
-    from .environment import detect_os, detect_shell
+    from .environment import detect_shell
     from .orchestrator import generate
 
     text = _read_request(args)
     config = _load_config(args)
-    request = GenerationRequest(text=text, shell=args.shell or detect_shell(), os_name=detect_os(),
-                                model=args.model)
-    outcome = generate(request, config, use_cache=not args.no_cache)
+    shell = args.shell or detect_shell()
+    memory = None
+    if args.widget and args.session:
+        from .session_memory import SessionMemory
+
+        memory = SessionMemory.open(args.session)
+        if memory is not None:
+            remembered = memory.load()
+            if remembered is not None and _unchanged(text, remembered.inserted):
+                return _next_alternative(memory, remembered, shell, config.safety.level)
+    outcome = generate(_generation_request(text, args, shell), config, use_cache=not args.no_cache)
+    if args.count:
+        del outcome.alternatives[args.count - 1:]
 
     for warning in outcome.warnings:
         _say(warning, kind="warning")
+    if args.debug and outcome.debug:
+        _say(outcome.debug, kind="debug")
     if args.json:
         print(json.dumps(outcome.to_json(), ensure_ascii=False))
         return EXIT_BLOCKED if outcome.blocked else EXIT_OK
     if outcome.blocked:
         raise _blocked_error(outcome.assessment, config.safety.level)
     if args.widget:
-        return _answer_widget(outcome)
+        return _answer_widget(outcome, memory)
     if args.execute:
         from .execute import confirm_and_run
 
         return confirm_and_run(outcome)
+    if args.count:
+        return _print_choices(outcome)
     print(outcome.command)
     _describe_outcome(outcome)
     return EXIT_OK
 
 
-def _answer_widget(outcome: Any) -> int:
-    """What the Ctrl-G widget reads: the line on stdout, one message per stderr line."""
+def _print_choices(outcome: Any) -> int:
+    """``-n``: each command on stdout, its number and risk on stderr when it is not safe."""
+    from .safety import Risk
+
+    for number, choice in enumerate(outcome.choices(), 1):
+        print(choice.command)
+        if choice.assessment.risk > Risk.SAFE:
+            _say(f"{number}: {_risk_line(choice)}", kind="note")
+    return EXIT_OK
+
+
+def _answer_widget(outcome: Any, memory: Any = None) -> int:
+    """What the Ctrl-G widget reads: the line on stdout, one message per stderr line.
+
+    With a session memory, the commands are remembered so that the key, pressed again on the
+    unchanged line, brings the next one.
+    """
     from .widget import render_for_widget
 
     rendered = render_for_widget(outcome, outcome.request.shell)
+    if memory is not None and rendered.exit_code == EXIT_OK and rendered.stdout:
+        import time
+
+        from .session_memory import Choice, Memory
+
+        choices = outcome.choices()
+        if len(choices) > 1:
+            rendered.messages.append(f"cmdai: alternative 1/{len(choices)} — press the key again for the next")
+        memory.save(Memory([Choice(c.command, c.explanation) for c in choices], 0, rendered.stdout, time.time()))
+    return _emit_widget(rendered)
+
+
+def _emit_widget(rendered: Any) -> int:
     for message in rendered.messages:
         _say(message[len("cmdai: "):] if message.startswith("cmdai: ") else message)
     sys.stdout.write(rendered.stdout)
     return rendered.exit_code
+
+
+def _unchanged(line: str, inserted: str) -> bool:
+    from .session_memory import same_line
+
+    return same_line(line, inserted)
+
+
+def _next_alternative(memory: Any, remembered: Any, shell: str, level: str) -> int:
+    """Replace the unchanged line with the next command of the last answer, judged again."""
+    import time
+
+    from .errors import NoAnswerError
+    from .orchestrator import judge
+    from .widget import render_for_widget
+
+    total = len(remembered.choices)
+    for step in range(1, total):
+        index = (remembered.index + step) % total
+        choice = remembered.choices[index]
+        judged = judge(choice.command, choice.explanation, shell, level)
+        if judged.blocked:
+            continue
+        rendered = render_for_widget(judged, shell)
+        if rendered.exit_code != EXIT_OK or not rendered.stdout:
+            continue
+        risk = judged.assessment.risk.label
+        rendered.messages.insert(0, f"cmdai: alternative {index + 1}/{total} — "
+                                    f"{risk if risk == 'safe' else risk + ' risk'}")
+        memory.save(remembered._replace(index=index, inserted=rendered.stdout, saved=time.time()))
+        return _emit_widget(rendered)
+    memory.save(remembered._replace(saved=time.time()))
+    raise NoAnswerError("there is no other command for this request",
+                        "edit the line to ask again, or add '# what to change' after the command")
 
 
 def _describe_outcome(outcome: Any) -> None:
@@ -249,7 +354,8 @@ def _describe_outcome(outcome: Any) -> None:
 
 def run_check(args: argparse.Namespace) -> int:
     from .environment import detect_shell
-    from .safety import Action, assess, decide
+    from .orchestrator import judge
+    from .safety import Action
 
     command = args.check
     if command == "-":
@@ -260,8 +366,8 @@ def run_check(args: argparse.Namespace) -> int:
     if not command:
         raise UsageError("--check was given an empty command", "try: cmdai --check 'rm -rf build'")
     config = _load_config(args)
-    assessment = assess(command, args.shell or detect_shell())
-    action = decide(assessment.risk, config.safety.level)
+    verdict = judge(command, None, args.shell or detect_shell(), config.safety.level)
+    assessment, action = verdict.assessment, verdict.action
     if args.json:
         print(json.dumps({
             "command": command, "risk": assessment.risk.label, "reasons": list(assessment.reasons),
@@ -315,6 +421,14 @@ def run_doctor(args: argparse.Namespace) -> int:
     return doctor(config, sys.stdout)
 
 
+def run_usage(args: argparse.Namespace) -> int:
+    from .usage import print_usage
+
+    config = _load_config(args)
+    print_usage(config.backend.prices or {}, sys.stdout, as_json=args.json)
+    return EXIT_OK
+
+
 def run_init(args: argparse.Namespace) -> int:
     from .shell_integration import init_script
 
@@ -339,13 +453,16 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_list_models(args)
     if args.doctor:
         return run_doctor(args)
+    if args.usage:
+        return run_usage(args)
     return run_generate(args)
 
 
 def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     actions = [name for name, on in (("--init", args.init), ("--check", args.check is not None),
                                      ("--setup-backend", args.setup_backend),
-                                     ("--list-models", args.list_models), ("--doctor", args.doctor)) if on]
+                                     ("--list-models", args.list_models), ("--doctor", args.doctor),
+                                     ("--usage", args.usage)) if on]
     if len(actions) > 1:
         parser.error(f"{' and '.join(actions)} cannot be combined")
     if actions and args.request and actions[0] != "--check":
@@ -360,6 +477,11 @@ def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespac
     clash = "--json" if args.json else "--widget" if args.widget else actions[0] if actions else None
     if args.execute and clash:
         parser.error(f"-x/--execute cannot be combined with {clash}")
+    if args.count is not None:
+        if not 1 <= args.count <= MAX_COUNT:
+            parser.error(f"-n takes a number from 1 to {MAX_COUNT}")
+        if args.widget or args.execute or actions:
+            parser.error(f"-n cannot be combined with {'--widget' if args.widget else '-x' if args.execute else actions[0]}")
     if args.check is not None and args.request:
         # "cmdai --check rm -rf build" reads naturally; take the rest as the command.
         args.check = " ".join(([] if args.check == "-" else [args.check]) + args.request)

@@ -26,7 +26,7 @@ AZURE_API_STYLES = ("model-inference", "azure-openai", "azure-openai-v1", "serve
 class Key(NamedTuple):
     """One configuration key: its type, default and the rules its value must follow."""
 
-    kind: str  # "str", "bool", "int", "float", "url", "choice"
+    kind: str  # "str", "bool", "int", "float", "url", "choice", "prices", "endpoints"
     default: Any = None
     choices: Tuple[str, ...] = ()
     minimum: Optional[float] = None
@@ -59,7 +59,11 @@ SCHEMA: Dict[str, Key] = {
     "backend.azure.auth": Key("choice", "api-key", AZURE_AUTH_METHODS, example='auth = "azure-cli"'),
     "backend.azure.managed_identity_client_id": Key("str", None),
     "backend.azure.tenant_id": Key("str", None),
+    "backend.azure.failover": Key("endpoints", None, example='[[backend.azure.failover]] with endpoint = "https://my-res-westus.openai.azure.com/openai/v1"'),
     "backend.azure.token_scope": Key("str", None, example='token_scope = "https://cognitiveservices.azure.com/.default"'),
+    "backend.reasoning_effort": Key("choice", None, ("none", "minimal", "low", "medium", "high", "xhigh"),
+                                    example='reasoning_effort = "low"'),
+    "backend.prices": Key("prices", None, example='prices = { "gpt-4o-mini" = { input = 0.15, output = 0.60 } }'),
     "backend.ollama.base_url": Key("url", "http://127.0.0.1:11434", example='base_url = "http://127.0.0.1:11434"'),
     "backend.ollama.model": Key("str", None, example='model = "qwen2.5-coder:7b"'),
     "backend.ollama.api_key": Key("str", None, secret=True),
@@ -144,6 +148,10 @@ def _coerce(key: str, spec: Key, value: Any, source: str) -> Any:
         return _coerce_secret(key, value, source)
     from_text = isinstance(value, str) and source.startswith("CMDAI_")
     kind = spec.kind
+    if kind == "prices":
+        return _prices(key, spec, value, source)
+    if kind == "endpoints":
+        return _failover_endpoints(key, spec, value, source)
     if kind == "bool":
         if from_text and value.lower() in ("1", "true", "yes", "on", "0", "false", "no", "off"):
             return value.lower() in ("1", "true", "yes", "on")
@@ -198,6 +206,52 @@ def _coerce_secret(key: str, value: Any, source: str) -> Optional[str]:
     return value
 
 
+def _prices(key: str, spec: Key, value: Any, source: str) -> Dict[str, Dict[str, float]]:
+    """Per-deployment prices per million tokens: {"name": {input = 0.15, output = 0.60}}."""
+    if not isinstance(value, dict):
+        raise _fail(key, source, "must be a table of deployments", spec.example)
+    prices = {}
+    for name, price in value.items():
+        if not isinstance(price, dict) or not price or set(price) - {"input", "output"} or any(
+                isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0 for v in price.values()):
+            raise _fail(f"{key}.{name}", source, "must be { input = N, output = N } (per million tokens)",
+                        spec.example)
+        prices[name] = {k: float(v) for k, v in price.items()}
+    return prices
+
+
+#: What one failover endpoint may set; anything it leaves out (except the key) is the primary's.
+FAILOVER_KEYS = {"endpoint": "url", "model": "str", "deployment_name": "str", "api_version": "str",
+                 "api_style": "str", "auth": "str", "api_key": "str", "api_key_command": "str",
+                 "api_key_env": "str", "token_scope": "str", "tenant_id": "str", "managed_identity_client_id": "str"}
+
+
+def _failover_endpoints(key: str, spec: Key, value: Any, source: str) -> List[Dict[str, str]]:
+    """An ordered list of endpoints ([[backend.azure.failover]] tables) tried after the primary."""
+    if not isinstance(value, list):
+        raise _fail(key, source, "must be a list of tables: [[backend.azure.failover]]", spec.example)
+    endpoints = []
+    for index, entry in enumerate(value, 1):
+        where = f"{key}[{index}]"
+        if not isinstance(entry, dict):
+            raise _fail(where, source, "must be a table with endpoint = \"https://…\"", spec.example)
+        unknown = sorted(set(entry) - set(FAILOVER_KEYS))
+        if unknown:
+            raise ConfigError(f"{_describe(source)}: {where} has an unknown key '{unknown[0]}'",
+                              f"use: {', '.join(FAILOVER_KEYS)}")
+        if "endpoint" not in entry:
+            raise _fail(where, source, "has no endpoint", spec.example)
+        checked = {}
+        for name, item in entry.items():
+            sub = Key(FAILOVER_KEYS[name], choices=AZURE_AUTH_METHODS if name == "auth" else
+                      AZURE_API_STYLES if name == "api_style" else (), example=spec.example)
+            if name in ("auth", "api_style"):
+                sub = sub._replace(kind="choice")
+            checked[name] = _coerce(f"{where}.{name}", sub, item, source)
+        endpoints.append(checked)
+    return endpoints
+
+
 def _check_url(key: str, value: str, source: str, spec: Key) -> None:
     from urllib.parse import urlsplit
 
@@ -214,7 +268,7 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> Dict[str, Any]:
     flat: Dict[str, Any] = {}
     for name, value in table.items():
         dotted = f"{prefix}{name}"
-        if isinstance(value, dict):
+        if isinstance(value, dict) and getattr(SCHEMA.get(dotted), "kind", "") not in ("prices", "endpoints"):
             flat.update(_flatten(value, dotted + "."))
         else:
             flat[dotted] = value
@@ -282,7 +336,8 @@ def _read_file(path: Path, *, site: bool, warnings: List[str]) -> Dict[str, Any]
                             f"({paths.site_config_file()}); ignored")
             continue
         values[key] = _coerce(key, spec, value, str(path))
-    if any(SCHEMA[k].secret and values.get(k) for k in values):
+    if any(SCHEMA[k].secret and values.get(k) for k in values) or any(
+            "api_key" in entry for entry in values.get("backend.azure.failover") or ()):
         _warn_if_readable_by_others(path, warnings)
     return values
 
@@ -316,10 +371,12 @@ def _build_sections(values: Mapping[str, Any]) -> Dict[str, Section]:
             node = node.setdefault(part, {})
         node[leaf] = values.get(key, spec.default)
 
-    def to_section(table: Dict[str, Any]) -> Section:
-        return Section(**{k: to_section(v) if isinstance(v, dict) else v for k, v in table.items()})
+    def to_section(table: Dict[str, Any], prefix: str) -> Section:
+        # A key whose value is itself a table (prices, endpoint lists) stays a plain value.
+        return Section(**{k: to_section(v, f"{prefix}{k}.") if isinstance(v, dict) and f"{prefix}{k}" not in SCHEMA
+                          else v for k, v in table.items()})
 
-    return {name: to_section(table) for name, table in root.items()}
+    return {name: to_section(table, f"{name}.") for name, table in root.items()}
 
 
 def load_config(

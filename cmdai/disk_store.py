@@ -123,18 +123,23 @@ class KeyedFile:
         return data if isinstance(data, dict) else {}
 
     def get(self, key: str) -> Optional[Any]:
-        entry = self._entries().get(key)
-        return entry if entry is not None and self.valid(entry) else None
+        return self.entries().get(key)
+
+    def entries(self) -> Dict[str, Any]:
+        """Every valid entry."""
+        return {key: entry for key, entry in self._entries().items() if self.valid(entry)}
 
     def put(self, key: str, entry: Any) -> None:
         """Store ``entry`` under ``key``, keeping what other processes stored meanwhile."""
+        if self.get(key) != entry:
+            self.update(lambda entries: {**entries, key: entry})
+
+    def update(self, change: Callable[[Dict[str, Any]], Dict[str, Any]]) -> None:
+        """Replace the valid entries with ``change(entries)``, under the lock (invalid ones are dropped)."""
         try:
             with _locked(self.path) as held:
-                if not held:
-                    return
-                entries = {k: v for k, v in self._entries().items() if self.valid(v)}
-                entries[key] = entry
-                write_json(self.path, entries)
+                if held:
+                    write_json(self.path, change(self.entries()))
         except OSError:
             pass
 

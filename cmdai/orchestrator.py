@@ -1,28 +1,65 @@
-"""The path of a request: cache, backend, offline fallback, then the safety verdict."""
+"""The path of a request: cache, backend, offline fallback, syntax repair, then the safety verdict."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, NamedTuple, Optional
 
 from .backends import create_backend
-from .backends.base import Generation, GenerationRequest
+from .backends.base import CommandGenerator, Generation, GenerationRequest
 from .config import Config
-from .errors import GeneratorError
+from .errors import GeneratorError, ModelOutputError, NoAnswerError
+from .parsing import MAX_ALTERNATIVES
 from .records import Record
 from .safety import Action, Assessment, assess, decide
 
 OFFLINE_BACKEND = "embedded"
 
 
+class Alternative(NamedTuple):
+    """Another command for the same request, judged by safety on its own."""
+
+    command: str
+    explanation: Optional[str]
+    assessment: Assessment
+    action: Action
+
+    @property
+    def blocked(self) -> bool:
+        return self.action is Action.BLOCK
+
+    def to_json(self) -> Dict[str, Any]:
+        return {"command": None if self.blocked else self.command, "explanation": self.explanation,
+                "risk": self.assessment.risk.label, "reasons": list(self.assessment.reasons),
+                "action": self.action.value, "blocked": self.blocked}
+
+
+def judge(command: str, explanation: Optional[str], shell: str, level: str) -> Alternative:
+    """``command`` with its risk and what the safety level ``level`` does with it."""
+    assessment = assess_as_written(command, shell)
+    return Alternative(command, explanation, assessment, decide(assessment.risk, level))
+
+
+def assess_as_written(command: str, shell: str) -> Assessment:
+    """The safety verdict, its reasons quoting the command as ``shell`` writes it.
+
+    The engine reads fish's ``(cmd)`` as bash's ``$(cmd)``; a fish user should see their own syntax.
+    """
+    assessment = assess(command, shell)
+    if shell != "fish" or "$(" in command:
+        return assessment
+    return assessment._replace(reasons=tuple(reason.replace("$(", "(") for reason in assessment.reasons))
+
+
 class Outcome(Record):
     """A command with its safety verdict and where it came from."""
 
     __slots__ = ("request", "command", "explanation", "assessment", "action", "backend", "model",
-                 "fallback_used", "cached", "warnings", "usage")
+                 "fallback_used", "cached", "warnings", "usage", "alternatives", "deployment", "endpoint", "debug")
 
     def __init__(self, request: GenerationRequest, command: str, explanation: Optional[str],
                  assessment: Assessment, action: Action, backend: str, model: Optional[str] = None,
                  fallback_used: bool = False, cached: bool = False, warnings: Optional[List[str]] = None,
-                 usage: Optional[Dict[str, int]] = None):
+                 usage: Optional[Dict[str, int]] = None, alternatives: Optional[List[Alternative]] = None,
+                 deployment: Optional[str] = None, endpoint: Optional[str] = None, debug: Optional[str] = None):
         self.request = request
         self.command = command
         self.explanation = explanation
@@ -34,10 +71,21 @@ class Outcome(Record):
         self.cached = cached
         self.warnings: List[str] = [] if warnings is None else warnings
         self.usage = usage
+        #: Other commands for the request, best first; blocked ones are kept, marked.
+        self.alternatives: List[Alternative] = [] if alternatives is None else alternatives
+        #: What was asked (``model`` is what answered), and the host that answered.
+        self.deployment = deployment
+        self.endpoint = endpoint
+        #: Request ids and rate-limit state, for --debug.
+        self.debug = debug
 
     @property
     def blocked(self) -> bool:
         return self.action is Action.BLOCK
+
+    def choices(self) -> List[Any]:
+        """The commands that may be offered: this one, then every alternative not blocked."""
+        return [self] + [alternative for alternative in self.alternatives if not alternative.blocked]
 
     def to_json(self) -> Dict[str, Any]:
         return {
@@ -54,6 +102,9 @@ class Outcome(Record):
             "cached": self.cached,
             "warnings": list(self.warnings),
             "usage": self.usage,
+            "alternatives": [alternative.to_json() for alternative in self.alternatives],
+            "deployment": self.deployment,
+            "endpoint": self.endpoint,
         }
 
 
@@ -68,7 +119,8 @@ def _cache_key_parts(request: GenerationRequest, config: Config, backend_name: s
                 "openai-compatible": config.backend.openai_compatible.base_url}.get(
         backend_name, config.backend.endpoint)
     return [request.text.strip(), request.shell, request.os_name, backend_name, endpoint,
-            request.model or _configured_model(config, backend_name), config.backend.azure.deployment_name]
+            request.model or _configured_model(config, backend_name), config.backend.azure.deployment_name,
+            request.refine]
 
 
 def generate(request: GenerationRequest, config: Config, *, use_cache: bool = True) -> Outcome:
@@ -89,6 +141,8 @@ def generate(request: GenerationRequest, config: Config, *, use_cache: bool = Tr
 
     if generation is None:
         backend = create_backend(backend_name, config)
+        if request.refine is not None and not backend.can_refine:
+            raise _cannot_refine(request)
         try:
             generation = backend.generate(request)
         except GeneratorError as error:
@@ -99,29 +153,93 @@ def generate(request: GenerationRequest, config: Config, *, use_cache: bool = Tr
             # The fix (a CA bundle, a proxy variable, --doctor) matters most when the answer still came.
             fix = f" — {error.hint}" if error.hint else ""
             warnings.append(f"{backend_name} failed ({error.message}); answered by the offline engine{fix}")
+        else:
+            if backend.is_remote:
+                generation = _valid_for_shell(backend, request, generation)
 
-    assessment = assess(generation.command, request.shell)
-    action = decide(assessment.risk, config.safety.level)
-    if cache is not None and key is not None and not cached and not fallback_used and action is not Action.BLOCK:
+    level = config.safety.level
+    best = judge(generation.command, generation.explanation, request.shell, level)
+    if cache is not None and key is not None and not cached and not fallback_used and not best.blocked:
         # A blocked answer is not kept: the next press asks the backend again.
         cache.put(key, generation)
     return Outcome(
         request=request,
         command=generation.command,
         explanation=generation.explanation,
-        assessment=assessment,
-        action=action,
+        assessment=best.assessment,
+        action=best.action,
         backend=OFFLINE_BACKEND if fallback_used else backend_name,
         model=generation.model,
         fallback_used=fallback_used,
         cached=cached,
         warnings=warnings + list(generation.warnings),
         usage=generation.usage,
+        alternatives=[judge(other.command, other.explanation, request.shell, level)
+                      for other in _distinct_alternatives(generation)],
+        deployment=generation.deployment,
+        endpoint=generation.endpoint,
+        debug=generation.debug,
     )
+
+
+def _distinct_alternatives(generation: Generation) -> List[Generation]:
+    """At most MAX_ALTERNATIVES non-empty alternatives, none repeating the answer or each other."""
+    seen = {generation.command.strip()}
+    kept: List[Generation] = []
+    for other in generation.alternatives:
+        command = other.command.strip()
+        if command and command not in seen and len(kept) < MAX_ALTERNATIVES:
+            seen.add(command)
+            kept.append(other)
+    return kept
+
+
+def _cannot_refine(request: GenerationRequest) -> NoAnswerError:
+    return NoAnswerError(f"the offline engine cannot change a command as asked ('{request.text}')",
+                         "edit the command yourself, or set up a model: cmdai --setup-backend azure-foundry")
+
+
+def _valid_for_shell(backend: CommandGenerator, request: GenerationRequest, generation: Generation) -> Generation:
+    """The model's answer if the target shell parses it, else one repaired answer that it parses.
+
+    Alternatives that do not parse are left out; they get no repair of their own.
+    """
+    from .widget import syntax_error
+
+    shell = request.shell
+    valid = [other for other in generation.alternatives if syntax_error(other.command, shell) is None]
+    error = syntax_error(generation.command, shell)
+    if error is None:
+        generation.alternatives = valid
+        return generation
+    try:
+        repaired = backend.generate(request._replace(refine=generation.command, syntax_error=error))
+    except GeneratorError as failure:
+        raise ModelOutputError(f"the model's command is not valid {shell} syntax ({error}), and asking it to "
+                               f"repair that failed: {failure.message}", failure.hint or "try again",
+                               debug=failure.debug) from failure
+    still = syntax_error(repaired.command, shell)
+    if still is not None:
+        raise ModelOutputError(f"the model's command is not valid {shell} syntax, even after a repair: {still}",
+                               f"try again or rephrase the request; -s {shell} names the target shell")
+    repaired.alternatives = [other for other in repaired.alternatives
+                             if syntax_error(other.command, shell) is None] + valid
+    repaired.warnings = generation.warnings + repaired.warnings + [
+        f"the model's first answer was not valid {shell} syntax ({error}); this is its repair"]
+    repaired.usage = _added_usage(generation.usage, repaired.usage)
+    return repaired
+
+
+def _added_usage(first: Optional[Dict[str, int]], second: Optional[Dict[str, int]]) -> Optional[Dict[str, int]]:
+    if not first or not second:
+        return first or second
+    return {key: first.get(key, 0) + second.get(key, 0) for key in set(first) | set(second)}
 
 
 def _offline_answer(request: GenerationRequest, config: Config, original: GeneratorError) -> Generation:
     offline = create_backend(OFFLINE_BACKEND, config)
+    if request.refine is not None and not offline.can_refine:
+        raise original
     try:
         return offline.generate(request)
     except GeneratorError:

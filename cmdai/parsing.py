@@ -1,8 +1,9 @@
 """Turn a model's reply, which is untrusted text, into one command line and an explanation.
 
-Models are asked for ``{"cmd": ..., "explanation": ...}`` but reply in many shapes: that object,
-a ``command`` key, JSON in ``` fences or wrapped in prose, a fenced or bare command line. Every
-shape is reduced to the command alone, with terminal controls removed.
+Models are asked for ``{"cmd": ..., "explanation": ..., "alternatives": [...]}`` but reply in many
+shapes: that object, a ``command`` key, JSON in ``` fences or wrapped in prose, a fenced or bare
+command line. Every shape is reduced to the command alone, with terminal controls removed.
+Alternatives are optional: a missing, malformed or repeated one is left out, never an error.
 
 A reply that is not a complete answer — JSON cut off or invalid, a quote never closed, broken
 text, a "command" longer than any command — is a ModelOutputError, never a command.
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterator, NamedTuple, Optional
+from typing import Any, Iterator, List, NamedTuple, Optional, Tuple
 
 from .errors import ModelOutputError
 from .lazy_regex import lazy_regex
@@ -22,6 +23,9 @@ MAX_COMMAND_CHARS = 4096
 
 _COMMAND_KEYS = ("cmd", "command", "shell_command", "bash")
 _EXPLANATION_KEYS = ("explanation", "description", "explain")
+_ALTERNATIVES_KEYS = ("alternatives", "alternative", "alts", "others")
+#: Alternatives kept from one reply, however many the model sends.
+MAX_ALTERNATIVES = 2
 _THINKING = re.compile(r"<(think|thinking|reasoning)>.*?(</\1>|$)", re.DOTALL | re.IGNORECASE)
 _FENCE = lazy_regex(r"```[ \t]*([\w+-]*)[ \t]*\n?(.*?)(?:```|$)", re.DOTALL)
 _INLINE_CODE = lazy_regex(r"`([^`\n]+)`")
@@ -34,6 +38,8 @@ _PROMPT_PREFIX = re.compile(r"^\s*\$\s+(?=\S)")
 class ParsedOutput(NamedTuple):
     command: str
     explanation: Optional[str] = None
+    #: Other commands for the same request, best first, each without alternatives of its own.
+    alternatives: Tuple["ParsedOutput", ...] = ()
 
 
 def parse_model_output(text: Optional[str]) -> ParsedOutput:
@@ -48,7 +54,7 @@ def parse_model_output(text: Optional[str]) -> ParsedOutput:
     for obj in _json_objects(cleaned):
         parsed = _from_object(obj)
         if parsed is not None:
-            return ParsedOutput(checked_command(parsed.command), parsed.explanation)
+            return parsed
     if _INCOMPLETE_JSON.search(cleaned):
         # JSON was begun and never finished: the reply was cut off or is not valid JSON.
         raise ModelOutputError("the answer is incomplete: its JSON is cut off or invalid",
@@ -167,7 +173,34 @@ def _from_object(obj: Any) -> Optional[ParsedOutput]:
     if not command:
         reason = f": {explanation}" if explanation else ""
         raise ModelOutputError(f"the model gave no command{reason}", "rephrase the request")
-    return ParsedOutput(command, explanation)
+    command = checked_command(command)
+    return ParsedOutput(command, explanation, _alternatives(obj, command))
+
+
+def _alternatives(obj: dict, command: str) -> Tuple[ParsedOutput, ...]:
+    """The usable alternatives in a reply object: each a command or an object with one."""
+    listed = next((obj[k] for k in _ALTERNATIVES_KEYS if k in obj), None)
+    if isinstance(listed, (str, dict)):
+        listed = [listed]
+    if not isinstance(listed, list):
+        return ()
+    seen = {command}
+    found: List[ParsedOutput] = []
+    for item in listed:
+        if isinstance(item, str):
+            item = {"cmd": item}
+        try:
+            parsed = _from_object({k: v for k, v in item.items() if k not in _ALTERNATIVES_KEYS}) \
+                if isinstance(item, dict) else None
+        except ModelOutputError:
+            parsed = None
+        if parsed is None or parsed.command in seen:
+            continue
+        seen.add(parsed.command)
+        found.append(parsed)
+        if len(found) == MAX_ALTERNATIVES:
+            break
+    return tuple(found)
 
 
 def _tidy(command: str) -> str:

@@ -4,13 +4,24 @@ from __future__ import annotations
 from typing import Dict, List
 
 from .backends.base import GenerationRequest
+from .parsing import MAX_ALTERNATIVES
 
 _SHELL_NOTES = {
     "bash": "Use bash syntax.",
     "zsh": "Use zsh syntax (bash-compatible constructs are fine).",
     "sh": "Use portable POSIX sh syntax: no bashisms such as [[ ]], arrays or <(...).",
-    "fish": ("Use fish syntax: (cmd) for command substitution, 'set VAR value' instead of "
-             "VAR=value, 'for x in ...; ...; end' loops, and 'and'/'or' or '&&'/'||' between commands."),
+    # Models default to bash; fish rejects most of it, so its rules are spelled out one by one.
+    "fish": "\n".join([
+        "Use fish syntax, which is not POSIX. In fish:",
+        "- loops are 'for f in *.log; gzip $f; end' and 'while CONDITION; ...; end' (no do/done);",
+        "- conditions are 'if test -f x; ...; else; ...; end' (no then/fi, no [[ ]]);",
+        "- command substitution is (cmd), never $(cmd) or backticks;",
+        "- variables are set with 'set VAR value', exported with 'set -x VAR value' (never VAR=value "
+        "or export VAR=value), and read as $VAR (never ${VAR}); they are not split on spaces;",
+        "- the last exit status is $status, not $?; arguments are $argv, not $@;",
+        "- combine commands with '; and' / '; or' or with && and ||; 'not' negates;",
+        "- there is no <(...) process substitution (use (cmd | psub)) and no here-documents.",
+    ]),
 }
 _OS_NOTES = {
     "linux": "The system is Linux with GNU coreutils, findutils, sed and grep.",
@@ -19,15 +30,23 @@ _OS_NOTES = {
 }
 
 
+def shell_rules(shell: str) -> str:
+    """The syntax rules of ``shell`` as the model is told them."""
+    return f"Target shell: {shell}. {_SHELL_NOTES.get(shell, _SHELL_NOTES['bash'])}"
+
+
 def system_prompt(shell: str, os_name: str) -> str:
     os_note = _OS_NOTES.get(os_name, f"The system is {os_name}.")
     return "\n".join([
         "You translate a request in plain words into a single shell command line.",
-        f"Target shell: {shell}. {_SHELL_NOTES.get(shell, _SHELL_NOTES['bash'])}",
+        shell_rules(shell),
         os_note,
         "Rules:",
         "- Answer with one JSON object and nothing else: "
-        '{"cmd": "<the command>", "explanation": "<one short sentence>"}.',
+        '{"cmd": "<the best command>", "explanation": "<one short sentence>", '
+        '"alternatives": [{"cmd": "<another way>", "explanation": "<how it differs>"}]}.',
+        f"- Give up to {MAX_ALTERNATIVES} alternatives that do the same job differently (other tools, "
+        "other options); leave the list empty when there is no real alternative. Never repeat a command.",
         "- Prefer one line; use several lines only when a loop or here-document needs them.",
         "- Work relative to the current directory unless the request names a path.",
         "- Prefer safe, read-only forms; never add destructive steps the request did not ask for.",
@@ -36,9 +55,28 @@ def system_prompt(shell: str, os_name: str) -> str:
     ])
 
 
+def user_message(request: GenerationRequest) -> str:
+    """The request itself; for a refinement or a repair, the command to change comes with it."""
+    if request.refine is None:
+        return request.text
+    if request.syntax_error is not None:
+        return "\n".join([
+            f"The request was: {request.text}",
+            f"This answer is not valid {request.shell} syntax:",
+            request.refine,
+            f"{request.shell} reports: {request.syntax_error}",
+            f"Answer with the same command corrected for {request.shell}, in the same JSON format.",
+        ])
+    return "\n".join([
+        "Change this command as the instruction says; keep what the instruction does not mention.",
+        f"Command: {request.refine}",
+        f"Instruction: {request.text}",
+    ])
+
+
 def build_messages(request: GenerationRequest) -> List[Dict[str, str]]:
     """System and user messages for a chat-completions call."""
     return [
         {"role": "system", "content": system_prompt(request.shell, request.os_name)},
-        {"role": "user", "content": request.text},
+        {"role": "user", "content": user_message(request)},
     ]

@@ -20,19 +20,32 @@ class GenerationRequest(NamedTuple):
     os_name: str = "linux"
     #: Model override for this one run (``--model``), else the backend's configured model.
     model: Optional[str] = None
+    #: A command to change rather than a fresh request: ``text`` then says how (refine, repair).
+    refine: Optional[str] = None
+    #: The target shell's complaint about ``refine``, when the request asks to repair its syntax.
+    syntax_error: Optional[str] = None
 
 
 class Generation(Record):
     """A backend's answer: a command line, before safety checks."""
 
-    __slots__ = ("command", "explanation", "model", "usage", "warnings", "alternatives")
+    __slots__ = ("command", "explanation", "model", "usage", "warnings", "alternatives", "deployment",
+                 "endpoint", "debug")
 
     def __init__(self, command: str, explanation: Optional[str] = None, model: Optional[str] = None,
                  usage: Optional[Dict[str, int]] = None, warnings: Optional[List[str]] = None,
-                 alternatives: Optional[List["Generation"]] = None):
+                 alternatives: Optional[List["Generation"]] = None, deployment: Optional[str] = None,
+                 endpoint: Optional[str] = None, debug: Optional[str] = None):
         self.command = command
         self.explanation = explanation
+        #: The model that answered, as the service named it (a model router picks one per request).
         self.model = model
+        #: The deployment (or model name) that was asked, when it differs in kind from ``model``.
+        self.deployment = deployment
+        #: The host that answered, when a backend has several (regional failover).
+        self.endpoint = endpoint
+        #: Request ids and rate-limit state of the answer, for --debug.
+        self.debug = debug
         #: Token usage as the service reported it (prompt_tokens, completion_tokens, total_tokens).
         self.usage = usage
         self.warnings: List[str] = [] if warnings is None else warnings
@@ -68,6 +81,8 @@ class CommandGenerator(ABC):
     name: ClassVar[str] = ""
     #: Remote backends may fall back to the offline engine on connection-class failures.
     is_remote: ClassVar[bool] = False
+    #: Whether the backend can change a given command as instructed (``GenerationRequest.refine``).
+    can_refine: ClassVar[bool] = False
 
     def __init__(self, config: "Config"):
         self.config = config

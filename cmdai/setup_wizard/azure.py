@@ -5,8 +5,8 @@ import os
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
-from ..backends.remote.endpoints import (AZURE_OPENAI, AZURE_OPENAI_V1, MANAGED_ONLINE, MODEL_INFERENCE,
-                                         SERVERLESS, EndpointInfo, detect_endpoint)
+from ..backends.remote.endpoints import (AZURE_OPENAI, AZURE_OPENAI_V1, INFERENCE_RETIRED, MANAGED_ONLINE,
+                                         MODEL_INFERENCE, SERVERLESS, EndpointInfo, detect_endpoint)
 from ..backends.base import ModelInfo
 from ..errors import ConfigError, UsageError
 from .common import (Plan, Session, connect_and_choose_model, require, run_test, safety_answer,
@@ -149,6 +149,7 @@ class AzureSetup:
         answers.model = require(args.model, "--model", "the model or deployment name")
         answers.safety = safety_answer(self.session)
         self.console.line(f"Endpoint: {info.label} — {info.base_url}")
+        self._advise_route(info)
         if args.skip_test:
             self.console.note("Connection test skipped (--skip-test).")
         else:
@@ -203,6 +204,13 @@ class AzureSetup:
         if info.url_deployment and not answers.model:
             answers.model = info.url_deployment
         self.console.ok(f"{info.label} — {info.base_url}")
+        self._advise_route(info)
+
+    def _advise_route(self, info: EndpointInfo) -> None:
+        """The /models route belongs to a retired API; say so, and which URL replaces it."""
+        if info.uses_retired_api:
+            self.console.note(f"The /models route belongs to the Azure AI Inference API, retired on "
+                              f"{INFERENCE_RETIRED}. Use the v1 API instead: {info.v1_url}")
 
     def _ask_auth(self) -> None:
         """Step 2: API key or one of the Microsoft Entra ID methods."""

@@ -56,3 +56,42 @@ def test_list_models_describes_the_catalog() -> None:
     (model,) = EmbeddedBackend(None).list_models()
     assert model.id == MODEL_NAME and model.is_default
     assert "intents" in (model.description or "")
+
+
+def _config(environ, backend="embedded"):
+    from cmdai.config import load_config
+
+    return load_config(None, {"backend.type": backend}, environ=environ)
+
+
+@pytest.mark.parametrize("environ, named", [
+    ({"CMDAI_AZURE_FOUNDRY_ENDPOINT": "https://res.services.ai.azure.com/models"}, "azure-foundry"),
+])
+def test_declining_with_a_model_configured_points_to_that_model(environ, named) -> None:
+    with pytest.raises(NoAnswerError) as info:
+        EmbeddedBackend(_config(environ)).generate(GenerationRequest("compose a haiku about my cat"))
+    assert "Azure" not in info.value.hint and "setup" not in info.value.hint
+    assert f"cmdai -b {named}" in info.value.hint
+
+
+def test_declining_with_a_local_model_configured_in_the_file(user_config, write_file) -> None:
+    write_file(user_config, '[backend]\ntype = "embedded"\n\n[backend.ollama]\nmodel = "qwen2.5-coder:7b"\n')
+    with pytest.raises(NoAnswerError) as info:
+        EmbeddedBackend(_config({})).generate(GenerationRequest("asdf qwer"))
+    assert "Azure" not in info.value.hint and "cmdai -b ollama" in info.value.hint
+
+
+def test_declining_with_nothing_configured_suggests_setting_up_a_model() -> None:
+    for config in (None, _config({})):
+        with pytest.raises(NoAnswerError) as info:
+            EmbeddedBackend(config).generate(GenerationRequest("compose a haiku about my cat"))
+        assert "--setup-backend azure-foundry" in info.value.hint
+
+
+def test_cli_decline_message_fits_a_configured_model(run_cmdai) -> None:
+    env = {"CMDAI_AZURE_FOUNDRY_ENDPOINT": "https://res.services.ai.azure.com/models"}
+    result = run_cmdai("-b", "embedded", "compose a haiku about my cat", env=env)
+    assert result.returncode == EXIT_NO_COMMAND
+    assert "configure Azure" not in result.stderr and "cmdai -b azure-foundry" in result.stderr
+    bare = run_cmdai("compose a haiku about my cat")
+    assert "configure Azure AI Foundry" in bare.stderr

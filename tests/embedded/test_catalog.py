@@ -19,7 +19,7 @@ SAMPLES: Dict[str, Slot] = {
     "path": Slot("./my dir", "path"), "input": Slot("notes.txt", "path"), "dir": Slot("src", "path"),
     "file": Slot("it's.txt", "path"), "dest": Slot("/tmp/out", "path"), "file2": Slot("b.txt", "path"),
     "dir2": Slot("docs", "path"), "base": Slot("src", "quote"), "glob": Slot("*.py", "force"),
-    "ext": Slot("py", "quote"), "text": Slot("a b 'c'", "force"), "name": Slot("x y", "quote"),
+    "ext": Slot("py", "quote"), "ext2": Slot("md", "quote"), "text": Slot("a b 'c'", "force"), "name": Slot("x y", "quote"),
     "arg": Slot("nginx", "quote"), "size": Slot("+1M", "literal"), "age": Slot("-mtime -3", "literal"),
     "since": Slot("3 days ago", "force"), "before": Slot("3 days ago", "force"), "n": Slot("5", "literal"),
     "n2": Slot("9", "literal"), "mode": Slot("755", "literal"), "user": Slot("alice", "quote"),
@@ -44,9 +44,11 @@ def renderings(shell: str, os_name: str) -> List[str]:
         if it.only is not None and it.only != os_name:
             continue
         template = pick_variant(it.command, it.variants, shell, os_name)
-        command = fill(template, SAMPLES, it.defaults, shell)
-        assert command is not None, it.id
-        out.append(command)
+        # Alternatives render with the same values and must be just as valid.
+        for each in (template, *it.alts.get(os_name, ())):
+            command = fill(each, SAMPLES, it.defaults, shell)
+            assert command is not None, it.id
+            out.append(command)
     return out
 
 
@@ -64,7 +66,7 @@ def test_intent_ids_are_unique() -> None:
 
 def test_every_placeholder_has_a_sample_and_every_intent_has_evidence() -> None:
     for it in INTENTS:
-        for template in [it.command, *it.variants.values()]:
+        for template in [it.command, *it.variants.values(), *it.alts.get("linux", ()), *it.alts.get("macos", ())]:
             assert set(PLACEHOLDER.findall(template)) <= set(SAMPLES) | {"arg"}, it.id
         # An intent must need a word or a slot, or it would answer anything.
         required = set(PLACEHOLDER.findall(it.command.split("[?")[0])) - set(it.defaults)

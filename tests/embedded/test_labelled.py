@@ -48,3 +48,21 @@ def test_nl2bash_judge() -> None:
     assert not bench.similar("ls -la", "find .")
     assert bench.similar("find . -type f -empty", "find . -size 0 -type f")
     assert not bench.similar("find . -type d", "find . -type f -name x -mtime -2")
+
+
+def test_fresh_set_meets_the_precision_goal() -> None:
+    """The everyday set written before the changes: at least 85% answered and 97% of answers right."""
+    bench = load_bench()
+    cases = bench.load_judged(bench.FRESH)
+    assert len(cases) >= 100
+    score = bench.judge(EmbeddedBackend(None), cases)
+    assert score.answered >= 0.85 * score.answerable, score.unanswered
+    assert score.right >= 0.97 * score.given, score.wrong
+
+
+def test_judged_sets_compare_shell_words() -> None:
+    bench = load_bench()
+    assert bench.same_command("grep -rn 'TODO' .", 'grep -rn TODO .')
+    assert not bench.same_command("grep -rn TODO", "grep -rn TODO .")
+    assert all(case.accepted or case.text for case in bench.load_judged(bench.HELD_OUT))
+    assert any(not case.accepted for case in bench.load_judged(bench.FRESH))

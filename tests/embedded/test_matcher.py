@@ -105,10 +105,11 @@ def test_more_specific_intents_win() -> None:
 
 
 @pytest.mark.parametrize("text, command", [
-    ("show disk usage of each folder", "du -sh ./*"),
-    ("disk usage of every directory in /var", "du -sh /var/*"),
-    ("show disk usage by folder", "du -sh ./*"),
-    ("how big is each folder here", "du -sh ./*"),
+    ("show disk usage of each folder", "du -sh ./*/"),
+    ("disk usage of every directory in /var", "du -sh /var/*/"),
+    ("show disk usage by folder", "du -sh ./*/"),
+    ("how big is each folder here", "du -sh ./*/"),
+    ("show disk usage of each entry here", "du -sh ./*"),
     ("show disk usage", "du -sh ."),
     ("set permissions 755 on each directory", "find . -type d -exec chmod 755 {} +"),
     ("delete every .pyc file", "find . -name '*.pyc' -delete"),

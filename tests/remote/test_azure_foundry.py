@@ -41,7 +41,8 @@ def test_model_inference_request():
     generation = backend().generate(REQUEST)
     assert generation.command == "ls -la"
     assert generation.explanation == "lists all files"
-    assert generation.model == "gpt-4o"
+    assert generation.model == "gpt-4o-2024-08-06"  # what answered
+    assert generation.deployment == "gpt-4o"  # what was asked
     assert generation.usage == {"prompt_tokens": 120, "completion_tokens": 14, "total_tokens": 134}
     body = sent_body()
     assert body["model"] == "gpt-4o"
@@ -258,18 +259,19 @@ def test_entra_401_with_fresh_token_names_the_roles(fake_entra):
     with pytest.raises(AuthenticationError) as caught:
         backend(backend__azure__auth="azure-cli").generate(REQUEST)
     assert len(responses.calls) == 2  # the cached token, then one fresh token
-    assert "Cognitive Services OpenAI User" in caught.value.hint
-    assert "Azure AI User" in caught.value.hint
+    assert "has no role that allows inference" in caught.value.message
+    assert "'Cognitive Services OpenAI User'" in caught.value.hint  # gpt-4o is an OpenAI model
+    assert "Owner and Contributor do not grant inference" in caught.value.hint
     assert "fresh-token-1" not in caught.value.debug
 
 
 @responses.activate
-def test_entra_403_names_roles_and_network(fake_entra):
+def test_entra_403_network_rule_is_not_a_role_problem(fake_entra):
     responses.post(INFERENCE_CHAT, status=403, json=azure_error("403", "Public access is disabled."))
     with pytest.raises(AuthenticationError) as caught:
         backend(backend__azure__auth="azure-cli").generate(REQUEST)
-    assert "Cognitive Services OpenAI User" in caught.value.hint
-    assert "network" in caught.value.hint
+    assert "network rules" in caught.value.message
+    assert "Networking" in caught.value.hint and "role" not in caught.value.hint
 
 
 # -- request adaptation ---------------------------------------------------------------------------
@@ -392,7 +394,7 @@ def test_403_key():
     responses.post(INFERENCE_CHAT, status=403, json=azure_error("403", "Traffic is not from an approved private endpoint."))
     with pytest.raises(AuthenticationError, match="HTTP 403") as caught:
         backend().generate(REQUEST)
-    assert "network" in caught.value.hint and "quota" in caught.value.hint
+    assert "network rules" in caught.value.message and "private endpoint" in caught.value.hint
 
 
 @responses.activate

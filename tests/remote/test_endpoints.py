@@ -11,7 +11,8 @@ from cmdai.errors import ConfigError
 @pytest.mark.parametrize("url, kind, base", [
     ("https://res.services.ai.azure.com/models", "model-inference", "https://res.services.ai.azure.com/models"),
     ("https://res.services.ai.azure.com/models/", "model-inference", "https://res.services.ai.azure.com/models"),
-    ("https://res.services.ai.azure.com", "model-inference", "https://res.services.ai.azure.com/models"),
+    ("https://res.services.ai.azure.com", "azure-openai-v1", "https://res.services.ai.azure.com/openai/v1"),
+    ("https://res.services.ai.azure.com/", "azure-openai-v1", "https://res.services.ai.azure.com/openai/v1"),
     ("https://res.services.ai.azure.com/models/chat/completions?api-version=2024-05-01-preview",
      "model-inference", "https://res.services.ai.azure.com/models"),
     ("https://res.services.ai.azure.com/models/models", "model-inference", "https://res.services.ai.azure.com/models"),
@@ -39,7 +40,7 @@ def test_kind_and_base_from_url(url, kind, base):
 
 @pytest.mark.parametrize("kind, scope", [
     ("model-inference", COGNITIVE_SERVICES_SCOPE), ("azure-openai", COGNITIVE_SERVICES_SCOPE),
-    ("azure-openai-v1", COGNITIVE_SERVICES_SCOPE), ("serverless", MACHINE_LEARNING_SCOPE),
+    ("azure-openai-v1", AI_FOUNDRY_SCOPE), ("serverless", MACHINE_LEARNING_SCOPE),
     ("managed-online", MACHINE_LEARNING_SCOPE),
 ])
 def test_scope_follows_kind(kind, scope):

@@ -2,14 +2,17 @@
 and no model. It declines rather than guesses when no intent fits the request."""
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 from ...errors import NoAnswerError
 from ..base import CommandGenerator, Generation, GenerationRequest, ModelInfo
 from .engine import Matcher, NoMatch
 
+if TYPE_CHECKING:
+    from ...config import Config
+
 MODEL_NAME = "offline catalog"
-_HINT = "configure Azure AI Foundry: cmdai --setup-backend azure-foundry"
+_SETUP_HINT = "configure Azure AI Foundry: cmdai --setup-backend azure-foundry"
 
 _matcher: Optional[Matcher] = None
 
@@ -22,6 +25,30 @@ def matcher() -> Matcher:
 
         _matcher = Matcher(INTENTS, NOT_ARGS)
     return _matcher
+
+
+def configured_model_backend(config: Optional["Config"]) -> Optional[str]:
+    """The model backend the configuration sets up, whichever backend this run uses."""
+    if config is None:
+        return None
+    backend = config.backend
+    if backend.type not in (None, EmbeddedBackend.name):
+        return backend.type
+    if backend.endpoint:
+        return "azure-foundry"
+    if backend.openai_compatible.base_url:
+        return "openai-compatible"
+    if backend.ollama.model or config.source_of("backend.ollama.base_url") != "default":
+        return "ollama"
+    return None
+
+
+def decline_hint(config: Optional["Config"]) -> str:
+    """What to do when the offline engine has no answer: ask the model if one is set up."""
+    configured = configured_model_backend(config)
+    if configured is None:
+        return _SETUP_HINT
+    return f'ask the configured model: cmdai -b {configured} "…"'
 
 
 class EmbeddedBackend(CommandGenerator):
@@ -37,14 +64,17 @@ class EmbeddedBackend(CommandGenerator):
         try:
             found = matcher().match(text, shell=request.shell, os_name=request.os_name)
         except NoMatch as exc:
+            hint = decline_hint(self.config)
             if exc.ambiguous:
                 raise NoAnswerError(
                     "the offline engine finds this request ambiguous",
-                    "say it more specifically, or " + _HINT,
+                    "say it more specifically, or " + hint,
                     debug="candidates: " + ", ".join(exc.candidates),
                 ) from None
-            raise NoAnswerError("no offline answer for this request", _HINT) from None
-        return Generation(found.command, found.explanation or None, model=MODEL_NAME)
+            raise NoAnswerError("no offline answer for this request", "rephrase it, or " + hint) from None
+        alternatives = [Generation(command, explanation or None, model=MODEL_NAME)
+                        for command, explanation in found.alternatives]
+        return Generation(found.command, found.explanation or None, model=MODEL_NAME, alternatives=alternatives)
 
     def describe(self) -> str:
         return "embedded (offline catalog, no network)"

@@ -28,6 +28,20 @@ class Match(NamedTuple):
     command: str
     explanation: str
     score: float
+    #: Other (command, explanation) answers to the same request, best first.
+    alternatives: Tuple[Tuple[str, str], ...] = ()
+
+
+#: At most this many alternatives accompany an answer.
+MAX_ALTERNATIVES = 2
+
+
+class _Candidate(NamedTuple):
+    """An intent that explains the request, with what it was filled with."""
+
+    match: Match
+    compiled: "_Compiled"
+    slots: Dict[str, Slot]
 
 
 class NoMatch(Exception):
@@ -89,21 +103,45 @@ class Matcher:
         """The best intent for the request, or raise :class:`NoMatch`."""
         parsed = extract(text)
         family = os_family(os_name)
-        results: List[Match] = []
+        results: List[_Candidate] = []
         for compiled in self._catalog():
             found = self._try(compiled, parsed, text, shell, family)
             if found is not None:
                 results.append(found)
         if not results:
             raise NoMatch()
-        results.sort(key=lambda m: -m.score)
-        best = results[0]
-        rivals = [m for m in results[1:] if m.score == best.score and m.command != best.command]
+        results.sort(key=lambda c: -c.match.score)
+        best = results[0].match
+        rivals = [c.match for c in results[1:] if c.match.score == best.score and c.match.command != best.command]
         if rivals:
             raise NoMatch(ambiguous=True, candidates=[best.intent_id] + [m.intent_id for m in rivals])
-        return best
+        return best._replace(alternatives=self._alternatives(results, shell, family))
 
-    def _try(self, compiled: _Compiled, parsed: Parsed, text: str, shell: str, family: str) -> Optional[Match]:
+    def _alternatives(self, results: List[_Candidate], shell: str, family: str) -> Tuple[Tuple[str, str], ...]:
+        """Next-best answers: other intents just as specific as the best, then its own variants.
+
+        An intent with fewer required word groups reads less of the request, so it is no
+        alternative; a variant must use every value the answer used, so none is dropped.
+        """
+        best = results[0]
+        seen = {best.match.command}
+        out: List[Tuple[str, str]] = []
+
+        def offer(command: Optional[str], explanation: str) -> None:
+            if command is not None and command not in seen and len(out) < MAX_ALTERNATIVES:
+                seen.add(command)
+                out.append((command, explanation))
+
+        for other in results[1:]:
+            if len(other.compiled.need) >= len(best.compiled.need):
+                offer(other.match.command, other.match.explanation)
+        it = best.compiled.intent
+        for template in it.alts.get(family, ()):
+            if set(best.slots) <= self._slot_names(template):
+                offer(fill(template, best.slots, it.defaults, shell), best.match.explanation)
+        return tuple(out)
+
+    def _try(self, compiled: _Compiled, parsed: Parsed, text: str, shell: str, family: str) -> Optional[_Candidate]:
         it = compiled.intent
         if it.only is not None and it.only != family:
             return None
@@ -133,7 +171,8 @@ class Matcher:
         # Position of the first word that satisfies a required group: a name follows its verb.
         first_need = min((next((i for i, (w, _) in enumerate(tokens) if w in group), len(tokens)) for group in compiled.need),
                          default=-1)
-        if (words | parsed.marks) & compiled.avoid:
+        # A used value counts too: "data.csv" rules out the whitespace-column intent.
+        if evidence & compiled.avoid:
             return None
         if compiled.avoid_first and text.split(None, 1)[0].lower() in compiled.avoid_first:
             return None
@@ -160,4 +199,4 @@ class Matcher:
         opt_hits = sum(1 for w in words if w in compiled.vocab)
         score = 10.0 * len(compiled.need) + 3.0 * len(used) + opt_hits + (1.0 if "arg" in slots else 0.0)
         explanation = describe(it.explain, slots, it.defaults) if it.explain else ""
-        return Match(it.id, command, explanation, score)
+        return _Candidate(Match(it.id, command, explanation, score), compiled, slots)

@@ -4,7 +4,7 @@ The catalog (``catalog/``) is a list of these values; the engine (``engine.py``)
 """
 from __future__ import annotations
 
-from typing import Dict, Optional
+from typing import Dict, Optional, Sequence, Tuple
 
 from ...records import Record
 
@@ -19,11 +19,12 @@ class Intent(Record):
     """
 
     __slots__ = ("id", "command", "need", "opt", "avoid", "explain", "defaults", "variants", "only", "arg",
-                 "arg_anywhere", "avoid_first")
+                 "arg_anywhere", "avoid_first", "alts")
 
     def __init__(self, id: str, command: str, need: str = "", opt: str = "", avoid: str = "", explain: str = "",
                  defaults: Optional[Dict[str, str]] = None, variants: Optional[Dict[str, str]] = None,
-                 only: Optional[str] = None, arg: str = "", arg_anywhere: bool = False, avoid_first: str = ""):
+                 only: Optional[str] = None, arg: str = "", arg_anywhere: bool = False, avoid_first: str = "",
+                 alts: Optional[Dict[str, Tuple[str, ...]]] = None):
         self.id = id
         self.command = command
         self.need = need
@@ -45,6 +46,9 @@ class Intent(Record):
         #: Words that rule the intent out when the request starts with them, as typed: "run the
         #: tests" starts a program, where "is nginx running" looks for one.
         self.avoid_first = avoid_first
+        #: Other commands that do the same thing ("rg" for "grep -r", "git checkout -b" for "git switch -c"),
+        #: best first, keyed "linux" or "macos": offered as alternatives, never as the answer.
+        self.alts: Dict[str, Tuple[str, ...]] = {} if alts is None else alts
 
 
 def intent(
@@ -60,8 +64,14 @@ def intent(
     arg: str = "",
     arg_anywhere: bool = False,
     avoid_first: str = "",
+    alt: Sequence[str] = (),
+    alt_macos: Optional[Sequence[str]] = None,
     **variants: str,
 ) -> Intent:
-    """Build an :class:`Intent`; keyword arguments other than the named ones are variants."""
+    """Build an :class:`Intent`; keyword arguments other than the named ones are variants.
+
+    ``alt`` lists alternative templates for every OS, ``alt_macos`` replaces them on macOS.
+    """
+    alts = {"linux": tuple(alt), "macos": tuple(alt if alt_macos is None else alt_macos)}
     return Intent(id, command, need, opt, avoid, explain, dict(defaults or {}), dict(variants), only, arg, arg_anywhere,
-                  avoid_first)
+                  avoid_first, alts)

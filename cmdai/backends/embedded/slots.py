@@ -10,7 +10,7 @@ import re
 from typing import Callable, Dict, FrozenSet, List, NamedTuple, Optional, Tuple
 
 from ...records import Record
-from .words import STOPWORDS, norm, tokenize
+from .words import DESCRIPTIVE, STOPWORDS, norm, tokenize
 
 
 class Slot(NamedTuple):
@@ -335,6 +335,12 @@ def _glob(any_extension: bool) -> _Builder:
     return build
 
 
+def _media_glob(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+    ext = (m.group("e") or m.group("e2") or m.group("e3")).lower()
+    slots = {"glob": Slot(f"*.{ext}", "force", human=f"*.{ext}"), "ext": Slot(ext)}
+    return Phrase("glob", m.start(), slots, _glue("file type")), m.span()
+
+
 def _star_glob(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     pattern = m.group("g")
     slots = {"glob": Slot(pattern, "force"), "name": Slot(pattern, "force")}
@@ -367,7 +373,7 @@ _DIR_ADJECTIVES = frozenset(
 
 def _named_dir(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     value = m.group("v")
-    if value.lower() in _NOT_VALUES or value.lower() in _DIR_ADJECTIVES:
+    if value.lower() in _NOT_VALUES or value.lower() in _DIR_ADJECTIVES or value.lower() in DESCRIPTIVE:
         return None
     slots = {k: Slot(value, "path") for k in ("path", "dir", "arg")}
     slots["base"] = Slot(value.rstrip("/").rsplit("/", 1)[-1], "quote")
@@ -428,6 +434,8 @@ _ARCHIVE_KEYS = (
     ((".bz2",), "bz2file"),
     ((".xz",), "xzfile"),
 )
+#: File types whose name says how their columns are separated.
+_DELIMITED = {"csv": frozenset({"csv", "comma"}), "tsv": frozenset({"tsv", "tab"})}
 _FILE_RE = re.compile(r"^(?:[\w+@-][\w.+@-]*\.[A-Za-z][A-Za-z0-9]{0,7}|\.[\w][\w.-]*)$")
 
 
@@ -502,6 +510,9 @@ def _path_phrase(token: str, start: int, span: Tuple[int, int]) -> Tuple[Phrase,
         slots["base"] = Slot(base, "quote")
     # A file name can say what it is for ("requirements-dev.txt"); a directory path says less.
     words = frozenset(norm(w) for w in re.findall(r"[A-Za-z]+", last.rsplit(".", 1)[0])) if "file" in slots else frozenset()
+    if "file" in slots:
+        # A file type implies its delimiter: "the second column of data.csv" is comma-separated.
+        words |= _DELIMITED.get(last.rsplit(".", 1)[-1].lower(), frozenset())
     phrase = Phrase("path", start, slots, _glue("file dir path location under inside within named"), words=words)
     return phrase, span
 
@@ -511,7 +522,8 @@ def _number(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     slots = {"n": Slot(str(int(value)), "literal")}
     if re.fullmatch(r"0?[0-7]{3}", value):
         slots["mode"] = Slot(value, "literal")
-    return Phrase("number", m.start(), slots, _glue("number")), m.span("v")
+    # "3rd": the ordinal ending goes with the number.
+    return Phrase("number", m.start(), slots, _glue("number")), m.span()
 
 
 DIGITS = tuple("0123456789")
@@ -555,6 +567,9 @@ _RECOGNISERS: List[Tuple[str, _Builder, Tuple[str, ...]]] = [
     # "lines of python": a language after "lines of" means its source files.
     (r"(?<=\blines of )(?P<e>" + "|".join(re.escape(k) for k in _LANGUAGES) + r")(?![\w+#])", _glob(False), ("lines of",)),
     (r"\bextension\s\.?(?P<e>[A-Za-z0-9]{1,10})\b", _glob(True), ("extension",)),
+    (r"\b(?P<e>jpe?g|png|gif|svg|webp|bmp|tiff?)\s+(?:images?|photos?|pictures?|pics?)\b"
+     r"|\b(?P<e2>mp3|wav|flac|ogg|m4a)\s+(?:songs?|tracks?|audio)\b|\b(?P<e3>mp4|mov|mkv|avi|webm)\s+(?:videos?|clips?|movies?)\b",
+     _media_glob, ("image", "photo", "picture", "pic", "song", "track", "audio", "video", "clip", "movie")),
     (r"\b(?P<e>pdf|jpe?g|png|gif|csv|mp3|mp4|svg|mov)s\b", _glob(False), ("pdfs", "jpgs", "jpegs", "pngs", "gifs", "csvs", "mp3s", "mp4s", "svgs", "movs")),
     (r"\b(?P<v>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)(?=\s+(?:column|field)s?\b)", _ordinal, ("column", "field")),
     (r"\b(?:first|last|top|bottom)\s+(?P<v>line)\b(?!s)", _single_line, ("line",)),
@@ -564,6 +579,8 @@ _RECOGNISERS: List[Tuple[str, _Builder, Tuple[str, ...]]] = [
     (r"\b(?:(?:search|grep|look)\s+(?:for\s+)?(?:the\s+)?(?:(?:word|string|text|pattern)\s+)?|find\s+(?:the\s+)?(?:word|string|text|pattern)\s+)"
      r"(?P<v>[^\s'\"/*]+)\s+(?=(?:in|inside|within|across|under|through)\b)",
      _value_after("text", ("text", "arg"), "search grep look find word text string pattern", "force"), ("search", "grep", "look", "find")),
+    (r"\b(?:search|grep|look)\s+(?:recursively\s+|everywhere\s+)?for\s+(?:the\s+)?(?:(?:word|string|text|pattern)\s+)?(?P<v>[^\s'\"/*]+)\s*$",
+     _value_after("text", ("text", "arg"), "search grep look word text string pattern", "force"), ("search", "grep", "look")),
     (r"\b(?:user(?:name)?|owned\s+by|belonging\s+to)\s(?P<v>[A-Za-z_][\w.-]*)", _value_after("user", ("user",), "user owned belonging owner"), ("user", "owned", "belonging")),
     (r"\b(?:pid|process\s+id|process)\s+#?(?P<v>\d+)\b", _number_slot("pid", "pid", "pid process id"), ("pid", "process")),
     (r"\bport\s*(?:number\s*)?#?(?P<v>\d{1,5})\b", _number_slot("port", "port", "port number"), ("port",)),
@@ -575,7 +592,8 @@ _RECOGNISERS: List[Tuple[str, _Builder, Tuple[str, ...]]] = [
     (r"\b(?:my\s+|the\s+|your\s+)?home\s+(?:dir|directory|folder)\b", _location("~"), ("home",)),
     (r"\b(?:the\s+)?(?:root\s+(?:dir|directory|folder)|(?:whole|entire)\s+(?:system|filesystem|file\s+system|disk|computer|machine))\b|\beverywhere\b",
      _location("/"), ("root", "whole", "entire", "everywhere")),
-    (r"\b(?:in|under|inside|within|of|from|to|into|compress|archive|zip|tar|pack|backup|back\s+up)\s+(?:the\s+|my\s+)?(?P<v>[\w.-]+)\s+(?:dir|directory|folder)\b",
+    (r"\b(?:in|under|inside|within|of|from|to|into|compress|archive|zip|tar|pack|backup|back\s+up|copy|move|sync|delete|remove)"
+     r"\s+(?:the\s+|my\s+)?(?P<v>[\w.-]+)\s+(?:dir|directory|folder)\b",
      _named_dir, ("dir", "folder")),
     # "unzip data.zip into out": the word after an archive's name is where it unpacks.
     (r"\.(?:zip|tar|tgz|tar\.gz|tar\.bz2|tar\.xz)\s+(?:in)?to\s+(?:the\s+)?(?P<v>[A-Za-z0-9_][\w-]*)(?![\w./~-])", _unpack_dest, (".zip", ".tar", ".tgz")),
@@ -589,6 +607,10 @@ _COMPILED: Dict[int, "re.Pattern[str]"] = {}
 
 #: A quantifier asking for one result per entry. "All" is absent: "list all files" wants one list.
 _PER_ENTRY = re.compile(r"\b(?:each|every)\b|\bby\s+(?:dir|directory|folder|subdir|subdirectory|subfolder|file|entry|item)\b",
+                        re.IGNORECASE)
+
+#: Looking into an archive without unpacking it.
+_LIST_ONLY = re.compile(r"\b(?:without|but\s+not|not)\s+(?:extracting|unpacking|unzipping|decompressing|opening|expanding)(?:\s+(?:it|them))?\b",
                         re.IGNORECASE)
 
 #: "All" outside quoted text: "commit all changes" is no commit of the staged ones only.
@@ -623,7 +645,8 @@ def extract(text: str) -> Parsed:
                 # "under /srv/www directory", "directory $dir": the word belongs to the path.
                 tail = _DIR_AFTER.match(work, b)
                 b = tail.end() if tail else b
-                head = _DIR_BEFORE.search(work, 0, a)
+                # "each folder here" speaks of the folders in a place, not of one folder.
+                head = _DIR_BEFORE.search(work, 0, a) if work[a:b].lower() != "here" else None
                 a = head.start() if head else a
             phrases.append(phrase)
             work = work[:a] + " " * (b - a) + work[b:]
@@ -642,6 +665,11 @@ def extract(text: str) -> Parsed:
             (renames.get(k, k + suffix) if index == 1 else k + suffix): v for k, v in phrase.slots.items()
         }
     marks = set()
+    listing = _LIST_ONLY.search(work)
+    if listing:
+        # "list backup.tar.gz without extracting": a listing, never an unpacking.
+        marks.add("listonly")
+        work = work[:listing.start()] + " " * (listing.end() - listing.start()) + work[listing.end():]
     if _PER_ENTRY.search(work):
         marks.add("each")
     if _ALL.search(work):

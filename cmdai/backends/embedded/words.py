@@ -16,6 +16,16 @@ STOPWORDS: FrozenSet[str] = frozenset(
     way help currently""".split()
 )
 
+#: Words that describe what to act on ("merged branches", "dangling images", "the running
+#: container"): never a name, whatever their position.
+DESCRIPTIVE: FrozenSet[str] = frozenset("""
+    merged unmerged dangling untagged unused orphaned orphan stale old older oldest new newer newest
+    empty blank hidden visible running stopped exited paused dead active inactive idle healthy unhealthy
+    large larger largest big bigger biggest huge small smaller tiny recent latest previous broken
+    temporary untracked tracked modified staged unstaged deleted duplicate duplicated leftover
+    outdated obsolete unnecessary useless unwanted redundant extra
+""".split())
+
 #: Irregular forms and synonyms mapped to one canonical word.
 SYNONYMS: Dict[str, str] = {
     "folder": "dir", "folders": "dir", "directory": "dir", "directories": "dir", "dirs": "dir",
@@ -44,7 +54,7 @@ SYNONYMS: Dict[str, str] = {
     "called": "named", "titled": "named",
     "listed": "list", "listing": "list", "showing": "show", "shown": "show", "displaying": "display",
     "printing": "print",
-    "opened": "open", "opening": "open",
+    "following": "follow", "followed": "follow", "opened": "open", "opening": "open",
     "stopping": "stop",
     "killing": "kill", "killed": "kill",
     "renaming": "rename", "renamed": "rename",
@@ -65,7 +75,7 @@ SYNONYMS: Dict[str, str] = {
     "replacing": "replace", "replaced": "replace",
     "occurrences": "occurrence", "occurences": "occurrence", "occurence": "occurrence",
     "hidden": "hidden",
-    "lines": "line", "words": "word", "characters": "character", "chars": "character",
+    "sizes": "sizes", "lines": "line", "words": "word", "characters": "character", "chars": "character",
     "bytes": "byte",
     "processes": "process", "procs": "process",
     "addresses": "address", "ip": "ip", "ips": "ip",

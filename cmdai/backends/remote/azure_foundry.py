@@ -1,14 +1,40 @@
 """Azure AI Foundry: model inference, Azure OpenAI deployments and v1, serverless, managed and project endpoints."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+import re
+import time
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Tuple
 
-from ...errors import BackendConfigurationError, CmdaiError, ConfigError
-from ..base import ModelInfo
-from .chat import ChatCompletionsBackend, ServiceError
+from ...errors import (BackendConfigurationError, BackendUnavailableError, CmdaiError, ConfigError,
+                       RateLimitError)
+from ..base import Generation, GenerationRequest, HealthCheck, ModelInfo
+from .chat import ChatCompletionsBackend, ServiceError, read_service_error, remember, remembered
 from .credentials import AzureKey, Credentials, EntraToken
-from .endpoints import (AI_FOUNDRY_SCOPE, AZURE_OPENAI, AZURE_OPENAI_V1, MANAGED_ONLINE, MODEL_INFERENCE, PROJECT,
-                        SERVERLESS, EndpointInfo, detect_endpoint)
+from .endpoints import (AI_FOUNDRY_SCOPE, AZURE_OPENAI, AZURE_OPENAI_V1, INFERENCE_RETIRED, MANAGED_ONLINE,
+                        MODEL_INFERENCE, OTHER_AUDIENCE, PROJECT, SERVERLESS, EndpointInfo, detect_endpoint)
+
+if TYPE_CHECKING:
+    import requests
+
+    from ...disk_store import KeyedFile
+
+_OPENAI_MODEL = re.compile(r"gpt|(?:^|[/_.-])o[1-9]|model-router|davinci|codex|dall-e|whisper|text-embedding",
+                           re.IGNORECASE)
+_NETWORK_WORDS = ("virtual network", "firewall", "private endpoint", "private link", "public network access",
+                  "public access is disabled", "ip address", "network rule", "traffic is not from")
+_ROLE_WORDS = ("permissiondenied", "does not have access", "lacks the required data action",
+               "not authorized to perform", "authorizationfailed", "does not have permission")
+#: Names listed in a "which deployment?" message.
+_MAX_LISTED = 12
+#: Seconds an endpoint that failed is skipped (every Ctrl-G is a new process, so it is kept on disk).
+COOL_DOWN_SECONDS = 60.0
+_MAX_COOL_DOWN_SECONDS = 600.0
+#: Less time than this left is not worth starting another endpoint.
+_MIN_REGION_SECONDS = 0.5
+_COOL_DOWN_STORE = "endpoint-cool-down.json"
+#: Settings of the primary a failover endpoint shares unless it names its own (never the key,
+#: nor what depends on the endpoint's kind).
+_SHARED_SETTINGS = ("deployment_name", "auth", "tenant_id", "managed_identity_client_id")
 
 #: model_type values meaning "chat", as the service spells them in its various versions.
 _CHAT_TYPES = {"chat_completion", "chat-completion", "chat-completions", "chat"}
@@ -24,6 +50,10 @@ class AzureFoundryBackend(ChatCompletionsBackend):
         super().__init__(config)
         self.settings = config.backend.azure
         self._endpoint: Optional[EndpointInfo] = None
+        self._audience_switched = False
+        #: The deployment found at the endpoint when none is configured.
+        self._discovered: Optional[str] = None
+        self._regions: Optional[List["AzureFoundryBackend"]] = None
 
     @property
     def endpoint(self) -> EndpointInfo:
@@ -83,7 +113,40 @@ class AzureFoundryBackend(ChatCompletionsBackend):
 
     def chat_urls(self, model: Optional[str]) -> List[str]:
         endpoint = self.endpoint
-        return endpoint.chat_urls(model, endpoint.api_version(self.settings.api_version))
+        urls = endpoint.chat_urls(model, endpoint.api_version(self.settings.api_version))
+        if endpoint.resource_root and remembered(self._route_key()) == MODEL_INFERENCE:
+            # This resource answered only on the model-inference route last time.
+            urls.reverse()
+        return urls
+
+    def _route_key(self) -> str:
+        return f"route {self.endpoint_id()}"
+
+    def _scope_key(self) -> str:
+        return f"token scope {self.endpoint_id()}"
+
+    def remember_success(self, url: str) -> None:
+        endpoint = self.endpoint
+        if endpoint.resource_root:
+            remember(self._route_key(), MODEL_INFERENCE if "/models/" in url else AZURE_OPENAI_V1)
+        if self._credentials is not None and self._credentials.uses_entra and not self.settings.token_scope:
+            remember(self._scope_key(), self._credentials.scope)  # type: ignore[attr-defined]
+
+    def token_scope(self) -> str:
+        """The audience to ask Entra ID for: configured, else the one that worked, else the kind's."""
+        learnt = remembered(self._scope_key())
+        return self.settings.token_scope or (learnt if learnt in OTHER_AUDIENCE else self.endpoint.token_scope)
+
+    def credentials_after_unauthorized(self, response: "requests.Response",
+                                       credentials: Credentials) -> Optional[Credentials]:
+        # Only once, only for the backend's own token, and never against a configured scope.
+        scope = getattr(credentials, "scope", None)
+        if (credentials is not self._credentials or self.settings.token_scope or self._audience_switched
+                or scope not in OTHER_AUDIENCE or not audience_refused(response)):
+            return None
+        self._audience_switched = True
+        self._credentials = EntraToken(self.settings, OTHER_AUDIENCE[scope])
+        return self._credentials
 
     def extra_headers(self, model: Optional[str]) -> Dict[str, str]:
         if self.settings.deployment_name and self.endpoint.kind in (SERVERLESS, MANAGED_ONLINE):
@@ -93,25 +156,43 @@ class AzureFoundryBackend(ChatCompletionsBackend):
     def make_credentials(self) -> Credentials:
         if self.settings.auth == "api-key":
             return AzureKey(self.config.backend.api_key, self.config.backend.api_key_command)
-        return EntraToken(self.settings, self.settings.token_scope or self.endpoint.token_scope)
+        return EntraToken(self.settings, self.token_scope())
 
     # -- hints ---------------------------------------------------------------------------------
 
-    def _role_hint(self, credentials: Credentials) -> str:
-        return ("give the signed-in identity the 'Cognitive Services OpenAI User' role (or 'Azure AI User' "
-                "on a Foundry resource or project) on the resource; role changes take a few minutes")
+    def _role_hint(self, model: Optional[str] = None) -> str:
+        return (f"give the signed-in identity the {inference_role(model)} role on the resource "
+                "(Owner and Contributor do not grant inference); role changes take a few minutes")
 
     def unauthorized_hint(self, credentials: Credentials) -> str:
         if credentials.uses_entra:
-            return f"{self._role_hint(credentials)}; also check the tenant you signed in to"
+            return f"{self._role_hint(self.model)}; also check the tenant you signed in to"
         return (f"use a key of this resource ({self.endpoint.host}), from Keys and Endpoint in the Azure portal; "
                 "keys of other resources and OpenAI.com keys are refused")
 
     def forbidden_hint(self, credentials: Credentials) -> str:
         network = "the resource's network rules (selected networks, private endpoint) or an exhausted quota"
         if credentials.uses_entra:
-            return f"{self._role_hint(credentials)}; otherwise check {network}"
+            return f"{self._role_hint(self.model)}; otherwise check {network}"
         return f"check {network}"
+
+    def auth_problem(self, status: int, error: ServiceError, response: "requests.Response",
+                     credentials: Credentials, model: Optional[str]) -> Optional[Tuple[str, str]]:
+        """Tell a wrong token audience, a missing role and a network rule apart (401/403)."""
+        text = f"{error.code or ''} {error.message}".lower()
+        if status == 401 and credentials.uses_entra and audience_refused(response):
+            scope = getattr(credentials, "scope", "")
+            other = OTHER_AUDIENCE.get(scope, AI_FOUNDRY_SCOPE)
+            fix = (f'set token_scope = "{other}" under [backend.azure]' if not self.settings.token_scope
+                   else f'token_scope is set to {scope}: change it to "{other}" or remove it')
+            return f"refused the Entra ID token's audience ({scope})", fix
+        if status == 403 and any(word in text for word in _NETWORK_WORDS):
+            return ("refused the connection by the resource's network rules",
+                    "connect from an allowed network (VPN, private endpoint), or ask the resource's "
+                    "administrators to allow it under Networking in the Azure portal")
+        if credentials.uses_entra and any(word in text for word in _ROLE_WORDS):
+            return "refused: the signed-in identity has no role that allows inference", self._role_hint(model)
+        return None
 
     def not_found_hint(self, error: ServiceError, model: Optional[str]) -> str:
         kind = self.endpoint.kind
@@ -134,6 +215,118 @@ class AzureFoundryBackend(ChatCompletionsBackend):
         if error.code == "no_model_name":
             return "set model under [backend] to the deployment name, or pass -m DEPLOYMENT"
         return "check the deployment, the api_version and the model's supported parameters (--debug shows the answer)"
+
+    # -- no model configured ---------------------------------------------------------------------
+
+    def only_model(self) -> Optional[str]:
+        """The endpoint's one chat deployment when none is configured; several are listed in an error."""
+        if self._discovered is not None or self.endpoint.kind in (AZURE_OPENAI, SERVERLESS, MANAGED_ONLINE):
+            # /openai/models lists what a resource may deploy, not its deployments.
+            return self._discovered
+        try:
+            models = self.list_models()
+        except CmdaiError:
+            return None  # The usual "no model configured" error says what to set.
+        names = [m.id for m in models if m.can_chat is not False]
+        if len(names) > 1:
+            listed = ", ".join(names[:_MAX_LISTED]) + (f" and {len(names) - _MAX_LISTED} more" if len(names) > _MAX_LISTED else "")
+            raise ConfigError(
+                f"no deployment configured, and {self.endpoint.host} has {len(names)} that can chat: {listed}",
+                "pick one with: cmdai --setup-backend azure-foundry, or -m NAME for one run "
+                "(model = \"NAME\" under [backend] keeps it)")
+        if names:
+            self._discovered = names[0]
+        return self._discovered
+
+    def _announce_discovery(self, generation: Generation) -> None:
+        """Say once per endpoint which deployment was picked for the user."""
+        if self._discovered is None or self.config.backend.model:
+            return
+        key = f"announced {self.endpoint_id()}"
+        if remembered(key) != self._discovered:
+            generation.warnings.append(
+                f"no model configured: using '{self._discovered}', the only chat deployment at "
+                f"{self.endpoint.host} (set model under [backend] or run cmdai --setup-backend azure-foundry to keep it)")
+            remember(key, self._discovered)
+
+    # -- several endpoints (regional failover) -----------------------------------------------------
+
+    def regions(self) -> List["AzureFoundryBackend"]:
+        """This endpoint, then each [[backend.azure.failover]] endpoint, in order."""
+        if self._regions is None:
+            self._regions = [self] + [AzureFoundryBackend(_region_config(self.config, entry))
+                                      for entry in self.settings.failover or ()]
+        return self._regions
+
+    def generate(self, request: GenerationRequest, deadline: Optional[float] = None) -> Generation:
+        regions = self.regions()
+        if len(regions) == 1:
+            return self._answer(request, deadline)
+        deadline = deadline or self._invocation_deadline()
+        cooling = _cooling()
+        # An endpoint that failed moments ago is tried last, only if the others fail too.
+        order = [r for r in regions if r.endpoint_id() not in cooling] + [r for r in regions if r.endpoint_id() in cooling]
+        failures: List[Tuple["AzureFoundryBackend", CmdaiError]] = []
+        for index, region in enumerate(order):
+            now = time.monotonic()
+            if failures and deadline - now < _MIN_REGION_SECONDS:
+                break
+            # Each endpoint but the last leaves a third of the time for the next.
+            share = deadline if index == len(order) - 1 else now + (deadline - now) * 2 / 3
+            try:
+                generation = region._answer(request, share)
+            except (BackendUnavailableError, RateLimitError) as error:
+                _cool_down(region.endpoint_id(), getattr(error, "retry_after", None))
+                failures.append((region, error))
+                continue
+            except CmdaiError as error:
+                if region is self and not failures:
+                    raise  # The primary's configuration, auth or request problem is the user's to fix.
+                failures.append((region, error))
+                continue
+            if failures:
+                failed = "; ".join(f"{r.endpoint.host}: {e.message}" for r, e in failures)
+                generation.warnings.append(f"answered by {region.endpoint.host} after {failed}")
+            return generation
+        region, first = next(((r, e) for r, e in failures if getattr(e, "fallback_allowed", False)), failures[0])
+        others = "; ".join(f"{r.endpoint.host}: {e.message}" for r, e in failures if e is not first)
+        first.message = f"{first.message} (also failed: {others})" if others else first.message
+        first.args = (first.message,)
+        raise first
+
+    def _answer(self, request: GenerationRequest, deadline: Optional[float]) -> Generation:
+        generation = super().generate(request, deadline)
+        self._announce_discovery(generation)
+        return generation
+
+    def health_checks(self) -> Iterator[HealthCheck]:
+        regions = self.regions()
+        if len(regions) == 1:
+            yield from super().health_checks()
+            return
+        for number, region in enumerate(regions, 1):
+            where = f"endpoint {number} ({region._kind() and region.endpoint.host})"
+            for check in ChatCompletionsBackend.health_checks(region):
+                yield check._replace(name=f"{where} {check.name}")
+
+    def endpoint_checks(self) -> Iterator[HealthCheck]:
+        """Advice on the route: the retired /models API, a dated api-version where v1 needs none."""
+        endpoint = self.endpoint
+        if endpoint.uses_retired_api:
+            yield HealthCheck("route", False,
+                              f"{endpoint.base_url} is the Azure AI Inference API (the /models route), "
+                              f"retired on {INFERENCE_RETIRED}",
+                              f"use the v1 API instead: endpoint = \"{endpoint.v1_url}\"")
+        elif endpoint.kind == AZURE_OPENAI:
+            version = endpoint.api_version(self.settings.api_version)
+            yield HealthCheck("route", True, f"deployment route with the dated api-version {version}; "
+                                             f"recommended: the v1 API, endpoint = \"{endpoint.v1_url}\" "
+                                             "(no api-version to keep current)")
+        elif endpoint.resource_root:
+            route = remembered(self._route_key())
+            yield HealthCheck("route", True, "the Foundry resource's model-inference route (/models), "
+                                             "since the v1 route answered 404" if route == MODEL_INFERENCE
+                              else f"the v1 API ({endpoint.v1_url})")
 
     # -- model discovery -----------------------------------------------------------------------
 
@@ -216,3 +409,65 @@ def _info_model(data: Any, deployment: Optional[str]) -> Optional[ModelInfo]:
     return ModelInfo(id=deployment or str(data["model_name"]), capabilities=(model_type,) if model_type else (),
                      can_chat=model_type.lower() in _CHAT_TYPES if model_type else None,
                      description=f"{described} ({model_type})" if model_type else described)
+
+
+def audience_refused(response: "requests.Response") -> bool:
+    """Whether a 401 says the token was issued for another audience."""
+    said = f"{read_service_error(response).message} {response.headers.get('www-authenticate', '')}"
+    return "audience" in said.lower()
+
+
+def inference_role(model: Optional[str]) -> str:
+    """The data-plane role that allows chat completions with ``model``."""
+    if model and _OPENAI_MODEL.search(model):
+        return "'Cognitive Services OpenAI User'"
+    if model and re.search(r"llama|mistral|deepseek|grok|phi|cohere|jais|mai-|qwen|kimi", model, re.IGNORECASE):
+        return "'Cognitive Services User'"
+    return "'Cognitive Services OpenAI User' (OpenAI models) or 'Cognitive Services User' (other Foundry models)"
+
+
+def _region_config(config: Any, entry: Dict[str, str]) -> Any:
+    """The primary's configuration with one failover endpoint's settings in place."""
+    import copy
+    import os
+
+    azure = copy.copy(config.backend.azure)
+    for name in ("api_version", "api_style", "token_scope"):
+        setattr(azure, name, entry.get(name))
+    for name in _SHARED_SETTINGS:
+        if name in entry:
+            setattr(azure, name, entry[name])
+    azure.failover = None
+    backend = copy.copy(config.backend)
+    backend.azure = azure
+    backend.endpoint = entry["endpoint"]
+    backend.model = entry.get("model", config.backend.model)
+    # A key belongs to one resource: each endpoint names its own (or uses Entra ID).
+    backend.api_key = entry.get("api_key") or (os.environ.get(entry["api_key_env"]) if entry.get("api_key_env") else None)
+    backend.api_key_command = entry.get("api_key_command")
+    region = copy.copy(config)
+    region.backend = backend
+    return region
+
+
+def _cool_down_store() -> "KeyedFile":
+    from ...disk_store import KeyedFile, finite_number
+
+    return KeyedFile(_COOL_DOWN_STORE, finite_number)
+
+
+def _cooling() -> Dict[str, float]:
+    """Endpoints still in their cool-down, by id."""
+    now = time.time()
+    return {key: until for key, until in _cool_down_store().entries().items() if until > now}
+
+
+def _cool_down(endpoint_id: str, retry_after: Optional[float]) -> None:
+    seconds = min(_MAX_COOL_DOWN_SECONDS, max(COOL_DOWN_SECONDS, retry_after or 0.0))
+    now = time.time()
+
+    def change(entries: Dict[str, float]) -> Dict[str, float]:
+        # Expired entries go, so the file stays as small as the list of endpoints.
+        return {**{key: until for key, until in entries.items() if until > now}, endpoint_id: now + seconds}
+
+    _cool_down_store().update(change)

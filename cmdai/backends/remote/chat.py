@@ -36,17 +36,27 @@ if TYPE_CHECKING:
 
 TEMPERATURE = 0.1
 MAX_TOKENS = 512
-# Reasoning models spend completion tokens on thinking before the answer.
-MAX_COMPLETION_TOKENS = 4096
+#: Reasoning tokens count against max_completion_tokens, and so does the tokens-per-minute
+#: estimate: a cap per effort leaves room for the thinking without reserving more than it needs.
+COMPLETION_CAPS = {"none": 512, "minimal": 1024, "low": 2048, "medium": 4096, "high": 8192, "xhigh": 8192}
+#: For a reasoning model whose effort is not sent (the service's default, medium).
+MAX_COMPLETION_TOKENS = COMPLETION_CAPS["medium"]
+#: The largest cap an empty answer cut short by "length" may grow to.
+MAX_COMPLETION_CAP = 16384
 MODEL_LIST_TTL_SECONDS = 24 * 3600
 
 _REASONING_MODEL = re.compile(r"(?:^|[/_.-])(?:o[1-9](?:[_.-]|$)|gpt-5)", re.IGNORECASE)
+#: reasoning_effort values, lowest first.
+REASONING_EFFORTS = ("none", "minimal", "low", "medium", "high", "xhigh")
+_GPT5 = re.compile(r"gpt-?5(?:[._-]?(\d+))?(?:[._-](\w+))?", re.IGNORECASE)
+_O_SERIES = re.compile(r"(?:^|[/_.-])o[1-9](?:[_.-](\w+))?(?:$|[/_.-])", re.IGNORECASE)
+_QUOTED = re.compile(r"'([a-z]+)'")
 #: Body parameters a model may reject, which the request can do without.
-ADJUSTABLE_PARAMETERS = ("response_format", "max_tokens", "max_completion_tokens", "temperature")
+ADJUSTABLE_PARAMETERS = ("response_format", "max_tokens", "max_completion_tokens", "temperature", "reasoning_effort")
 #: Response headers worth quoting in a support ticket.
 SUPPORT_HEADERS = ("apim-request-id", "x-ms-region", "x-ms-client-request-id", "x-request-id",
                    "x-ms-error-code", "retry-after-ms", "retry-after", "x-ratelimit-remaining-requests",
-                   "x-ratelimit-remaining-tokens")
+                   "x-ratelimit-remaining-tokens", "x-ratelimit-limit-requests", "x-ratelimit-limit-tokens")
 _RETRY_IN_MESSAGE = lazy_regex(r"retry after (\d+(?:\.\d+)?) (second|millisecond)", re.IGNORECASE)
 
 
@@ -55,22 +65,57 @@ def is_reasoning_model(model: Optional[str]) -> bool:
     return bool(model and _REASONING_MODEL.search(model))
 
 
+def lowest_reasoning_effort(model: Optional[str]) -> Optional[str]:
+    """The lowest reasoning_effort a model of this name accepts; None for models that take none.
+
+    Only a first guess: deployment names are the user's own, and the service's answer corrects it.
+    """
+    if not model:
+        return None
+    gpt5 = _GPT5.search(model)
+    if gpt5:
+        minor, variant = gpt5.group(1), (gpt5.group(2) or "").lower()
+        if variant == "chat":
+            return None  # gpt-5-chat does not reason
+        if variant == "pro":
+            return "high"  # the only effort gpt-5-pro accepts
+        # gpt-5.1 and later default to (and accept) none; gpt-5, -mini, -nano start at minimal.
+        return "none" if minor and int(minor) >= 1 else "minimal"
+    o_series = _O_SERIES.search(model)
+    if o_series:
+        # o1-mini and o1-preview predate the parameter.
+        return None if (o_series.group(1) or "").lower() in ("mini", "preview") and "o1" in model.lower() else "low"
+    return None
+
+
+def supported_efforts(message: str) -> List[str]:
+    """The values an ``unsupported_value`` message lists after "Supported values are:"."""
+    _, found, rest = message.partition("upported values are")
+    return [value for value in _QUOTED.findall(rest) if value in REASONING_EFFORTS] if found else []
+
+
 class RequestOptions(Record):
     """Which optional body parameters to send to one model."""
 
-    __slots__ = ("temperature", "json_mode", "tokens_param")
+    __slots__ = ("temperature", "json_mode", "tokens_param", "reasoning_effort", "completion_cap")
 
     def __init__(self, temperature: bool = True, json_mode: bool = True,
-                 tokens_param: Optional[str] = "max_tokens"):
+                 tokens_param: Optional[str] = "max_tokens", reasoning_effort: Optional[str] = None,
+                 completion_cap: Optional[int] = None):
         self.temperature = temperature
         self.json_mode = json_mode
         #: "max_tokens", "max_completion_tokens", or None to send neither.
         self.tokens_param = tokens_param
+        #: The reasoning_effort to send, or None to send none.
+        self.reasoning_effort = reasoning_effort
+        #: max_completion_tokens learnt from an answer cut short; None: the cap for the effort.
+        self.completion_cap = completion_cap
 
     @classmethod
     def for_model(cls, model: Optional[str]) -> "RequestOptions":
         if is_reasoning_model(model):
-            return cls(temperature=False, tokens_param="max_completion_tokens")
+            return cls(temperature=False, tokens_param="max_completion_tokens",
+                       reasoning_effort=lowest_reasoning_effort(model))
         return cls()
 
     def without(self, param: str, already: List[str]) -> bool:
@@ -80,14 +125,40 @@ class RequestOptions(Record):
         elif param == "response_format" and self.json_mode:
             self.json_mode = False
         elif param == "max_tokens" and self.tokens_param == "max_tokens":
-            # The model is a reasoning model: it wants max_completion_tokens and no temperature.
+            # The model is a reasoning model: it wants max_completion_tokens, no temperature, and
+            # the lowest effort (the service names the values it accepts if minimal is not one).
             self.tokens_param = None if "max_completion_tokens" in already else "max_completion_tokens"
             self.temperature = False
+            if self.reasoning_effort is None and "reasoning_effort" not in already:
+                self.reasoning_effort = "minimal"
         elif param == "max_completion_tokens" and self.tokens_param == "max_completion_tokens":
             # An older api-version or a model that predates the parameter.
             self.tokens_param = None if "max_tokens" in already else "max_tokens"
+        elif param == "reasoning_effort" and self.reasoning_effort is not None:
+            self.reasoning_effort = None
         else:
             return False
+        return True
+
+    def lowest_effort_of(self, supported: List[str]) -> bool:
+        """Switch to the lowest of the efforts the service says it supports; False if no change."""
+        lowest = min(supported, key=REASONING_EFFORTS.index) if supported else None
+        if lowest is None or lowest == self.reasoning_effort:
+            return False
+        self.reasoning_effort = lowest
+        return True
+
+    @property
+    def max_completion_tokens(self) -> int:
+        if self.completion_cap:
+            return self.completion_cap
+        return COMPLETION_CAPS.get(self.reasoning_effort or "", MAX_COMPLETION_TOKENS)
+
+    def enlarge_cap(self) -> bool:
+        """After an empty answer cut short by "length": a larger cap; False when it cannot grow."""
+        if self.tokens_param != "max_completion_tokens" or self.max_completion_tokens >= MAX_COMPLETION_CAP:
+            return False
+        self.completion_cap = min(MAX_COMPLETION_CAP, self.max_completion_tokens * 4)
         return True
 
     def body(self, messages: List[Dict[str, str]], model: Optional[str]) -> Dict[str, Any]:
@@ -97,36 +168,64 @@ class RequestOptions(Record):
         if self.temperature:
             body["temperature"] = TEMPERATURE
         if self.tokens_param:
-            body[self.tokens_param] = MAX_COMPLETION_TOKENS if self.tokens_param == "max_completion_tokens" else MAX_TOKENS
+            body[self.tokens_param] = self.max_completion_tokens if self.tokens_param == "max_completion_tokens" else MAX_TOKENS
+        if self.reasoning_effort:
+            body["reasoning_effort"] = self.reasoning_effort
         if self.json_mode:
             # JSON mode; the system prompt also asks for JSON, which the service requires.
             body["response_format"] = {"type": "json_object"}
         return body
 
+    def to_json(self) -> Dict[str, Any]:
+        return {"temperature": self.temperature, "json_mode": self.json_mode, "tokens_param": self.tokens_param,
+                "reasoning_effort": self.reasoning_effort, "completion_cap": self.completion_cap}
+
+
 
 def _valid_options(entry: Any) -> bool:
-    return (isinstance(entry, dict) and isinstance(entry.get("temperature"), bool)
-            and isinstance(entry.get("json_mode"), bool)
-            and entry.get("tokens_param") in ("max_tokens", "max_completion_tokens", None))
+    return (isinstance(entry, dict) and isinstance(entry.get("temperature", True), bool)
+            and isinstance(entry.get("json_mode", True), bool)
+            and entry.get("tokens_param") in ("max_tokens", "max_completion_tokens", None)
+            and entry.get("reasoning_effort") in (*REASONING_EFFORTS, None)
+            and (entry.get("completion_cap") is None or type(entry["completion_cap"]) is int))
+
+
+def _valid_fact(entry: Any) -> bool:
+    """An option set, or a fact learnt about an endpoint (a route, a token audience, a deployment name)."""
+    return isinstance(entry, str) or _valid_options(entry)
 
 
 def _options_store() -> "KeyedFile":
     from ...disk_store import KeyedFile
 
-    return KeyedFile("request-options.json", _valid_options)
+    return KeyedFile("request-options.json", _valid_fact)
 
 
-def remembered_options(key: str) -> Optional[RequestOptions]:
+def remembered_options(key: str, model: Optional[str] = None) -> Optional[RequestOptions]:
     entry = _options_store().get(key)
-    if entry is None:
+    if not isinstance(entry, dict):
         return None
-    return RequestOptions(temperature=entry["temperature"], json_mode=entry["json_mode"],
-                          tokens_param=entry["tokens_param"])
+    tokens = entry.get("tokens_param")
+    # Entries written before efforts were learnt start from the name's guess.
+    effort = entry["reasoning_effort"] if "reasoning_effort" in entry else (
+        lowest_reasoning_effort(model) if tokens == "max_completion_tokens" else None)
+    cap = entry.get("completion_cap")
+    return RequestOptions(temperature=entry.get("temperature", True), json_mode=entry.get("json_mode", True),
+                          tokens_param=tokens, reasoning_effort=effort,
+                          completion_cap=cap if isinstance(cap, int) and 0 < cap <= MAX_COMPLETION_CAP else None)
 
 
 def remember_options(key: str, options: RequestOptions) -> None:
-    _options_store().put(key, {"temperature": options.temperature, "json_mode": options.json_mode,
-                               "tokens_param": options.tokens_param})
+    _options_store().put(key, options.to_json())
+
+
+def remembered(key: str) -> Any:
+    """A fact learnt about an endpoint (the route or token audience that worked), or None."""
+    return _options_store().get(key)
+
+
+def remember(key: str, value: Any) -> None:
+    _options_store().put(key, value)
 
 
 class ServiceError(Record):
@@ -217,6 +316,37 @@ def retry_after_seconds(response: "requests.Response", service_error: Optional[S
     return None
 
 
+def rate_limit_kind(response: "requests.Response", error: ServiceError) -> Optional[str]:
+    """Which limit a 429 hit, from the x-ratelimit-remaining-* headers or the message."""
+    for name, kind in (("x-ratelimit-remaining-tokens", "tokens-per-minute"),
+                       ("x-ratelimit-remaining-requests", "requests-per-minute")):
+        if (response.headers.get(name) or "").strip() == "0":
+            return kind
+    text = error.message.lower()
+    if "token rate limit" in text or "tokens per min" in text:
+        return "tokens-per-minute"
+    if "request rate limit" in text or "call rate limit" in text or "requests per min" in text:
+        return "requests-per-minute"
+    return None
+
+
+def _json_object(response: "requests.Response") -> Optional[Dict[str, Any]]:
+    try:
+        data = response.json()
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _starved(data: Optional[Dict[str, Any]]) -> bool:
+    """An empty answer cut short by the token cap: reasoning used it all."""
+    choices = data.get("choices") if data else None
+    choice = choices[0] if isinstance(choices, list) and choices and isinstance(choices[0], dict) else {}
+    message = choice.get("message") if isinstance(choice.get("message"), dict) else {}
+    content = message.get("content")
+    return choice.get("finish_reason") == "length" and not (content.strip() if isinstance(content, str) else content)
+
+
 def _new_request_id() -> str:
     raw = os.urandom(16).hex()
     return f"{raw[:8]}-{raw[8:12]}-4{raw[13:16]}-{raw[16:20]}-{raw[20:]}"
@@ -236,6 +366,7 @@ class ChatCompletionsBackend(CommandGenerator):
     """A backend that speaks the chat-completions protocol over HTTP."""
 
     is_remote = True
+    can_refine = True
     #: The service as messages name it.
     service = "the server"
 
@@ -244,6 +375,7 @@ class ChatCompletionsBackend(CommandGenerator):
         self._transport: Optional["Transport"] = None
         self._credentials: Optional[Credentials] = None
         self._request_id = ""
+        self._deadline: Optional[float] = None
 
     # -- what a subclass says about its service ----------------------------------------------
 
@@ -280,9 +412,22 @@ class ChatCompletionsBackend(CommandGenerator):
     def forbidden_hint(self, credentials: Credentials) -> str:
         return "check that the key may use this model"
 
+    def auth_problem(self, status: int, error: ServiceError, response: "requests.Response",
+                     credentials: Credentials, model: Optional[str]) -> Optional[Tuple[str, str]]:
+        """A service-specific (what went wrong, fix) for a 401/403, or None for the general one."""
+        return None
+
     def require_model(self) -> bool:
         """Whether a request needs a model name to be routed."""
         return True
+
+    def only_model(self) -> Optional[str]:
+        """The model to use when none is configured (one the service alone offers), or None."""
+        return None
+
+    def endpoint_checks(self) -> Iterator[HealthCheck]:
+        """--doctor advice about the endpoint's route, before anything is sent."""
+        return iter(())
 
     # -- shared machinery --------------------------------------------------------------------
 
@@ -323,29 +468,88 @@ class ChatCompletionsBackend(CommandGenerator):
         return BackendConfigurationError(f"no model configured for {self.name}",
                                          "set model under [backend], or pass -m MODEL (see: cmdai --list-models)")
 
-    def generate(self, request: GenerationRequest) -> Generation:
+    # -- request building ----------------------------------------------------------------------
+
+    def options_key(self, model: Optional[str]) -> str:
+        """Where what one deployment accepts is remembered (never a secret)."""
+        return f"{self.name} {self.endpoint_id()} {model or ''}"
+
+    def request_options(self, model: Optional[str]) -> Tuple[RequestOptions, str]:
+        """The options for ``model``, and where its reasoning effort comes from (for --doctor)."""
+        options = remembered_options(self.options_key(model), model)
+        source = "learnt from the deployment's answers" if options is not None else "from the deployment name"
+        if options is None:
+            options = RequestOptions.for_model(model)
+        configured = self.config.backend.reasoning_effort
+        if configured:
+            options.reasoning_effort, source = configured, "[backend] reasoning_effort"
+        return options, source
+
+    def _adapt(self, options: RequestOptions, error: ServiceError, adjusted: List[str]) -> Optional[str]:
+        """Change what a 400/422 refused, once per parameter; the parameter changed, or None."""
+        param = error.rejected_parameter()
+        if param is None or param in adjusted:
+            return None
+        if param == "reasoning_effort":
+            supported = supported_efforts(error.message)
+            if supported:
+                # A configured effort is the user's choice: the error names the values to pick from.
+                return param if not self.config.backend.reasoning_effort and options.lowest_effort_of(supported) else None
+            return param if options.without(param, adjusted) else None
+        return param if options.without(param, adjusted) else None
+
+    def generate(self, request: GenerationRequest, deadline: Optional[float] = None) -> Generation:
         with self._redacting():
-            model = request.model or self.model
+            model = request.model or self.model or (self.only_model() if self.require_model() else None)
             if not model and self.require_model():
                 raise self._missing_model_error()
             messages = build_messages(request)
-            memory_key = f"{self.name} {self.endpoint_id()} {model or ''}"
-            options = remembered_options(memory_key) or RequestOptions.for_model(model)
+            options, _ = self.request_options(model)
             adjusted: List[str] = []
-            deadline = self.transport.deadline()
+            deadline = deadline or self._invocation_deadline()
             while True:
                 body = options.body(messages, model if self.model_in_body() else None)
                 response, url = self._send("POST", self.chat_urls(model), deadline, model, body)
+                change = None
                 if response.status_code in (400, 422):
-                    param = read_service_error(response).rejected_parameter()
-                    if param and param not in adjusted and options.without(param, adjusted):
-                        # Retry once without it, and remember, so the next run sends it right.
-                        adjusted.append(param)
-                        remember_options(memory_key, options)
-                        continue
+                    change = self._adapt(options, read_service_error(response), adjusted)
+                elif response.status_code == 200:
+                    data = _json_object(response)
+                    self.count_usage(model, data)
+                    if _starved(data) and "completion_cap" not in adjusted and options.enlarge_cap():
+                        # Reasoning used the whole cap: once more with room for the answer.
+                        change = "completion_cap"
+                if change:
+                    # Retry once with the change, and remember, so the next run is right at once.
+                    adjusted.append(change)
+                    remember_options(self.options_key(model), options)
+                    continue
                 if response.status_code != 200:
                     raise self.status_error(response, "POST", url, model, deadline)
+                self.remember_success(url)
                 return self._generation(response, url, model)
+
+    def count_usage(self, model: Optional[str], data: Optional[Dict[str, Any]]) -> None:
+        """Add an answer's token usage to the local usage counter (no request text)."""
+        from ...usage import record_usage
+
+        usage = data.get("usage") if data else None
+        if isinstance(usage, dict):
+            record_usage(model or str(data.get("model") or self.name), usage)  # type: ignore[union-attr]
+
+    def remember_success(self, url: str) -> None:
+        """A request to ``url`` succeeded: a subclass may remember what made it work."""
+
+    def credentials_after_unauthorized(self, response: "requests.Response",
+                                       credentials: Credentials) -> Optional[Credentials]:
+        """Other credentials to try once after a 401 (e.g. a token for another audience), or None."""
+        return None
+
+    def _invocation_deadline(self) -> float:
+        """One deadline for every request of this run: a repair shares the time of the answer it repairs."""
+        if self._deadline is None:
+            self._deadline = self.transport.deadline()
+        return self._deadline
 
     def _send(self, method: str, urls: List[str], deadline: float, model: Optional[str],
               body: Optional[Dict[str, Any]] = None, credentials: Optional[Credentials] = None
@@ -355,12 +559,20 @@ class ChatCompletionsBackend(CommandGenerator):
         response = None
         url = urls[0]
         for index, url in enumerate(urls):
-            for first_try in (True, False):
+            renewed = False
+            while True:
                 headers = {"Accept": "application/json", "x-ms-client-request-id": self._request_id,
                            **self.extra_headers(model), **credentials.headers()}
                 response = self.transport.request(method, url, headers=headers, json=body, deadline=deadline)
-                if not (response.status_code == 401 and first_try and credentials.renew_after_unauthorized()):
+                if response.status_code != 401:
                     break
+                other = self.credentials_after_unauthorized(response, credentials)
+                if other is not None:
+                    credentials = other
+                    continue
+                if renewed or not credentials.renew_after_unauthorized():
+                    break
+                renewed = True
             if response.status_code != 404 or index == len(urls) - 1:
                 break
         assert response is not None
@@ -383,7 +595,7 @@ class ChatCompletionsBackend(CommandGenerator):
         for name in SUPPORT_HEADERS:
             value = response.headers.get(name)
             if value:
-                lines.append(f"{name}: {value}")
+                lines.append(f"{name}: {one_line(value, 120)}")
         if "x-ms-client-request-id" not in response.headers:
             lines.append(f"x-ms-client-request-id (sent): {self._request_id}")
         history = getattr(getattr(response.raw, "retries", None), "history", None) or ()
@@ -408,6 +620,10 @@ class ChatCompletionsBackend(CommandGenerator):
                 f"{host} redirected the request to {location} (HTTP {status})",
                 "configure the final address as the endpoint; redirects are not followed so that "
                 "credentials stay with the host you configured", debug=debug)
+        if status in (401, 403):
+            specific = self.auth_problem(status, error, response, credentials, model)
+            if specific is not None:
+                return AuthenticationError(f"{host} {specific[0]} (HTTP {status}){said}", specific[1], debug=debug)
         if status == 401:
             sent = credentials.description
             return AuthenticationError(f"{host} refused {sent} (HTTP 401){said}",
@@ -422,8 +638,11 @@ class ChatCompletionsBackend(CommandGenerator):
             wait = retry_after_seconds(response, error)
             left = deadline - time.monotonic()
             message = f"{host} is rate-limiting requests (HTTP 429)"
-            if wait is not None and wait > left:
-                message += f"; it asks to wait {wait:g} s, longer than the time left"
+            limit = rate_limit_kind(response, error)
+            if limit:
+                message += f": the deployment's {limit} limit is used up"
+            if wait is not None:
+                message += f"; it asks to wait {wait:g} s" + (", longer than the time left" if wait > left else "")
             when = f"try again in {math.ceil(wait)} s" if wait is not None else "try again in a minute"
             return RateLimitError(message, f"{when}; a larger tokens-per-minute quota on the deployment "
                                   "raises the limit", retry_after=wait, debug=debug)
@@ -480,8 +699,16 @@ class ChatCompletionsBackend(CommandGenerator):
         usage = data.get("usage")
         usage = ({k: v for k, v in usage.items() if k in ("prompt_tokens", "completion_tokens", "total_tokens")
                   and isinstance(v, int)} if isinstance(usage, dict) else None)
+        # The service names the model that answered (a model router picks one); untrusted text.
+        answered = data.get("model")
+        answered = one_line(answered, 120) if isinstance(answered, str) and answered.strip() else None
         generation = Generation(command=parsed.command, explanation=parsed.explanation,
-                                model=model or data.get("model"), usage=usage or None)
+                                model=answered or model, usage=usage or None, deployment=model,
+                                endpoint=self._host(url),
+                                alternatives=[Generation(command=other.command, explanation=other.explanation,
+                                                         model=answered or model) for other in parsed.alternatives])
+        generation.debug = (f"answered by {answered or 'an unnamed model'} for {model or 'the default model'} "
+                            f"at {generation.endpoint}\n{debug}")
         history = getattr(getattr(response.raw, "retries", None), "history", None) or ()
         throttled = sum(1 for h in history if h.status == 429)
         if throttled:

@@ -29,13 +29,19 @@ AI_FOUNDRY_SCOPE = "https://ai.azure.com/.default"
 _KIND_FACTS: Dict[str, Tuple[str, Optional[str], str]] = {
     MODEL_INFERENCE: ("Azure AI Foundry model inference", "2024-05-01-preview", COGNITIVE_SERVICES_SCOPE),
     AZURE_OPENAI: ("Azure OpenAI deployment", "2024-10-21", COGNITIVE_SERVICES_SCOPE),
-    # The v1 API takes no dated api-version; sending one is rejected.
-    AZURE_OPENAI_V1: ("Azure OpenAI v1 API", None, COGNITIVE_SERVICES_SCOPE),
+    # The v1 API takes no dated api-version; sending one is rejected. Keyless docs since 2026 give
+    # the Foundry audience; a 401 naming the audience switches to the Cognitive Services one.
+    AZURE_OPENAI_V1: ("Azure OpenAI v1 API", None, AI_FOUNDRY_SCOPE),
     SERVERLESS: ("serverless API (models as a service)", "2024-05-01-preview", MACHINE_LEARNING_SCOPE),
     MANAGED_ONLINE: ("Azure Machine Learning managed online endpoint", "2024-05-01-preview",
                      MACHINE_LEARNING_SCOPE),
     PROJECT: ("Azure AI Foundry project", "v1", AI_FOUNDRY_SCOPE),
 }
+
+#: The other audience to try when a token's audience is refused (401).
+OTHER_AUDIENCE = {AI_FOUNDRY_SCOPE: COGNITIVE_SERVICES_SCOPE, COGNITIVE_SERVICES_SCOPE: AI_FOUNDRY_SCOPE}
+#: The Azure AI Inference API behind /models was retired on this date; v1 replaces it.
+INFERENCE_RETIRED = "2026-08-26"
 
 _LOOPBACK_HOSTS = ("localhost", "::1")
 _TRAILING_ROUTES = ("/chat/completions", "/completions", "/info", "/models/info", "/score")
@@ -61,6 +67,10 @@ class EndpointInfo(NamedTuple):
     url_deployment: Optional[str] = None
     #: Foundry project name, for ``…/api/projects/<name>`` endpoints.
     project: Optional[str] = None
+    #: A bare Foundry resource root: v1 first, the model-inference route when v1 answers 404.
+    resource_root: bool = False
+    #: Whether the URL named the /models route of an Azure resource explicitly.
+    explicit_models_route: bool = False
 
     @property
     def host(self) -> str:
@@ -77,6 +87,16 @@ class EndpointInfo(NamedTuple):
             chosen = configured or self.url_api_version
             return chosen if chosen in ("v1", "preview") else None
         return configured or self.url_api_version or self.default_api_version
+
+    @property
+    def v1_url(self) -> str:
+        """The OpenAI/v1 base of the same resource, the route Microsoft recommends since 2026."""
+        return self.origin + "/openai/v1"
+
+    @property
+    def uses_retired_api(self) -> bool:
+        """An Azure resource's /models route: the Azure AI Inference API, retired in 2026."""
+        return self.kind == MODEL_INFERENCE and self.explicit_models_route
 
     @property
     def model_in_body(self) -> bool:
@@ -98,7 +118,11 @@ class EndpointInfo(NamedTuple):
                     _with_version(self.base_url + "/chat/completions", api_version)]
         if self.kind == PROJECT:
             # A project endpoint has no chat route; the resource's v1 API serves its deployments.
-            return [self.origin + "/openai/v1/chat/completions"]
+            return [self.v1_url + "/chat/completions"]
+        if self.resource_root:
+            # Older Foundry resources may serve only the model-inference route.
+            return [self.base_url + "/chat/completions",
+                    _with_version(self.origin + "/models/chat/completions", _KIND_FACTS[MODEL_INFERENCE][1])]
         return [_with_version(self.base_url + "/chat/completions", api_version)]
 
 
@@ -222,8 +246,12 @@ def detect_endpoint(url: str, api_style: Optional[str] = None, *, allow_insecure
     path = _normalise_path(parts.path)
     path_kind, prefix, named = _path_kind(path)
     host_kind = _host_kind(host)
-    kind = api_style or path_kind or host_kind or MODEL_INFERENCE
     on_azure = host_kind is not None
+    # A bare Foundry resource root speaks the v1 API first (falling back to /models on a 404).
+    resource_root = api_style is None and path_kind is None and not prefix and host_kind == MODEL_INFERENCE
+    if resource_root:
+        host_kind = AZURE_OPENAI_V1
+    kind = api_style or path_kind or host_kind or MODEL_INFERENCE
 
     base = origin + prefix
     deployment = named if path_kind == AZURE_OPENAI else None
@@ -242,4 +270,6 @@ def detect_endpoint(url: str, api_style: Optional[str] = None, *, allow_insecure
     label, default_version, scope = _KIND_FACTS[kind]
     return EndpointInfo(kind=kind, label=label, base_url=base, origin=origin,
                         default_api_version=default_version, token_scope=scope,
-                        url_api_version=url_api_version, url_deployment=deployment, project=project)
+                        url_api_version=url_api_version, url_deployment=deployment, project=project,
+                        resource_root=resource_root,
+                        explicit_models_route=on_azure and path_kind == MODEL_INFERENCE)

@@ -27,6 +27,7 @@ def remote_health_checks(backend: "ChatCompletionsBackend") -> Iterator[HealthCh
         yield HealthCheck("endpoint", False, error.message, error.hint)
         return
     yield HealthCheck("backend", True, backend.describe())
+    yield from backend.endpoint_checks()
 
     parts = urlsplit(url)
     host = parts.hostname or ""
@@ -92,5 +93,15 @@ def remote_health_checks(backend: "ChatCompletionsBackend") -> Iterator[HealthCh
         return
     elapsed = time.monotonic() - start
     yield HealthCheck("auth", True, "credentials accepted")
-    yield HealthCheck("model", True, f"{generation.model or 'the default model'} answered: {generation.command}")
+    asked = generation.deployment
+    if asked and not backend.model:
+        via = f"deployment {asked} (the endpoint's only chat deployment; none is configured): "
+    else:
+        via = f"deployment {asked}: " if asked and asked != generation.model else ""
+    yield HealthCheck("model", True, f"{via}{generation.model or 'the default model'} answered: {generation.command}")
+    options, source = backend.request_options(asked)
+    effort = f"{options.reasoning_effort} ({source})" if options.reasoning_effort else "not sent (the model does not reason, or takes none)"
+    if options.tokens_param == "max_completion_tokens":
+        effort += f"; max_completion_tokens {options.max_completion_tokens}"
+    yield HealthCheck("reasoning effort", True, effort)
     yield HealthCheck("round trip", True, f"{elapsed * 1000:.0f} ms")

@@ -13,7 +13,7 @@ INTENTS = [
     intent("tar.create.to", "tar -caf <tarfile2> <dir>", f"{PACK}|create|make", "dir into gzip gz tarball as file called named", explain="pack <dir> into <tarfile2>"),
     intent("tar.create.from", "tar -caf <tarfile> <dir2>", f"{PACK}|create|make", "dir gzip gz tarball of containing file", explain="pack <dir2> into <tarfile>"),
     intent("tar.extract", "tar -xf <tarfile>[? -C <dest>?]", UNPACK, "archive file tarball into to tar", explain="unpack <tarfile>[? into <dest>?]"),
-    intent("tar.list", "tar -tf <tarfile>", "list|show|view|content|see|inside|what", "archive file tarball of in tar contain", avoid="extract",
+    intent("tar.list", "tar -tf <tarfile>", "list|show|view|content|see|inside|what", "archive file tarball of in tar contain listonly", avoid="extract",
            explain="list what <tarfile> contains"),
     intent("zip.create", "zip -r <base>.zip <dir>", "zip", "dir into archive compress create make a", explain="zip <dir> into <base>.zip"),
     # zip leaves the archive it writes out of itself, so the current directory can hold its own zip.
@@ -22,7 +22,7 @@ INTENTS = [
     intent("zip.create.to", "zip -r <zipfile2> <dir>", "zip|compress|archive", "dir into create make as file called", explain="zip <dir> into <zipfile2>"),
     intent("zip.create.file", "zip <base>.zip <file>", "zip", "file into archive compress create make a", explain="zip <file> into <base>.zip"),
     intent("zip.extract", "unzip <zipfile>[? -d <dest>?]", UNPACK, "archive file zip into to", explain="unpack <zipfile>[? into <dest>?]"),
-    intent("zip.list", "unzip -l <zipfile>", "list|show|view|content|see|inside|what", "archive file zip of in contain", avoid="extract",
+    intent("zip.list", "unzip -l <zipfile>", "list|show|view|content|see|inside|what", "archive file zip of in contain listonly", avoid="extract",
            explain="list what <zipfile> contains"),
     intent("gzip.compress", "gzip <file>", "compress|gzip|gz", "file with", avoid="keep preserve retain", explain="compress <file> to <file>.gz (replacing it)"),
     intent("gzip.compress.keep", "gzip -k <file>", "compress|gzip|gz keep|preserve|retain", "file with original", explain="compress <file> to <file>.gz, keeping the original"),

@@ -1,4 +1,5 @@
 """Word groups shared by several catalog topics (alternatives joined by "|")."""
+from ..words import DESCRIPTIVE
 
 FIND = "find|search|locate|look|list|show|display|print|get|give|where|fetch|identify|lookup|ls"
 SHOW = "show|display|print|list|view|see|get|give|tell|check|report|output|what|find|know|read|fetch|lookup|query"
@@ -18,7 +19,19 @@ NOT_ARGS = " ".join([FIND, SHOW, DELETE, COUNT, CREATE]).replace("|", " ").split
     stash commit branch change changes log logs status port key line word text name user
     package packages version permission size space usage memory disk compose service daemon
     pid id stopped running sleeping zombie dead active idle kernel os system version machine computer
-    background foreground job jobs
+    background foreground job jobs monitor watch
     lib libs library dependency dependencies requirement requirements thing things stuff
     distro distribution outdated
-""".split()
+""".split() + sorted(DESCRIPTIVE)
+
+#: Modifiers that change what a command selects, as sets of opposing senses: within one set,
+#: words of different senses select different things, so no required group of an intent joins
+#: them ("dangling|unused" would answer one with the other). Words of one sense are alternatives.
+MODIFIER_SENSES = (
+    ("dangling untagged", "unused old"),
+    ("stopped exited inactive non-running", "running active", "all every including"),
+    ("merged", "unmerged"),
+    ("staged cached", "unstaged", "untracked"),
+    ("remote", "local", "including both"),
+    ("hidden", "visible"),
+)

@@ -1,0 +1,79 @@
+"""The per-shell memory of the last answer, which lets Ctrl-G cycle through alternatives."""
+from __future__ import annotations
+
+import os
+import stat
+import time
+
+import pytest
+
+from cmdai.session_memory import TTL_SECONDS, Choice, Memory, SessionMemory, same_line
+
+CHOICES = [Choice("du -sh *", "sizes"), Choice("du -h -d 1", None), Choice("ncdu", "interactive")]
+
+
+def memory(inserted: str = "du -sh *", index: int = 0, saved: float = 0.0) -> Memory:
+    return Memory(CHOICES, index, inserted, saved or time.time())
+
+
+def test_round_trip_in_a_private_file(tmp_path):
+    store = SessionMemory.open("4242", tmp_path)
+    store.save(memory(index=1, inserted="du -h -d 1"))
+    loaded = store.load()
+    assert loaded is not None and loaded.choices == CHOICES and loaded.index == 1 and loaded.inserted == "du -h -d 1"
+    assert stat.S_IMODE(os.stat(store.path).st_mode) == 0o600
+
+
+def test_default_place_is_the_user_cache_dir(isolated_env):
+    store = SessionMemory.open("77")
+    store.save(memory())
+    assert str(store.path).startswith(isolated_env["XDG_CACHE_HOME"])
+    assert stat.S_IMODE(os.stat(store.path.parent).st_mode) == 0o700
+
+
+def test_two_shells_do_not_see_each_other(tmp_path):
+    first, second = SessionMemory.open("100", tmp_path), SessionMemory.open("200", tmp_path)
+    first.save(memory(inserted="du -sh *"))
+    assert second.load() is None
+    second.save(memory(inserted="ncdu", index=2))
+    assert first.load().inserted == "du -sh *" and second.load().inserted == "ncdu"
+
+
+def test_an_old_memory_has_expired_and_old_files_are_pruned(tmp_path):
+    old = SessionMemory.open("1", tmp_path)
+    old.save(memory(saved=time.time() - TTL_SECONDS - 5))
+    assert old.load() is None
+    os.utime(old.path, (time.time() - TTL_SECONDS - 5,) * 2)
+    SessionMemory.open("2", tmp_path).save(memory())
+    assert not old.path.exists()
+
+
+@pytest.mark.parametrize("content", [
+    "", "{", "[]", "null", '{"saved": "x"}', '{"saved": 1e99, "index": 0, "inserted": "a", "choices": []}',
+    '{"saved": %f, "index": 5, "inserted": "a", "choices": [{"command": "ls"}]}' % time.time(),
+    '{"saved": %f, "index": 0, "inserted": "a", "choices": ["ls"]}' % time.time(),
+    '{"saved": %f, "index": 0, "inserted": "a", "choices": [{"cmd": "ls"}]}' % time.time(),
+])
+def test_a_damaged_file_counts_as_no_memory(tmp_path, content):
+    store = SessionMemory.open("9", tmp_path)
+    store.path.write_text(content)
+    assert store.load() is None
+
+
+def test_binary_garbage_counts_as_no_memory(tmp_path):
+    store = SessionMemory.open("9", tmp_path)
+    store.path.write_bytes(b"\xff\xfe\x00garbage")
+    assert store.load() is None
+
+
+@pytest.mark.parametrize("session_id", [None, "", "..", "../x", "a/b", "x" * 65, "1 2", "$$"])
+def test_unusable_session_ids_have_no_memory(tmp_path, session_id):
+    assert SessionMemory.open(session_id, tmp_path) is None
+
+
+def test_same_line_ignores_only_trailing_blanks():
+    assert same_line("# rm -rf build\n", "# rm -rf build")
+    assert same_line("ls  ", "ls")
+    assert not same_line("ls -l", "ls")
+    assert not same_line(" ls", "ls")
+    assert not same_line("", "")
