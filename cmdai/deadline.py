@@ -38,6 +38,8 @@ STARTED = _process_start()
 _invocation: Optional[float] = None
 _invocation_start: Optional[float] = None
 _armed: List[float] = []
+#: Whether a block already turned the passed deadline into its error (outer blocks then keep quiet).
+_reported = False
 
 
 class DeadlinePassed(BaseException):
@@ -89,9 +91,14 @@ def _on_alarm(signum: int, frame: object) -> None:
 def _arm() -> None:
     import signal
 
-    if _armed:
-        signal.setitimer(signal.ITIMER_REAL, max(0.001, min(_armed) - time.monotonic()))
+    global _reported
+    left = min(_armed) - time.monotonic() if _armed else 0.0
+    if not _armed:
+        _reported = False
+    if left > 0 or _armed and not _reported:
+        signal.setitimer(signal.ITIMER_REAL, max(0.001, left))
     else:
+        # Disarmed, or the deadline passed and an inner block already said so: its error stands.
         signal.setitimer(signal.ITIMER_REAL, 0)
 
 
@@ -109,6 +116,7 @@ def enforced(deadline: float, on_timeout: Callable[[], BaseException]) -> Iterat
     Blocks nest (the earliest deadline wins). Off the main thread, where signals cannot reach,
     only the socket timeouts bound the block; an infinite deadline sets no timer.
     """
+    global _reported
     if deadline == float("inf") or not _can_use_timer():
         try:
             yield
@@ -127,6 +135,7 @@ def enforced(deadline: float, on_timeout: Callable[[], BaseException]) -> Iterat
         _arm()
         yield
     except DeadlinePassed:
+        _reported = True
         raise on_timeout() from None
     finally:
         _armed.remove(deadline)

@@ -54,3 +54,14 @@ def test_a_run_fixes_its_deadline_once_from_its_start():
         deadline.end_invocation()
     assert deadline.current() is None
     assert deadline.deadline_for(5) > first  # outside a run: from now
+
+
+def test_the_innermost_block_names_the_timeout_when_deadlines_are_equal():
+    end = time.monotonic() + 0.2
+    with pytest.raises(BackendTimeoutError) as caught:
+        with deadline.enforced(end, too_slow("outer")):
+            with deadline.enforced(end, too_slow("inner")):
+                time.sleep(5)
+            time.sleep(0.3)  # never reached: the inner error propagates
+
+    assert caught.value.message == "inner too slow"
