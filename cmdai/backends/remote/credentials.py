@@ -40,7 +40,7 @@ class BearerKey(Credentials):
         self._key = key
 
     def headers(self) -> Dict[str, str]:
-        return {"Authorization": f"Bearer {self._key}"}
+        return {"Authorization": f"Bearer {checked_key(self._key)}"}
 
     def secrets(self) -> List[str]:
         return [self._key]
@@ -68,11 +68,19 @@ class AzureKey(Credentials):
         return self._key
 
     def headers(self) -> Dict[str, str]:
-        key = self.key()
+        key = checked_key(self.key())
         return {"api-key": key, "Authorization": f"Bearer {key}"}
 
     def secrets(self) -> List[str]:
         return [self._key] if self._key else []
+
+
+def checked_key(key: str) -> str:
+    """``key`` if it can travel in a header; keys from a failover entry or its variable are checked here."""
+    invalid = invalid_key_error(key, "backend")
+    if invalid is not None:
+        raise invalid
+    return key
 
 
 def run_key_command(command: str, deadline: Optional[float] = None) -> str:
