@@ -3,7 +3,9 @@
 Run: python bench/bench_safety.py [--repeat 5] [--verbose]
 Prints the share of high/critical commands classified at least high (goal 100%), the share of
 safe commands classified high or critical (goal 0%), exact-level agreement, the time per
-command (median and p95), and the time of the first call, which loads the parser. When the
+command (median and p95), and the time of the first call, which loads the parser. The
+adversarial set (constructs that run code in ways a reader misses) is scored next to it: the
+share of attacks rated at least their level, and of look-alikes rated above theirs. When the
 dcg corpus is beside the repository (../shared/data/dcg-corpus), its deny/allow labels are
 scored too, as a set the rules were not written from.
 """
@@ -18,6 +20,7 @@ from typing import Any, Dict, List, Tuple
 
 REPO = Path(__file__).resolve().parents[1]
 LABELLED = REPO / "bench" / "data" / "safety-labelled.toml"
+ADVERSARIAL = REPO / "bench" / "data" / "safety-adversarial.toml"
 DCG_CORPUS = REPO / ".." / "shared" / "data" / "dcg-corpus"
 sys.path.insert(0, str(REPO))
 
@@ -87,6 +90,30 @@ def main() -> int:
     print(f"time per command, p95                 {percentile(timings, 0.95):.3f} ms  (goal well under 5 ms)")
     print(f"time per command, max                 {max(timings):.3f} ms")
     print(f"first call, loading the parser        {load_ms:.1f} ms")
+    if ADVERSARIAL.is_file():
+        data = load_toml(ADVERSARIAL)
+        attacks = [(lv, c) for rows in data["attack"].values() for lv, c in rows]
+        benign = [(lv, c) for rows in data["benign"].values() for lv, c in rows]
+        adv_timings: List[float] = []
+        missed = []
+        for level, command in attacks:
+            t0 = time.perf_counter()
+            risk = assess(command).risk
+            adv_timings.append((time.perf_counter() - t0) * 1000)
+            if risk < Risk.parse(level):
+                missed.append((level, risk, command))
+        alarms = [(lv, c) for lv, c in benign if assess(c).risk > Risk.parse(lv)]
+        caught_adv = len(attacks) - len(missed)
+        print(f"adversarial: attacks caught           {caught_adv}/{len(attacks)} = {caught_adv / len(attacks):.1%}"
+              "  (goal 100%)")
+        print(f"adversarial: look-alikes over level   {len(alarms)}/{len(benign)} = {len(alarms) / len(benign):.1%}"
+              "  (goal 0%)")
+        print(f"adversarial: time per command, p95    {percentile(adv_timings, 0.95):.3f} ms")
+        if opts.verbose:
+            for level, risk, command in missed:
+                print(f"  [adversarial] expected at least {level}, got {risk.label}: {command!r}")
+            for level, command in alarms:
+                print(f"  [look-alike] expected at most {level}: {command!r}")
     corpus = dcg_cases()
     if corpus:
         deny = [assess(c).risk for e, c in corpus if e == "deny"]

@@ -43,13 +43,15 @@ backends (-b):
 azure ai foundry:
   cmdai --setup-backend azure-foundry  guided setup: endpoint, auth, key, live test, model, safety
   The endpoint kind is detected from the URL (a pasted "target URI" is fine):
-    https://RES.services.ai.azure.com/models     Foundry model inference (model = deployment name)
+    https://RES.services.ai.azure.com            Foundry resource: the v1 API (model = deployment name)
+    https://RES.openai.azure.com/openai/v1       the v1 API of an Azure OpenAI resource
     https://RES.openai.azure.com                 Azure OpenAI deployments (also *.cognitiveservices.azure.com)
-    https://RES.openai.azure.com/openai/v1       Azure OpenAI v1
+    https://RES.services.ai.azure.com/models     model inference (retired 2026-08-26; use the v1 API)
     https://NAME.REGION.models.ai.azure.com      serverless API;  *.inference.ml.azure.com managed online
   Auth ([backend.azure] auth): api-key (from CMDAI_AZURE_FOUNDRY_API_KEY or api_key_command, never
   an argument), azure-cli (az login), managed-identity, default (needs: pip install 'cmdai[azure]').
   cmdai --list-models [--refresh]   cmdai --doctor   cmdai -m DEPLOYMENT "..." for one run
+  cmdai --usage                     tokens per day and per deployment (prices: [backend.prices])
 
 environment:
   CMDAI_BACKEND, CMDAI_MODEL, CMDAI_SAFETY_LEVEL, CMDAI_CONFIG
@@ -96,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("-n", "--count", type=int, metavar="N",
                      help=f"print up to N commands, one per line: the best, then alternatives (N ≤ {MAX_COUNT})")
     gen.add_argument("-x", "--execute", action="store_true",
-                     help="show the command, its risk and explanation, and run it after you confirm")
+                     help="show the command, what each part does and its risk, and run it after you confirm")
     gen.add_argument("--widget", action="store_true", help=argparse.SUPPRESS)
     # The widget names its interactive shell (its PID), so one Ctrl-G can follow on from the last.
     gen.add_argument("--session", metavar="ID", help=argparse.SUPPRESS)
@@ -104,6 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
     tools = parser.add_argument_group("other actions")
     tools.add_argument("--check", nargs="?", const="-", metavar="COMMAND",
                        help="classify COMMAND (or stdin) by risk without generating anything")
+    tools.add_argument("--explain", nargs="?", const="-", metavar="COMMAND",
+                       help="explain each part of COMMAND (or stdin) and its risk, without running it")
     tools.add_argument("--init", metavar="SHELL", choices=("zsh", "bash", "fish"),
                        help="print the Ctrl-G integration for zsh, bash or fish")
     tools.add_argument("--list-models", action="store_true", help="list the models the backend offers")
@@ -175,18 +179,26 @@ def _read_request(args: argparse.Namespace) -> str:
     return text
 
 
-def _generation_request(text: str, args: argparse.Namespace, shell: str) -> Any:
-    """A refinement when the text is a command followed by a comment, else a request in plain words."""
+def _generation_request(text: str, args: argparse.Namespace, shell: str, remembered: Any = None) -> Any:
+    """A refinement when the text is a command followed by a comment, else a request in plain words.
+
+    The commands of the last answer (``remembered``) count as commands even when no program of
+    that name is installed here.
+    """
     from .backends.base import GenerationRequest
     from .environment import detect_os
     from .refine import split_refinement
 
-    refinement = split_refinement(text, shell)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    commented = all(line.startswith("#") for line in lines)
+    # A disarmed command ("# crontab -r") may carry an instruction too: read it without its "# ".
+    generated = {choice.command.strip() for choice in remembered.choices} if remembered is not None else set()
+    refinement = split_refinement("\n".join(line[1:].lstrip() for line in lines) if commented else text, shell,
+                                  generated)
     if refinement is not None:
         return GenerationRequest(text=" ".join(refinement.instruction.split()), shell=shell, os_name=detect_os(),
                                  model=args.model, refine=refinement.command)
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    if all(line.startswith("#") for line in lines):
+    if commented:
         # Only a comment ("# list files", or a disarmed command the user edited): its words are the request.
         lines = [line.lstrip("#") for line in lines]
     words = " ".join(" ".join(lines).split())
@@ -207,6 +219,10 @@ def _load_config(args: argparse.Namespace):
     deadline.deadline_for(config.backend.timeout_seconds)
     for warning in config.warnings:
         _say(warning, kind="warning")
+    if args.widget:
+        from .widget import keep_to_hotkey_budget
+
+        keep_to_hotkey_budget(config)
     return config
 
 
@@ -230,7 +246,7 @@ def run_generate(args: argparse.Namespace) -> int:
     text = _read_request(args)
     config = _load_config(args)
     shell = args.shell or detect_shell()
-    memory = None
+    memory = remembered = None
     if args.widget and args.session:
         from .session_memory import SessionMemory
 
@@ -239,8 +255,11 @@ def run_generate(args: argparse.Namespace) -> int:
             remembered = memory.load()
             if remembered is not None and _unchanged(text, remembered.inserted):
                 return _next_alternative(memory, remembered, shell, config.safety.level)
-    outcome = generate(_generation_request(text, args, shell), config, use_cache=not args.no_cache)
-    if args.count:
+    request = _generation_request(text, args, shell, remembered)
+    if request.refine is not None and remembered is not None and config.backend.type == "embedded":
+        return _answer_widget(_offline_refinement(request, remembered, config, args.no_cache), memory)
+    outcome = generate(request, config, use_cache=not args.no_cache)
+    if args.count and args.json:
         del outcome.alternatives[args.count - 1:]
 
     for warning in outcome.warnings:
@@ -255,21 +274,26 @@ def run_generate(args: argparse.Namespace) -> int:
     if args.widget:
         return _answer_widget(outcome, memory)
     if args.execute:
+        from .environment import detect_os
         from .execute import confirm_and_run
+        from .explain.describe import describe
 
-        return confirm_and_run(outcome)
+        described = describe(outcome.command, shell, detect_os(), config)
+        for warning in described.warnings:
+            _say(warning, kind="warning")
+        return confirm_and_run(outcome, parts=described.lines()[1:-1])
     if args.count:
-        return _print_choices(outcome)
+        return _print_choices(outcome, args.count)
     print(outcome.command)
     _describe_outcome(outcome)
     return EXIT_OK
 
 
-def _print_choices(outcome: Any) -> int:
+def _print_choices(outcome: Any, count: int) -> int:
     """``-n``: each command on stdout, its number and risk on stderr when it is not safe."""
     from .safety import Risk
 
-    for number, choice in enumerate(outcome.choices(), 1):
+    for number, choice in enumerate(outcome.choices()[:count], 1):
         print(choice.command)
         if choice.assessment.risk > Risk.SAFE:
             _say(f"{number}: {_risk_line(choice)}", kind="note")
@@ -293,7 +317,9 @@ def _answer_widget(outcome: Any, memory: Any = None) -> int:
         choices = outcome.choices()
         if len(choices) > 1:
             rendered.messages.append(f"cmdai: alternative 1/{len(choices)} — press the key again for the next")
-        memory.save(Memory([Choice(c.command, c.explanation) for c in choices], 0, rendered.stdout, time.time()))
+        asked = "" if outcome.request.refine is not None else outcome.request.text
+        memory.save(Memory([Choice(c.command, c.explanation) for c in choices], 0, rendered.stdout, time.time(),
+                           asked))
     return _emit_widget(rendered)
 
 
@@ -302,6 +328,28 @@ def _emit_widget(rendered: Any) -> int:
         _say(message[len("cmdai: "):] if message.startswith("cmdai: ") else message)
     sys.stdout.write(rendered.stdout)
     return rendered.exit_code
+
+
+def _offline_refinement(request: Any, remembered: Any, config: Any, no_cache: bool) -> Any:
+    """The offline engine cannot edit a command, but it can answer the request that produced it
+    with the instruction added ("find python files" + "changed today"), if it knows that request."""
+    from .errors import NoAnswerError
+    from .orchestrator import cannot_refine, generate
+
+    asked = remembered.request if any(choice.command.strip() == request.refine.strip()
+                                      for choice in remembered.choices) else ""
+    if not asked:
+        raise cannot_refine(request)
+    try:
+        outcome = generate(request._replace(text=f"{asked} {request.text}", refine=None), config,
+                           use_cache=not no_cache)
+    except NoAnswerError:
+        raise cannot_refine(request) from None
+    for warning in outcome.warnings:
+        _say(warning, kind="warning")
+    if outcome.blocked:
+        raise _blocked_error(outcome.assessment, config.safety.level)
+    return outcome
 
 
 def _unchanged(line: str, inserted: str) -> bool:
@@ -352,19 +400,24 @@ def _describe_outcome(outcome: Any) -> None:
         _say(outcome.explanation)
 
 
+def _command_to_study(value: str, flag: str, example: str) -> str:
+    """The command given to ``flag``, or read from stdin for "-"; never empty."""
+    if value == "-":
+        if sys.stdin.isatty():
+            raise UsageError(f"{flag} needs a command", f"try: {example}")
+        value = _read_stdin()
+    value = value.strip()
+    if not value:
+        raise UsageError(f"{flag} was given an empty command", f"try: {example}")
+    return value
+
+
 def run_check(args: argparse.Namespace) -> int:
     from .environment import detect_shell
     from .orchestrator import judge
     from .safety import Action
 
-    command = args.check
-    if command == "-":
-        if sys.stdin.isatty():
-            raise UsageError("--check needs a command", "try: cmdai --check 'rm -rf build'")
-        command = _read_stdin()
-    command = command.strip()
-    if not command:
-        raise UsageError("--check was given an empty command", "try: cmdai --check 'rm -rf build'")
+    command = _command_to_study(args.check, "--check", "cmdai --check 'rm -rf build'")
     config = _load_config(args)
     verdict = judge(command, None, args.shell or detect_shell(), config.safety.level)
     assessment, action = verdict.assessment, verdict.action
@@ -381,6 +434,27 @@ def run_check(args: argparse.Namespace) -> int:
         if action is not Action.ALLOW:
             print(f"  under the '{config.safety.level}' safety level: {action.value}")
     return EXIT_BLOCKED if action is Action.BLOCK else EXIT_OK
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    """Each part of a command and what it does, then its risk: on stdout, or stderr for the widget."""
+    from .environment import detect_os, detect_shell
+    from .explain.describe import describe
+
+    command = _command_to_study(args.explain, "--explain", "cmdai --explain 'tar -xzvf a.tgz -C /tmp'")
+    if len(command) > MAX_REQUEST_CHARS:
+        raise UsageError(f"the command is {len(command)} characters long", f"keep it under {MAX_REQUEST_CHARS}")
+    config = _load_config(args)
+    described = describe(command, args.shell or detect_shell(), detect_os(), config)
+    for warning in described.warnings:
+        _say(warning, kind="warning")
+    if args.json:
+        print(json.dumps(described.to_json(), ensure_ascii=False))
+        return EXIT_OK
+    out = sys.stderr if args.widget else sys.stdout
+    for line in described.lines():
+        print(line, file=out)
+    return EXIT_OK
 
 
 def run_list_models(args: argparse.Namespace) -> int:
@@ -430,9 +504,9 @@ def run_usage(args: argparse.Namespace) -> int:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    from .shell_integration import init_script
+    from .shell_integration import init_script, record_requests_setting
 
-    sys.stdout.write(init_script(args.init))
+    sys.stdout.write(init_script(args.init, record_requests_setting(args.config)))
     return EXIT_OK
 
 
@@ -447,6 +521,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_init(args)
     if args.check is not None:
         return run_check(args)
+    if args.explain is not None:
+        return run_explain(args)
     if args.setup_backend:
         return run_setup(args)
     if args.list_models:
@@ -458,14 +534,23 @@ def _dispatch(args: argparse.Namespace) -> int:
     return run_generate(args)
 
 
+def _dispatch_widget(args: argparse.Namespace) -> int:
+    """A press of the key: within its time budget, and with no type-ahead left to run unseen."""
+    from .widget import WidgetRun
+
+    with WidgetRun():
+        return _dispatch(args)
+
+
 def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     actions = [name for name, on in (("--init", args.init), ("--check", args.check is not None),
+                                     ("--explain", args.explain is not None),
                                      ("--setup-backend", args.setup_backend),
                                      ("--list-models", args.list_models), ("--doctor", args.doctor),
                                      ("--usage", args.usage)) if on]
     if len(actions) > 1:
         parser.error(f"{' and '.join(actions)} cannot be combined")
-    if actions and args.request and actions[0] != "--check":
+    if actions and args.request and actions[0] not in ("--check", "--explain"):
         parser.error(f"{actions[0]} takes no request")
     if args.refresh and not args.list_models:
         parser.error("--refresh goes with --list-models")
@@ -475,6 +560,8 @@ def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespac
     if setup_only and not args.setup_backend:
         parser.error(f"{setup_only[0]} goes with --setup-backend")
     clash = "--json" if args.json else "--widget" if args.widget else actions[0] if actions else None
+    if args.widget and actions and actions != ["--explain"]:
+        parser.error(f"--widget cannot be combined with {actions[0]}")
     if args.execute and clash:
         parser.error(f"-x/--execute cannot be combined with {clash}")
     if args.count is not None:
@@ -485,6 +572,9 @@ def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespac
     if args.check is not None and args.request:
         # "cmdai --check rm -rf build" reads naturally; take the rest as the command.
         args.check = " ".join(([] if args.check == "-" else [args.check]) + args.request)
+        args.request = []
+    if args.explain is not None and args.request:
+        args.explain = " ".join(([] if args.explain == "-" else [args.explain]) + args.request)
         args.request = []
 
 
@@ -505,7 +595,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if not args.setup_backend:
             # Everything but the interactive setup shares one budget from the start of the process.
             deadline.start_invocation(at_process_start=argv is None)
-        code = _dispatch(args)
+        code = _dispatch_widget(args) if args.widget else _dispatch(args)
         finish_output()
         return code
     except CmdaiError as error:

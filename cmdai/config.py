@@ -75,6 +75,9 @@ SCHEMA: Dict[str, Key] = {
                                        example='minimum_safety_level = "strict"'),
     "cache.enabled": Key("bool", True, example="enabled = true"),
     "cache.ttl_hours": Key("float", 24.0, minimum=0, maximum=24 * 365, example="ttl_hours = 24"),
+    "shell.hotkey_timeout_seconds": Key("float", 10.0, minimum=1, maximum=600,
+                                        example="hotkey_timeout_seconds = 10"),
+    "shell.record_requests": Key("bool", False, example="record_requests = true"),
 }
 
 #: Environment variable -> config key.
@@ -103,15 +106,17 @@ class Section(SimpleNamespace):
 class Config(Record):
     """The validated configuration, and where each value came from."""
 
-    __slots__ = ("backend", "safety", "policy", "cache", "files", "sources", "warnings")
+    __slots__ = ("backend", "safety", "policy", "cache", "shell", "files", "sources", "warnings")
 
     def __init__(self, backend: Section, safety: Section, policy: Section, cache: Section,
                  files: Optional[List[Path]] = None, sources: Optional[Dict[str, str]] = None,
-                 warnings: Optional[List[str]] = None):
+                 warnings: Optional[List[str]] = None, shell: Optional[Section] = None):
         self.backend = backend
         self.safety = safety
         self.policy = policy
         self.cache = cache
+        #: The Ctrl-G key: its time budget and whether requests go into the shell's history.
+        self.shell = shell
         #: Config files that were read, site file first.
         self.files: List[Path] = [] if files is None else files
         #: Where each key's value came from ("default", a file path, an environment variable, "--flag").

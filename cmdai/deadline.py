@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from contextlib import contextmanager
-from typing import Callable, Iterator, List, Optional
+from typing import Any, Callable, Iterator, List, Optional
 
 
 
@@ -40,6 +40,9 @@ _invocation_start: Optional[float] = None
 _armed: List[float] = []
 #: Whether a block already turned the passed deadline into its error (outer blocks then keep quiet).
 _reported = False
+#: The SIGALRM handler and next alarm of whoever used the timer before the outermost block.
+_outer_handler: Any = None
+_outer_due: Optional[float] = None
 
 
 class DeadlinePassed(BaseException):
@@ -83,20 +86,40 @@ def remaining(deadline: float) -> float:
     return deadline - time.monotonic()
 
 
-def _on_alarm(signum: int, frame: object) -> None:
-    if _armed and time.monotonic() >= min(_armed) - 0.005:
+def _on_alarm(signum: int, frame: Any) -> None:
+    global _outer_due
+    now = time.monotonic()
+    if _armed and not _reported and now >= min(_armed) - 0.005:
         raise DeadlinePassed()
+    if _outer_due is not None and now >= _outer_due - 0.005 and callable(_outer_handler):
+        # The timer was someone else's first (the widget's ticks and budget): their turn.
+        _outer_due = None
+        try:
+            _outer_handler(signum, frame)
+        finally:
+            _outer_due = _due_of_timer()
+            _arm()
+    else:
+        _arm()
+
+
+def _due_of_timer() -> Optional[float]:
+    import signal
+
+    left = signal.getitimer(signal.ITIMER_REAL)[0]
+    return time.monotonic() + left if left > 0 else None
 
 
 def _arm() -> None:
+    """Set the one real-time timer to the earliest thing waiting for it."""
     import signal
 
     global _reported
-    left = min(_armed) - time.monotonic() if _armed else 0.0
     if not _armed:
         _reported = False
-    if left > 0 or _armed and not _reported:
-        signal.setitimer(signal.ITIMER_REAL, max(0.001, left))
+    dues = [due for due in (min(_armed) if _armed and not _reported else None, _outer_due) if due is not None]
+    if dues:
+        signal.setitimer(signal.ITIMER_REAL, max(0.001, min(dues) - time.monotonic()))
     else:
         # Disarmed, or the deadline passed and an inner block already said so: its error stands.
         signal.setitimer(signal.ITIMER_REAL, 0)
@@ -125,9 +148,11 @@ def enforced(deadline: float, on_timeout: Callable[[], BaseException]) -> Iterat
         return
     import signal
 
-    previous = signal.getsignal(signal.SIGALRM) if not _armed else None
+    global _outer_handler, _outer_due
     if not _armed:
-        signal.signal(signal.SIGALRM, _on_alarm)
+        # Another user of the timer (the widget) keeps its handler and its next alarm.
+        _outer_handler = signal.signal(signal.SIGALRM, _on_alarm)
+        _outer_due = _due_of_timer()
     _armed.append(deadline)
     try:
         if time.monotonic() >= deadline:
@@ -141,4 +166,5 @@ def enforced(deadline: float, on_timeout: Callable[[], BaseException]) -> Iterat
         _armed.remove(deadline)
         _arm()
         if not _armed:
-            signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+            signal.signal(signal.SIGALRM, _outer_handler if _outer_handler is not None else signal.SIG_DFL)
+            _outer_handler = None

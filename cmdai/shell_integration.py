@@ -2,7 +2,9 @@
 
 The scripts ship inside the package as ``cmdai.shell``. Each names the program it runs on one
 line; the printed copy names it by absolute path, so a later change of PATH (a virtualenv, a
-different pyenv version) cannot break the key binding.
+different pyenv version) cannot break the key binding. The printed copy also carries the
+``[shell] record_requests`` setting, read once here rather than on every key press: a shell
+started after a change of the setting picks it up.
 """
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import os
 import shlex
 import sys
 from importlib import resources
-from typing import Callable, Dict, List, NamedTuple, Sequence
+from typing import Callable, Dict, List, NamedTuple, Optional, Sequence
 
 from .errors import UsageError
 
@@ -23,6 +25,8 @@ class ShellScript(NamedTuple):
     command_line: str
     #: Builds the replacement line from the words of the command.
     render: Callable[[Sequence[str]], str]
+    #: The line as shipped that says whether requests go into the history (off).
+    record_line: str
 
 
 def _fish_quote(word: str) -> str:
@@ -32,11 +36,14 @@ def _fish_quote(word: str) -> str:
 
 SCRIPTS: Dict[str, ShellScript] = {
     "zsh": ShellScript("cmdai.zsh", "_cmdai_command=(cmdai)",
-                       lambda words: f"_cmdai_command=({shlex.join(words)})"),
+                       lambda words: f"_cmdai_command=({shlex.join(words)})",
+                       "typeset -gi _cmdai_record_requests=0"),
     "bash": ShellScript("cmdai.bash", "_cmdai_command=(cmdai)",
-                        lambda words: f"_cmdai_command=({shlex.join(words)})"),
+                        lambda words: f"_cmdai_command=({shlex.join(words)})",
+                        "_cmdai_record_requests=0"),
     "fish": ShellScript("cmdai.fish", "set -g __cmdai_command cmdai",
-                        lambda words: "set -g __cmdai_command " + " ".join(map(_fish_quote, words))),
+                        lambda words: "set -g __cmdai_command " + " ".join(map(_fish_quote, words)),
+                        "set -g __cmdai_record_requests 0"),
 }
 
 
@@ -61,16 +68,34 @@ def script_text(shell: str) -> str:
     return resources.files("cmdai.shell").joinpath(script.file_name).read_text(encoding="utf-8")
 
 
-def init_script(shell: str) -> str:
+def init_script(shell: str, record_requests: bool = False) -> str:
     """The integration script for ``shell``, calling cmdai by its absolute path."""
     text = script_text(shell)
     script = SCRIPTS[shell]
     lines = text.splitlines(keepends=True)
+    found = set()
     for index, line in enumerate(lines):
+        indent = line[: len(line) - len(line.lstrip())]
         if line.strip() == script.command_line:
-            indent = line[: len(line) - len(line.lstrip())]
             lines[index] = indent + script.render(cmdai_command()) + "\n"
-            return "".join(lines)
-    # The shipped scripts always contain the line; its absence means a broken installation.
-    raise UsageError(f"the {shell} script of this cmdai installation is damaged",
-                     "reinstall cmdai")
+            found.add("command")
+        elif line.strip() == script.record_line:
+            lines[index] = indent + script.record_line[:-1] + ("1" if record_requests else "0") + "\n"
+            found.add("record")
+    # The shipped scripts always contain both lines; their absence means a broken installation.
+    if found != {"command", "record"}:
+        raise UsageError(f"the {shell} script of this cmdai installation is damaged",
+                         "reinstall cmdai")
+    return "".join(lines)
+
+
+def record_requests_setting(config_path: Optional[str] = None) -> bool:
+    """``[shell] record_requests``; off when the configuration cannot be read (the key itself
+    reports that problem when pressed)."""
+    from .config import load_config
+    from .errors import CmdaiError
+
+    try:
+        return bool(load_config(config_path).shell.record_requests)
+    except CmdaiError:
+        return False

@@ -17,6 +17,7 @@ from ..records import Record
 
 _STR = r"""(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")"""
 
+_NODE_FS = r"(?:\bfs\w*\.|require\(\s*['\"](?:node:)?fs(?:/promises)?['\"]\s*\)\.|(?<![\w.]))"
 #: Language -> (calls that run a shell string, calls that delete recursively, calls that delete one file).
 _CALLS = {
     "python": (
@@ -27,8 +28,8 @@ _CALLS = {
     ),
     "node": (
         [r"\b(?:exec|execSync|spawn|spawnSync|execFile|execFileSync)\s*\(\s*"],
-        [r"\bfs\w*\.(?:rmSync|rm|rmdirSync|rmdir)\s*\(\s*(?=" + _STR + r"[^)]*recursive)"],
-        [r"\bfs\w*\.(?:unlinkSync|unlink|rmSync|rm)\s*\(\s*"],
+        [_NODE_FS + r"(?:rmSync|rm|rmdirSync|rmdir)\s*\(\s*(?=" + _STR + r"[^)]*recursive)"],
+        [_NODE_FS + r"(?:unlinkSync|unlink|rmSync|rm)\s*\(\s*"],
     ),
     "ruby": (
         [r"\b(?:system|exec|spawn|IO\.popen|Open3\.\w+)\s*\(?\s*"],
@@ -48,6 +49,9 @@ _CALLS = {
     "awk": ([r"\bsystem\s*\(\s*"], [], []),
     "lua": ([r"\bos\.execute\s*\(\s*", r"\bio\.popen\s*\(\s*"], [], [r"\bos\.remove\s*\(\s*"]),
 }
+#: Literal arguments of a call: "cmd", or "prog", "arg" …, or "prog", ["arg" …] (a program and its argv).
+_ARGS = (r"(?P<args>" + _STR + r"(?:\s*,\s*(?:" + _STR + r"|\[\s*" + _STR + r"(?:\s*,\s*" + _STR
+         + r")*\s*\]))*)")
 _BACKTICKS = lazy_regex(r"`([^`]+)`|%x\(([^)]*)\)|qx[({/]([^)}/]*)[)}/]")
 _LIST_CALL = lazy_regex(r"\b(?:subprocess\.\w+|os\.exec\w*|spawn\w*|execFile\w*)\s*\(\s*\[([^\]]*)\]")
 _SHELL_TRUE = lazy_regex(r"shell\s*=\s*True")
@@ -70,11 +74,36 @@ _DYNAMIC_SHELL = {
     "php": lazy_regex(r"\b(?:system|exec|shell_exec|passthru)\s*\(\s*\$"),
     "node": lazy_regex(r"\bexec(?:Sync)?\s*\(\s*[a-zA-Z_`$]"),
 }
-_AWK_PIPE = lazy_regex(r"\|\s*\"(sh|bash|zsh|/bin/sh|/bin/bash)\"|\|&\s*\"")
+#: awk: "cmd" | getline, and print … | "cmd" (a shell runs cmd; a shell fed the printed text runs that).
+_AWK_GETLINE = lazy_regex(r"\"((?:[^\"\\]|\\.)*)\"\s*\|&?\s*getline")
+_AWK_PRINT_TO = lazy_regex(r"\bprint[f]?\b\s*(?:\(?\s*\"((?:[^\"\\]|\\.)*)\"\s*\)?)?[^|\n;}]*\|&?\s*\"((?:[^\"\\]|\\.)*)\"")
+_AWK_PRINT_DYNAMIC = lazy_regex(r"(?<!\|)\|(?!\|)&?(?!\s*getline)\s*[A-Za-z_$(]|[A-Za-z_)\]]\s*\|&?\s*getline|"
+                                r"\bsystem\s*\(\s*[^\"\s)]")
+#: How each language names the home directory; replaced by "~" so that deletes of it are seen.
+_HOME = {
+    "node": r"require\(\s*['\"]os['\"]\s*\)\.homedir\(\)|\bos\.homedir\(\)|process\.env\.HOME\b|"
+            r"process\.env\[['\"]HOME['\"]\]",
+    "ruby": r"\bDir\.home\b|ENV\[['\"]HOME['\"]\]|File\.expand_path\(\s*['\"]~['\"]\s*\)",
+    "perl": r"\$ENV\{\s*['\"]?HOME['\"]?\s*\}|\bglob\(\s*['\"]~['\"]\s*\)",
+    "php": r"getenv\(\s*['\"]HOME['\"]\s*\)|\$_(?:SERVER|ENV)\[['\"]HOME['\"]\]",
+    "lua": r"os\.getenv\(\s*['\"]HOME['\"]\s*\)",
+    "awk": r"ENVIRON\[\"HOME\"\]",
+}
+#: Calls whose target or code is computed at run time: the code cannot be checked.
+_UNCHECKABLE = {
+    "node": r"\beval\s*\(\s*[^'\"`\s)]|\bnew\s+Function\s*\(|\bvm\.run|"
+            + _NODE_FS + r"(?:rmSync|rm|rmdirSync|rmdir|unlinkSync|unlink)\s*\(\s*[^'\"`\s)]",
+    "ruby": r"\beval\s*\(?\s*[^'\"\s)]|\b(?:instance|class|module)_eval\b|\.send\s*\(|"
+            r"\bFileUtils\.(?:rm_rf|rm_r|rm|remove_dir)\s*\(?\s*[^'\"\s)(]",
+    "perl": r"\beval\s*\(?\s*\$|\b(?:rmtree|remove_tree|unlink)\s*\(?\s*[$@]",
+    "php": r"\beval\s*\(\s*\$|\bcreate_function\b|\bassert\s*\(\s*\$|\bunlink\s*\(\s*\$",
+    "lua": r"\bload(?:string)?\s*\(|\b(?:dofile|loadfile)\s*\(|\bos\.remove\s*\(\s*[^'\"\s)]",
+}
 
 
 class Finding(Record):
-    """kind: shell | delete | delete-file | rce | reverse-shell | fork-bomb | decoded | dynamic."""
+    """kind: shell | delete | delete-file | write | rce | reverse-shell | fork-bomb | decoded | dynamic |
+    uncheckable (payload: what cannot be checked)."""
 
     __slots__ = ("kind", "payload")
 
@@ -98,6 +127,10 @@ def language_of(name: str) -> Optional[str]:
         return "php"
     if name in ("awk", "gawk", "mawk", "nawk", "busybox-awk"):
         return "awk"
+    if name in ("pwsh", "powershell", "powershell.exe", "pwsh.exe"):
+        return "powershell"
+    if name in _OTHER_INTERPRETERS:
+        return "other"
     if re.fullmatch(r"lua(jit|[\d.]+)?", name):
         return "lua"
     return None
@@ -106,7 +139,9 @@ def language_of(name: str) -> Optional[str]:
 def code_of(lang: str, args: List[str]) -> Tuple[Optional[str], bool, Optional[str]]:
     """(inline code, whether the program comes from stdin, the script file) for an invocation."""
     code_flags = {"python": ("-c",), "node": ("-e", "--eval", "-p", "--print", "eval"), "ruby": ("-e",),
-                  "perl": ("-e", "-E"), "php": ("-r",), "lua": ("-e",), "awk": ()}[lang]
+                  "perl": ("-e", "-E"), "php": ("-r",), "lua": ("-e",), "awk": (),
+                  "powershell": ("-c", "-command", "-Command", "-C", "--command"),
+                  "other": ("-e", "-c", "--eval", "--execute", "-E", "-x")}[lang]
     pieces: List[str] = []
     i = 0
     while i < len(args):
@@ -121,6 +156,12 @@ def code_of(lang: str, args: List[str]) -> Tuple[Optional[str], bool, Optional[s
                 return "\n".join(pieces), False, None
             i += 2
             continue
+        if lang == "powershell" and a.lower() in ("-encodedcommand", "-enc", "-e", "-ec") and i + 1 < len(args):
+            return _powershell_decoded(args[i + 1]), False, None
+        if lang == "powershell" and a in code_flags and i + 1 < len(args):
+            return " ".join(args[i + 1:]), False, None
+        if lang == "powershell" and a.lower() in ("-file", "-f") and i + 1 < len(args):
+            return None, False, args[i + 1]
         if lang == "python" and a.startswith("-c") and len(a) > 2:
             return a[2:], False, None
         if lang == "python" and a == "-m":
@@ -145,13 +186,111 @@ def code_of(lang: str, args: List[str]) -> Tuple[Optional[str], bool, Optional[s
     return None, True, None
 
 
+def _powershell_decoded(text: str) -> str:
+    """The script of powershell -EncodedCommand (base64 of UTF-16LE); marked so the scan sees the encoding."""
+    try:
+        return "#encoded\n" + base64.b64decode(text).decode("utf-16-le", "replace")
+    except (binascii.Error, ValueError):
+        return "#encoded\n"
+
+
+_PS_DELETE = lazy_regex(r"\b(?:Remove-Item|rm|del|erase|rd|rmdir|ri)\b([^;|\n]*)", re.I)
+_PS_PATH = lazy_regex(r"(?:-(?:Literal)?Path\s+)?(?:'([^']*)'|\"([^\"]*)\"|([~$\w:\\/.*-]+))")
+_PS_HOME = lazy_regex(r"\$(?:env:USERPROFILE|env:HOME|HOME)\b|~", re.I)
+
+
+def _powershell(code: str) -> List[Finding]:
+    """PowerShell is not read in full: deletes are judged by target, anything else cannot be checked."""
+    found: List[Finding] = [Finding("uncheckable", "PowerShell code, which cmdai does not read in full")]
+    if code.startswith("#encoded\n"):
+        found.append(Finding("decoded"))
+    for m in _PS_DELETE.finditer(code):
+        rest = m.group(1)
+        recursive = re.search(r"-r(ecurse)?\b", rest, re.I) is not None
+        for p in _PS_PATH.finditer(rest):
+            path = next((g for g in p.groups() if g), "")
+            if path and not path.startswith("-"):
+                path = _PS_HOME.sub("~", path).replace("\\", "/")
+                if re.fullmatch(r"[A-Za-z]:/?", path):
+                    path = "/"
+                found.append(Finding("delete" if recursive else "delete-file", path))
+                break
+    if re.search(r"\b(iex|Invoke-Expression)\b", code, re.I) and re.search(
+            r"\b(iwr|irm|Invoke-WebRequest|Invoke-RestMethod|DownloadString|DownloadFile|WebClient)\b", code, re.I):
+        found.append(Finding("rce"))
+    return found
+
+
+#: Interpreters cmdai does not read beyond the commands their code visibly runs.
+_OTHER_INTERPRETERS = frozenset(["Rscript", "R", "julia", "tclsh", "wish", "expect", "osascript", "guile", "racket",
+                                 "groovy", "sbcl", "clojure", "elixir", "erl", "swift", "kotlin", "scala", "jshell",
+                                 "octave", "gnuplot", "tcc", "crystal", "nim", "raku", "rakudo", "pwsh-preview"])
+_OTHER_SHELL = lazy_regex(r"(?:\bsystem2?|\bshell|\brun|\bSys\.command|\bos\.execute|\bpopen|do shell script)"
+                          r"\s*\(?\s*(?:`([^`]*)`|\"((?:[^\"\\]|\\.)*)\"|'([^']*)')")
+_TCL_EXEC = lazy_regex(r"(?:^|[\[;{\s])(?:spawn|exec)\s+([^\n;\]}]+)")
+
+
+def _other(code: str) -> List[Finding]:
+    found = [Finding("uncheckable", "code in a language cmdai does not read")]
+    for m in _OTHER_SHELL.finditer(code):
+        found.append(Finding("shell", _unescape(next(g for g in m.groups() if g is not None))))
+    for m in _TCL_EXEC.finditer(code):
+        found.append(Finding("shell", m.group(1)))
+    return found
+
+
 def scan(code: str, lang: str) -> List[Finding]:
     """The system-level actions visible in a one-liner's code."""
     found: List[Finding] = []
     shell_calls, rec_deletes, file_deletes = _CALLS.get(lang, ([], [], []))
+    if lang == "python":
+        from . import pycode
+
+        found += pycode.scan(code)
+    elif lang == "powershell":
+        return _powershell(code)
+    elif lang == "other":
+        return _other(code)
+    else:
+        found += _lexical(_home_spelled(code, lang), lang, shell_calls, rec_deletes, file_deletes)
+    for m in re.finditer(r"(?:b64decode|base64_decode|decode_base64|atob)\s*\(\s*b?" + _STR, code):
+        try:
+            decoded = base64.b64decode(m.group(1) if m.group(1) is not None else m.group(2)).decode("utf-8", "replace")
+        except (binascii.Error, ValueError):
+            continue
+        if any(re.search(p, code) for p in shell_calls):
+            found.append(Finding("shell", decoded))
+    if _SOCKET.search(code) and _SPAWN.search(code):
+        found.append(Finding("reverse-shell"))
+    if _FETCH.search(code) and _EVAL.search(code):
+        found.append(Finding("rce"))
+    if _DECODE.search(code) and _EVAL.search(code):
+        found.append(Finding("decoded"))
+    if _FORK.search(code):
+        found.append(Finding("fork-bomb"))
+    return found
+
+
+def _home_spelled(code: str, lang: str) -> str:
+    """The code with the language's ways of naming the home directory replaced by ~."""
+    pattern = _HOME.get(lang)
+    if pattern is None:
+        return code
+
+    def repl(m: "re.Match[str]") -> str:
+        before = code[:m.start()].rstrip()[-1:]
+        return '"~"' if before in ("(", ",", "=", "") else "~"
+
+    return re.sub(pattern, repl, code)
+
+
+def _lexical(code: str, lang: str, shell_calls: List[str], rec_deletes: List[str],
+             file_deletes: List[str]) -> List[Finding]:
+    """Calls of the language's process and deletion APIs with literal arguments, found by pattern."""
+    found: List[Finding] = []
     for pattern in shell_calls:
-        for m in re.finditer(pattern + _STR, code):
-            found.append(Finding("shell", _unescape(m.group(1) if m.group(1) is not None else m.group(2))))
+        for m in re.finditer(pattern + _ARGS, code):
+            found.append(Finding("shell", _command_of(m.group("args"))))
     for m in _LIST_CALL.finditer(code):
         parts = [_unescape(a if a else b) for a, b in re.findall(_STR, m.group(1))]
         if parts:
@@ -161,37 +300,53 @@ def scan(code: str, lang: str) -> List[Finding]:
             body = next(g for g in m.groups() if g is not None)
             if lang != "node" or "exec" in code:
                 found.append(Finding("shell", body))
-    for m in re.finditer(r"(?:b64decode|base64_decode|decode_base64|atob)\s*\(\s*b?" + _STR, code):
-        try:
-            decoded = base64.b64decode(m.group(1) if m.group(1) is not None else m.group(2)).decode("utf-8", "replace")
-        except (binascii.Error, ValueError):
-            continue
-        if any(re.search(p, code) for p in shell_calls):
-            found.append(Finding("shell", decoded))
     for pattern in rec_deletes:
         for m in re.finditer(pattern + _STR, code):
             found.append(Finding("delete", _unescape(m.group(1) if m.group(1) is not None else m.group(2))))
     for pattern in file_deletes:
         for m in re.finditer(pattern + _STR, code):
             found.append(Finding("delete-file", _unescape(m.group(1) if m.group(1) is not None else m.group(2))))
-    if lang == "awk" and _AWK_PIPE.search(code):
-        found.append(Finding("dynamic", lang))
-    if _SOCKET.search(code) and _SPAWN.search(code):
-        found.append(Finding("reverse-shell"))
-    if _FETCH.search(code) and _EVAL.search(code):
-        found.append(Finding("rce"))
-    if _DECODE.search(code) and _EVAL.search(code):
-        found.append(Finding("decoded"))
-    if _FORK.search(code):
-        found.append(Finding("fork-bomb"))
+    if lang == "awk":
+        found += _awk_pipes(code)
+    unchecked = _UNCHECKABLE.get(lang)
+    if unchecked and re.search(unchecked, code):
+        found.append(Finding("uncheckable", f"{lang} code that computes what it runs or deletes"))
     dynamic = _DYNAMIC_SHELL.get(lang)
     if dynamic and dynamic.search(code) and not any(f.kind == "shell" for f in found):
         found.append(Finding("dynamic", lang))
     return found
 
 
+def _command_of(args: str) -> str:
+    """The command line literal call arguments stand for: one string is a shell command, several an argv."""
+    parts = [_unescape(a if a is not None and a != "" or b is None else b) for a, b in re.findall(_STR, args)]
+    if len(parts) == 1:
+        return parts[0]
+    # An argv is not expanded by a shell, but ~ here stands for the home directory the code named.
+    return " ".join(p if p == "~" or p.startswith("~/") else _quote(p) for p in parts)
+
+
+def _awk_pipes(code: str) -> List[Finding]:
+    """awk's pipes: "cmd" | getline runs cmd; print X | "cmd" runs cmd, and X too when cmd is a shell."""
+    found = [Finding("shell", _unescape(m.group(1))) for m in _AWK_GETLINE.finditer(code)]
+    for m in _AWK_PRINT_TO.finditer(code):
+        target = _unescape(m.group(2))
+        if target.strip() in ("sh", "bash", "zsh", "dash", "/bin/sh", "/bin/bash", "sh -s", "bash -s"):
+            found.append(Finding("shell", _unescape(m.group(1))) if m.group(1) is not None
+                         else Finding("dynamic", "awk"))
+        else:
+            found.append(Finding("shell", target))
+    if _AWK_PRINT_DYNAMIC.search(code):
+        found.append(Finding("dynamic", "awk"))
+    return found
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "e": "\x1b"}
+
+
 def _unescape(s: str) -> str:
-    return re.sub(r"\\(.)", r"\1", s)
+    """A string literal's text: \\n is a newline (a line break for the shell), \\" a quote."""
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), s, flags=re.S)
 
 
 def _quote(s: str) -> str:

@@ -18,6 +18,9 @@ _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "e": "
 #: Trick names recorded on a word.
 QUOTES, ESCAPE, ANSI_C, IFS, INDIRECTION, SUBSTITUTION = (
     "quotes", "escape", "ansi-c", "ifs", "indirection", "substitution")
+#: Marks a word that expands to several words (an array, "$@"); its text joins them with SEPARATOR.
+LIST = "list"
+SEPARATOR = "\x1f"
 
 
 class Word(Record):
@@ -128,17 +131,56 @@ class WordReader:
         raw = _text(node)
         plain = len(node.named_children) == 1 and names
         name = _text(names[0]) if names else ""
+        subscript = node.named_children[0] if len(node.named_children) == 1 and not names else None
+        if plain and raw.startswith("${!"):
+            # ${!x}: the variable named by x's value.
+            pointed = self.env.get(name)
+            name = pointed.text if pointed is not None and not pointed.dynamic else ""
+            plain = bool(name)
         if name == "IFS" and plain:
             w.tricks.append(IFS)
             w.text += " "
         elif plain and name in self.env:
             value = self.env[name]
             w.tricks.append(INDIRECTION)
-            w.text += value.text
+            if LIST in value.tricks and name not in ("@", "*"):
+                w.text += value.text.split(SEPARATOR)[0]  # $array is its first element
+            else:
+                w.text += value.text
+                if LIST in value.tricks:
+                    w.tricks.append(LIST)
             w.dynamic = w.dynamic or value.dynamic
+        elif subscript is not None and subscript.type == "subscript" and self._element(subscript, w):
+            w.tricks.append(INDIRECTION)
         else:
             w.dynamic = True
             w.text += raw
+
+    def _element(self, node: Any, w: Word) -> bool:
+        """${x[@]}, ${x[*]} or ${x[N]} of an array assigned on the line; False when unknown."""
+        name_node = node.child_by_field_name("name")
+        index_node = node.child_by_field_name("index")
+        value = self.env.get(_text(name_node)) if name_node is not None else None
+        if value is None or index_node is None:
+            return False
+        index = _text(index_node)
+        items = value.text.split(SEPARATOR) if LIST in value.tricks else [value.text]
+        if index in ("@", "*"):
+            w.text += value.text
+            if LIST in value.tricks:
+                w.tricks.append(LIST)
+        elif index.isdigit() and int(index) < len(items):
+            w.text += items[int(index)]
+        else:
+            return False
+        w.dynamic = w.dynamic or value.dynamic
+        return True
+
+
+def list_word(words: List[Word]) -> Word:
+    """One word standing for several (array elements, positional parameters)."""
+    return Word(SEPARATOR.join(w.text for w in words), any(w.dynamic for w in words), [LIST],
+                [s for w in words for s in w.subs])
 
 
 def _unescape_dq(s: str) -> str:

@@ -8,6 +8,7 @@ from typing import Any, Dict, List, Tuple
 import pytest
 
 LABELLED = Path(__file__).resolve().parents[2] / "bench" / "data" / "safety-labelled.toml"
+ADVERSARIAL = Path(__file__).resolve().parents[2] / "bench" / "data" / "safety-adversarial.toml"
 DCG_CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "dcg-corpus"
 
 

@@ -2,7 +2,8 @@
 
 A session sources the script `cmdai --init SHELL` printed, plus one test key (Ctrl-X Ctrl-B)
 that writes the line buffer and cursor position to a file: the tests read the line from there
-instead of scraping the screen.
+instead of scraping the screen. Where the layout itself is under test, the shell runs inside
+tmux, whose rendering of the terminal the tests read back.
 """
 from __future__ import annotations
 
@@ -23,8 +24,8 @@ from werkzeug.wrappers import Request, Response
 
 DUMP_KEY = "\x18\x02"  # Ctrl-X Ctrl-B, bound by the test rc files only
 PROMPT = "READY> "
-#: Long enough for a slow machine; a passing test never waits this long.
-WAIT = 15
+#: Long enough for a slow, busy machine; a passing test never waits this long.
+WAIT = 30
 
 
 @dataclass
@@ -37,6 +38,10 @@ class Foundry:
     status: int = 200
     #: When True, chat requests wait (until the test ends) instead of answering.
     stall: bool = False
+    #: Seconds a chat request waits before the answer, as a slow model would.
+    delay: float = 0.0
+    #: The user config file that points cmdai here; tests may add settings to it.
+    config: Optional[Path] = None
     requests: List[Dict[str, object]] = field(default_factory=list)
     released: threading.Event = field(default_factory=threading.Event)
 
@@ -46,6 +51,8 @@ class Foundry:
         if self.stall:
             self.released.wait(WAIT)
             return Response("{}", status=503, content_type="application/json")
+        if self.delay:
+            self.released.wait(self.delay)
         if self.status != 200:
             return _json(self.status, {"error": {"code": "InternalServerError",
                                                  "message": "the model is overloaded"}})
@@ -55,6 +62,12 @@ class Foundry:
             "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}],
             "usage": {"prompt_tokens": 40, "completion_tokens": 10, "total_tokens": 50},
         })
+
+    def add_config(self, text: str) -> None:
+        """Append settings (whole TOML tables) to the user config."""
+        assert self.config is not None
+        with self.config.open("a", encoding="utf-8") as handle:
+            handle.write("\n" + text)
 
     def chat_requests(self) -> List[Dict[str, object]]:
         return [r for r in self.requests if str(r["path"]).endswith("/chat/completions")]
@@ -117,7 +130,8 @@ class ShellSession:
     """One interactive shell in a pseudo-terminal with the cmdai widget loaded."""
 
     def __init__(self, shell: str, home: Path, env: Dict[str, str], init_script: str, *,
-                 vi: bool = False, key_setting: Optional[str] = None):
+                 vi: bool = False, key_setting: Optional[str] = None, in_tmux: bool = False,
+                 size: Tuple[int, int] = (40, 200), extra_env: Optional[Dict[str, str]] = None):
         self.shell = shell
         self.dump = home / f"dump-{shell}"
         init = home / f"init.{shell}"
@@ -125,6 +139,7 @@ class ShellSession:
         rc = _rc(shell, init, self.dump, vi)
         env = dict(env, TERM="xterm", LANG="C.UTF-8", LC_ALL="C.UTF-8", HISTFILE=str(home / "history"))
         env.pop("LC_CTYPE", None)
+        env.update(extra_env or {})
         if key_setting is not None:
             env["CMDAI_KEY"] = key_setting
         if shell == "zsh":
@@ -142,8 +157,17 @@ class ShellSession:
             config.parent.mkdir(parents=True, exist_ok=True)
             config.write_text(rc, encoding="utf-8")
             argv = ["-i"]
-        self.child = pexpect.spawn(shutil.which(shell), argv, env=env, cwd=str(home), encoding="utf-8",
-                                   dimensions=(40, 200), timeout=WAIT)
+        program = shutil.which(shell)
+        self.tmux: Optional[List[str]] = None
+        if in_tmux:
+            # tmux draws the shell's output on a screen of its own, which capture-pane reads back.
+            conf = home / "tmux.conf"
+            conf.write_text("set -g status off\nset -g prefix None\nset -g escape-time 0\n", encoding="utf-8")
+            self.tmux = [shutil.which("tmux"), "-S", str(home / "tmux.sock")]
+            argv = [*self.tmux[1:], "-f", str(conf), "new-session", program, *argv]
+            program = self.tmux[0]
+        self.child = pexpect.spawn(program, argv, env=env, cwd=str(home), encoding="utf-8",
+                                   dimensions=size, timeout=WAIT)
         self.output = io.StringIO()
         self.child.logfile_read = self.output
         self.child.expect_exact(PROMPT)
@@ -152,20 +176,49 @@ class ShellSession:
         self.child.send(keys)
 
     def line(self) -> Tuple[str, int]:
-        """The line buffer and cursor position, as the shell itself reports them."""
+        """The line buffer and cursor position, as the shell itself reports them.
+
+        Keys typed while cmdai works are discarded, so a dump key that arrives before the widget
+        has finished is lost: it is sent again, less and less often, until the shell answers.
+        """
         if self.dump.exists():
             self.dump.unlink()
-        self.child.send(DUMP_KEY)
         deadline = time.monotonic() + WAIT
-        while not self.dump.exists():
-            if time.monotonic() > deadline:
+        patience = 0.3
+        while True:
+            self.child.send(DUMP_KEY)
+            retry = time.monotonic() + patience
+            while not self.dump.exists() and time.monotonic() < min(retry, deadline):
+                time.sleep(0.02)
+            if self.dump.exists():
+                break
+            if time.monotonic() >= deadline:
                 raise AssertionError(f"{self.shell} never ran the dump key; screen so far:\n{self.child.before}")
-            time.sleep(0.02)
+            patience = min(patience * 2, 3.0)
         text, cursor = self.dump.read_text(encoding="utf-8").split("\0")
         return text, int(cursor)
 
     def expect(self, text: str) -> None:
         self.child.expect_exact(text)
+
+    def screen(self) -> List[str]:
+        """The rows of the terminal as tmux shows them, trailing blanks removed."""
+        assert self.tmux is not None, "open the shell with in_tmux=True"
+        import subprocess
+
+        shown = subprocess.run([*self.tmux, "capture-pane", "-p"], capture_output=True, text=True, timeout=WAIT)
+        return [row.rstrip() for row in shown.stdout.rstrip("\n").split("\n")]
+
+    def wait_for_screen(self, condition, what: str) -> List[str]:
+        """The screen once ``condition(rows)`` holds."""
+        deadline = time.monotonic() + WAIT
+        while True:
+            rows = self.screen()
+            if condition(rows):
+                return rows
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the screen never showed {what}:\n" + "\n".join(rows))
+            time.sleep(0.1)
 
     def screen_output(self) -> str:
         """Everything the shell wrote to the terminal so far."""
@@ -176,6 +229,10 @@ class ShellSession:
                 return self.output.getvalue()
 
     def close(self) -> None:
+        if self.tmux is not None:
+            import subprocess
+
+            subprocess.run([*self.tmux, "kill-server"], capture_output=True, timeout=WAIT)
         self.child.close(force=True)
 
 
@@ -184,7 +241,7 @@ def foundry(httpserver, isolated_env: Dict[str, str], write_file) -> Foundry:
     """The endpoint, and a user config that points cmdai at it (no fallback, no cache)."""
     emulator = Foundry(url=httpserver.url_for("/models"))
     httpserver.expect_request(re.compile(r"^/.*")).respond_with_handler(emulator.handle)
-    write_file(Path(isolated_env["XDG_CONFIG_HOME"]) / "cmdai" / "config.toml", f"""\
+    emulator.config = write_file(Path(isolated_env["XDG_CONFIG_HOME"]) / "cmdai" / "config.toml", f"""\
 [backend]
 type = "azure-foundry"
 endpoint = "{emulator.url}"
@@ -206,15 +263,22 @@ enabled = false
 
 @pytest.fixture
 def open_shell(isolated_env: Dict[str, str], tmp_path: Path, run_cmdai):
-    """open_shell("zsh", vi=False, key_setting=None) -> ShellSession; closed after the test."""
+    """open_shell("zsh", vi=False, key_setting=None, program=None, …) -> ShellSession; closed after the test."""
     sessions: List[ShellSession] = []
 
-    def open_(shell: str, **options) -> ShellSession:
+    def open_(shell: str, program: Optional[List[str]] = None, **options) -> ShellSession:
         if shutil.which(shell) is None:
             pytest.skip(f"{shell} is not installed")
         init = run_cmdai("--init", shell)
         assert init.returncode == 0, init.stderr
-        session = ShellSession(shell, tmp_path, dict(os.environ), init.stdout, **options)
+        script = init.stdout
+        if program is not None:
+            # As if cmdai had been installed as PROGRAM when the shell started.
+            from cmdai.shell_integration import SCRIPTS
+
+            naming = re.compile(r"^(_cmdai_command=\(|set -g __cmdai_command ).*$", re.MULTILINE)
+            script = naming.sub(lambda _: SCRIPTS[shell].render(program).replace("\\", "\\\\"), script, count=1)
+        session = ShellSession(shell, tmp_path, dict(os.environ), script, **options)
         sessions.append(session)
         return session
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Tuple
 
 from ...errors import (BackendConfigurationError, BackendUnavailableError, CmdaiError, ConfigError,
                        RateLimitError)
+from ...sanitize import one_line
 from ..base import Generation, GenerationRequest, HealthCheck, ModelInfo
 from .chat import ChatCompletionsBackend, ServiceError, read_service_error, remember, remembered
 from .credentials import AzureKey, Credentials, EntraToken
@@ -90,7 +91,7 @@ class AzureFoundryBackend(ChatCompletionsBackend):
             endpoint = self.endpoint
         except CmdaiError as error:
             return f"{self.service}: {error.message}"
-        model = self.model or "no model set"
+        model = self.model or "none set: the endpoint's only chat deployment, if it has one"
         return (f"{self.name}: {endpoint.label} at {endpoint.base_url} "
                 f"(model {model}, auth {self.settings.auth})")
 
@@ -227,7 +228,8 @@ class AzureFoundryBackend(ChatCompletionsBackend):
             models = self.list_models()
         except CmdaiError:
             return None  # The usual "no model configured" error says what to set.
-        names = [m.id for m in models if m.can_chat is not False]
+        # Names come from the network: shown and sent only once made plain text.
+        names = [one_line(m.id, 120) for m in models if m.can_chat is not False and one_line(m.id, 120) == m.id]
         if len(names) > 1:
             listed = ", ".join(names[:_MAX_LISTED]) + (f" and {len(names) - _MAX_LISTED} more" if len(names) > _MAX_LISTED else "")
             raise ConfigError(

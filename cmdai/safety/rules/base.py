@@ -1,8 +1,11 @@
-"""Building blocks of the rule catalog: rules, the view of a command they match on, the registry.
+"""Building blocks of the rule catalog: rules, the views they match on, the hooks they register.
 
-The engine (``cmdai.safety.analyzer``) parses a command line, unwraps wrappers and hands
-every simple command to the checkers registered here for its name. A checker returns
+The engine (``cmdai.safety.analyzer``) walks a command line, unwraps wrappers and calls the
+hooks registered here: per command name (``@checks``), per redirection (``@on_redirect``), per
+pipeline (``@on_pipeline``) and per variable assignment (``@on_assignment``). A hook returns
 ``Hit``s that name a ``Rule``; the rule carries the level, category and user-facing words.
+Every module of the ``rules`` package is imported when the package is, so a rule module needs
+no list to be added to.
 """
 from __future__ import annotations
 
@@ -32,8 +35,10 @@ class Hit(NamedTuple):
 
     rule: Rule
     target: Optional[str] = None
-    #: Shell code the finding carries (a cron line, an alias body) that the engine inspects too.
+    #: Code the finding carries (a cron line, an alias body) that the engine inspects too.
     code: Optional[str] = None
+    #: The language of ``code``: "bash", or an interpreter's ("python", "perl" …).
+    lang: str = "bash"
 
 
 class Stream(Record):
@@ -141,6 +146,21 @@ class Cmd(Record):
         return bool(set(short) & opts.shorts) or bool(set(longs) & opts.longs)
 
 
+def option_values(args: List[str], names: Iterable[str]) -> List[str]:
+    """Values of options given as ``--name=V``, ``--name V``, ``-xV`` or ``-x V``."""
+    wanted = tuple(names)
+    values: List[str] = []
+    for i, a in enumerate(args):
+        for n in wanted:
+            if a == n and i + 1 < len(args):
+                values.append(args[i + 1])
+            elif n.startswith("--") and a.startswith(n + "="):
+                values.append(a[len(n) + 1:])
+            elif not n.startswith("--") and len(n) == 2 and a.startswith(n) and len(a) > 2 and not a.startswith("--"):
+                values.append(a[2:])
+    return values
+
+
 class Options(Record):
     __slots__ = ("shorts", "longs", "values", "operands")
 
@@ -167,10 +187,28 @@ class Appended(NamedTuple):
     filtered: bool
 
 
+class Redirect(NamedTuple):
+    """Output sent to a file or descriptor: ``cmd >>path``."""
+
+    #: The target, normalised (~ for the home directory, /dev/tcp/… for a socket).
+    path: str
+    append: bool
+    #: What is written.
+    stream: Stream
+    #: The command whose output it is; None for a redirection with no command (``> file``).
+    cmd: Optional[Cmd]
+
+
 Checker = Callable[[Cmd], Iterable[Hit]]
+RedirectHook = Callable[[Redirect], Iterable[Hit]]
+PipelineHook = Callable[[List[Cmd]], Iterable[Hit]]
+AssignmentHook = Callable[[str, str], Iterable[Hit]]
 
 RULES: Dict[str, Rule] = {}
 _CHECKERS: Dict[str, List[Checker]] = {}
+REDIRECT_HOOKS: List[RedirectHook] = []
+PIPELINE_HOOKS: List[PipelineHook] = []
+ASSIGNMENT_HOOKS: List[AssignmentHook] = []
 
 
 def rule(id: str, level: Risk, category: str, explanation: str) -> Rule:
@@ -193,6 +231,29 @@ def checks(*names: str) -> Callable[[Checker], Checker]:
     return register
 
 
+def on_redirect(fn: RedirectHook) -> RedirectHook:
+    """Register a hook called for every redirection of output to a path."""
+    REDIRECT_HOOKS.append(fn)
+    return fn
+
+
+def on_pipeline(fn: PipelineHook) -> PipelineHook:
+    """Register a hook called with the commands of every pipeline, in order."""
+    PIPELINE_HOOKS.append(fn)
+    return fn
+
+
+def on_assignment(fn: AssignmentHook) -> AssignmentHook:
+    """Register a hook called with (name, value) of every variable assignment, exported or not."""
+    ASSIGNMENT_HOOKS.append(fn)
+    return fn
+
+
 def checkers_for(name: str) -> List[Checker]:
     return _CHECKERS.get(name, [])
+
+
+def checked_names() -> Iterable[str]:
+    """Every command name some checker judges."""
+    return _CHECKERS.keys()
 

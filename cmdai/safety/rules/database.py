@@ -6,7 +6,7 @@ from typing import List, Optional
 
 from ...lazy_regex import lazy_regex
 from ..levels import Risk
-from .base import Cmd, Hit, checks, rule
+from .base import Cmd, Hit, checks, option_values, rule
 
 DB = "databases"
 H, M = Risk.HIGH, Risk.MODERATE
@@ -96,14 +96,7 @@ def statements(cmd: Cmd) -> Optional[str]:
     args = cmd.args
     if {"-f", "--file", "-i", "--init"} & set(args) and cmd.name != "redis-cli":
         return None
-    for i, a in enumerate(args):
-        for opt in opts_with_value:
-            if a == opt and i + 1 < len(args):
-                pieces.append(args[i + 1])
-            elif opt.startswith("--") and a.startswith(opt + "="):
-                pieces.append(a[len(opt) + 1:])
-            elif not opt.startswith("--") and a.startswith(opt) and len(a) > len(opt):
-                pieces.append(a[len(opt):])
+    pieces += option_values(args, opts_with_value)
     if cmd.name == "sqlite3":
         operands = [a for a in args if not a.startswith("-")]
         pieces += operands[1:]

@@ -6,8 +6,8 @@ from typing import List, Optional
 
 from ...lazy_regex import lazy_regex
 from ..levels import Risk
-from .base import Cmd, Hit, checks, rule
-from .paths import (AUTHORIZED_KEYS, CRITICAL_FILES, CRON_PATHS, HISTORY_FILES, LOG_PATHS,
+from .base import Cmd, Hit, Redirect, checks, on_redirect, rule
+from .paths import (AUTHORIZED_KEYS, CREDENTIAL_FILES, CRITICAL_FILES, CRON_PATHS, HISTORY_FILES, LOG_PATHS,
                     PERSISTENCE_PATHS, STARTUP_FILES, SUDOERS, Scope, is_block_device, normalize,
                     scope, secret_in)
 
@@ -49,6 +49,10 @@ SUDOERS_RULE = rule("priv.sudoers", H, PRIV, "grants privileges through {target}
 AUTH_KEYS = rule("priv.authorized-keys", H, PRIV, "lets another key log in through {target}")
 CRON_FILE = rule("persist.cron-file", H, PRIV, "installs a scheduled job through {target}")
 SERVICE_FILE = rule("persist.boot-file", H, PRIV, "installs something that runs at boot or login ({target})")
+REMOTE_PERSISTENCE = rule("persist.remote-code", C, PRIV,
+                          "writes what was downloaded from the network into {target}, which runs it later")
+CREDENTIAL_LOSS = rule("fs.credential-overwrite", H, DEL,
+                       "empties, overwrites or deletes the credentials in {target}, which cannot be recovered")
 HISTORY = rule("log.history", H, LOGS, "erases shell history ({target})")
 LOG_TAMPER = rule("log.system-logs", H, LOGS, "erases or rewrites system logs ({target})")
 SYSRQ = rule("power.sysrq", H, "process and power", "triggers a kernel SysRq action (reboot, crash, kill all)")
@@ -80,6 +84,8 @@ def delete_hits(target: str, recursive: bool, filtered: bool = False) -> List[Hi
     hits: List[Hit] = []
     if path in CRITICAL_FILES:
         return [Hit(WRITE_CRITICAL, path)]
+    if CREDENTIAL_FILES.match(path):
+        hits.append(Hit(CREDENTIAL_LOSS, path))
     if HISTORY_FILES.match(path):
         hits.append(Hit(HISTORY, path))
     if LOG_PATHS.match(path):
@@ -243,7 +249,25 @@ def check_tee(cmd: Cmd) -> List[Hit]:
     hits: List[Hit] = []
     for target in opts.operands:
         hits += writes(target, cmd.stdin.text, append=append)
+        if cmd.stdin.network:
+            hits += runs_later(target)
     return hits
+
+
+@on_redirect
+def check_file_redirect(out: Redirect) -> List[Hit]:
+    """What writing to the file does; downloaded content in a file that runs later is remote code."""
+    hits = writes(out.path, out.stream.text, append=out.append)
+    return hits + runs_later(out.path) if out.stream.network else hits
+
+
+def runs_later(target: str) -> List[Hit]:
+    """Downloaded content written to ``target``: remote code execution when something runs that file."""
+    path = normalize(target)
+    if (STARTUP_FILES.match(path) or CRON_PATHS.match(path) or PERSISTENCE_PATHS.match(path) or SUDOERS.match(path)
+            or path.startswith("/etc/profile")):
+        return [Hit(REMOTE_PERSISTENCE, path)]
+    return []
 
 
 def writes(target: str, text: Optional[str], append: bool) -> List[Hit]:
@@ -261,6 +285,8 @@ def writes(target: str, text: Optional[str], append: bool) -> List[Hit]:
         return [Hit(APPEND_ACCOUNTS if append else WRITE_CRITICAL, path)]
     if AUTHORIZED_KEYS.search(path):
         return [Hit(AUTH_KEYS, path)]
+    if not append and CREDENTIAL_FILES.match(path):
+        return [Hit(CREDENTIAL_LOSS, path)]
     if CRON_PATHS.match(path):
         return [Hit(CRON_FILE, path, code=cron_code(text, system=path.startswith("/etc/")))]
     if STARTUP_FILES.match(path):

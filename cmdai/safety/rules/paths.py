@@ -48,7 +48,22 @@ def normalize(path: str) -> str:
             p = "~" + p[len(home):]
     if p.startswith("/root") and (len(p) == 5 or p[5] == "/"):
         p = "~" + p[5:]
+    if "/.." in p and p.startswith(("/", "~/")):
+        p = _resolve_parents(p)
     return p
+
+
+_SELF = "/home/\x00self"
+
+
+def _resolve_parents(p: str) -> str:
+    """~/../.. is /, /etc/../ is /: climbing out of a directory reaches what is above it."""
+    import posixpath
+
+    resolved = posixpath.normpath(_SELF + p[1:] if p.startswith("~") else p)
+    if resolved.startswith(_SELF):
+        return "~" + resolved[len(_SELF):]
+    return resolved
 
 
 def is_block_device(path: str) -> bool:
@@ -141,6 +156,15 @@ _SECRET = lazy_regex(
     r"\.config/gh/hosts\.yml$|\.terraform\.d/credentials)|"
     r"^/etc/(shadow|gshadow|ssh/ssh_host_.*_key)$|^/proc/(self|\d+|\$\$)/environ$|"
     r"^~?/?\.local/share/keyrings"
+)
+
+
+#: Credential files whose loss locks the user out: private keys and the credential stores of tools.
+CREDENTIAL_FILES = lazy_regex(
+    r"^(~|/home/[^/]+)/(\.ssh/(id_[^/]*(?<!\.pub)|[^/]*_key|[^/]*\.pem)|\.aws/credentials|\.kube/config|"
+    r"\.netrc|\.git-credentials|\.docker/config\.json|\.config/gcloud/[^/]*credentials[^/]*|\.pypirc|\.npmrc|"
+    r"\.vault-token|\.gnupg/(private-keys-v1\.d(/.*)?|secring\.gpg)|\.config/gh/hosts\.yml)$|"
+    r"^/etc/ssh/ssh_host_[^/]*_key$"
 )
 
 

@@ -8,6 +8,7 @@ from ...lazy_regex import lazy_regex
 from ..levels import Risk
 from .base import Cmd, Hit, checks, rule
 from .filesystem import cron_code
+from .shell import code_from_input
 
 C, H, M = Risk.CRITICAL, Risk.HIGH, Risk.MODERATE
 PRIV = "privilege and persistence"
@@ -24,6 +25,7 @@ AT_JOB = rule("persist.at-job", M, PRIV, "schedules a command to run later")
 USER_PRIV = rule("priv.grant", H, PRIV, "gives {target} administrator rights")
 USER_ROOT = rule("priv.uid0", H, PRIV, "creates or changes an account to have root's user id")
 PASSWORD_REMOVE = rule("priv.password-remove", H, PRIV, "removes the password of {target}")
+USER_DELETE_HOME = rule("priv.user-delete-home", H, PRIV, "deletes the account {target} with its home directory")
 USER_CHANGE = rule("priv.user-change", M, PRIV, "creates, changes or deletes the account {target}")
 FIREWALL = rule("security.firewall", H, SEC, "turns off or flushes the firewall")
 SELINUX = rule("security.selinux", H, SEC, "turns off SELinux or AppArmor enforcement")
@@ -44,7 +46,6 @@ PKG_REMOVE = rule("pkg.remove", M, PKG, "removes the software {target}")
 PKG_REMOVE_CORE = rule("pkg.remove-core", H, PKG, "removes {target}, which the system needs to run")
 PKG_INSTALL = rule("pkg.install", M, PKG, "installs or upgrades software")
 PUBLISH = rule("pkg.publish", M, PKG, "publishes the package to a registry, where it stays for anyone to download")
-PATH_CHANGE = rule("env.path", M, "environment", "changes {target}, which decides what programs run")
 ALIAS = rule("env.alias", M, "environment", "redefines the command {target}")
 
 _SECURITY_SERVICES = lazy_regex(r"^(firewalld|ufw|iptables|ip6tables|nftables|apparmor|auditd|selinux|"
@@ -204,7 +205,7 @@ def check_crontab(cmd: Cmd) -> List[Hit]:
 def check_at(cmd: Cmd) -> List[Hit]:
     if {"-l", "-r", "-d", "-c"} & set(cmd.args) or cmd.name == "at" and not cmd.args:
         return []
-    return [Hit(AT_JOB, code=cmd.stdin.text)]
+    return [Hit(AT_JOB)] + code_from_input(cmd.stdin, cmd.name)
 
 
 @checks("usermod", "useradd", "adduser", "gpasswd", "passwd", "userdel", "deluser", "groupadd", "chpasswd",
@@ -224,6 +225,9 @@ def check_users(cmd: Cmd) -> List[Hit]:
         return [Hit(USER_PRIV, operands[0] if operands else None)]
     if cmd.name in ("adduser",) and len(operands) == 2 and operands[1] in admin_groups:
         return [Hit(USER_PRIV, operands[0])]
+    if cmd.name in ("userdel", "deluser") and ({"--remove", "--remove-home", "--remove-all-files"} & set(args) or any(
+            re.fullmatch(r"-[a-zA-Z]*r[a-zA-Z]*", a) for a in args)):
+        return [Hit(USER_DELETE_HOME, target)]
     if cmd.name == "passwd" and ("-d" in args or "--delete" in args):
         return [Hit(PASSWORD_REMOVE, target or "your account")]
     if cmd.name == "passwd" and not {"-l", "-u", "-e"} & set(args):
