@@ -65,3 +65,27 @@ def test_the_innermost_block_names_the_timeout_when_deadlines_are_equal():
             time.sleep(0.3)  # never reached: the inner error propagates
 
     assert caught.value.message == "inner too slow"
+
+
+def test_another_user_of_the_timer_keeps_its_alarms():
+    # The widget's budget and ticks use the same timer: they fire during and after a block.
+    calls = []
+
+    def widget_tick(signum, frame):
+        calls.append(time.monotonic())
+        signal.setitimer(signal.ITIMER_REAL, 0.1)  # the next tick
+
+    previous = signal.signal(signal.SIGALRM, widget_tick)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.1)
+        with deadline.enforced(time.monotonic() + 5, too_slow()):
+            time.sleep(0.35)
+        during = len(calls)
+        assert signal.getsignal(signal.SIGALRM) is widget_tick
+        assert 0 < signal.getitimer(signal.ITIMER_REAL)[0] <= 0.1
+        time.sleep(0.25)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+    assert during >= 2 and len(calls) > during
