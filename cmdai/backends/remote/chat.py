@@ -745,8 +745,10 @@ class ChatCompletionsBackend(CommandGenerator):
                 models = [ModelInfo(id=m["id"], capabilities=tuple(m["capabilities"]), can_chat=m["can_chat"],
                                     status=m["status"], description=m["description"]) for m in entry["models"]]
             else:
-                # Ids, states and descriptions come from the service: shown on terminals, so cleaned first.
-                models = [_clean_model(m) for m in self.fetch_models(self.transport.deadline())]
+                # Ids, states and descriptions come from the service and are shown on terminals: an id
+                # that is not plain text names no deployment anyone could type, so it is left out.
+                models = [_clean_model(m) for m in self.fetch_models(self.transport.deadline())
+                          if m.id and one_line(m.id, 200) == m.id]
                 store.put(key, {"fetched": time.time(), "models": [
                     {"id": m.id, "capabilities": list(m.capabilities), "can_chat": m.can_chat,
                      "status": m.status, "description": m.description} for m in models]})
@@ -793,7 +795,7 @@ def _clean_model(model: ModelInfo) -> ModelInfo:
     def clean(text: Optional[str]) -> Optional[str]:
         return one_line(text, 200) if text else text
 
-    return model._replace(id=one_line(model.id, 200), status=clean(model.status), description=clean(model.description),
+    return model._replace(status=clean(model.status), description=clean(model.description),
                           capabilities=tuple(one_line(c, 60) for c in model.capabilities))
 
 
