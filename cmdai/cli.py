@@ -215,8 +215,10 @@ def _load_config(args: argparse.Namespace):
     from .config import load_config
 
     config = load_config(args.config, _overrides(args))
-    # The run's deadline is known now; every later call (tokens, helpers, probes) keeps to it.
-    deadline.deadline_for(config.backend.timeout_seconds)
+    if not args.widget:
+        # The run's deadline is known now; every later call (tokens, helpers, probes) keeps to it.
+        # (A key press has its own budget, hotkey_timeout_seconds, which then sets the deadline.)
+        deadline.deadline_for(config.backend.timeout_seconds)
     for warning in config.warnings:
         _say(warning, kind="warning")
     if args.widget:

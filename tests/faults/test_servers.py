@@ -69,8 +69,9 @@ def test_chat_fault_is_bounded_with_one_accurate_line(cli, fault_server, mode, f
 
 @pytest.mark.parametrize("mode", ["silent", "body-trickle", "gzip-bomb"])
 def test_widget_keeps_the_line_on_a_fault(cli, fault_server, mode):
-    run = cli("--widget", "--shell", "bash", "--no-cache", config=openai_config(fault_server.url(mode)),
-              input=b"list files")
+    # A key press keeps to hotkey_timeout_seconds, which replaces timeout_seconds.
+    config = openai_config(fault_server.url(mode)) + f"\n[shell]\nhotkey_timeout_seconds = {TIMEOUT_SECONDS}\n"
+    run = cli("--widget", "--shell", "bash", "--no-cache", config=config, input=b"list files")
 
     assert_bounded(run)
     assert run.returncode != 0 and run.stdout == ""
