@@ -8,7 +8,8 @@ import sys
 from typing import Any, Dict, NoReturn, Optional, Sequence, TextIO
 
 from . import __version__, deadline
-from .errors import (EXIT_BLOCKED, EXIT_INTERRUPTED, EXIT_NO_COMMAND, EXIT_OK, CmdaiError, SafetyBlockedError,
+from .errors import (EXIT_BLOCKED, EXIT_INTERRUPTED, EXIT_NO_COMMAND, EXIT_OK, EXIT_USAGE, CmdaiError,
+                     SafetyBlockedError,
                      UsageError)
 from .sanitize import hide_url_passwords, strip_terminal_controls, valid_unicode
 
@@ -49,7 +50,7 @@ azure ai foundry:
     https://RES.services.ai.azure.com/models     model inference (retired 2026-08-26; use the v1 API)
     https://NAME.REGION.models.ai.azure.com      serverless API;  *.inference.ml.azure.com managed online
   Auth ([backend.azure] auth): api-key (from CMDAI_AZURE_FOUNDRY_API_KEY or api_key_command, never
-  an argument), azure-cli (az login), managed-identity, default (needs: pip install 'cmdai[azure]').
+  an argument), azure-cli (az login), managed-identity, default (needs: pip install 'cmdai-shell[azure]').
   cmdai --list-models [--refresh]   cmdai --doctor   cmdai -m DEPLOYMENT "..." for one run
   cmdai --usage                     tokens per day and per deployment (prices: [backend.prices])
 
@@ -73,10 +74,34 @@ exit codes:
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage mistake is one line and exit code 2."""
+    """argparse, but a usage mistake is one line and exit code 2 (and a JSON object with --json)."""
+
+    #: Set when --json is on the command line, so even a usage error answers in JSON.
+    wants_json = False
 
     def error(self, message: str) -> "NoReturn":  # type: ignore[override]
+        if self.wants_json:
+            _print_json_error(message, "see cmdai --help", EXIT_USAGE)
         self.exit(2, f"cmdai: {message} — see cmdai --help\n")
+
+
+def _asks_for_json(argv: Sequence[str]) -> bool:
+    """Whether --json (or an abbreviation argparse accepts) comes before any ``--``."""
+    options = argv[: list(argv).index("--")] if "--" in argv else argv
+    return any(len(word) >= 3 and "--json".startswith(word) for word in options)
+
+
+def _print_json_error(message: str, hint: Optional[str], exit_code: int) -> None:
+    """The one JSON object of a failed run, so `cmdai --json … | jq` always has something to read."""
+    def clean(text: Optional[str]) -> Optional[str]:
+        return strip_terminal_controls(hide_url_passwords(text)) if text else text
+
+    try:
+        print(json.dumps({"error": {"message": clean(message), "hint": clean(hint)}, "exit_code": exit_code},
+                         ensure_ascii=False))
+        sys.stdout.flush()
+    except (CmdaiError, OSError):
+        pass  # stdout itself is what failed; the line on stderr says so
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -102,6 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--widget", action="store_true", help=argparse.SUPPRESS)
     # The widget names its interactive shell (its PID), so one Ctrl-G can follow on from the last.
     gen.add_argument("--session", metavar="ID", help=argparse.SUPPRESS)
+    # Tab completion in the shells: the words after `cmdai`, the last one being typed (cmdai/completions.py).
+    gen.add_argument("--complete", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
 
     tools = parser.add_argument_group("other actions")
     tools.add_argument("--check", nargs="?", const="-", metavar="COMMAND",
@@ -130,7 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
     common = parser.add_argument_group("common")
     common.add_argument("--config", metavar="PATH", help="user config file to use instead of the default")
     common.add_argument("--debug", action="store_true", help="show details and tracebacks on errors")
-    common.add_argument("--version", action="version", version=f"cmdai {__version__}")
+    common.add_argument("--version", action="store_true",
+                        help="show the version, the Python and the config files cmdai reads")
     return parser
 
 
@@ -269,8 +297,13 @@ def run_generate(args: argparse.Namespace) -> int:
     if args.debug and outcome.debug:
         _say(outcome.debug, kind="debug")
     if args.json:
-        print(json.dumps(outcome.to_json(), ensure_ascii=False))
-        return EXIT_BLOCKED if outcome.blocked else EXIT_OK
+        answer = outcome.to_json()
+        answer["exit_code"] = EXIT_BLOCKED if outcome.blocked else EXIT_OK
+        if outcome.blocked:
+            blocked = _blocked_error(outcome.assessment, config.safety.level)
+            answer["error"] = {"message": blocked.message, "hint": blocked.hint}
+        print(json.dumps(answer, ensure_ascii=False))
+        return answer["exit_code"]
     if outcome.blocked:
         raise _blocked_error(outcome.assessment, config.safety.level)
     if args.widget:
@@ -427,7 +460,7 @@ def run_check(args: argparse.Namespace) -> int:
         print(json.dumps({
             "command": command, "risk": assessment.risk.label, "reasons": list(assessment.reasons),
             "categories": list(assessment.categories), "blocked": action is Action.BLOCK,
-            "action": action.value,
+            "action": action.value, "exit_code": EXIT_BLOCKED if action is Action.BLOCK else EXIT_OK,
         }, ensure_ascii=False))
     else:
         print(_paint(assessment.risk.label, _RISK_COLOURS[assessment.risk.label], sys.stdout))
@@ -518,7 +551,32 @@ def run_setup(args: argparse.Namespace) -> int:
     return setup(args)
 
 
+def run_version(args: argparse.Namespace) -> int:
+    import platform
+
+    from . import paths
+    from .config import user_config_path
+
+    user, site = user_config_path(args.config), paths.site_config_file()
+    if args.json:
+        print(json.dumps({"version": __version__, "python": platform.python_version(), "python_path": sys.executable,
+                          "config": str(user), "config_exists": user.is_file(),
+                          "site_config": str(site), "site_config_exists": site.is_file(), "exit_code": EXIT_OK}))
+        return EXIT_OK
+    print(f"cmdai {__version__}")
+    print(f"Python {platform.python_version()} ({sys.executable})")
+    print(f"config: {user}" + ("" if user.is_file() else " (not found: built-in defaults apply)"))
+    print(f"site config: {site}" + ("" if site.is_file() else " (not found)"))
+    return EXIT_OK
+
+
 def _dispatch(args: argparse.Namespace) -> int:
+    if args.complete is not None:
+        from .completions import run_complete
+
+        return run_complete(args.complete)
+    if args.version:
+        return run_version(args)
     if args.init:
         return run_init(args)
     if args.check is not None:
@@ -545,7 +603,8 @@ def _dispatch_widget(args: argparse.Namespace) -> int:
 
 
 def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    actions = [name for name, on in (("--init", args.init), ("--check", args.check is not None),
+    actions = [name for name, on in (("--version", args.version), ("--init", args.init),
+                                     ("--check", args.check is not None),
                                      ("--explain", args.explain is not None),
                                      ("--setup-backend", args.setup_backend),
                                      ("--list-models", args.list_models), ("--doctor", args.doctor),
@@ -554,6 +613,9 @@ def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespac
         parser.error(f"{' and '.join(actions)} cannot be combined")
     if actions and args.request and actions[0] not in ("--check", "--explain"):
         parser.error(f"{actions[0]} takes no request")
+    if args.json and actions and actions[0] in ("--init", "--doctor", "--setup-backend"):
+        # These answer in text only; say so in JSON rather than print text a JSON reader chokes on.
+        parser.error(f"--json does not go with {actions[0]}")
     if args.refresh and not args.list_models:
         parser.error("--refresh goes with --list-models")
     setup_only = [f for f, v in (("--endpoint", args.endpoint), ("--auth", args.auth),
@@ -586,13 +648,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     previous_handler = raise_on_interrupt()
     streams = guard_standard_streams()
-    debug = False
+    debug = json_output = False
     try:
         # Bytes that are not UTF-8 arrive as surrogates; they must not reach an encoder later.
         arguments = [valid_unicode(a) for a in (sys.argv[1:] if argv is None else argv)]
         parser = build_parser()
+        parser.wants_json = _asks_for_json(arguments)
         args = parser.parse_args(arguments)
-        debug = args.debug
+        debug, json_output = args.debug, args.json
         _check_combinations(parser, args)
         if not args.setup_backend:
             # Everything but the interactive setup shares one budget from the start of the process.
@@ -608,9 +671,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             if error.debug:
                 _say(error.debug, kind="debug")
         _say(error.one_line())
+        if json_output:
+            _print_json_error(error.message, error.hint, error.exit_code)
         return error.exit_code
     except KeyboardInterrupt:
         _say("interrupted")
+        if json_output:
+            _print_json_error("interrupted", None, EXIT_INTERRUPTED)
         return EXIT_INTERRUPTED
     except deadline.DeadlinePassed:
         _say("the time allowed ran out — raise timeout_seconds under [backend], or try again")
@@ -626,6 +693,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if debug:
             raise
         _say(f"internal error: {type(error).__name__}: {error} — run again with --debug and report it")
+        if json_output:
+            _print_json_error(f"internal error: {type(error).__name__}: {error}",
+                              "run again with --debug and report it", 1)
         return 1
     finally:
         deadline.end_invocation()

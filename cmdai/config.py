@@ -384,6 +384,13 @@ def _build_sections(values: Mapping[str, Any]) -> Dict[str, Section]:
     return {name: to_section(table, f"{name}.") for name, table in root.items()}
 
 
+def user_config_path(path: Optional[str] = None, environ: Optional[Mapping[str, str]] = None) -> Path:
+    """The user config file cmdai reads: ``--config``, else ``CMDAI_CONFIG``, else the XDG one."""
+    environ = os.environ if environ is None else environ
+    explicit = path or environ.get("CMDAI_CONFIG") or None
+    return Path(explicit).expanduser() if explicit else paths.user_config_file()
+
+
 def load_config(
     path: Optional[str] = None,
     overrides: Optional[Mapping[str, Any]] = None,
@@ -411,7 +418,7 @@ def load_config(
         files.append(site)
 
     explicit = path or environ.get("CMDAI_CONFIG") or None
-    user = Path(explicit).expanduser() if explicit else paths.user_config_file()
+    user = user_config_path(path, environ)
     origin = ("--config" if path else "CMDAI_CONFIG") if explicit else None
     if _config_file_exists(user, origin):
         apply(_read_file(user, site=False, warnings=warnings), str(user))
