@@ -137,4 +137,8 @@ def finish_output() -> None:
 
 
 def restore(originals: Tuple[Any, Any, Any]) -> None:
-    sys.stdin, sys.stdout, sys.stderr = originals
+    """Put back the streams cmdai found; a stream that was closed (None) keeps its safe stand-in."""
+    stdin, stdout, stderr = originals
+    sys.stdin = stdin if stdin is not None else sys.stdin
+    sys.stdout = stdout if stdout is not None else sys.stdout
+    sys.stderr = stderr if stderr is not None else sys.stderr
