@@ -7,11 +7,15 @@ import os
 import sys
 from typing import Any, Dict, NoReturn, Optional, Sequence, TextIO
 
-from . import __version__
-from .errors import (EXIT_BLOCKED, EXIT_INTERRUPTED, EXIT_OK, CmdaiError, SafetyBlockedError,
+from . import __version__, deadline
+from .errors import (EXIT_BLOCKED, EXIT_INTERRUPTED, EXIT_NO_COMMAND, EXIT_OK, EXIT_USAGE, CmdaiError,
+                     SafetyBlockedError,
                      UsageError)
+from .sanitize import hide_url_passwords, strip_terminal_controls, valid_unicode
 
 MAX_REQUEST_CHARS = 4000
+#: More than this on stdin is not a request (``cat /dev/zero | cmdai`` must not fill memory).
+MAX_STDIN_BYTES = 64 * 1024
 #: The best command and up to two alternatives.
 MAX_COUNT = 3
 #: Lines the explain key shows below the prompt at most.
@@ -48,7 +52,7 @@ azure ai foundry:
     https://RES.services.ai.azure.com/models     model inference (retired 2026-08-26; use the v1 API)
     https://NAME.REGION.models.ai.azure.com      serverless API;  *.inference.ml.azure.com managed online
   Auth ([backend.azure] auth): api-key (from CMDAI_AZURE_FOUNDRY_API_KEY or api_key_command, never
-  an argument), azure-cli (az login), managed-identity, default (needs: pip install 'cmdai[azure]').
+  an argument), azure-cli (az login), managed-identity, default (needs: pip install 'cmdai-shell[azure]').
   cmdai --list-models [--refresh]   cmdai --doctor   cmdai -m DEPLOYMENT "..." for one run
   cmdai --usage                     tokens per day and per deployment (prices: [backend.prices])
 
@@ -72,10 +76,34 @@ exit codes:
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage mistake is one line and exit code 2."""
+    """argparse, but a usage mistake is one line and exit code 2 (and a JSON object with --json)."""
+
+    #: Set when --json is on the command line, so even a usage error answers in JSON.
+    wants_json = False
 
     def error(self, message: str) -> "NoReturn":  # type: ignore[override]
+        if self.wants_json:
+            _print_json_error(message, "see cmdai --help", EXIT_USAGE)
         self.exit(2, f"cmdai: {message} — see cmdai --help\n")
+
+
+def _asks_for_json(argv: Sequence[str]) -> bool:
+    """Whether --json (or an abbreviation argparse accepts) comes before any ``--``."""
+    options = argv[: list(argv).index("--")] if "--" in argv else argv
+    return any(len(word) >= 3 and "--json".startswith(word) for word in options)
+
+
+def _print_json_error(message: str, hint: Optional[str], exit_code: int) -> None:
+    """The one JSON object of a failed run, so `cmdai --json … | jq` always has something to read."""
+    def clean(text: Optional[str]) -> Optional[str]:
+        return strip_terminal_controls(hide_url_passwords(text)) if text else text
+
+    try:
+        print(json.dumps({"error": {"message": clean(message), "hint": clean(hint)}, "exit_code": exit_code},
+                         ensure_ascii=False))
+        sys.stdout.flush()
+    except (CmdaiError, OSError):
+        pass  # stdout itself is what failed; the line on stderr says so
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -101,6 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--widget", action="store_true", help=argparse.SUPPRESS)
     # The widget names its interactive shell (its PID), so one Ctrl-G can follow on from the last.
     gen.add_argument("--session", metavar="ID", help=argparse.SUPPRESS)
+    # Tab completion in the shells: the words after `cmdai`, the last one being typed (cmdai/completions.py).
+    gen.add_argument("--complete", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
 
     tools = parser.add_argument_group("other actions")
     tools.add_argument("--check", nargs="?", const="-", metavar="COMMAND",
@@ -129,7 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
     common = parser.add_argument_group("common")
     common.add_argument("--config", metavar="PATH", help="user config file to use instead of the default")
     common.add_argument("--debug", action="store_true", help="show details and tracebacks on errors")
-    common.add_argument("--version", action="version", version=f"cmdai {__version__}")
+    common.add_argument("--version", action="store_true",
+                        help="show the version, the Python and the config files cmdai reads")
     return parser
 
 
@@ -144,9 +175,22 @@ def _paint(text: str, code: str, stream: TextIO) -> str:
 _RISK_COLOURS = {"safe": "32", "moderate": "33", "high": "31", "critical": "1;31"}
 
 
-def _say(message: str, *, kind: str = "") -> None:
+def _say(message: str, *, kind: str = "", painted: bool = False) -> None:
+    """One line on stderr. Text from the network ends up in messages: terminal controls and proxy
+    passwords never reach the terminal (``painted`` text carries cmdai's own colours, nothing else)."""
     prefix = f"cmdai: {kind}: " if kind else "cmdai: "
+    if not painted:
+        message = strip_terminal_controls(hide_url_passwords(message))
     print(prefix + message, file=sys.stderr)
+
+
+def _read_stdin() -> str:
+    """stdin as text: invalid UTF-8 is replaced, and more than MAX_STDIN_BYTES is refused."""
+    source = getattr(sys.stdin, "buffer", None)
+    data = source.read(MAX_STDIN_BYTES + 1) if source is not None else sys.stdin.read(MAX_STDIN_BYTES + 1)
+    if len(data) > MAX_STDIN_BYTES:
+        raise UsageError(f"more than {MAX_STDIN_BYTES // 1024} KiB on stdin", f"keep the request under {MAX_REQUEST_CHARS} characters")
+    return data.decode("utf-8", "replace") if isinstance(data, bytes) else valid_unicode(data)
 
 
 def _read_request(args: argparse.Namespace) -> str:
@@ -154,7 +198,7 @@ def _read_request(args: argparse.Namespace) -> str:
     if args.request:
         text = " ".join(args.request)
     elif not sys.stdin.isatty():
-        text = sys.stdin.read()
+        text = _read_stdin()
     else:
         raise UsageError("no request given", 'try: cmdai "list all python files"  (or see cmdai --help)')
     text = text.strip()
@@ -201,6 +245,10 @@ def _load_config(args: argparse.Namespace):
     from .config import load_config
 
     config = load_config(args.config, _overrides(args))
+    if not args.widget:
+        # The run's deadline is known now; every later call (tokens, helpers, probes) keeps to it.
+        # (A key press has its own budget, hotkey_timeout_seconds, which then sets the deadline.)
+        deadline.deadline_for(config.backend.timeout_seconds)
     for warning in config.warnings:
         _say(warning, kind="warning")
     if args.widget:
@@ -256,8 +304,13 @@ def run_generate(args: argparse.Namespace) -> int:
     if args.debug and outcome.debug:
         _say(outcome.debug, kind="debug")
     if args.json:
-        print(json.dumps(outcome.to_json(), ensure_ascii=False))
-        return EXIT_BLOCKED if outcome.blocked else EXIT_OK
+        answer = outcome.to_json()
+        answer["exit_code"] = EXIT_BLOCKED if outcome.blocked else EXIT_OK
+        if outcome.blocked:
+            blocked = _blocked_error(outcome.assessment, config.safety.level)
+            answer["error"] = {"message": blocked.message, "hint": blocked.hint}
+        print(json.dumps(answer, ensure_ascii=False))
+        return answer["exit_code"]
     if outcome.blocked:
         raise _blocked_error(outcome.assessment, config.safety.level)
     if args.widget:
@@ -307,7 +360,7 @@ def _answer_widget(outcome: Any, memory: Any = None) -> int:
 
 def _emit_widget(rendered: Any) -> int:
     for message in rendered.messages:
-        print(message if message.startswith("cmdai:") else f"cmdai: {message}", file=sys.stderr)
+        _say(message[len("cmdai: "):] if message.startswith("cmdai: ") else message)
     sys.stdout.write(rendered.stdout)
     return rendered.exit_code
 
@@ -317,11 +370,11 @@ def _describe_outcome(outcome: Any) -> None:
     from .safety import Action, Risk
 
     risk = outcome.assessment.risk
-    label = _paint(_risk_line(outcome), _RISK_COLOURS[risk.label], sys.stderr)
+    label = _paint(strip_terminal_controls(_risk_line(outcome)), _RISK_COLOURS[risk.label], sys.stderr)
     if outcome.action is Action.CONFIRM:
-        _say(f"{label}; review it before you run it", kind="warning")
+        _say(f"{label}; review it before you run it", kind="warning", painted=True)
     elif risk > Risk.SAFE:
-        _say(label, kind="note")
+        _say(label, kind="note", painted=True)
     if outcome.explanation and sys.stderr.isatty():
         _say(outcome.explanation)
 
@@ -331,7 +384,7 @@ def _command_to_study(value: str, flag: str, example: str) -> str:
     if value == "-":
         if sys.stdin.isatty():
             raise UsageError(f"{flag} needs a command", f"try: {example}")
-        value = sys.stdin.read()
+        value = _read_stdin()
     value = value.strip()
     if not value:
         raise UsageError(f"{flag} was given an empty command", f"try: {example}")
@@ -351,7 +404,7 @@ def run_check(args: argparse.Namespace) -> int:
         print(json.dumps({
             "command": command, "risk": assessment.risk.label, "reasons": list(assessment.reasons),
             "categories": list(assessment.categories), "blocked": action is Action.BLOCK,
-            "action": action.value,
+            "action": action.value, "exit_code": EXIT_BLOCKED if action is Action.BLOCK else EXIT_OK,
         }, ensure_ascii=False))
     else:
         print(_paint(assessment.risk.label, _RISK_COLOURS[assessment.risk.label], sys.stdout))
@@ -411,7 +464,7 @@ def run_list_models(args: argparse.Namespace) -> int:
         if model.capabilities:
             marks.append(", ".join(model.capabilities))
         suffix = f"  ({'; '.join(marks)})" if marks else ""
-        print(f"{'*' if model.is_default else ' '} {model.id}{suffix}")
+        print(strip_terminal_controls(f"{'*' if model.is_default else ' '} {model.id}{suffix}").replace("\n", " "))
     return EXIT_OK
 
 
@@ -447,7 +500,32 @@ def run_setup(args: argparse.Namespace) -> int:
     return setup(args)
 
 
+def run_version(args: argparse.Namespace) -> int:
+    import platform
+
+    from . import paths
+    from .config import user_config_path
+
+    user, site = user_config_path(args.config), paths.site_config_file()
+    if args.json:
+        print(json.dumps({"version": __version__, "python": platform.python_version(), "python_path": sys.executable,
+                          "config": str(user), "config_exists": user.is_file(),
+                          "site_config": str(site), "site_config_exists": site.is_file(), "exit_code": EXIT_OK}))
+        return EXIT_OK
+    print(f"cmdai {__version__}")
+    print(f"Python {platform.python_version()} ({sys.executable})")
+    print(f"config: {user}" + ("" if user.is_file() else " (not found: built-in defaults apply)"))
+    print(f"site config: {site}" + ("" if site.is_file() else " (not found)"))
+    return EXIT_OK
+
+
 def _dispatch(args: argparse.Namespace) -> int:
+    if args.complete is not None:
+        from .completions import run_complete
+
+        return run_complete(args.complete)
+    if args.version:
+        return run_version(args)
     if args.init:
         return run_init(args)
     if args.check is not None:
@@ -474,7 +552,8 @@ def _dispatch_widget(args: argparse.Namespace) -> int:
 
 
 def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    actions = [name for name, on in (("--init", args.init), ("--check", args.check is not None),
+    actions = [name for name, on in (("--version", args.version), ("--init", args.init),
+                                     ("--check", args.check is not None),
                                      ("--explain", args.explain is not None),
                                      ("--setup-backend", args.setup_backend),
                                      ("--list-models", args.list_models), ("--doctor", args.doctor),
@@ -483,6 +562,9 @@ def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespac
         parser.error(f"{' and '.join(actions)} cannot be combined")
     if actions and args.request and actions[0] not in ("--check", "--explain"):
         parser.error(f"{actions[0]} takes no request")
+    if args.json and actions and actions[0] in ("--init", "--doctor", "--setup-backend"):
+        # These answer in text only; say so in JSON rather than print text a JSON reader chokes on.
+        parser.error(f"--json does not go with {actions[0]}")
     if args.refresh and not args.list_models:
         parser.error("--refresh goes with --list-models")
     setup_only = [f for f, v in (("--endpoint", args.endpoint), ("--auth", args.auth),
@@ -510,29 +592,62 @@ def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespac
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    _check_combinations(parser, args)
+    from .interrupts import raise_on_interrupt, restore
+    from .streams import finish_output, guard_standard_streams, restore as restore_streams
+
+    previous_handler = raise_on_interrupt()
+    streams = guard_standard_streams()
+    debug = json_output = False
     try:
-        return _dispatch_widget(args) if args.widget else _dispatch(args)
+        # Bytes that are not UTF-8 arrive as surrogates; they must not reach an encoder later.
+        arguments = [valid_unicode(a) for a in (sys.argv[1:] if argv is None else argv)]
+        parser = build_parser()
+        parser.wants_json = _asks_for_json(arguments)
+        args = parser.parse_args(arguments)
+        debug, json_output = args.debug, args.json
+        _check_combinations(parser, args)
+        if not args.setup_backend:
+            # Everything but the interactive setup shares one budget from the start of the process.
+            deadline.start_invocation(at_process_start=argv is None)
+        code = _dispatch_widget(args) if args.widget else _dispatch(args)
+        finish_output()
+        return code
     except CmdaiError as error:
-        if args.debug:
+        if debug:
             import traceback
 
             traceback.print_exc()
             if error.debug:
                 _say(error.debug, kind="debug")
         _say(error.one_line())
+        if json_output:
+            _print_json_error(error.message, error.hint, error.exit_code)
         return error.exit_code
     except KeyboardInterrupt:
         _say("interrupted")
+        if json_output:
+            _print_json_error("interrupted", None, EXIT_INTERRUPTED)
         return EXIT_INTERRUPTED
+    except deadline.DeadlinePassed:
+        _say("the time allowed ran out — raise timeout_seconds under [backend], or try again")
+        return EXIT_NO_COMMAND
     except BrokenPipeError:
-        # The reader went away (e.g. `cmdai … | head`); nothing useful is left to say.
+        # The reader went away (e.g. `cmdai … | head`); nothing useful is left to say, and the
+        # rest of the buffer must not fail again when Python exits.
+        from .streams import reopen_on_devnull
+
+        reopen_on_devnull(1)
         return EXIT_OK
     except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
-        if args.debug:
+        if debug:
             raise
         _say(f"internal error: {type(error).__name__}: {error} — run again with --debug and report it")
+        if json_output:
+            _print_json_error(f"internal error: {type(error).__name__}: {error}",
+                              "run again with --debug and report it", 1)
         return 1
+    finally:
+        deadline.end_invocation()
+        restore_streams(streams)
+        restore(previous_handler)
 
