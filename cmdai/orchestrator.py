@@ -174,16 +174,20 @@ def generate(request: GenerationRequest, config: Config, *, use_cache: bool = Tr
                 raise
             generation = _offline_answer(request, config, error)
             fallback_used = True
-            warnings.append(f"{backend_name} failed ({error.message}); answered by the offline engine")
+            # The fix (a CA bundle, a proxy variable, --doctor) matters most when the answer still came.
+            fix = f" — {error.hint}" if error.hint else ""
+            warnings.append(f"{backend_name} failed ({error.message}); answered by the offline engine{fix}")
         else:
             if backend.is_remote:
                 generation = _valid_for_shell(backend, request, generation, redactor)
-            if cache is not None and key is not None:
-                cache.put(key, generation)
 
-    _restore(generation, redactor)
+    # The cache keeps the answer as the model gave it, placeholders and all; the user gets the secrets.
+    sent_back, generation = generation, _restored(generation, redactor)
     level = config.safety.level
     best = judge(generation.command, generation.explanation, request.shell, level)
+    if cache is not None and key is not None and not cached and not fallback_used and not best.blocked:
+        # A blocked answer is not kept: the next press asks the backend again.
+        cache.put(key, sent_back)
     return Outcome(
         request=original,
         command=generation.command,
@@ -268,11 +272,18 @@ def _added_usage(first: Optional[Dict[str, int]], second: Optional[Dict[str, int
     return {key: first.get(key, 0) + second.get(key, 0) for key in set(first) | set(second)}
 
 
-def _restore(generation: Generation, redactor: "Redactor") -> None:
-    """Put the withheld secrets back into the answer and its alternatives, on this machine only."""
-    for answer in [generation, *generation.alternatives]:
+def _restored(generation: Generation, redactor: "Redactor") -> Generation:
+    """A copy of the answer and its alternatives with the withheld secrets back, on this machine only."""
+    if not redactor.count:
+        return generation
+    import copy
+
+    restored = copy.copy(generation)
+    restored.alternatives = [copy.copy(other) for other in generation.alternatives]
+    for answer in [restored, *restored.alternatives]:
         answer.command = redactor.restore(answer.command) or ""
         answer.explanation = redactor.restore(answer.explanation)
+    return restored
 
 
 def _offline_answer(request: GenerationRequest, config: Config, original: GeneratorError) -> Generation:
