@@ -3,14 +3,27 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
 APP_NAME = "cmdai"
 CONFIG_FILE_NAME = "config.toml"
 
+#: On Linux the XDG rules are read directly: platformdirs costs milliseconds of imports on every
+#: keypress of the hotkey. Elsewhere (macOS, Windows, BSDs) platformdirs knows the conventions.
+_XDG_DIRECT = sys.platform.startswith("linux")
+
+
+def _xdg_home(variable: str, default: str) -> Path:
+    """``$variable``/cmdai when it holds an absolute path (relative ones are ignored), else ``default``/cmdai."""
+    value = os.environ.get(variable, "")
+    return Path(value if os.path.isabs(value) else os.path.expanduser(default), APP_NAME)
+
 
 def user_config_dir() -> Path:
+    if _XDG_DIRECT:
+        return _xdg_home("XDG_CONFIG_HOME", "~/.config")
     from platformdirs import user_config_dir as _dir
 
     return Path(_dir(APP_NAME, appauthor=False))
@@ -23,6 +36,10 @@ def user_config_file() -> Path:
 
 def site_config_file() -> Path:
     """The machine-wide config an administrator manages: /etc/xdg/cmdai/config.toml on Linux."""
+    if _XDG_DIRECT:
+        # XDG_CONFIG_DIRS may list several dirs: the first absolute one counts.
+        dirs = [d for d in os.environ.get("XDG_CONFIG_DIRS", "").split(os.pathsep) if os.path.isabs(d)]
+        return Path(dirs[0] if dirs else "/etc/xdg", APP_NAME, CONFIG_FILE_NAME)
     from platformdirs import site_config_dir
 
     # XDG_CONFIG_DIRS may list several dirs; platformdirs joins them with os.pathsep unless asked.
@@ -31,12 +48,16 @@ def site_config_file() -> Path:
 
 def user_cache_dir() -> Path:
     """Caches (responses, model lists, tokens): ~/.cache/cmdai on Linux."""
+    if _XDG_DIRECT:
+        return _xdg_home("XDG_CACHE_HOME", "~/.cache")
     from platformdirs import user_cache_dir as _dir
 
     return Path(_dir(APP_NAME, appauthor=False))
 
 
 def user_data_dir() -> Path:
+    if _XDG_DIRECT:
+        return _xdg_home("XDG_DATA_HOME", "~/.local/share")
     from platformdirs import user_data_dir as _dir
 
     return Path(_dir(APP_NAME, appauthor=False))

@@ -184,3 +184,14 @@ def test_renaming_by_extension_in_fish() -> None:
 ])
 def test_near_misses_of_the_new_intents_get_no_answer(text: str) -> None:
     assert declines(text)
+
+
+@pytest.mark.parametrize("text, command", [
+    ("show the biggest files in my downloads folder", "find ~/Downloads -type f -exec du -h {} + | sort -rh | head -n 10"),
+    ("list files in my documents folder", "ls -la ~/Documents"),
+    ("find pdf files in my Desktop folder", "find ~/Desktop -name '*.pdf'"),
+    ("move all pdfs to the documents folder", "mv -- *.pdf documents/"),   # "the": a folder here
+    ("find python files in my projects folder", "find projects -name '*.py'"),
+])
+def test_my_home_folders_are_in_the_home_directory(text: str, command: str) -> None:
+    assert answer(text) == command

@@ -382,3 +382,39 @@ def test_invalid_failover_and_prices_name_the_fix(tmp_path, toml, expected):
     with pytest.raises(Invalid) as caught:
         load_config(str(path), environ={})
     assert expected in caught.value.message + (caught.value.hint or "")
+
+
+@responses.activate
+def test_unknown_deployment_on_v1_is_reported_not_retried_on_the_retired_route():
+    responses.post(V1_CHAT, status=404, json=azure_error(
+        "DeploymentNotFound", "The API deployment for this resource does not exist."))
+    with pytest.raises(BackendConfigurationError) as caught:
+        backend(model="gtp-4o").generate(REQUEST)
+    assert len(responses.calls) == 1
+    assert "deployment name" in caught.value.hint
+
+
+def test_supported_values_in_double_quotes_and_the_responses_spelling():
+    from cmdai.backends.remote.chat import ServiceError
+
+    assert supported_efforts('Supported values are: "low", "medium" and "high".') == ["low", "medium", "high"]
+    assert ServiceError("x", param="reasoning.effort").rejected_parameter() == "reasoning_effort"
+
+
+@responses.activate
+def test_a_failover_key_variable_that_is_not_set_is_named():
+    responses.post(V1_CHAT, status=503, json=azure_error("503", "busy"))
+    with pytest.raises(BackendUnavailableError) as caught:
+        failover_backend().generate(REQUEST)
+    assert "$WEST_KEY, which is not set" in caught.value.message
+
+
+@responses.activate
+def test_debug_says_which_endpoint_was_skipped(monkeypatch):
+    monkeypatch.setenv("WEST_KEY", "west-key-123")
+    responses.post(V1_CHAT, status=503, json=azure_error("503", "busy"))
+    responses.post(WEST + "/chat/completions", json=completion())
+    failover_backend().generate(REQUEST)
+    second = failover_backend().generate(REQUEST)
+    assert "skipped res.services.ai.azure.com" in second.debug
+    assert "res-west.openai.azure.com" in second.debug
