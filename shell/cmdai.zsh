@@ -15,7 +15,7 @@
 
 zmodload -F zsh/system b:sysread || return 0
 zmodload -F zsh/datetime p:EPOCHREALTIME || return 0
-autoload -Uz add-zle-hook-widget
+autoload -Uz add-zle-hook-widget add-zsh-hook
 
 # ------------------------------------------------------------------------------ utilities
 
@@ -132,6 +132,14 @@ _cmdai_clear_stale_message() {
 }
 add-zle-hook-widget line-pre-redraw _cmdai_clear_stale_message
 
+typeset -g _cmdai_pending_request
+_cmdai_record_request() {
+  [[ -n $_cmdai_pending_request ]] && print -rs -- "$_cmdai_pending_request"
+  _cmdai_pending_request=
+  return 0
+}
+add-zsh-hook zshaddhistory _cmdai_record_request
+
 # ------------------------------------------------------------------------------- the widgets
 
 _cmdai_widget() {
@@ -152,8 +160,10 @@ _cmdai_widget() {
   if (( _cmdai_rc == 0 )) && [[ -n $_cmdai_output ]]; then
     # A request in plain words goes into the history as a comment, when asked for; a line
     # cmdai wrote itself (the next alternative) is not a request.
+    # zle does not see history added while it edits a line, so the entry waits for the next line
+    # to go into the history, and goes in just before it.
     if (( _cmdai_record_requests )) && [[ $request != ${_cmdai_inserted-} ]]; then
-      print -rs -- "# ${request//$'\n'/ }"
+      _cmdai_pending_request="# ${request//$'\n'/ }"
     fi
     BUFFER=$_cmdai_output
     CURSOR=${#BUFFER}
