@@ -35,6 +35,8 @@ class Foundry:
     url: str
     command: str = "ls -la"
     explanation: str = "list the files"
+    #: Other commands for the same request, sent with the answer.
+    alternatives: List[str] = field(default_factory=list)
     status: int = 200
     #: When True, chat requests wait (until the test ends) instead of answering.
     stall: bool = False
@@ -56,7 +58,10 @@ class Foundry:
         if self.status != 200:
             return _json(self.status, {"error": {"code": "InternalServerError",
                                                  "message": "the model is overloaded"}})
-        content = json.dumps({"cmd": self.command, "explanation": self.explanation})
+        reply = {"cmd": self.command, "explanation": self.explanation}
+        if self.alternatives:
+            reply["alternatives"] = self.alternatives
+        content = json.dumps(reply)
         return _json(200, {
             "id": "chatcmpl-1", "object": "chat.completion", "created": 1700000000, "model": "gpt-4o-mini",
             "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}],
