@@ -101,6 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     tools = parser.add_argument_group("other actions")
     tools.add_argument("--check", nargs="?", const="-", metavar="COMMAND",
                        help="classify COMMAND (or stdin) by risk without generating anything")
+    tools.add_argument("--explain", nargs="?", const="-", metavar="COMMAND",
+                       help="explain each part of COMMAND (or stdin) and its risk, without running it")
     tools.add_argument("--init", metavar="SHELL", choices=("zsh", "bash", "fish"),
                        help="print the Ctrl-G integration for zsh, bash or fish")
     tools.add_argument("--list-models", action="store_true", help="list the models the backend offers")
@@ -241,9 +243,14 @@ def run_generate(args: argparse.Namespace) -> int:
     if args.widget:
         return _answer_widget(outcome, memory)
     if args.execute:
+        from .environment import detect_os
         from .execute import confirm_and_run
+        from .explain.describe import describe
 
-        return confirm_and_run(outcome)
+        described = describe(outcome.command, shell, detect_os(), config)
+        for warning in described.warnings:
+            _say(warning, kind="warning")
+        return confirm_and_run(outcome, parts=described.lines()[1:-1])
     if args.count:
         return _print_choices(outcome)
     print(outcome.command)
@@ -338,19 +345,24 @@ def _describe_outcome(outcome: Any) -> None:
         _say(outcome.explanation)
 
 
+def _command_to_study(value: str, flag: str, example: str) -> str:
+    """The command given to ``flag``, or read from stdin for "-"; never empty."""
+    if value == "-":
+        if sys.stdin.isatty():
+            raise UsageError(f"{flag} needs a command", f"try: {example}")
+        value = sys.stdin.read()
+    value = value.strip()
+    if not value:
+        raise UsageError(f"{flag} was given an empty command", f"try: {example}")
+    return value
+
+
 def run_check(args: argparse.Namespace) -> int:
     from .environment import detect_shell
     from .orchestrator import judge
     from .safety import Action
 
-    command = args.check
-    if command == "-":
-        if sys.stdin.isatty():
-            raise UsageError("--check needs a command", "try: cmdai --check 'rm -rf build'")
-        command = sys.stdin.read()
-    command = command.strip()
-    if not command:
-        raise UsageError("--check was given an empty command", "try: cmdai --check 'rm -rf build'")
+    command = _command_to_study(args.check, "--check", "cmdai --check 'rm -rf build'")
     config = _load_config(args)
     verdict = judge(command, None, args.shell or detect_shell(), config.safety.level)
     assessment, action = verdict.assessment, verdict.action
@@ -367,6 +379,27 @@ def run_check(args: argparse.Namespace) -> int:
         if action is not Action.ALLOW:
             print(f"  under the '{config.safety.level}' safety level: {action.value}")
     return EXIT_BLOCKED if action is Action.BLOCK else EXIT_OK
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    """Each part of a command and what it does, then its risk: on stdout, or stderr for the widget."""
+    from .environment import detect_os, detect_shell
+    from .explain.describe import describe
+
+    command = _command_to_study(args.explain, "--explain", "cmdai --explain 'tar -xzvf a.tgz -C /tmp'")
+    if len(command) > MAX_REQUEST_CHARS:
+        raise UsageError(f"the command is {len(command)} characters long", f"keep it under {MAX_REQUEST_CHARS}")
+    config = _load_config(args)
+    described = describe(command, args.shell or detect_shell(), detect_os(), config)
+    for warning in described.warnings:
+        _say(warning, kind="warning")
+    if args.json:
+        print(json.dumps(described.to_json(), ensure_ascii=False))
+        return EXIT_OK
+    out = sys.stderr if args.widget else sys.stdout
+    for line in described.lines():
+        print(line, file=out)
+    return EXIT_OK
 
 
 def run_list_models(args: argparse.Namespace) -> int:
@@ -433,6 +466,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_init(args)
     if args.check is not None:
         return run_check(args)
+    if args.explain is not None:
+        return run_explain(args)
     if args.setup_backend:
         return run_setup(args)
     if args.list_models:
@@ -454,12 +489,13 @@ def _dispatch_widget(args: argparse.Namespace) -> int:
 
 def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     actions = [name for name, on in (("--init", args.init), ("--check", args.check is not None),
+                                     ("--explain", args.explain is not None),
                                      ("--setup-backend", args.setup_backend),
                                      ("--list-models", args.list_models), ("--doctor", args.doctor),
                                      ("--usage", args.usage)) if on]
     if len(actions) > 1:
         parser.error(f"{' and '.join(actions)} cannot be combined")
-    if actions and args.request and actions[0] != "--check":
+    if actions and args.request and actions[0] not in ("--check", "--explain"):
         parser.error(f"{actions[0]} takes no request")
     if args.refresh and not args.list_models:
         parser.error("--refresh goes with --list-models")
@@ -469,6 +505,8 @@ def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespac
     if setup_only and not args.setup_backend:
         parser.error(f"{setup_only[0]} goes with --setup-backend")
     clash = "--json" if args.json else "--widget" if args.widget else actions[0] if actions else None
+    if args.widget and actions and actions != ["--explain"]:
+        parser.error(f"--widget cannot be combined with {actions[0]}")
     if args.execute and clash:
         parser.error(f"-x/--execute cannot be combined with {clash}")
     if args.count is not None:
@@ -479,6 +517,9 @@ def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespac
     if args.check is not None and args.request:
         # "cmdai --check rm -rf build" reads naturally; take the rest as the command.
         args.check = " ".join(([] if args.check == "-" else [args.check]) + args.request)
+        args.request = []
+    if args.explain is not None and args.request:
+        args.explain = " ".join(([] if args.explain == "-" else [args.explain]) + args.request)
         args.request = []
 
 

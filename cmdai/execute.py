@@ -5,7 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Sequence
 
 from .errors import EXIT_INTERRUPTED, UsageError
 from .safety import Risk
@@ -58,8 +58,9 @@ def _ask(prompt: str, terminal: Any) -> str:
     return answer.strip()
 
 
-def confirm_and_run(outcome: Any, terminal_opener: Callable[[], Optional[Any]] = _open_terminal) -> int:
-    """Show the command, its risk and explanation; run it in the target shell if confirmed.
+def confirm_and_run(outcome: Any, terminal_opener: Callable[[], Optional[Any]] = _open_terminal,
+                    parts: Sequence[str] = ()) -> int:
+    """Show the command, what each part does, its risk and explanation; run it in the target shell if confirmed.
 
     Confirmation is read from the terminal, not stdin, since stdin may have carried the request.
     A critical command needs the word "yes"; anything else needs "y".
@@ -71,6 +72,8 @@ def confirm_and_run(outcome: Any, terminal_opener: Callable[[], Optional[Any]] =
     risk = outcome.assessment.risk
     with terminal:
         terminal.write(f"\n  {outcome.command}\n\n")
+        if parts:
+            terminal.write("".join(f"  {line}\n" for line in parts) + "\n")
         reasons = "; ".join(outcome.assessment.reasons)
         terminal.write(f"  risk: {risk.label}" + (f" — {reasons}" if reasons else "") + "\n")
         if outcome.explanation:

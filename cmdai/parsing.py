@@ -43,7 +43,7 @@ def parse_model_output(text: Optional[str]) -> ParsedOutput:
     if not cleaned:
         raise ModelOutputError("the model returned an empty answer", "try again, or rephrase the request")
 
-    for obj in _json_objects(cleaned):
+    for obj in json_objects(cleaned):
         parsed = _from_object(obj)
         if parsed is not None:
             return parsed
@@ -67,7 +67,7 @@ def parse_model_output(text: Optional[str]) -> ParsedOutput:
     return ParsedOutput(_tidy(cleaned))
 
 
-def _json_objects(text: str) -> Iterator[Any]:
+def json_objects(text: str) -> Iterator[Any]:
     """Every JSON object in the text: the whole text first, then each embedded one."""
     decoder = json.JSONDecoder()
     stripped = text.strip()

@@ -74,6 +74,21 @@ def user_message(request: GenerationRequest) -> str:
     ])
 
 
+def explain_messages(command: str, shell: str, os_name: str) -> List[Dict[str, str]]:
+    """Ask for the meaning of each part of ``command``, in a shape that can be checked against its parse."""
+    system = "\n".join([
+        "You explain shell command lines to a user who is about to run them.",
+        shell_rules(shell),
+        _OS_NOTES.get(os_name, f"The system is {os_name}."),
+        "Answer with one JSON object and nothing else: "
+        '{"parts": [{"part": "<a word of the command exactly as written>", "meaning": "<what it does, a few words>"}]}.',
+        "- Give one entry for each command name, each option (split -xzf into -x, -z, -f; an option's value "
+        "goes with it: \"-C /tmp\"), each argument, each redirection and each operator (|, &&, ;).",
+        "- Explain only what is in the command; say what it does here, not what else it could do.",
+    ])
+    return [{"role": "system", "content": system}, {"role": "user", "content": command}]
+
+
 def build_messages(request: GenerationRequest) -> List[Dict[str, str]]:
     """System and user messages for a chat-completions call."""
     return [

@@ -512,33 +512,45 @@ class ChatCompletionsBackend(CommandGenerator):
     def generate(self, request: GenerationRequest, deadline: Optional[float] = None) -> Generation:
         with self._redacting():
             model = request.model or self.model or (self.only_model() if self.require_model() else None)
-            if not model and self.require_model():
-                raise self._missing_model_error()
-            messages = build_messages(request)
-            options, _ = self.request_options(model)
-            adjusted: List[str] = []
-            deadline = deadline or self._invocation_deadline()
-            while True:
-                body = options.body(messages, model if self.model_in_body() else None)
-                response, url = self._send("POST", self.chat_urls(model), deadline, model, body)
-                change = None
-                if response.status_code in (400, 422):
-                    change = self._adapt(options, read_service_error(response), adjusted)
-                elif response.status_code == 200:
-                    data = _json_object(response)
-                    self.count_usage(model, data)
-                    if _starved(data) and "completion_cap" not in adjusted and options.enlarge_cap():
-                        # Reasoning used the whole cap: once more with room for the answer.
-                        change = "completion_cap"
-                if change:
-                    # Retry once with the change, and remember, so the next run is right at once.
-                    adjusted.append(change)
-                    remember_options(self.options_key(model), options)
-                    continue
-                if response.status_code != 200:
-                    raise self.status_error(response, "POST", url, model, deadline)
-                self.remember_success(url)
-                return self._generation(response, url, model)
+            response, url = self._chat(build_messages(request), model, deadline)
+            return self._generation(response, url, model)
+
+    def reply_text(self, messages: List[Dict[str, str]], model: Optional[str] = None) -> str:
+        """The model's reply to ``messages`` as text (untrusted), for a task other than a command."""
+        with self._redacting():
+            model = model or self.model or (self.only_model() if self.require_model() else None)
+            response, url = self._chat(messages, model)
+            return self._reply(response, url)[1]
+
+    def _chat(self, messages: List[Dict[str, str]], model: Optional[str],
+              deadline: Optional[float] = None) -> Tuple["requests.Response", str]:
+        """POST a chat completion, adapting the body to what the model accepts; the 200 response."""
+        if not model and self.require_model():
+            raise self._missing_model_error()
+        options, _ = self.request_options(model)
+        adjusted: List[str] = []
+        deadline = deadline or self._invocation_deadline()
+        while True:
+            body = options.body(messages, model if self.model_in_body() else None)
+            response, url = self._send("POST", self.chat_urls(model), deadline, model, body)
+            change = None
+            if response.status_code in (400, 422):
+                change = self._adapt(options, read_service_error(response), adjusted)
+            elif response.status_code == 200:
+                data = _json_object(response)
+                self.count_usage(model, data)
+                if _starved(data) and "completion_cap" not in adjusted and options.enlarge_cap():
+                    # Reasoning used the whole cap: once more with room for the answer.
+                    change = "completion_cap"
+            if change:
+                # Retry once with the change, and remember, so the next run is right at once.
+                adjusted.append(change)
+                remember_options(self.options_key(model), options)
+                continue
+            if response.status_code != 200:
+                raise self.status_error(response, "POST", url, model, deadline)
+            self.remember_success(url)
+            return response, url
 
     def count_usage(self, model: Optional[str], data: Optional[Dict[str, Any]]) -> None:
         """Add an answer's token usage to the local usage counter (no request text)."""
@@ -675,7 +687,8 @@ class ChatCompletionsBackend(CommandGenerator):
             "rephrase the request; the policy is set on the Azure resource by its administrators",
             debug=debug)
 
-    def _generation(self, response: "requests.Response", url: str, model: Optional[str]) -> Generation:
+    def _reply(self, response: "requests.Response", url: str) -> Tuple[Dict[str, Any], Optional[str]]:
+        """The completion's JSON and the text of its first choice."""
         debug = self.debug_text(response, "POST", url)
         try:
             data = response.json()
@@ -699,8 +712,13 @@ class ChatCompletionsBackend(CommandGenerator):
         if finish == "length" and not (content or "").strip():
             raise ModelOutputError("the model used its whole token budget before answering",
                                    "try again, or choose a model that reasons less", debug=debug)
+        return data, content if isinstance(content, str) else None
+
+    def _generation(self, response: "requests.Response", url: str, model: Optional[str]) -> Generation:
+        data, content = self._reply(response, url)
+        debug = self.debug_text(response, "POST", url)
         try:
-            parsed = parse_model_output(content if isinstance(content, str) else None)
+            parsed = parse_model_output(content)
         except ModelOutputError as error:
             error.debug = debug
             raise

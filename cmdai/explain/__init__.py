@@ -1,0 +1,47 @@
+"""Explain a command line part by part: each command of a pipeline or list, each option and argument.
+
+The parse tree (tree-sitter-bash, as the safety engine uses) says what the parts are; a catalog
+of common commands and their options (``catalog.py``, data only) says what they do. A part the
+catalog does not know is shown without a meaning rather than guessed. ``model.py`` lets a model
+fill in meanings, checked against the same parts.
+"""
+from __future__ import annotations
+
+from typing import List, NamedTuple, Tuple
+
+
+class Part(NamedTuple):
+    """One piece of the command line and what it does ("" when nothing is known)."""
+
+    text: str
+    meaning: str
+    #: 0 for a command, a connector or a loop; 1 for an option, argument or redirection of it.
+    level: int = 1
+
+
+class Explanation(NamedTuple):
+    command: str
+    parts: Tuple[Part, ...]
+
+
+def explain(command: str, shell: str = "bash") -> Explanation:
+    """The parts of ``command`` with the catalog's meanings (the parser and catalog load here)."""
+    from .engine import parts_of
+
+    return Explanation(command, tuple(parts_of(command, shell)))
+
+
+#: Shown for a part the catalog has no meaning for.
+UNKNOWN = "(not in cmdai's catalog)"
+
+
+def render(explanation: Explanation) -> List[str]:
+    """Aligned lines: the command, then its parts indented under it."""
+    width = min(28, max((len(part.text) + 2 * part.level for part in explanation.parts), default=0))
+    lines = [explanation.command.replace("\n", " ⏎ ")] if "\n" in explanation.command else [explanation.command]
+    for part in explanation.parts:
+        label = "  " * part.level + part.text.replace("\n", " ⏎ ")
+        meaning = part.meaning or UNKNOWN
+        gap = "\n" + " " * (width + 4) if len(label) > width else " " * (width - len(label) + 2)
+        lines.extend(f"  {label}{gap}{meaning}".split("\n"))
+    return lines
