@@ -37,6 +37,8 @@ class Foundry:
     explanation: str = "list the files"
     #: Other commands for the same request, sent with the answer.
     alternatives: List[str] = field(default_factory=list)
+    #: Part → meaning, sent with the answer, for a request to explain a command.
+    parts: Dict[str, str] = field(default_factory=dict)
     status: int = 200
     #: When True, chat requests wait (until the test ends) instead of answering.
     stall: bool = False
@@ -61,6 +63,8 @@ class Foundry:
         reply = {"cmd": self.command, "explanation": self.explanation}
         if self.alternatives:
             reply["alternatives"] = self.alternatives
+        if self.parts:
+            reply["parts"] = self.parts
         content = json.dumps(reply)
         return _json(200, {
             "id": "chatcmpl-1", "object": "chat.completion", "created": 1700000000, "model": "gpt-4o-mini",

@@ -1,5 +1,6 @@
-"""Pressing the key again: the next alternative (and back with undo), and refining a command with
-a `# comment` — with the offline engine and with a loopback model, in real zsh, bash and fish."""
+"""Pressing the key again: the next alternative (and back with undo), refining a command with a
+`# comment`, and the explain key — with the offline engine and with a loopback model, in real
+zsh, bash and fish."""
 from __future__ import annotations
 
 import pytest
@@ -10,6 +11,8 @@ CTRL_G = "\x07"
 CTRL_C = "\x03"
 UNDO = "\x1f"  # Ctrl-_ : undo in zsh's emacs keymap, in readline and in fish
 LEFT = "\x1b[D"
+ALT_I = "\x1bi"
+PIPELINE = "cut -d' ' -f1 access.log | sort | uniq -c | sort -rn | head -n 5"
 
 
 def _cycle_and_undo(session, request: str, commands) -> None:
@@ -113,3 +116,37 @@ def test_ctrl_c_while_alternatives_are_on_the_way_keeps_the_line(shell, foundry,
     session.send(CTRL_G)
     assert session.line()[0] == "ls -la"
     assert len(foundry.chat_requests()) == 2
+
+
+def _explain_keeps_the_line(session, shown: str) -> None:
+    session.send(PIPELINE)
+    session.send(LEFT * 4)
+    session.send(ALT_I)
+    session.expect(shown)
+    session.expect("risk: safe")
+    assert session.line() == (PIPELINE, len(PIPELINE) - 4)
+
+
+def test_offline_explain_of_a_long_pipeline_keeps_the_line(shell, open_shell):
+    session = open_shell(shell)
+    _explain_keeps_the_line(session, "prefixes each line with how often it occurs")
+
+
+def test_model_explain_of_a_long_pipeline_keeps_the_line(shell, foundry, open_shell):
+    foundry.parts = {"uniq": "collapses repeated addresses into one line each"}
+    session = open_shell(shell)
+    _explain_keeps_the_line(session, "collapses repeated addresses into one line each")
+    assert len(foundry.chat_requests()) == 1
+    assert PIPELINE in foundry.user_text()
+
+
+def test_ctrl_c_during_an_explanation_keeps_the_line(shell, foundry, open_shell):
+    foundry.stall = True
+    session = open_shell(shell)
+    session.send(PIPELINE)
+    session.send(ALT_I)
+    foundry.wait_for_request()
+    session.send(CTRL_C)
+
+    session.expect("cmdai: interrupted")
+    assert session.line() == (PIPELINE, len(PIPELINE))
