@@ -13,6 +13,7 @@ CTRL_G = "\x07"
 CTRL_C = "\x03"
 CTRL_E = "\x05"
 LEFT = "\x1b[D"
+UNDO = "\x1f"  # Ctrl-_ : undo in zsh's emacs keymap, in readline and in fish
 #: Seconds the model takes: long enough for keys to arrive while cmdai waits for it.
 SLOW = 2.0
 DISCARDED = "keys typed while cmdai was working were discarded"
@@ -83,6 +84,9 @@ def test_the_indicator_counts_the_seconds(shell, foundry, open_shell):
     rows = session.wait_for_screen(lambda rows: "READY> ls -la" in rows, "the command")
     assert not any("⏳" in row for row in rows)
     assert session.line()[0] == "ls -la"
+    # The count never touched the line: one undo step goes straight back to the request.
+    session.send(UNDO)
+    assert session.line()[0] == "list everything here"
 
 
 def test_the_budget_ends_the_wait_with_the_offline_answer(shell, foundry, open_shell):
