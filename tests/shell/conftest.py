@@ -23,6 +23,16 @@ import pytest
 from werkzeug.wrappers import Request, Response
 
 DUMP_KEY = "\x18\x02"  # Ctrl-X Ctrl-B, bound by the test rc files only
+# Keys as the terminal sends them.
+CTRL_G = "\x07"
+CTRL_C = "\x03"
+CTRL_E = "\x05"
+CTRL_U = "\x15"
+CTRL_X = "\x18"
+UNDO = "\x1f"  # Ctrl-_ : undo in zsh's emacs keymap, in readline and in fish
+ALT_I = "\x1bi"
+LEFT = "\x1b[D"
+UP = "\x1b[A"
 PROMPT = "READY> "
 #: Long enough for a slow, busy machine; a passing test never waits this long.
 WAIT = 30
@@ -184,6 +194,12 @@ class ShellSession:
     def send(self, keys: str) -> None:
         self.child.send(keys)
 
+    def press(self, text: str, key: str = CTRL_G, back: int = 0) -> None:
+        """Type TEXT, move the cursor BACK characters to the left, press KEY."""
+        self.send(text)
+        self.send(LEFT * back)
+        self.send(key)
+
     def line(self) -> Tuple[str, int]:
         """The line buffer and cursor position, as the shell itself reports them.
 
@@ -243,6 +259,17 @@ class ShellSession:
 
             subprocess.run([*self.tmux, "kill-server"], capture_output=True, timeout=WAIT)
         self.child.close(force=True)
+
+
+def interrupt_keeps_the_line(session: "ShellSession", foundry: "Foundry", line: str, key: str = CTRL_G,
+                             back: int = 0) -> None:
+    """Type LINE, move BACK to the left, press KEY, Ctrl-C while the model stalls: the line stays."""
+    foundry.stall = True
+    session.press(line, key, back)
+    foundry.wait_for_request()
+    session.send(CTRL_C)
+    session.expect("cmdai: interrupted")
+    assert session.line() == (line, len(line) - back)
 
 
 @pytest.fixture

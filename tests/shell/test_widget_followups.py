@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from .conftest import CTRL_G, UNDO, ALT_I, interrupt_keeps_the_line
+
 pytestmark = pytest.mark.parametrize("shell", ("zsh", "bash", "fish"))
 
-CTRL_G = "\x07"
-CTRL_C = "\x03"
-UNDO = "\x1f"  # Ctrl-_ : undo in zsh's emacs keymap, in readline and in fish
-LEFT = "\x1b[D"
-ALT_I = "\x1bi"
 PIPELINE = "cut -d' ' -f1 access.log | sort | uniq -c | sort -rn | head -n 5"
 
 
@@ -50,13 +47,11 @@ def test_model_alternatives_cycle_and_undo_goes_back(shell, foundry, open_shell)
 def test_model_refines_a_generated_command(shell, foundry, open_shell):
     foundry.command = "find . -name '*.py'"
     session = open_shell(shell)
-    session.send("list all python files")
-    session.send(CTRL_G)
+    session.press("list all python files")
     assert session.line()[0] == "find . -name '*.py'"
 
     foundry.command = "find . -name '*.py' -mtime 0"
-    session.send("  # only files changed today")
-    session.send(CTRL_G)
+    session.press("  # only files changed today")
 
     assert session.line()[0] == "find . -name '*.py' -mtime 0"
     asked = foundry.user_text()
@@ -67,8 +62,7 @@ def test_model_refines_a_generated_command(shell, foundry, open_shell):
 def test_model_refines_a_hand_typed_command(shell, foundry, open_shell):
     foundry.command = "ls -laS"
     session = open_shell(shell)
-    session.send("ls -la  # sorted by size")
-    session.send(CTRL_G)
+    session.press("ls -la  # sorted by size")
 
     assert session.line()[0] == "ls -laS"
     asked = foundry.user_text()
@@ -78,38 +72,20 @@ def test_model_refines_a_hand_typed_command(shell, foundry, open_shell):
 def test_offline_refinement_keeps_the_line_and_says_so(shell, open_shell):
     session = open_shell(shell)
     line = "ls -la  # sorted by size"
-    session.send(line)
-    session.send(LEFT * 3)
-    session.send(CTRL_G)
+    session.press(line, back=3)
 
     session.expect("cannot change a command as asked")
     assert session.line() == (line, len(line) - 3)
 
 
 def test_ctrl_c_during_a_refinement_keeps_the_line(shell, foundry, open_shell):
-    foundry.stall = True
-    session = open_shell(shell)
-    line = "ls -la  # sorted by size"
-    session.send(line)
-    session.send(CTRL_G)
-    foundry.wait_for_request()
-    session.send(CTRL_C)
-
-    session.expect("cmdai: interrupted")
-    assert session.line() == (line, len(line))
+    interrupt_keeps_the_line(open_shell(shell), foundry, "ls -la  # sorted by size")
 
 
 def test_ctrl_c_while_alternatives_are_on_the_way_keeps_the_line(shell, foundry, open_shell):
-    foundry.stall = True
     foundry.alternatives = ["ls -lah"]
     session = open_shell(shell)
-    session.send("show all files")
-    session.send(CTRL_G)
-    foundry.wait_for_request()
-    session.send(CTRL_C)
-
-    session.expect("cmdai: interrupted")
-    assert session.line()[0] == "show all files"
+    interrupt_keeps_the_line(session, foundry, "show all files")
     # Nothing was remembered: the next press asks again instead of cycling.
     foundry.stall = False
     foundry.released.set()
@@ -119,9 +95,7 @@ def test_ctrl_c_while_alternatives_are_on_the_way_keeps_the_line(shell, foundry,
 
 
 def _explain_keeps_the_line(session, shown: str) -> None:
-    session.send(PIPELINE)
-    session.send(LEFT * 4)
-    session.send(ALT_I)
+    session.press(PIPELINE, ALT_I, back=4)
     session.expect(shown)
     session.expect("risk: safe")
     assert session.line() == (PIPELINE, len(PIPELINE) - 4)
@@ -141,12 +115,4 @@ def test_model_explain_of_a_long_pipeline_keeps_the_line(shell, foundry, open_sh
 
 
 def test_ctrl_c_during_an_explanation_keeps_the_line(shell, foundry, open_shell):
-    foundry.stall = True
-    session = open_shell(shell)
-    session.send(PIPELINE)
-    session.send(ALT_I)
-    foundry.wait_for_request()
-    session.send(CTRL_C)
-
-    session.expect("cmdai: interrupted")
-    assert session.line() == (PIPELINE, len(PIPELINE))
+    interrupt_keeps_the_line(open_shell(shell), foundry, PIPELINE, key=ALT_I, back=3)

@@ -11,14 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import ALT_I, UP
+
 pytestmark = pytest.mark.parametrize("shell", ("zsh", "bash", "fish"))
 
-CTRL_G = "\x07"
-ALT_I = "\x1bi"
-CTRL_E = "\x05"
-CTRL_U = "\x15"
-UP = "\x1b[A"
-LEFT = "\x1b[D"
 
 RECORDER = """\
 #!/usr/bin/env python3
@@ -54,8 +50,7 @@ def test_the_previous_command_and_its_status_go_in_the_environment(shell, open_s
     session = open_shell(shell, program=program)
     session.send("sh -c 'exit 3'\r")
     session.expect("READY> ")
-    session.send("do it again")
-    session.send(CTRL_G)
+    session.press("do it again")
 
     assert session.line()[0] == "echo recorded"
     (call,) = calls()
@@ -72,9 +67,7 @@ def test_the_explain_key_shows_the_explanation_and_keeps_the_line(shell, open_sh
     program, calls = _recorder(tmp_path)
     session = open_shell(shell, program=program)
     pipeline = "cut -d' ' -f1 access.log | sort | uniq -c | sort -rn | head"
-    session.send(pipeline)
-    session.send(LEFT * 6)
-    session.send(ALT_I)
+    session.press(pipeline, ALT_I, back=6)
 
     session.expect("uniq -c  counts repeated lines")
     assert session.line() == (pipeline, len(pipeline) - 6)
@@ -96,8 +89,7 @@ def test_cmdai_explain_key_moves_the_explain_key(shell, open_shell, tmp_path):
 
 
 def _run_a_generated_command_then_go_back_twice(session) -> str:
-    session.send("show all files")
-    session.send(CTRL_G)
+    session.press("show all files")
     assert session.line()[0] == "ls -la"
     session.send("\r")
     session.expect("READY> ")
