@@ -8,7 +8,7 @@ import sys
 from typing import Any, Dict, NoReturn, Optional, Sequence, TextIO
 
 from . import __version__
-from .errors import (EXIT_BLOCKED, EXIT_INTERRUPTED, EXIT_OK, CmdaiError, SafetyBlockedError,
+from .errors import (EXIT_BLOCKED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CmdaiError, SafetyBlockedError,
                      UsageError)
 
 MAX_REQUEST_CHARS = 4000
@@ -40,13 +40,15 @@ backends (-b):
 azure ai foundry:
   cmdai --setup-backend azure-foundry  guided setup: endpoint, auth, key, live test, model, safety
   The endpoint kind is detected from the URL (a pasted "target URI" is fine):
-    https://RES.services.ai.azure.com/models     Foundry model inference (model = deployment name)
+    https://RES.services.ai.azure.com            Foundry resource: the v1 API (model = deployment name)
+    https://RES.openai.azure.com/openai/v1       the v1 API of an Azure OpenAI resource
     https://RES.openai.azure.com                 Azure OpenAI deployments (also *.cognitiveservices.azure.com)
-    https://RES.openai.azure.com/openai/v1       Azure OpenAI v1
+    https://RES.services.ai.azure.com/models     model inference (retired 2026-08-26; use the v1 API)
     https://NAME.REGION.models.ai.azure.com      serverless API;  *.inference.ml.azure.com managed online
   Auth ([backend.azure] auth): api-key (from CMDAI_AZURE_FOUNDRY_API_KEY or api_key_command, never
-  an argument), azure-cli (az login), managed-identity, default (needs: pip install 'cmdai[azure]').
+  an argument), azure-cli (az login), managed-identity, default (needs: pip install 'cmdai-shell[azure]').
   cmdai --list-models [--refresh]   cmdai --doctor   cmdai -m DEPLOYMENT "..." for one run
+  cmdai --usage                     tokens per day and per deployment (prices: [backend.prices])
 
 environment:
   CMDAI_BACKEND, CMDAI_MODEL, CMDAI_SAFETY_LEVEL, CMDAI_CONFIG
@@ -68,10 +70,26 @@ exit codes:
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage mistake is one line and exit code 2."""
+    """argparse, but a usage mistake is one line and exit code 2 (and a JSON object with --json)."""
+
+    #: Set when --json is on the command line, so even a usage error answers in JSON.
+    wants_json = False
 
     def error(self, message: str) -> "NoReturn":  # type: ignore[override]
+        if self.wants_json:
+            _print_json_error(message, "see cmdai --help", EXIT_USAGE)
         self.exit(2, f"cmdai: {message} — see cmdai --help\n")
+
+
+def _asks_for_json(argv: Sequence[str]) -> bool:
+    """Whether --json (or an abbreviation argparse accepts) comes before any ``--``."""
+    options = argv[: list(argv).index("--")] if "--" in argv else argv
+    return any(len(word) >= 3 and "--json".startswith(word) for word in options)
+
+
+def _print_json_error(message: str, hint: Optional[str], exit_code: int) -> None:
+    """The one JSON object of a failed run, so `cmdai --json … | jq` always has something to read."""
+    print(json.dumps({"error": {"message": message, "hint": hint}, "exit_code": exit_code}, ensure_ascii=False))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -93,10 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("-n", "--count", type=int, metavar="N",
                      help=f"print up to N commands, one per line: the best, then alternatives (N ≤ {MAX_COUNT})")
     gen.add_argument("-x", "--execute", action="store_true",
-                     help="show the command, its risk and explanation, and run it after you confirm")
+                     help="show the command, what each part does and its risk, and run it after you confirm")
     gen.add_argument("--widget", action="store_true", help=argparse.SUPPRESS)
     # The widget names its interactive shell (its PID), so one Ctrl-G can follow on from the last.
     gen.add_argument("--session", metavar="ID", help=argparse.SUPPRESS)
+    # Tab completion in the shells: the words after `cmdai`, the last one being typed (cmdai/completions.py).
+    gen.add_argument("--complete", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
 
     tools = parser.add_argument_group("other actions")
     tools.add_argument("--check", nargs="?", const="-", metavar="COMMAND",
@@ -125,7 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
     common = parser.add_argument_group("common")
     common.add_argument("--config", metavar="PATH", help="user config file to use instead of the default")
     common.add_argument("--debug", action="store_true", help="show details and tracebacks on errors")
-    common.add_argument("--version", action="version", version=f"cmdai {__version__}")
+    common.add_argument("--version", action="store_true",
+                        help="show the version, the Python and the config files cmdai reads")
     return parser
 
 
@@ -161,18 +182,26 @@ def _read_request(args: argparse.Namespace) -> str:
     return text
 
 
-def _generation_request(text: str, args: argparse.Namespace, shell: str) -> Any:
-    """A refinement when the text is a command followed by a comment, else a request in plain words."""
+def _generation_request(text: str, args: argparse.Namespace, shell: str, remembered: Any = None) -> Any:
+    """A refinement when the text is a command followed by a comment, else a request in plain words.
+
+    The commands of the last answer (``remembered``) count as commands even when no program of
+    that name is installed here.
+    """
     from .backends.base import GenerationRequest
     from .environment import detect_os
     from .refine import split_refinement
 
-    refinement = split_refinement(text, shell)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    commented = all(line.startswith("#") for line in lines)
+    # A disarmed command ("# crontab -r") may carry an instruction too: read it without its "# ".
+    generated = {choice.command.strip() for choice in remembered.choices} if remembered is not None else set()
+    refinement = split_refinement("\n".join(line[1:].lstrip() for line in lines) if commented else text, shell,
+                                  generated)
     if refinement is not None:
         return GenerationRequest(text=" ".join(refinement.instruction.split()), shell=shell, os_name=detect_os(),
                                  model=args.model, refine=refinement.command)
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    if all(line.startswith("#") for line in lines):
+    if commented:
         # Only a comment ("# list files", or a disarmed command the user edited): its words are the request.
         lines = [line.lstrip("#") for line in lines]
     words = " ".join(" ".join(lines).split())
@@ -218,7 +247,7 @@ def run_generate(args: argparse.Namespace) -> int:
     text = _read_request(args)
     config = _load_config(args)
     shell = args.shell or detect_shell()
-    memory = None
+    memory = remembered = None
     if args.widget and args.session:
         from .session_memory import SessionMemory
 
@@ -227,8 +256,11 @@ def run_generate(args: argparse.Namespace) -> int:
             remembered = memory.load()
             if remembered is not None and _unchanged(text, remembered.inserted):
                 return _next_alternative(memory, remembered, shell, config.safety.level)
-    outcome = generate(_generation_request(text, args, shell), config, use_cache=not args.no_cache)
-    if args.count:
+    request = _generation_request(text, args, shell, remembered)
+    if request.refine is not None and remembered is not None and config.backend.type == "embedded":
+        return _answer_widget(_offline_refinement(request, remembered, config, args.no_cache), memory)
+    outcome = generate(request, config, use_cache=not args.no_cache)
+    if args.count and args.json:
         del outcome.alternatives[args.count - 1:]
 
     for warning in outcome.warnings:
@@ -236,8 +268,13 @@ def run_generate(args: argparse.Namespace) -> int:
     if args.debug and outcome.debug:
         _say(outcome.debug, kind="debug")
     if args.json:
-        print(json.dumps(outcome.to_json(), ensure_ascii=False))
-        return EXIT_BLOCKED if outcome.blocked else EXIT_OK
+        answer = outcome.to_json()
+        answer["exit_code"] = EXIT_BLOCKED if outcome.blocked else EXIT_OK
+        if outcome.blocked:
+            blocked = _blocked_error(outcome.assessment, config.safety.level)
+            answer["error"] = {"message": blocked.message, "hint": blocked.hint}
+        print(json.dumps(answer, ensure_ascii=False))
+        return answer["exit_code"]
     if outcome.blocked:
         raise _blocked_error(outcome.assessment, config.safety.level)
     if args.widget:
@@ -252,17 +289,17 @@ def run_generate(args: argparse.Namespace) -> int:
             _say(warning, kind="warning")
         return confirm_and_run(outcome, parts=described.lines()[1:-1])
     if args.count:
-        return _print_choices(outcome)
+        return _print_choices(outcome, args.count)
     print(outcome.command)
     _describe_outcome(outcome)
     return EXIT_OK
 
 
-def _print_choices(outcome: Any) -> int:
+def _print_choices(outcome: Any, count: int) -> int:
     """``-n``: each command on stdout, its number and risk on stderr when it is not safe."""
     from .safety import Risk
 
-    for number, choice in enumerate(outcome.choices(), 1):
+    for number, choice in enumerate(outcome.choices()[:count], 1):
         print(choice.command)
         if choice.assessment.risk > Risk.SAFE:
             _say(f"{number}: {_risk_line(choice)}", kind="note")
@@ -286,7 +323,9 @@ def _answer_widget(outcome: Any, memory: Any = None) -> int:
         choices = outcome.choices()
         if len(choices) > 1:
             rendered.messages.append(f"cmdai: alternative 1/{len(choices)} — press the key again for the next")
-        memory.save(Memory([Choice(c.command, c.explanation) for c in choices], 0, rendered.stdout, time.time()))
+        asked = "" if outcome.request.refine is not None else outcome.request.text
+        memory.save(Memory([Choice(c.command, c.explanation) for c in choices], 0, rendered.stdout, time.time(),
+                           asked))
     return _emit_widget(rendered)
 
 
@@ -295,6 +334,28 @@ def _emit_widget(rendered: Any) -> int:
         print(message if message.startswith("cmdai:") else f"cmdai: {message}", file=sys.stderr)
     sys.stdout.write(rendered.stdout)
     return rendered.exit_code
+
+
+def _offline_refinement(request: Any, remembered: Any, config: Any, no_cache: bool) -> Any:
+    """The offline engine cannot edit a command, but it can answer the request that produced it
+    with the instruction added ("find python files" + "changed today"), if it knows that request."""
+    from .errors import NoAnswerError
+    from .orchestrator import cannot_refine, generate
+
+    asked = remembered.request if any(choice.command.strip() == request.refine.strip()
+                                      for choice in remembered.choices) else ""
+    if not asked:
+        raise cannot_refine(request)
+    try:
+        outcome = generate(request._replace(text=f"{asked} {request.text}", refine=None), config,
+                           use_cache=not no_cache)
+    except NoAnswerError:
+        raise cannot_refine(request) from None
+    for warning in outcome.warnings:
+        _say(warning, kind="warning")
+    if outcome.blocked:
+        raise _blocked_error(outcome.assessment, config.safety.level)
+    return outcome
 
 
 def _unchanged(line: str, inserted: str) -> bool:
@@ -370,7 +431,7 @@ def run_check(args: argparse.Namespace) -> int:
         print(json.dumps({
             "command": command, "risk": assessment.risk.label, "reasons": list(assessment.reasons),
             "categories": list(assessment.categories), "blocked": action is Action.BLOCK,
-            "action": action.value,
+            "action": action.value, "exit_code": EXIT_BLOCKED if action is Action.BLOCK else EXIT_OK,
         }, ensure_ascii=False))
     else:
         print(_paint(assessment.risk.label, _RISK_COLOURS[assessment.risk.label], sys.stdout))
@@ -461,7 +522,32 @@ def run_setup(args: argparse.Namespace) -> int:
     return setup(args)
 
 
+def run_version(args: argparse.Namespace) -> int:
+    import platform
+
+    from . import paths
+    from .config import user_config_path
+
+    user, site = user_config_path(args.config), paths.site_config_file()
+    if args.json:
+        print(json.dumps({"version": __version__, "python": platform.python_version(), "python_path": sys.executable,
+                          "config": str(user), "config_exists": user.is_file(),
+                          "site_config": str(site), "site_config_exists": site.is_file(), "exit_code": EXIT_OK}))
+        return EXIT_OK
+    print(f"cmdai {__version__}")
+    print(f"Python {platform.python_version()} ({sys.executable})")
+    print(f"config: {user}" + ("" if user.is_file() else " (not found: built-in defaults apply)"))
+    print(f"site config: {site}" + ("" if site.is_file() else " (not found)"))
+    return EXIT_OK
+
+
 def _dispatch(args: argparse.Namespace) -> int:
+    if args.complete is not None:
+        from .completions import run_complete
+
+        return run_complete(args.complete)
+    if args.version:
+        return run_version(args)
     if args.init:
         return run_init(args)
     if args.check is not None:
@@ -488,7 +574,8 @@ def _dispatch_widget(args: argparse.Namespace) -> int:
 
 
 def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    actions = [name for name, on in (("--init", args.init), ("--check", args.check is not None),
+    actions = [name for name, on in (("--version", args.version), ("--init", args.init),
+                                     ("--check", args.check is not None),
                                      ("--explain", args.explain is not None),
                                      ("--setup-backend", args.setup_backend),
                                      ("--list-models", args.list_models), ("--doctor", args.doctor),
@@ -497,6 +584,9 @@ def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespac
         parser.error(f"{' and '.join(actions)} cannot be combined")
     if actions and args.request and actions[0] not in ("--check", "--explain"):
         parser.error(f"{actions[0]} takes no request")
+    if args.json and actions and actions[0] in ("--init", "--doctor", "--setup-backend"):
+        # These answer in text only; say so in JSON rather than print text a JSON reader chokes on.
+        parser.error(f"--json does not go with {actions[0]}")
     if args.refresh and not args.list_models:
         parser.error("--refresh goes with --list-models")
     setup_only = [f for f, v in (("--endpoint", args.endpoint), ("--auth", args.auth),
@@ -525,6 +615,7 @@ def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespac
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = build_parser()
+    parser.wants_json = _asks_for_json(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     _check_combinations(parser, args)
     try:
@@ -537,9 +628,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             if error.debug:
                 _say(error.debug, kind="debug")
         _say(error.one_line())
+        if args.json:
+            _print_json_error(error.message, error.hint, error.exit_code)
         return error.exit_code
     except KeyboardInterrupt:
         _say("interrupted")
+        if args.json:
+            _print_json_error("interrupted", None, EXIT_INTERRUPTED)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (e.g. `cmdai … | head`); nothing useful is left to say.
@@ -548,5 +643,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.debug:
             raise
         _say(f"internal error: {type(error).__name__}: {error} — run again with --debug and report it")
+        if args.json:
+            _print_json_error(f"internal error: {type(error).__name__}: {error}",
+                              "run again with --debug and report it", 1)
         return 1
 

@@ -332,6 +332,13 @@ def _build_sections(values: Mapping[str, Any]) -> Dict[str, Section]:
     return {name: to_section(table, f"{name}.") for name, table in root.items()}
 
 
+def user_config_path(path: Optional[str] = None, environ: Optional[Mapping[str, str]] = None) -> Path:
+    """The user config file cmdai reads: ``--config``, else ``CMDAI_CONFIG``, else the XDG one."""
+    environ = os.environ if environ is None else environ
+    explicit = path or environ.get("CMDAI_CONFIG") or None
+    return Path(explicit).expanduser() if explicit else paths.user_config_file()
+
+
 def load_config(
     path: Optional[str] = None,
     overrides: Optional[Mapping[str, Any]] = None,
@@ -359,7 +366,7 @@ def load_config(
         files.append(site)
 
     explicit = path or environ.get("CMDAI_CONFIG") or None
-    user = Path(explicit).expanduser() if explicit else paths.user_config_file()
+    user = user_config_path(path, environ)
     if user.is_file():
         apply(_read_file(user, site=False, warnings=warnings), str(user))
         files.append(user)

@@ -142,7 +142,7 @@ def generate(request: GenerationRequest, config: Config, *, use_cache: bool = Tr
     if generation is None:
         backend = create_backend(backend_name, config)
         if request.refine is not None and not backend.can_refine:
-            raise _cannot_refine(request)
+            raise cannot_refine(request)
         try:
             generation = backend.generate(request)
         except GeneratorError as error:
@@ -191,7 +191,7 @@ def _distinct_alternatives(generation: Generation) -> List[Generation]:
     return kept
 
 
-def _cannot_refine(request: GenerationRequest) -> NoAnswerError:
+def cannot_refine(request: GenerationRequest) -> NoAnswerError:
     return NoAnswerError(f"the offline engine cannot change a command as asked ('{request.text}')",
                          "edit the command yourself, or set up a model: cmdai --setup-backend azure-foundry")
 

@@ -7,7 +7,7 @@ comment: unquoted, at the start of a word, not inside ``${…}``, ``$(…)`` or 
 from __future__ import annotations
 
 import shutil
-from typing import NamedTuple, Optional
+from typing import Collection, NamedTuple, Optional
 
 #: Words a shell runs without a program on PATH.
 _BUILTINS = frozenset(
@@ -25,18 +25,21 @@ class Refinement(NamedTuple):
     instruction: str
 
 
-def split_refinement(line: str, shell: str) -> Optional[Refinement]:
+def split_refinement(line: str, shell: str, generated: Collection[str] = ()) -> Optional[Refinement]:
     """The command and the instruction of a line ending in a comment, or None for anything else.
 
     None for a line that is only a comment (a plain request), a comment with no words, a
-    comment that is not on the last line, and a line whose first word names no command.
+    comment that is not on the last line, and a line whose first word names no command, unless
+    the command is one cmdai just ``generated``.
     """
     start = trailing_comment(line, shell)
     if start is None:
         return None
     command = line[:start].rstrip()
     instruction = line[start:].lstrip("#").strip()
-    if not command.strip() or not instruction or not names_a_command(command):
+    if not command.strip() or not instruction:
+        return None
+    if command.strip() not in generated and not names_a_command(command):
         return None
     return Refinement(command, instruction)
 
@@ -46,11 +49,12 @@ def trailing_comment(line: str, shell: str) -> Optional[int]:
     fish = shell == "fish"
     nesting = []  # closing characters of the open ${…}, $(…), `…` and (…) constructs
     quote = ""
-    word_start = True  # after an unquoted, unescaped blank
+    word_start = True
     i = 0
     while i < len(line):
         ch = line[i]
-        at_word_start, word_start = word_start, not quote and not nesting and ch in " \t\n"
+        # A word starts after a blank or an operator (ls;# x), never after an escape or a quote.
+        at_word_start, word_start = word_start, not quote and not nesting and ch in " \t\n;&|<>"
         if quote == "'":
             if fish and ch == "\\" and line[i + 1:i + 2] in ("'", "\\"):
                 i += 1
@@ -97,12 +101,19 @@ def trailing_comment(line: str, shell: str) -> Optional[int]:
 
 
 def names_a_command(command: str) -> bool:
-    """Whether the first word is something a shell can run: a builtin, a path or a program on PATH."""
+    """Whether the first word is something a shell can run: a builtin, a path, a program on PATH or a
+    command cmdai knows."""
     words = command.split()
     while words and "=" in words[0] and not words[0].startswith("="):
         words.pop(0)  # VAR=value before the command
     if not words:
         return False
     first = words[0].lstrip("({!")
-    return bool(first) and (first in _BUILTINS or "/" in first or first.startswith("~")
-                            or shutil.which(first) is not None)
+    if not first:
+        return False
+    if first in _BUILTINS or "/" in first or first.startswith("~") or shutil.which(first) is not None:
+        return True
+    # A command written for another machine (docker, pbcopy) need not be installed here.
+    from .explain.catalog import COMMANDS
+
+    return first in COMMANDS

@@ -36,6 +36,8 @@ class Memory(NamedTuple):
     index: int
     inserted: str
     saved: float
+    #: The request in plain words that these commands answer ("" for a refinement).
+    request: str = ""
 
 
 def _directory() -> Path:
@@ -67,7 +69,7 @@ class SessionMemory:
                 data = json.load(handle)
             saved = float(data["saved"])
             choices = [Choice(str(item["command"]), item.get("explanation")) for item in data["choices"]]
-            memory = Memory(choices, int(data["index"]), str(data["inserted"]), saved)
+            memory = Memory(choices, int(data["index"]), str(data["inserted"]), saved, str(data.get("request") or ""))
         except (OSError, ValueError, KeyError, TypeError):
             return None
         if not (0 <= now - saved <= TTL_SECONDS) or not choices or not 0 <= memory.index < len(choices):
@@ -76,7 +78,7 @@ class SessionMemory:
 
     def save(self, memory: Memory) -> None:
         data: Dict[str, Any] = {
-            "saved": memory.saved, "index": memory.index, "inserted": memory.inserted,
+            "saved": memory.saved, "index": memory.index, "inserted": memory.inserted, "request": memory.request,
             "choices": [{"command": c.command, "explanation": c.explanation} for c in memory.choices]}
         try:
             paths.write_private_json(self.path, data)

@@ -1,10 +1,10 @@
 """``cmdai --init SHELL``: the Ctrl-G integration script, bound to this installation of cmdai.
 
-The scripts ship inside the package as ``cmdai.shell``. Each names the program it runs on one
-line; the printed copy names it by absolute path, so a later change of PATH (a virtualenv, a
-different pyenv version) cannot break the key binding. The printed copy also carries the
-``[shell] record_requests`` setting, read once here rather than on every key press: a shell
-started after a change of the setting picks it up.
+The scripts ship inside the package as ``cmdai.shell`` (``shell/`` at the top of a source
+checkout). Each names the program it runs on one line; the printed copy names it by absolute
+path, so a later change of PATH (a virtualenv, a different pyenv version) cannot break the key
+binding. The printed copy also carries the ``[shell] record_requests`` setting, read once here
+rather than on every key press: a shell started after a change of the setting picks it up.
 """
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ import os
 import shlex
 import sys
 from importlib import resources
+from pathlib import Path
 from typing import Callable, Dict, List, NamedTuple, Optional, Sequence
 
+from .completions import completion_script
 from .errors import UsageError
 
 
@@ -58,6 +60,15 @@ def cmdai_command() -> List[str]:
     return [os.path.abspath(sys.executable), "-m", "cmdai"]
 
 
+def shipped_files() -> "resources.abc.Traversable":
+    """The directory of the shell scripts: ``cmdai.shell`` when installed, else ``shell/`` in the checkout."""
+    try:
+        return resources.files("cmdai.shell")
+    except ModuleNotFoundError:
+        # Run from a source checkout (PYTHONPATH, or an editable install that predates the mapping).
+        return Path(__file__).resolve().parent.parent / "shell"
+
+
 def script_text(shell: str) -> str:
     """The script for ``shell`` exactly as shipped."""
     try:
@@ -65,7 +76,7 @@ def script_text(shell: str) -> str:
     except KeyError:
         raise UsageError(f"no shell integration for '{shell}'",
                          "choose one of: " + ", ".join(SCRIPTS)) from None
-    return resources.files("cmdai.shell").joinpath(script.file_name).read_text(encoding="utf-8")
+    return shipped_files().joinpath(script.file_name).read_text(encoding="utf-8")
 
 
 def init_script(shell: str, record_requests: bool = False) -> str:
@@ -86,7 +97,8 @@ def init_script(shell: str, record_requests: bool = False) -> str:
     if found != {"command", "record"}:
         raise UsageError(f"the {shell} script of this cmdai installation is damaged",
                          "reinstall cmdai")
-    return "".join(lines)
+    # Tab completion of cmdai's own options comes with the key binding.
+    return "".join(lines) + completion_script(shell)
 
 
 def record_requests_setting(config_path: Optional[str] = None) -> bool:

@@ -15,8 +15,13 @@ SHARED_DATA = REPO.parent / "shared" / "data"
 
 
 def cmdai_command() -> List[str]:
-    """The installed console script when there is one, else the module."""
-    script = shutil.which("cmdai")
+    """The console script of the environment running the tests, else the one on PATH, else the module.
+
+    The environment's own script comes first, so a cmdai installed elsewhere (pipx, install.sh)
+    is never the one tested, whether or not the virtual environment is activated.
+    """
+    beside = Path(sys.executable).with_name("cmdai")
+    script = str(beside) if beside.is_file() else shutil.which("cmdai")
     return [script] if script else [sys.executable, "-m", "cmdai"]
 
 

@@ -28,7 +28,13 @@ def explain(command: str, shell: str = "bash") -> Explanation:
     """The parts of ``command`` with the catalog's meanings (the parser and catalog load here)."""
     from .engine import parts_of
 
-    return Explanation(command, tuple(parts_of(command, shell)))
+    try:
+        return Explanation(command, tuple(parts_of(command, shell)))
+    except RecursionError:
+        from ..errors import UsageError
+
+        raise UsageError("the command nests substitutions too deeply to explain",
+                         "explain its inner commands one at a time") from None
 
 
 #: Shown for a part the catalog has no meaning for.

@@ -185,6 +185,16 @@ COMMANDS: Dict[str, Entry] = {
     "string split": ("splits each string at a separator", "the separator; a string to split", {"-m N": "at most N times"}),
     "string match": ("prints the strings that match a pattern", "the pattern; a string to test", {
         "-r": "the pattern is a regular expression", "-q": "prints nothing; the exit status tells"}),
+    "rg": ("ripgrep: searches files for a pattern, recursively, skipping ignored files", "the pattern; a file or directory to search", {
+        "-n": "shows line numbers", "-i": "ignores case", "-l": "prints only the names of files with a match",
+        "-g GLOB": "searches only files matching GLOB", "-w": "whole words only", "-F": "fixed strings, not patterns",
+        "-c": "counts matches per file", "--hidden": "searches hidden files too"}),
+    "fd": ("finds files by name, skipping hidden and ignored ones", "the pattern; a directory to search", {
+        "-g": "the pattern is a glob (*.py), not a regular expression", "-e EXT": "only files ending in .EXT",
+        "-t TYPE": "only entries of TYPE (f file, d directory)", "-H": "includes hidden files", "-I": "includes ignored files"}),
+    "rename": ("renames files with a Perl expression", "the expression (s/old/new/); a file to rename", {
+        "-n": "dry run: shows what would change", "-v": "names each file renamed"}),
+    "cloc": ("counts lines of code by language", "files or directories", {}),
     "printf": ("prints formatted text", "the format, then its values", {}),
     "perl": ("runs a Perl program", "the files", {"-e CODE": "runs CODE", "-n": "loops over input lines", "-p": "loops over input lines and prints them",
                                                   "-i": "edits files in place", "-l": "handles line ends"}),
@@ -229,6 +239,12 @@ COMMANDS: Dict[str, Entry] = {
         "-i ADDRESS": "network connections (ADDRESS: :8080, TCP, …)", "-t": "prints only process ids", "-n": "no host-name lookups",
         "-P": "no port-name lookups", "-p PID": "files of process PID", "-s STATE": "with -i: only connections in STATE",
         "-u USER": "files of USER", "+D DIR": "files under DIR"}),
+    "pidof": ("prints the process ids of running programs", "the program name", {"-s": "one id only"}),
+    "fuser": ("shows or stops the processes using files or ports", "files, or PORT/tcp", {
+        "-k": "stops (kills) them", "-v": "verbose: user, process id and command", "-n SPACE": "names in SPACE (tcp, udp)"}),
+    "htop": ("shows processes by resource use, live and interactive", "", {}),
+    "vmstat": ("reports memory, processes and CPU activity", "delay and count", {
+        "-s": "a table of memory statistics", "-S UNIT": "sizes in UNIT (M: MiB)"}),
     "uptime": ("shows how long the system has run and its load", "", {"-p": "pretty format"}),
     "free": ("shows memory use", "", {"-h": _HUMAN, "-m": "in MiB", "-g": "in GiB"}),
     "uname": ("prints system information", "", {"-a": "everything", "-r": "the kernel release", "-m": "the machine architecture",
@@ -281,6 +297,8 @@ COMMANDS: Dict[str, Entry] = {
                                                                                                    "-o OPTIONS": "mount OPTIONS"}),
     "lsblk": ("lists block devices (disks and partitions)", "devices", {"-f": "shows file systems", "-o COLUMNS": "shows COLUMNS"}),
     # -- network -----------------------------------------------------------------------------
+    "nslookup": ("looks up a host name in DNS", "the name", {}),
+    "host": ("looks up DNS records for a name", "the name", {"-t TYPE": "records of TYPE"}),
     "curl": ("transfers data from or to a URL", "the URLs", {
         "-L": "follows redirects", "-O": "saves under the remote file name", "-o FILE": "saves to FILE", "-s": "silent: no progress",
         "-S": "shows errors even when silent", "-f": "fails on HTTP errors", "-I": "fetches the headers only", "-i": "includes the headers",
@@ -303,15 +321,17 @@ COMMANDS: Dict[str, Entry] = {
     "dig": ("looks up DNS records", "the name to look up; the record type (A, MX, TXT…)", {"+short": "prints only the answers", "-x ADDRESS": "reverse lookup of ADDRESS",
                                                                       "+ OPTION": "sets the query option OPTION"}),
     "ip": ("shows or changes network interfaces, addresses and routes", "the object and command", {
-        "-4": "IPv4 only", "-6": "IPv6 only", "-br": "brief output", "-c": "colours the output"}),
+        "-4": "IPv4 only", "-6": "IPv6 only", "-br": "brief output", "-brief": "brief output", "-c": "colours the output"}),
+    "ip address": ("shows the addresses of each interface", "", {}),
     "ip addr": ("shows the addresses of each interface", "", {}),
     "ip link": ("shows network interfaces", "", {}),
     "ip route": ("shows the routing table", "", {}),
-    "ss": ("lists network sockets", "", {"-t": "TCP", "-u": "UDP", "-l": "listening sockets", "-p": "the process using each socket",
-                                         "-n": "numbers instead of names", "-a": "all sockets"}),
+    "ss": ("lists network sockets", "a filter ('sport = :80': source port 80)", {
+        "-t": "TCP", "-u": "UDP", "-l": "listening sockets", "-p": "the process using each socket",
+        "-n": "numbers instead of names", "-a": "all sockets"}),
     "netstat": ("lists network connections and routes", "", {"-r": "the routing table", "-n": "numbers instead of names",
                                                              "-a": "all sockets", "-t": "TCP", "-u": "UDP", "-l": "listening sockets",
-                                                             "-p": "the process of each socket"}),
+                                                             "-p PROTOCOL": "GNU: the process of each socket; BSD/macOS: only PROTOCOL"}),
     "nc": ("reads and writes network connections", "the host and port", {"-z": "only checks whether the port is open", "-v": "verbose",
                                                                          "-l": "listens", "-w SECONDS": "times out after SECONDS"}),
     "openssl": ("cryptography toolkit: certificates, keys, TLS connections", "the subcommand", {}),

@@ -57,6 +57,8 @@ class AzureAnswers:
     model: Optional[str] = None
     deployment_name: Optional[str] = None
     safety: Optional[str] = None
+    #: Regional endpoints tried after this one; None leaves the file's list as it is.
+    failover: Optional[List[Dict[str, str]]] = None
 
     def keys(self, *, for_test: bool) -> Dict[str, Any]:
         """Dotted config keys; None removes a key that no longer applies."""
@@ -78,6 +80,7 @@ class AzureAnswers:
             "backend.azure.managed_identity_client_id":
                 self.client_id or None if self.auth == "managed-identity" else None,
             "safety.level": self.safety,
+            **({"backend.azure.failover": self.failover} if self.failover is not None else {}),
         }
 
 
@@ -173,6 +176,7 @@ class AzureSetup:
         self._ask_credentials()
         connect_and_choose_model(self.session, self)
         self._ask_deployment()
+        self._ask_second_region()
         answers.safety = safety_answer(self.session)
         return self._plan()
 
@@ -260,6 +264,56 @@ class AzureSetup:
             answers.deployment_name = self.session.ask.text(
                 "Deployment to send requests to (blank: the endpoint decides):",
                 default=answers.deployment_name or "") or None
+
+    def _ask_second_region(self) -> None:
+        """A second Azure region that answers when this one is throttled, failing or unreachable."""
+        answers, ask = self.answers, self.session.ask
+        assert answers.info is not None
+        if not is_azure_host(answers.info):
+            return  # Gateways and local servers do their own routing.
+        existing = [e for e in self.existing.get("backend.azure.failover") or [] if isinstance(e, dict)]
+        if existing:
+            self.console.note(f"Failover endpoints already configured: {', '.join(e.get('endpoint', '?') for e in existing)}")
+        if not ask.confirm("Add a second region that answers when this one is throttled or down?", default=False):
+            return
+
+        def valid(text: str) -> Any:
+            try:
+                info = self._detect(text.strip())
+            except ConfigError as error:
+                return error.one_line()
+            return info.base_url != answers.info.base_url or "that is the first endpoint"  # type: ignore[union-attr]
+
+        endpoint = ask.text("Endpoint URL of the second region:", validate=valid).strip()
+        entry: Dict[str, str] = {"endpoint": endpoint}
+        model = ask.text(f"{self.model_noun} name there:", default=answers.model or "").strip()
+        if model and model != answers.model:
+            entry["model"] = model
+        key: Optional[str] = None
+        if answers.auth == "api-key":
+            # A key belongs to one resource; it is read at run time, never written here.
+            source = ask.select("Where does its API key come from?", (
+                Option("An environment variable", "env"),
+                Option("A command that prints it (password manager, vault)", "command")), default="env")
+            if source == "env":
+                name = ask.text("Name of the environment variable:", default=f"{KEY_VARIABLE}_2",
+                                validate=lambda t: t.strip().replace("_", "a").isalnum() or "letters, digits and _ only")
+                entry["api_key_env"] = name.strip()
+                key = os.environ.get(entry["api_key_env"])
+            else:
+                entry["api_key_command"] = ask.text("Command that prints the key:",
+                                                    validate=lambda t: bool(t.strip()) or "enter a command")
+        answers.failover = [e for e in existing if e.get("endpoint") != endpoint] + [entry]
+        if answers.auth == "api-key" and key is None and "api_key_env" in entry:
+            self.console.note(f"Export {entry['api_key_env']} before running cmdai; cmdai --doctor checks the second region.")
+            return
+        test_keys = {**self.test_keys(), "backend.endpoint": endpoint, "backend.model": model or answers.model,
+                     "backend.api_key": key, "backend.api_key_command": entry.get("api_key_command"),
+                     "backend.azure.api_style": None, "backend.azure.failover": None}
+        result = run_test(self.session, BACKEND, test_keys, self._detect(endpoint).base_url,
+                          model or answers.model, discover=False)
+        if result.error is not None:
+            self.console.note("The second region is saved anyway; cmdai --doctor checks it again.")
 
     # -- what the connection test needs (common.Connectable) --------------------------------
 

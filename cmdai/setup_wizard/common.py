@@ -249,6 +249,31 @@ def _init_line(shell: str) -> Optional[Dict[str, str]]:
     return {"rc": rc_file, "line": line}
 
 
+def _integration_present(shell: str) -> bool:
+    """Whether the shell's startup files already turn on the key: an init line (install.sh's or
+    one added by hand) or a plugin, so the next steps do not ask for it twice."""
+    home = Path.home()
+    config_home = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
+    if shell == "fish" and (config_home / "fish" / "conf.d" / "cmdai.fish").is_file():
+        return True
+    startup = {
+        "zsh": [Path(os.environ.get("ZDOTDIR") or home) / ".zshrc"],
+        "bash": [home / ".bashrc", home / ".bash_profile"],
+        "fish": [config_home / "fish" / "config.fish"],
+    }.get(shell, [])
+    for path in startup:
+        try:
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            code = line.strip()
+            if not code.startswith("#") and "cmdai" in code and (
+                    f"--init {shell}" in code or "cmdai.plugin.zsh" in code):
+                return True
+    return False
+
+
 def default_config_path() -> Path:
     """The user config file cmdai reads when no --config is given (CMDAI_CONFIG, else the XDG one)."""
     from .. import paths
@@ -271,7 +296,9 @@ def print_next_steps(session: Session, notes: List[str]) -> None:
     console.command(f'cmdai {config_flag}"list all files"')
     shell = os.path.basename(os.environ.get("SHELL", ""))
     init = _init_line(shell)
-    if init:
+    if init and _integration_present(shell):
+        console.line(f"  Ctrl-G is already turned on in {init['rc']}: press it in a new {shell} window")
+    elif init:
         console.line(f"  Turn on Ctrl-G in {shell}: add this line to {init['rc']}")
         console.command(init["line"])
     else:

@@ -87,7 +87,7 @@ def test_usage_mistakes_are_one_line_and_exit_2(run_cmdai, args, words):
 def test_version_and_help(run_cmdai):
     from cmdai import __version__
 
-    assert run_cmdai("--version").stdout.strip() == f"cmdai {__version__}"
+    assert run_cmdai("--version").stdout.splitlines()[0] == f"cmdai {__version__}"
     help_text = run_cmdai("--help").stdout
     for flag in ("--json", "--check", "--init", "--list-models", "--doctor", "--setup-backend",
                  "--execute", "CMDAI_AZURE_FOUNDRY_ENDPOINT", "exit codes", "NO_COLOR"):
@@ -100,7 +100,7 @@ def test_check_classifies_without_generating(run_cmdai):
     assert result.returncode == 0
     data = json.loads(result.stdout)
     assert data["risk"] == "safe" and data["action"] == "allow" and data["blocked"] is False
-    assert set(data) == {"command", "risk", "reasons", "categories", "blocked", "action"}
+    assert set(data) == {"command", "risk", "reasons", "categories", "blocked", "action", "exit_code"}
 
 
 def test_check_blocked_exits_3(run_cmdai):

@@ -122,5 +122,5 @@ def test_default_method_without_the_extra_exits_2(endpoint, run_cmdai, user_conf
 
     assert result.returncode == 2
     assert result.stderr.strip() == ("cmdai: [backend.azure] auth = \"default\" needs the azure-identity package "
-                                     "— install it with: pip install 'cmdai[azure]'")
+                                     "— install it with: pip install 'cmdai-shell[azure]'")
     assert endpoint.seen == []

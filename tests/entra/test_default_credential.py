@@ -19,7 +19,7 @@ def test_missing_extra_exits_2_with_the_install_command(azure_settings, no_azure
     assert caught.value.exit_code == 2
     assert caught.value.one_line() == (
         "[backend.azure] auth = \"default\" needs the azure-identity package — "
-        "install it with: pip install 'cmdai[azure]'"
+        "install it with: pip install 'cmdai-shell[azure]'"
     )
 
 

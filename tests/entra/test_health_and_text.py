@@ -41,7 +41,7 @@ def test_check_reports_the_missing_extra(azure_settings, no_azure_identity):
     check = check_credential(azure_settings("default"), COGNITIVE)
 
     assert check.ok is False
-    assert check.hint == "install it with: pip install 'cmdai[azure]'"
+    assert check.hint == "install it with: pip install 'cmdai-shell[azure]'"
 
 
 @pytest.mark.parametrize("text", [

@@ -198,7 +198,7 @@ def test_sdk_only_host_without_the_extra_names_the_install_command(monkeypatch, 
         token_provider_for(azure_settings("managed-identity"), COGNITIVE)
 
     assert caught.value.exit_code == 2
-    assert "pip install 'cmdai[azure]'" in caught.value.hint
+    assert "pip install 'cmdai-shell[azure]'" in caught.value.hint
 
 
 def test_sdk_only_host_uses_azure_identity(monkeypatch, httpserver, azure_settings):

@@ -18,11 +18,14 @@ _SLOT = re.compile(r"<(\w+)>")
 
 
 def offline_commands() -> Iterator[Tuple[str, str]]:
-    """Every command line the offline engine can write (slots filled), with its shell."""
+    """Every command line the offline engine can write (slots filled), alternatives too, with its shell."""
     for intent in INTENTS:
         for key, template in [("bash", intent.command)] + list(intent.variants.items()):
             line = _SLOT.sub("x", _OPTIONAL.sub(r"\1", template))
             yield line, "fish" if "fish" in key else "bash"
+        for alternatives in intent.alts.values():  # offered on a second Ctrl-G
+            for template in alternatives:
+                yield _SLOT.sub("x", _OPTIONAL.sub(r"\1", template)), "bash"
 
 
 def command_names(line: str, shell: str) -> List[str]:

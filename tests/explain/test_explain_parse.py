@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from cmdai.errors import UsageError
 from cmdai.explain import UNKNOWN, Explanation, Part, explain, render
 from cmdai.explain.model import checked_against_parse, model_meanings
 
@@ -78,6 +79,18 @@ def test_fish_is_shown_as_written():
 
 def test_a_hash_inside_quotes_is_an_argument():
     assert texts("grep -c '#' notes.txt # count") == [(0, "grep"), (1, "-c"), (1, "'#'"), (1, "notes.txt")]
+
+
+@pytest.mark.parametrize("command", ["'" * 999, "\\" * 1001, "$(" * 600, "}}}", "ls -", "tar -f", "find -exec",
+                                     "cat <<EOF\nhi # x\nEOF", "case $x in a) ls;; esac", "f() { ls; }; f"])
+def test_odd_lines_explain_without_failing(command):
+    for shell in ("bash", "zsh", "fish"):
+        assert render(explain(command, shell))[0]
+
+
+def test_too_deep_nesting_is_one_clear_error():
+    with pytest.raises(UsageError, match="too deeply"):
+        explain("echo " + "$(echo " * 900 + "x" + ")" * 900)
 
 
 def test_render_aligns_and_keeps_one_line_per_part():

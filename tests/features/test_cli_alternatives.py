@@ -36,6 +36,14 @@ def test_n_prints_the_commands_that_may_be_offered(cmdai_model, model):
     assert "rm -rf" not in result.stdout
 
 
+def test_n_counts_only_commands_that_may_be_offered(cmdai_model, model):
+    model.replies = [{"cmd": "ls -la", "alternatives": ["rm -rf /", "ls -lA"]}]
+    result = cmdai_model("-n", "2", "-s", "bash", "show all files")
+    assert result.stdout.splitlines() == ["ls -la", "ls -lA"]
+    data = json.loads(cmdai_model("-n", "2", "--json", "-s", "bash", "show all files").stdout)
+    assert [a["blocked"] for a in data["alternatives"]] == [True]
+
+
 def test_n_1_prints_one_command_and_without_alternatives_n_prints_what_there_is(cmdai_model, model):
     model.replies = [{"cmd": "ls -la", "alternatives": ["ls -lA"]}]
     assert cmdai_model("-n", "1", "-s", "bash", "show all files").stdout == "ls -la\n"
@@ -112,6 +120,14 @@ def test_refine_of_the_generated_command_works_after_cycling_started(cmdai_model
     refined = widget(cmdai_model, first.stdout + "  # make it recursive")
     assert refined.stdout == "grep -rn foo --include='*.txt' ."
     assert "Command: grep -n foo *.txt" in model.user_message() and "make it recursive" in model.user_message()
+
+
+def test_a_disarmed_command_with_an_instruction_is_refined(cmdai_model, model):
+    model.replies = [{"cmd": "crontab -l > cron.bak && crontab -r"}]
+    result = widget(cmdai_model, "# crontab -r  # keep a backup first")
+    assert "Command: crontab -r\n" in model.user_message() + "\n"
+    assert "Instruction: keep a backup first" in model.user_message()
+    assert result.stdout == "# crontab -l > cron.bak && crontab -r"  # still disarmed: still high risk
 
 
 def test_a_comment_only_line_is_a_plain_request(cmdai_model, model):

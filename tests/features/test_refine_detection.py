@@ -21,6 +21,9 @@ from cmdai.refine import Refinement, split_refinement, trailing_comment
     ("for f in *.log; do\n  gzip $f  # keep\ndone # in parallel", "for f in *.log; do\n  gzip $f  # keep\ndone",
      "in parallel"),
     ("ls a\\ #b # sort by size", "ls a\\ #b", "sort by size"),
+    ("ls -la;# sort by size", "ls -la;", "sort by size"),
+    ("echo $((16#ff)) # in hex", "echo $((16#ff))", "in hex"),
+    ("cat <<'EOF'\n# not this\nEOF\n# in upper case", "cat <<'EOF'\n# not this\nEOF", "in upper case"),
 ])
 def test_command_and_instruction(line, command, instruction):
     assert split_refinement(line, "bash") == Refinement(command, instruction)
@@ -51,6 +54,13 @@ def test_fish_quoting_rules():
     assert split_refinement("echo (date # no)", "fish") is None
     # bash reads the same single-quoted text differently: the quote closes at \'.
     assert trailing_comment("echo 'it\\'s # not'", "bash") is not None
+
+
+def test_a_known_command_that_is_not_installed_counts(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert split_refinement("crontab -r  # keep a backup", "bash") == Refinement("crontab -r", "keep a backup")
+    assert split_refinement("zzfrob -r  # keep a backup", "bash") is None
+    assert split_refinement("zzfrob -r  # keep a backup", "bash", {"zzfrob -r"}) == Refinement("zzfrob -r", "keep a backup")
 
 
 def test_a_path_or_builtin_counts_as_a_command():

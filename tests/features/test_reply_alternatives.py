@@ -91,3 +91,13 @@ def test_refine_and_repair_messages_carry_the_command():
     text = repair[1]["content"]
     assert "not valid fish syntax" in text and "'do' is not a command" in text and "gzip every log" in text
     assert build_messages(GenerationRequest("list files"))[1]["content"] == "list files"
+
+
+def test_fish_risk_notes_quote_fish_syntax():
+    from cmdai.orchestrator import judge
+
+    fish = judge("chmod -R 777 (pwd)", None, "fish", "moderate")
+    assert fish.assessment.reasons and all("$(" not in reason for reason in fish.assessment.reasons)
+    assert any("(pwd)" in reason for reason in fish.assessment.reasons)
+    bash = judge("chmod -R 777 $(pwd)", None, "bash", "moderate")
+    assert any("$(pwd)" in reason for reason in bash.assessment.reasons)

@@ -31,6 +31,14 @@ def test_default_place_is_the_user_cache_dir(isolated_env):
     assert stat.S_IMODE(os.stat(store.path.parent).st_mode) == 0o700
 
 
+def test_the_request_is_remembered_and_older_files_without_it_still_load(tmp_path):
+    store = SessionMemory.open("5", tmp_path)
+    store.save(memory()._replace(request="show folder sizes"))
+    assert store.load().request == "show folder sizes"
+    store.path.write_text('{"saved": %f, "index": 0, "inserted": "ls", "choices": [{"command": "ls"}]}' % time.time())
+    assert store.load().request == ""
+
+
 def test_two_shells_do_not_see_each_other(tmp_path):
     first, second = SessionMemory.open("100", tmp_path), SessionMemory.open("200", tmp_path)
     first.save(memory(inserted="du -sh *"))

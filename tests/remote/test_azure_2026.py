@@ -326,3 +326,95 @@ def test_failover_keys_never_come_from_the_primary():
     region = b.regions()[1]
     assert region.config.backend.api_key is None and region.config.backend.model == "gpt-4o"
     assert b.config.backend.api_key  # the primary's own is untouched
+
+
+@responses.activate
+@pytest.mark.parametrize("value", ["inf", "nan", "-5"])
+def test_absurd_retry_after_is_not_a_wait(value):
+    responses.post(V1_CHAT, status=429, json=azure_error("429", "slow down"), headers={"retry-after": value})
+    with pytest.raises(RateLimitError) as caught:
+        backend(backend__max_retries=0).generate(REQUEST)
+    assert "inf" not in caught.value.message and "nan" not in caught.value.message
+
+
+@responses.activate
+def test_deployment_names_from_the_network_are_plain_text():
+    responses.get(ROOT + "/openai/v1/models", json={"data": [{"id": "evil\x1b[2J"}, {"id": "good"}]})
+    responses.post(V1_CHAT, json=completion())
+    backend(model="").generate(REQUEST)
+    assert body()["model"] == "good"
+
+
+# -- configuration ------------------------------------------------------------------------------
+
+def test_failover_and_prices_read_from_the_file(tmp_path):
+    from cmdai.config import load_config
+
+    path = tmp_path / "config.toml"
+    path.write_text('[backend]\ntype = "azure-foundry"\nendpoint = "https://a.openai.azure.com/openai/v1"\n'
+                    'reasoning_effort = "low"\n'
+                    '[backend.prices]\n"gpt-4o-mini" = { input = 0.15, output = 0.6 }\n'
+                    '[[backend.azure.failover]]\nendpoint = "https://b.openai.azure.com/openai/v1"\n'
+                    'api_key_command = "pass show b"\n'
+                    '[[backend.azure.failover]]\nendpoint = "https://c.openai.azure.com/openai/v1"\nauth = "azure-cli"\n')
+    config = load_config(str(path), environ={})
+    assert [e["endpoint"] for e in config.backend.azure.failover] == ["https://b.openai.azure.com/openai/v1",
+                                                                      "https://c.openai.azure.com/openai/v1"]
+    assert config.backend.prices == {"gpt-4o-mini": {"input": 0.15, "output": 0.6}}
+    assert config.backend.reasoning_effort == "low"
+
+
+@pytest.mark.parametrize("toml, expected", [
+    ('[[backend.azure.failover]]\napi_key = "x"\n', "has no endpoint"),
+    ('[[backend.azure.failover]]\nendpoint = "ftp://x"\n', "not a valid http(s) URL"),
+    ('[[backend.azure.failover]]\nendpoint = "https://b.openai.azure.com"\nregion = "west"\n', "unknown key 'region'"),
+    ('[[backend.azure.failover]]\nendpoint = "https://b.openai.azure.com"\nauth = "magic"\n', "not valid"),
+    ('[backend.prices]\n"gpt" = { input = "cheap" }\n', "per million tokens"),
+    ('[backend.prices]\n"gpt" = { inputs = 1 }\n', "per million tokens"),
+    ('[backend]\nreasoning_effort = "turbo"\n', "reasoning_effort"),
+])
+def test_invalid_failover_and_prices_name_the_fix(tmp_path, toml, expected):
+    from cmdai.config import load_config
+    from cmdai.errors import ConfigError as Invalid
+
+    path = tmp_path / "config.toml"
+    path.write_text(toml)
+    with pytest.raises(Invalid) as caught:
+        load_config(str(path), environ={})
+    assert expected in caught.value.message + (caught.value.hint or "")
+
+
+@responses.activate
+def test_unknown_deployment_on_v1_is_reported_not_retried_on_the_retired_route():
+    responses.post(V1_CHAT, status=404, json=azure_error(
+        "DeploymentNotFound", "The API deployment for this resource does not exist."))
+    with pytest.raises(BackendConfigurationError) as caught:
+        backend(model="gtp-4o").generate(REQUEST)
+    assert len(responses.calls) == 1
+    assert "deployment name" in caught.value.hint
+
+
+def test_supported_values_in_double_quotes_and_the_responses_spelling():
+    from cmdai.backends.remote.chat import ServiceError
+
+    assert supported_efforts('Supported values are: "low", "medium" and "high".') == ["low", "medium", "high"]
+    assert ServiceError("x", param="reasoning.effort").rejected_parameter() == "reasoning_effort"
+
+
+@responses.activate
+def test_a_failover_key_variable_that_is_not_set_is_named():
+    responses.post(V1_CHAT, status=503, json=azure_error("503", "busy"))
+    with pytest.raises(BackendUnavailableError) as caught:
+        failover_backend().generate(REQUEST)
+    assert "$WEST_KEY, which is not set" in caught.value.message
+
+
+@responses.activate
+def test_debug_says_which_endpoint_was_skipped(monkeypatch):
+    monkeypatch.setenv("WEST_KEY", "west-key-123")
+    responses.post(V1_CHAT, status=503, json=azure_error("503", "busy"))
+    responses.post(WEST + "/chat/completions", json=completion())
+    failover_backend().generate(REQUEST)
+    second = failover_backend().generate(REQUEST)
+    assert "skipped res.services.ai.azure.com" in second.debug
+    assert "res-west.openai.azure.com" in second.debug

@@ -190,3 +190,55 @@ def test_setup_wizard_says_the_models_route_is_retired(cmdai, user_config):
                    "-m", "gpt-4o-mini", endpoint="https://res.services.ai.azure.com/models")
     assert result.returncode == 0, result.stderr
     assert "retired" in result.stdout and "https://res.services.ai.azure.com/openai/v1" in result.stdout
+
+
+def test_setup_wizard_adds_a_second_region(cloud, isolated_env, user_config):
+    import io
+    import re
+    import sys
+
+    import pexpect
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CMDAI_")}
+    env.update(isolated_env)
+    env.update(cloud.env)
+    env.update({"TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1", "PYTHONUNBUFFERED": "1",
+                "CMDAI_AZURE_FOUNDRY_API_KEY": KEY, "WEST_KEY": KEY})
+    child = pexpect.spawn(sys.executable, ["-m", "cmdai", "--setup-backend", "azure-foundry", "-m", "gpt-4o-mini"],
+                          env=env, dimensions=(40, 120), encoding="utf-8", timeout=30)
+    child.logfile_read = io.StringIO()
+    try:
+        def answer_with(prompt: str, keys: str) -> None:
+            child.expect(re.escape(prompt))
+            child.send(keys)
+
+        answer_with("Endpoint URL (from the Azure AI Foundry portal):", "\x15https://res.services.ai.azure.com\r")
+        child.expect(re.escape("OpenAI v1 API (Foundry / Azure OpenAI)"))
+        answer_with("How should cmdai sign in?", "\r")
+        answer_with("Where does the API key come from?", "\r")  # the environment variable
+        child.expect("gpt-4o-mini answered")
+        answer_with("Deployment to use:", "\r")  # the configured one, from the listed deployments
+        answer_with("Add a second region", "y")
+        answer_with("Endpoint URL of the second region:", "https://res-west.openai.azure.com/openai/v1\r")
+        answer_with("Deployment name there:", "\r")
+        answer_with("Where does its API key come from?", "\r")
+        answer_with("Name of the environment variable:", "\x15WEST_KEY\r")
+        child.expect(r"Connected to https://res-west\.openai\.azure\.com/openai/v1")
+        answer_with("Safety level:", "\r")
+        child.expect("Created")
+        child.expect(pexpect.EOF)
+    except pexpect.TIMEOUT:
+        raise AssertionError(re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", child.logfile_read.getvalue())) from None
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0, child.logfile_read.getvalue()
+    config = tomllib.loads(user_config.read_text())
+    assert config["backend"]["azure"]["failover"] == [
+        {"endpoint": "https://res-west.openai.azure.com/openai/v1", "api_key_env": "WEST_KEY"}]
+    assert KEY not in user_config.read_text()
+    assert "res-west.openai.azure.com" in [p.host for p in cloud.azure.posts()]

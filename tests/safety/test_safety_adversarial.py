@@ -24,7 +24,7 @@ UNCHECKABLE = "runs code that cmdai cannot check"
 def test_the_set_is_large_and_covers_every_class() -> None:
     assert len(ATTACKS) >= 150 and len(BENIGN) >= 100
     assert {"executing words", "wrappers", "other shells", "obfuscation", "deferred code", "tool command options",
-            "python", "other languages", "interpreter input", "credentials and persistence", "more tools and tricks",
+            "python", "other languages", "interpreter input", "credentials and persistence", "more tools and tricks", "runners, watchers and lookups", "zsh and history",
             "unparseable and unknown"} <= set(DATA["attack"])
 
 
@@ -56,10 +56,10 @@ def test_what_cannot_be_read_says_so(command: str) -> None:
 
 
 def test_every_node_type_the_walk_does_not_model_fails_closed(monkeypatch: pytest.MonkeyPatch) -> None:
-    from cmdai.safety import analyzer
+    from cmdai.safety import walker
 
     # Pretend the grammar grew a statement the walk has never seen: it must not come out safe.
-    monkeypatch.setattr(analyzer, "_KNOWN_NODES", analyzer._KNOWN_NODES - {"while_statement", "do_group"})
+    monkeypatch.setattr(walker, "_KNOWN_NODES", walker._KNOWN_NODES - {"while_statement", "do_group"})
     verdict = assess("while true; do echo hi; done")
     assert verdict.risk >= Risk.MODERATE
     assert any("while statement" in r for r in verdict.reasons)

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import os
 import stat
+from pathlib import Path
+
+import pytest
 
 from .conftest import DOWN, ENTER, read_toml
 
@@ -110,3 +113,34 @@ def test_status_marks_are_coloured_unless_no_color_is_set(spawn_wizard, wizard_e
     wizard.accept("Safety level:")
     assert wizard.finish() == 0
     assert "\x1b[32m✓\x1b[0m Created" in wizard.transcript
+
+
+INSTALL_SH_LINE = ("if [ -x '/home/u/.local/bin/cmdai' ]; then eval \"$('/home/u/.local/bin/cmdai' --init {shell})\"; fi"
+                   "  # cmdai shell integration (added by install.sh)\n")
+
+
+@pytest.mark.parametrize("shell, rc, line", [
+    ("zsh", ".zshrc", INSTALL_SH_LINE.format(shell="zsh")),
+    ("bash", ".bashrc", INSTALL_SH_LINE.format(shell="bash")),
+    ("zsh", ".zshrc", 'eval "$(cmdai --init zsh)"\n'),
+    ("fish", ".config/fish/config.fish", "cmdai --init fish | source\n"),
+    ("fish", ".config/fish/conf.d/cmdai.fish", "command -q cmdai; and cmdai --init fish | source\n"),
+    ("zsh", ".zshrc", "source ~/src/cmdai/shell/cmdai.plugin.zsh\n"),
+])
+def test_next_steps_do_not_ask_again_for_an_integration_already_there(shell, rc, line, run_cmdai, isolated_env):
+    path = Path(isolated_env["HOME"]) / rc
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("alias ll='ls -l'\n" + line, encoding="utf-8")
+
+    result = run_cmdai("--setup-backend", "embedded", "--yes", env={"SHELL": f"/usr/bin/{shell}"})
+    assert result.returncode == 0, result.stderr
+    assert "already turned on" in result.stdout
+    assert "add this line" not in result.stdout and "--init" not in result.stdout
+
+
+@pytest.mark.parametrize("content", ["", "# eval \"$(cmdai --init zsh)\"\n", 'eval "$(cmdai --init bash)"\n'])
+def test_next_steps_still_show_the_line_when_it_is_missing_or_commented_out(content, run_cmdai, isolated_env):
+    (Path(isolated_env["HOME"]) / ".zshrc").write_text(content, encoding="utf-8")
+
+    result = run_cmdai("--setup-backend", "embedded", "--yes", env={"SHELL": "/bin/zsh"})
+    assert "add this line to ~/.zshrc" in result.stdout and 'eval "$(cmdai --init zsh)"' in result.stdout

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from cmdai import shell_integration
+from cmdai.completions import completion_script
 from cmdai.errors import UsageError
 from cmdai.shell_integration import cmdai_command, init_script, script_text
 
@@ -27,10 +28,10 @@ def test_the_printed_script_calls_cmdai_by_absolute_path(shell, run_cmdai):
     program = command_line.split("(", 1)[1].split()[0] if shell != "fish" else command_line.split()[3]
     program = program.strip("')")
     assert Path(program).is_absolute() and Path(program).exists()
-    # Everything else is the shipped script, unchanged.
+    # Everything else is the shipped script, unchanged, then the Tab completion script.
     shipped = script_text(shell).splitlines()
     printed = result.stdout.splitlines()
-    assert len(printed) == len(shipped)
+    assert printed[len(shipped):] == completion_script(shell).splitlines()
     assert [a for a, b in zip(printed, shipped) if a != b] == [command_line]
 
 
@@ -83,10 +84,13 @@ def test_paths_with_spaces_and_quotes_survive_quoting(shell, tmp_path, monkeypat
 def test_plugin_manager_entry_points_bind_the_key(shell, plugin, probe, tmp_path):
     if shutil.which(shell) is None:
         pytest.skip(f"{shell} is not installed")
-    path = Path(shell_integration.__file__).parent / "shell" / plugin
+    path = shell_integration.shipped_files() / plugin
     argv = [shell, "-f", "-i", "-c"] if shell == "zsh" else [shell, "--no-config", "-i", "-c"]
 
     result = subprocess.run(argv + [f"source '{path}'; {probe}"], capture_output=True, text=True, timeout=30,
-                            env=dict(os.environ, HOME=str(tmp_path)), stdin=subprocess.DEVNULL,
+                            # A plugin user has cmdai on PATH: this environment's, activated or not.
+                            env=dict(os.environ, HOME=str(tmp_path),
+                                     PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"),
+                            stdin=subprocess.DEVNULL,
                             start_new_session=True)
     assert "_cmdai_widget" in result.stdout, result.stderr

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Tuple
 
 from ...errors import (BackendConfigurationError, BackendUnavailableError, CmdaiError, ConfigError,
                        RateLimitError)
+from ...sanitize import one_line
 from ..base import Generation, GenerationRequest, HealthCheck, ModelInfo
 from .chat import ChatCompletionsBackend, JsonStore, ServiceError, read_service_error, remember, remembered
 from .credentials import AzureKey, Credentials, EntraToken
@@ -88,7 +89,7 @@ class AzureFoundryBackend(ChatCompletionsBackend):
             endpoint = self.endpoint
         except CmdaiError as error:
             return f"{self.service}: {error.message}"
-        model = self.model or "no model set"
+        model = self.model or "none set: the endpoint's only chat deployment, if it has one"
         return (f"{self.name}: {endpoint.label} at {endpoint.base_url} "
                 f"(model {model}, auth {self.settings.auth})")
 
@@ -153,6 +154,11 @@ class AzureFoundryBackend(ChatCompletionsBackend):
 
     def make_credentials(self) -> Credentials:
         if self.settings.auth == "api-key":
+            variable = getattr(self.config.backend, "api_key_env", None)
+            if variable and not self.config.backend.api_key and not self.config.backend.api_key_command:
+                raise ConfigError(f"the endpoint {self.endpoint.host} reads its API key from ${variable}, which is not set",
+                                  f"export {variable} in your shell's startup file, or set api_key_command for it "
+                                  "under [[backend.azure.failover]]")
             return AzureKey(self.config.backend.api_key, self.config.backend.api_key_command)
         return EntraToken(self.settings, self.token_scope())
 
@@ -196,9 +202,9 @@ class AzureFoundryBackend(ChatCompletionsBackend):
         kind = self.endpoint.kind
         version = self.endpoint.api_version(self.settings.api_version)
         if error.code == "DeploymentNotFound" or kind == AZURE_OPENAI:
+            version_check = f" and api_version ({version}; 2024-10-21 is GA)" if version else ""
             return (f"'{model}' must be the deployment name (not the model name) shown under Deployments; "
-                    "a new deployment takes a few minutes; also check the endpoint and "
-                    f"api_version ({version}; 2024-10-21 is GA)")
+                    f"a new deployment takes a few minutes; also check the endpoint{version_check}")
         if kind == MODEL_INFERENCE:
             return (f"the endpoint should end in /models and model ('{model}') name a deployment; "
                     f"check api_version ({version}; 2024-05-01-preview works everywhere)")
@@ -225,7 +231,8 @@ class AzureFoundryBackend(ChatCompletionsBackend):
             models = self.list_models()
         except CmdaiError:
             return None  # The usual "no model configured" error says what to set.
-        names = [m.id for m in models if m.can_chat is not False]
+        # Names come from the network: shown and sent only once made plain text.
+        names = [one_line(m.id, 120) for m in models if m.can_chat is not False and one_line(m.id, 120) == m.id]
         if len(names) > 1:
             listed = ", ".join(names[:_MAX_LISTED]) + (f" and {len(names) - _MAX_LISTED} more" if len(names) > _MAX_LISTED else "")
             raise ConfigError(
@@ -285,6 +292,10 @@ class AzureFoundryBackend(ChatCompletionsBackend):
             if failures:
                 failed = "; ".join(f"{r.endpoint.host}: {e.message}" for r, e in failures)
                 generation.warnings.append(f"answered by {region.endpoint.host} after {failed}")
+            skipped = [r.endpoint.host for r in order[index + 1:] if r.endpoint_id() in cooling]
+            if skipped:
+                generation.debug = (f"skipped {', '.join(skipped)}: failed within the last minutes, asked again after "
+                                    f"the cool-down\n{generation.debug or ''}")
             return generation
         region, first = next(((r, e) for r, e in failures if getattr(e, "fallback_allowed", False)), failures[0])
         others = "; ".join(f"{r.endpoint.host}: {e.message}" for r, e in failures if e is not first)
@@ -443,6 +454,7 @@ def _region_config(config: Any, entry: Dict[str, str]) -> Any:
     # A key belongs to one resource: each endpoint names its own (or uses Entra ID).
     backend.api_key = entry.get("api_key") or (os.environ.get(entry["api_key_env"]) if entry.get("api_key_env") else None)
     backend.api_key_command = entry.get("api_key_command")
+    backend.api_key_env = entry.get("api_key_env")
     region = copy.copy(config)
     region.backend = backend
     return region

@@ -50,7 +50,7 @@ _REASONING_MODEL = re.compile(r"(?:^|[/_.-])(?:o[1-9](?:[_.-]|$)|gpt-5)", re.IGN
 REASONING_EFFORTS = ("none", "minimal", "low", "medium", "high", "xhigh")
 _GPT5 = re.compile(r"gpt-?5(?:[._-]?(\d+))?(?:[._-](\w+))?", re.IGNORECASE)
 _O_SERIES = re.compile(r"(?:^|[/_.-])o[1-9](?:[_.-](\w+))?(?:$|[/_.-])", re.IGNORECASE)
-_QUOTED = re.compile(r"'([a-z]+)'")
+_QUOTED = re.compile(r"""['"]([a-z]+)['"]""")
 #: Body parameters a model may reject, which the request can do without.
 ADJUSTABLE_PARAMETERS = ("response_format", "max_tokens", "max_completion_tokens", "temperature", "reasoning_effort")
 #: Response headers worth quoting in a support ticket.
@@ -266,6 +266,8 @@ class ServiceError(Record):
         """The optional body parameter the service refused, if the error names one."""
         if self.param in ADJUSTABLE_PARAMETERS:
             return self.param
+        if self.param == "reasoning.effort":  # the Responses API's spelling
+            return "reasoning_effort"
         for name in self.rejected_fields:
             if name in ADJUSTABLE_PARAMETERS:
                 return name
@@ -317,9 +319,11 @@ def retry_after_seconds(response: "requests.Response", service_error: Optional[S
         value = headers.get(name)
         if value:
             try:
-                return max(0.0, float(value) / scale)
+                seconds = float(value) / scale
             except ValueError:
                 continue
+            if math.isfinite(seconds):  # "inf" and "nan" parse as floats; neither is a wait
+                return max(0.0, seconds)
     if service_error is not None:
         match = _RETRY_IN_MESSAGE.search(service_error.message)
         if match:
@@ -339,6 +343,10 @@ def rate_limit_kind(response: "requests.Response", error: ServiceError) -> Optio
     if "request rate limit" in text or "call rate limit" in text or "requests per min" in text:
         return "requests-per-minute"
     return None
+
+
+def _deployment_unknown(response: "requests.Response") -> bool:
+    return read_service_error(response).code == "DeploymentNotFound"
 
 
 def _json_object(response: "requests.Response") -> Optional[Dict[str, Any]]:
@@ -596,7 +604,8 @@ class ChatCompletionsBackend(CommandGenerator):
                 if renewed or not credentials.renew_after_unauthorized():
                     break
                 renewed = True
-            if response.status_code != 404 or index == len(urls) - 1:
+            # A 404 naming the deployment means the route exists: another route will not know it either.
+            if response.status_code != 404 or index == len(urls) - 1 or _deployment_unknown(response):
                 break
         assert response is not None
         return response, url

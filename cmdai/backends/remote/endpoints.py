@@ -31,7 +31,7 @@ _KIND_FACTS: Dict[str, Tuple[str, Optional[str], str]] = {
     AZURE_OPENAI: ("Azure OpenAI deployment", "2024-10-21", COGNITIVE_SERVICES_SCOPE),
     # The v1 API takes no dated api-version; sending one is rejected. Keyless docs since 2026 give
     # the Foundry audience; a 401 naming the audience switches to the Cognitive Services one.
-    AZURE_OPENAI_V1: ("Azure OpenAI v1 API", None, AI_FOUNDRY_SCOPE),
+    AZURE_OPENAI_V1: ("OpenAI v1 API (Foundry / Azure OpenAI)", None, AI_FOUNDRY_SCOPE),
     SERVERLESS: ("serverless API (models as a service)", "2024-05-01-preview", MACHINE_LEARNING_SCOPE),
     MANAGED_ONLINE: ("Azure Machine Learning managed online endpoint", "2024-05-01-preview",
                      MACHINE_LEARNING_SCOPE),

@@ -1,16 +1,27 @@
 """The rule catalog: every danger the safety engine knows, by category.
 
-Each category module declares its rules with ``rule(id, level, category, explanation)`` and
-registers checkers for the commands it judges with ``@checks("name", ...)``. To add a rule,
-declare it in the module of its category and return a ``Hit`` for it from a checker.
+Each module of this package declares its rules with ``rule(id, level, category, explanation)``
+and registers hooks for what it judges: ``@checks("name", ...)`` for commands, ``@on_redirect``,
+``@on_pipeline`` and ``@on_assignment``. Every module here is imported with the package, so a new
+rule module is one new file: there is no list to add it to.
 """
 from __future__ import annotations
 
-from . import cloud, database, disk, execution, filesystem, git, network, shell, system  # noqa: F401  (registration)
-from ..levels import Risk
-from .base import RULES, Appended, Cmd, Hit, Rule, Stream, checked_names, checkers_for
+import importlib
+import os
 
-__all__ = ["RULES", "Appended", "Cmd", "Hit", "Rule", "Stream", "catalog_markdown", "checked_names", "checkers_for"]
+from ..levels import Risk
+from .base import (ASSIGNMENT_HOOKS, PIPELINE_HOOKS, REDIRECT_HOOKS, RULES, Appended, Cmd, Hit, Redirect, Rule,
+                   Stream, checked_names, checkers_for)
+
+__all__ = ["ASSIGNMENT_HOOKS", "PIPELINE_HOOKS", "REDIRECT_HOOKS", "RULES", "Appended", "Cmd", "Hit", "Redirect",
+           "Rule", "Stream", "catalog_markdown", "checked_names", "checkers_for"]
+
+# Listed by hand rather than with pkgutil, which imports inspect (milliseconds on every hotkey press).
+for _directory in __path__:
+    for _name, _ext in sorted(os.path.splitext(entry) for entry in os.listdir(_directory)):
+        if _ext == ".py" and not _name.startswith("_"):
+            importlib.import_module(f"{__name__}.{_name}")
 
 
 def catalog_markdown() -> str:

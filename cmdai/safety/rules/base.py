@@ -1,8 +1,11 @@
-"""Building blocks of the rule catalog: rules, the view of a command they match on, the registry.
+"""Building blocks of the rule catalog: rules, the views they match on, the hooks they register.
 
-The engine (``cmdai.safety.analyzer``) parses a command line, unwraps wrappers and hands
-every simple command to the checkers registered here for its name. A checker returns
+The engine (``cmdai.safety.analyzer``) walks a command line, unwraps wrappers and calls the
+hooks registered here: per command name (``@checks``), per redirection (``@on_redirect``), per
+pipeline (``@on_pipeline``) and per variable assignment (``@on_assignment``). A hook returns
 ``Hit``s that name a ``Rule``; the rule carries the level, category and user-facing words.
+Every module of the ``rules`` package is imported when the package is, so a rule module needs
+no list to be added to.
 """
 from __future__ import annotations
 
@@ -184,10 +187,28 @@ class Appended(NamedTuple):
     filtered: bool
 
 
+class Redirect(NamedTuple):
+    """Output sent to a file or descriptor: ``cmd >>path``."""
+
+    #: The target, normalised (~ for the home directory, /dev/tcp/… for a socket).
+    path: str
+    append: bool
+    #: What is written.
+    stream: Stream
+    #: The command whose output it is; None for a redirection with no command (``> file``).
+    cmd: Optional[Cmd]
+
+
 Checker = Callable[[Cmd], Iterable[Hit]]
+RedirectHook = Callable[[Redirect], Iterable[Hit]]
+PipelineHook = Callable[[List[Cmd]], Iterable[Hit]]
+AssignmentHook = Callable[[str, str], Iterable[Hit]]
 
 RULES: Dict[str, Rule] = {}
 _CHECKERS: Dict[str, List[Checker]] = {}
+REDIRECT_HOOKS: List[RedirectHook] = []
+PIPELINE_HOOKS: List[PipelineHook] = []
+ASSIGNMENT_HOOKS: List[AssignmentHook] = []
 
 
 def rule(id: str, level: Risk, category: str, explanation: str) -> Rule:
@@ -208,6 +229,24 @@ def checks(*names: str) -> Callable[[Checker], Checker]:
         return fn
 
     return register
+
+
+def on_redirect(fn: RedirectHook) -> RedirectHook:
+    """Register a hook called for every redirection of output to a path."""
+    REDIRECT_HOOKS.append(fn)
+    return fn
+
+
+def on_pipeline(fn: PipelineHook) -> PipelineHook:
+    """Register a hook called with the commands of every pipeline, in order."""
+    PIPELINE_HOOKS.append(fn)
+    return fn
+
+
+def on_assignment(fn: AssignmentHook) -> AssignmentHook:
+    """Register a hook called with (name, value) of every variable assignment, exported or not."""
+    ASSIGNMENT_HOOKS.append(fn)
+    return fn
 
 
 def checkers_for(name: str) -> List[Checker]:

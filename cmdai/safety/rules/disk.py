@@ -5,7 +5,7 @@ import re
 from typing import List
 
 from ..levels import Risk
-from .base import Cmd, Hit, checks, rule
+from .base import Cmd, Hit, Redirect, checks, on_redirect, rule
 from .filesystem import writes
 from .paths import is_block_device
 
@@ -96,6 +96,10 @@ def check_device_targets(cmd: Cmd) -> List[Hit]:
     return [Hit(WRITE_DEVICE, d) for d in operands if is_block_device(d)]
 
 
-def redirect_hits(target: str) -> List[Hit]:
-    """A redirection onto a device."""
-    return [Hit(WRITE_DEVICE, target)] if is_block_device(target) else []
+@on_redirect
+def check_device_redirect(out: Redirect) -> List[Hit]:
+    """Output onto a block device destroys it; endless output into a file fills the disk."""
+    hits = [Hit(WRITE_DEVICE, out.path)] if is_block_device(out.path) else []
+    if out.stream.endless and not out.path.startswith("/dev/"):
+        hits.append(Hit(FILL, out.path))
+    return hits

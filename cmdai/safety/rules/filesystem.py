@@ -6,7 +6,7 @@ from typing import List, Optional
 
 from ...lazy_regex import lazy_regex
 from ..levels import Risk
-from .base import Cmd, Hit, checks, rule
+from .base import Cmd, Hit, Redirect, checks, on_redirect, rule
 from .paths import (AUTHORIZED_KEYS, CREDENTIAL_FILES, CRITICAL_FILES, CRON_PATHS, HISTORY_FILES, LOG_PATHS,
                     PERSISTENCE_PATHS, STARTUP_FILES, SUDOERS, Scope, is_block_device, normalize,
                     scope, secret_in)
@@ -252,6 +252,13 @@ def check_tee(cmd: Cmd) -> List[Hit]:
         if cmd.stdin.network:
             hits += runs_later(target)
     return hits
+
+
+@on_redirect
+def check_file_redirect(out: Redirect) -> List[Hit]:
+    """What writing to the file does; downloaded content in a file that runs later is remote code."""
+    hits = writes(out.path, out.stream.text, append=out.append)
+    return hits + runs_later(out.path) if out.stream.network else hits
 
 
 def runs_later(target: str) -> List[Hit]:

@@ -5,7 +5,7 @@ from typing import List, Optional, Tuple
 
 from ...lazy_regex import lazy_regex
 from ..levels import Risk
-from .base import Cmd, Hit, checks, rule
+from .base import Cmd, Hit, Redirect, checks, on_pipeline, on_redirect, rule
 from .paths import secret_in
 
 C, H, M = Risk.CRITICAL, Risk.HIGH, Risk.MODERATE
@@ -32,7 +32,8 @@ FETCHERS = frozenset(["curl", "wget", "fetch", "http", "https", "xh", "aria2c", 
                       "ncat", "netcat", "socat", "telnet", "openssl", "ssh", "tftp", "ftp", "iwr", "irm",
                       "Invoke-WebRequest", "Invoke-RestMethod", "powershell", "gsutil", "s3cmd"])
 SOCKET_TOOLS = frozenset(["nc", "ncat", "netcat", "socat", "telnet", "openssl", "cryptcat", "pwncat"])
-_SHELLS = ("sh", "bash", "zsh", "dash", "ksh", "fish", "ash", "mksh", "csh", "tcsh", "cmd", "powershell", "pwsh")
+_SHELLS = ("sh", "bash", "zsh", "dash", "ksh", "fish", "ash", "mksh", "csh", "tcsh", "cmd", "powershell", "pwsh",
+           "rbash", "yash", "posh")
 #: HTTP methods that delete or change what the server holds.
 CHANGING_METHODS = frozenset(["DELETE", "PUT", "PATCH", "POST"])
 _HTTP_METHODS = CHANGING_METHODS | {"GET", "HEAD", "OPTIONS", "TRACE", "CONNECT"}
@@ -173,6 +174,32 @@ def check_remote_copy(cmd: Cmd) -> List[Hit]:
     if cmd.name in ("scp", "rsync", "rcp") and not remote_seen:
         return hits
     return hits + [Hit(REMOTE_LOGIN)]
+
+
+SOCKET_PATHS = ("/dev/tcp/", "/dev/udp/")
+#: Commands whose input or output on a socket hands the far end control of this machine.
+_CODE_RUNNERS = frozenset(_SHELLS) | {"exec", "eval", "source"}
+
+
+@on_redirect
+def check_socket_redirect(out: Redirect) -> List[Hit]:
+    """Output sent to /dev/tcp: a shell's is a reverse shell, a secret's is exfiltration."""
+    if not out.path.startswith(SOCKET_PATHS):
+        return []
+    if out.cmd is not None and out.cmd.name in _CODE_RUNNERS:
+        return [Hit(REVERSE_SHELL)]
+    if out.stream.secret:
+        return [Hit(EXFILTRATE, out.stream.secret)]
+    return [Hit(RAW_SOCKET, out.path)]
+
+
+@on_pipeline
+def check_shell_on_socket(cmds: List[Cmd]) -> List[Hit]:
+    """A shell reading its input in the same pipe as a socket: the far end types the commands."""
+    if any(c.name in _SHELLS and not [a for a in c.args if not a.startswith("-")] for c in cmds) and any(
+            c.name in SOCKET_TOOLS for c in cmds):
+        return [Hit(REVERSE_SHELL)]
+    return []
 
 
 def env_tls_hits(name: str, value: str) -> List[Hit]:

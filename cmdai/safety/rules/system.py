@@ -46,7 +46,6 @@ PKG_REMOVE = rule("pkg.remove", M, PKG, "removes the software {target}")
 PKG_REMOVE_CORE = rule("pkg.remove-core", H, PKG, "removes {target}, which the system needs to run")
 PKG_INSTALL = rule("pkg.install", M, PKG, "installs or upgrades software")
 PUBLISH = rule("pkg.publish", M, PKG, "publishes the package to a registry, where it stays for anyone to download")
-PATH_CHANGE = rule("env.path", M, "environment", "changes {target}, which decides what programs run")
 ALIAS = rule("env.alias", M, "environment", "redefines the command {target}")
 
 _SECURITY_SERVICES = lazy_regex(r"^(firewalld|ufw|iptables|ip6tables|nftables|apparmor|auditd|selinux|"

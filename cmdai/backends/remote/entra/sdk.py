@@ -10,7 +10,7 @@ from typing import Any, Optional, Tuple
 from ....errors import AuthenticationError, MissingDependencyError
 from .tokens import AccessToken, compact, explain_aadsts, first_line
 
-INSTALL_COMMAND = "pip install 'cmdai[azure]'"
+INSTALL_COMMAND = "pip install 'cmdai-shell[azure]'"
 _ALL_UNAVAILABLE = "failed to retrieve a token from the included credentials"
 
 
