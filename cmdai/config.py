@@ -6,6 +6,7 @@ sets a safety floor that nothing else can lower.
 """
 from __future__ import annotations
 
+import math
 import os
 import sys
 from pathlib import Path
@@ -137,8 +138,19 @@ def _fail(key: str, source: str, problem: str, example: str = "") -> ConfigError
     return ConfigError(f"{where}{key} {problem}", hint)
 
 
+def invalid_key_error(key: Any, where: str, what: str = "the API key") -> Optional[ConfigError]:
+    """A ConfigError when ``key`` cannot travel in an HTTP header: not text, whitespace, controls (a
+    carriage return would split the header), or characters outside Latin-1. Never quotes the key."""
+    if isinstance(key, str) and key and all(0x21 <= ord(ch) <= 0x7e or 0xa1 <= ord(ch) <= 0xff for ch in key):
+        return None
+    return ConfigError(f"{where}: {what} contains invalid characters",
+                       "copy it again: only visible ASCII characters, no spaces or line breaks")
+
+
 def _coerce(key: str, spec: Key, value: Any, source: str) -> Any:
     """Check (and for strings from the environment, convert) one value against its key."""
+    if spec.secret:
+        return _coerce_secret(key, value, source)
     from_text = isinstance(value, str) and source.startswith("CMDAI_")
     kind = spec.kind
     if kind == "prices":
@@ -161,6 +173,8 @@ def _coerce(key: str, spec: Key, value: Any, source: str) -> Any:
         if isinstance(value, bool) or not isinstance(value, ok_types):
             noun = "a whole number" if kind == "int" else "a number"
             raise _fail(key, source, f"must be {noun}, not {value!r}", spec.example)
+        if not math.isfinite(value):
+            raise _fail(key, source, f"must be a finite number, not {value!r}", spec.example)
         if spec.minimum is not None and value < spec.minimum or spec.maximum is not None and value > spec.maximum:
             raise _fail(key, source, f"must be between {spec.minimum:g} and {spec.maximum:g}, not {value!r}",
                         spec.example)
@@ -179,8 +193,21 @@ def _coerce(key: str, spec: Key, value: Any, source: str) -> Any:
     if kind == "url":
         _check_url(key, value, source, spec)
         return value
-    if not value and not spec.secret:
+    if not value:
         raise _fail(key, source, "is empty", spec.example)
+    return value
+
+
+def _coerce_secret(key: str, value: Any, source: str) -> Optional[str]:
+    """A key: a string of header-safe characters; no message ever repeats it."""
+    if not isinstance(value, str):
+        raise _fail(key, source, f"must be a string, not a {type(value).__name__}", SCHEMA[key].example)
+    value = value.strip()
+    if not value:
+        return value
+    invalid = invalid_key_error(value, f"{_describe(source)}: {key}")
+    if invalid is not None:
+        raise invalid
     return value
 
 
@@ -278,6 +305,31 @@ def read_toml(path: Path) -> Dict[str, Any]:
         raise ConfigError(f"{path}: cannot be read ({exc.strerror})", "check the path and its permissions") from None
 
 
+def _config_file_exists(path: Path, origin: Optional[str]) -> bool:
+    """Whether there is a config file to read at ``path``; a directory or an unreadable folder is an error.
+
+    Any readable non-directory counts (``--config /dev/null`` means "no settings"; ``<(…)`` works).
+    """
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return False
+    except NotADirectoryError:
+        raise ConfigError(f"config file {path}: a part of the path is not a directory",
+                          "check the path" + (f" given by {origin}" if origin else "")) from None
+    except PermissionError:
+        raise ConfigError(f"cannot read the folder of the config file {path} (permission denied)",
+                          f"check its permissions, e.g. chmod u+rx '{path.parent}'") from None
+    except OSError as exc:
+        raise ConfigError(f"config file {path} cannot be read ({exc.strerror})", "check the path") from None
+    if stat.S_ISDIR(mode):
+        raise ConfigError(f"config file {path}{f' (from {origin})' if origin else ''} is a directory",
+                          f"point it at a file, e.g. {path / paths.CONFIG_FILE_NAME}")
+    return True
+
+
 def _read_file(path: Path, *, site: bool, warnings: List[str]) -> Dict[str, Any]:
     values: Dict[str, Any] = {}
     for key, value in _flatten(read_toml(path)).items():
@@ -361,17 +413,17 @@ def load_config(
             sources[key] = source
 
     site = paths.site_config_file()
-    if site.is_file():
+    if _config_file_exists(site, None):
         apply(_read_file(site, site=True, warnings=warnings), str(site))
         files.append(site)
 
     explicit = path or environ.get("CMDAI_CONFIG") or None
     user = user_config_path(path, environ)
-    if user.is_file():
+    origin = ("--config" if path else "CMDAI_CONFIG") if explicit else None
+    if _config_file_exists(user, origin):
         apply(_read_file(user, site=False, warnings=warnings), str(user))
         files.append(user)
     elif explicit:
-        origin = "--config" if path else "CMDAI_CONFIG"
         raise ConfigError(f"config file {user} (from {origin}) does not exist",
                           "check the path, or run: cmdai --setup-backend azure-foundry")
 

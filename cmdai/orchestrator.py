@@ -150,15 +150,18 @@ def generate(request: GenerationRequest, config: Config, *, use_cache: bool = Tr
                 raise
             generation = _offline_answer(request, config, error)
             fallback_used = True
-            warnings.append(f"{backend_name} failed ({error.message}); answered by the offline engine")
+            # The fix (a CA bundle, a proxy variable, --doctor) matters most when the answer still came.
+            fix = f" — {error.hint}" if error.hint else ""
+            warnings.append(f"{backend_name} failed ({error.message}); answered by the offline engine{fix}")
         else:
             if backend.is_remote:
                 generation = _valid_for_shell(backend, request, generation)
-            if cache is not None and key is not None:
-                cache.put(key, generation)
 
     level = config.safety.level
     best = judge(generation.command, generation.explanation, request.shell, level)
+    if cache is not None and key is not None and not cached and not fallback_used and not best.blocked:
+        # A blocked answer is not kept: the next press asks the backend again.
+        cache.put(key, generation)
     return Outcome(
         request=request,
         command=generation.command,

@@ -1,7 +1,6 @@
 """Where cmdai keeps its files, following each platform's conventions (XDG on Linux)."""
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -64,28 +63,25 @@ def user_data_dir() -> Path:
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) readable only by the user; caches can hold tokens."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Create ``path`` and every missing parent readable only by the user; caches can hold tokens.
+
+    (mkdir's ``parents=True`` would create the parents with the umask's mode.) Raises OSError.
+    """
+    missing = []
+    current = path
+    while not current.exists() and current.parent != current:
+        missing.append(current)
+        current = current.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            pass
     return path
 
 
 def write_private_json(path: Path, data: Any) -> None:
-    """Replace ``path`` with ``data`` as JSON, atomically and readable only by the user.
+    """Replace ``path`` with ``data`` as JSON, atomically and readable only by the user (see disk_store)."""
+    from .disk_store import write_json
 
-    The temporary file is created with mode 0600, so the content is private from the first
-    byte; a reader sees the old file or the new one, never half of one. Raises OSError.
-    """
-    import tempfile
-
-    ensure_private_dir(path.parent)
-    fd, tmp = tempfile.mkstemp(dir=str(path.parent), prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_json(path, data)

@@ -73,6 +73,10 @@ _KNOWN_COMMANDS: Set[str] = set()
 _EXPANSION = lazy_regex(r"\$\{[^}]*\}|\$[A-Za-z_]\w*|\$[0-9@*#?$!-]|\$\([^)]*\)|`[^`]*`")
 
 
+#: PowerShell cmdlets (Verb-Noun) and their common aliases, as the first word of a line.
+_POWERSHELL_COMMAND = lazy_regex(r"^(?:[A-Z][a-z]+-[A-Z][A-Za-z]+|iex|iwr|irm|Format-Volume)$")
+
+
 def _reruns_history(name: str, args: List[Word]) -> bool:
     """fc -s, fc -e - and zsh's r run a command from the history, which cannot be seen here."""
     texts = [a.text for a in args]
@@ -210,6 +214,10 @@ class Unwrapper:
                         self.env_hits(key, value)
                 words = words[start:]
                 continue
+            if _POWERSHELL_COMMAND.match(head.text):
+                # A PowerShell command line (Remove-Item …, iex …): read as PowerShell code.
+                self.inline_code(" ".join(w.text for w in words), "powershell")
+                return Stream()
             if name == "ssh":
                 self.ssh(words, args, stdin, redirects, sudo)
                 return Stream(network=True)

@@ -43,6 +43,15 @@ def test_widget_explain_writes_stderr_only_and_keeps_the_line(run_cmdai):
     assert "pipe: the output" in result.stderr and "prints the last 5 lines" in result.stderr
 
 
+def test_widget_explain_of_a_very_long_line_is_cut_but_keeps_the_risk(run_cmdai):
+    line = " | ".join(["grep -v x"] * 30) + " ; crontab -r"
+    result = run_cmdai("--widget", "--explain", "--shell", "bash", input=line)
+    lines = result.stderr.splitlines()
+    assert result.returncode == 0 and len(lines) == 24
+    assert "more (all of it: cmdai --explain)" in lines[-2] and lines[-1].startswith("risk: high")
+    assert len(run_cmdai("--explain", line, "-s", "bash").stdout.splitlines()) > 24
+
+
 @pytest.mark.parametrize("line", ["", "   \n"])
 def test_widget_explain_of_an_empty_line_is_one_message_and_non_zero(run_cmdai, line):
     result = run_cmdai("--widget", "--explain", "--shell", "bash", input=line)

@@ -462,6 +462,7 @@ _PROJECT_DIRS = ("node_modules", "__pycache__", "bower_components", "site-packag
 _WORD_DIRS = ("src", "build", "dist", "lib", "docs", "tests", "target", "vendor", "public", "assets", "static")
 _LOCATIVE_BEFORE = lazy_regex(r"\b(?:in|of|under|inside|within|from|into|cd|(?:go|navigate)\s+to)\s+(?:the\s+|my\s+|our\s+)?$",
                               re.IGNORECASE)
+_EVERY_BEFORE = lazy_regex(r"\b(?:every|each|all)\s+(?:of\s+)?(?:the\s+|my\s+)?$", re.IGNORECASE)
 _DIRS_AFTER = lazy_regex(r"\s+(?:dirs|directories|folders)\b", re.IGNORECASE)
 _NOT_A_DIR_AFTER = lazy_regex(r"\s+(?:files?|scripts?|code|programs?|modules?|suites?|commands?|steps?|logs?|outputs?)\b", re.IGNORECASE)
 
@@ -472,8 +473,8 @@ def _bare_dir(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     # JAVA_HOME is a variable rather than a directory.
     if _NOT_A_DIR_AFTER.match(after) or value != value.lower():
         return None
-    if _DIRS_AFTER.match(after):
-        # "delete __pycache__ directories": every directory of that name.
+    if _DIRS_AFTER.match(after) or _DIR_AFTER.match(after) and _EVERY_BEFORE.search(before):
+        # "delete __pycache__ directories", "every build folder": every directory of that name.
         return Phrase("name", m.start(), {"name": Slot(value, "quote")}, _glue("named name")), m.span()
     if value.lower() not in _PROJECT_DIRS and not (
             _LOCATIVE_BEFORE.search(before) or _DIR_BEFORE.search(before) or _DIR_AFTER.match(after)):
@@ -601,7 +602,7 @@ _RECOGNISERS: List[Tuple[str, _Builder, Tuple[str, ...]]] = [
     (r"\b(?:my\s+|the\s+|your\s+)?home\s+(?:dir|directory|folder)\b", _location("~"), ("home",)),
     (r"\b(?:the\s+)?(?:root\s+(?:dir|directory|folder)|(?:whole|entire)\s+(?:system|filesystem|file\s+system|disk|computer|machine))\b|\beverywhere\b",
      _location("/"), ("root", "whole", "entire", "everywhere")),
-    (r"\b(?:in|under|inside|within|of|from|to|into|compress|archive|zip|tar|pack|backup|back\s+up|copy|move|sync|delete|remove)"
+    (r"\b(?:in|under|inside|within|of|from|to|into|compress|archive|zip|tar|pack|backup|back\s+up|copy|move|sync)"
      r"\s+(?:the\s+|(?P<my>my\s+))?(?P<v>[\w.-]+)\s+(?:dir|directory|folder)\b",
      _named_dir, ("dir", "folder")),
     # "unzip data.zip into out": the word after an archive's name is where it unpacks.
