@@ -72,6 +72,12 @@ def write_file():
 
 
 @pytest.fixture
+def cmdai_program() -> List[str]:
+    """The words that run the cmdai under test, for tests that drive it in a terminal."""
+    return cmdai_command()
+
+
+@pytest.fixture
 def run_cmdai():
     """Run the real cmdai in a subprocess: run_cmdai("--json", "list files", input=..., env={...})."""
 

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import sys
 
 import pexpect
 import pytest
@@ -84,11 +82,10 @@ def test_explain_when_the_model_fails_falls_back_to_the_catalog(run_cmdai, user_
     assert "explained from cmdai's catalog" in result.stderr and len(result.stderr.splitlines()) == 1
 
 
-def test_execute_shows_the_parts_before_asking(isolated_env, tmp_path):
-    cmdai = shutil.which("cmdai") or sys.executable
+def test_execute_shows_the_parts_before_asking(isolated_env, tmp_path, cmdai_program):
     env = dict(os.environ, SHELL="/bin/bash", TERM="dumb")
-    child = pexpect.spawn(cmdai, ["-x", "-s", "bash", "list all python files"], env=env, cwd=str(tmp_path),
-                          encoding="utf-8", timeout=30)
+    child = pexpect.spawn(cmdai_program[0], cmdai_program[1:] + ["-x", "-s", "bash", "list all python files"],
+                          env=env, cwd=str(tmp_path), encoding="utf-8", timeout=30)
     try:
         child.expect("Run it\\?")
         shown = child.before
