@@ -42,6 +42,8 @@ LABELLED = REPO / "bench" / "data" / "offline_requests.tsv"
 FRESH = REPO / "bench" / "data" / "offline_fresh.tsv"
 #: A second fresh set, written after the engine was tuned on the first and never tuned on.
 HELD_OUT = REPO / "bench" / "data" / "offline_heldout.tsv"
+#: A second held-out set, written after every engine change.
+HELD_OUT_2 = REPO / "bench" / "data" / "offline_heldout2.tsv"
 DECLINE = "decline"
 NL2BASH = REPO.parent / "shared" / "data" / "nl2bash"
 BUDGET_MS = 50.0
@@ -322,7 +324,8 @@ def main(argv: Optional[List[str]] = None) -> None:
     report("labelled set (exact match)", outcomes, per_request, args.misses)
 
     for name, path in (("fresh set (written before the changes it prompted)", FRESH),
-                       ("held-out set (written after tuning, never tuned on)", HELD_OUT)):
+                       ("held-out set (written after tuning)", HELD_OUT),
+                       ("second held-out set (written after every change)", HELD_OUT_2)):
         if path.exists():
             report_judged(name, backend, load_judged(path), args.misses)
 

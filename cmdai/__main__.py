@@ -1,6 +1,4 @@
 """Entry point for ``python -m cmdai``."""
-import sys
+from .entry import run
 
-from .cli import main
-
-sys.exit(main())
+run()

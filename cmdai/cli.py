@@ -5,15 +5,21 @@ import argparse
 import json
 import os
 import sys
-from typing import Any, Dict, NoReturn, Optional, Sequence, TextIO
+from typing import Any, Dict, List, NoReturn, Optional, Sequence, TextIO
 
-from . import __version__
-from .errors import (EXIT_BLOCKED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CmdaiError, SafetyBlockedError,
+from . import __version__, deadline
+from .errors import (EXIT_BLOCKED, EXIT_INTERRUPTED, EXIT_NO_COMMAND, EXIT_OK, EXIT_USAGE, CmdaiError,
+                     SafetyBlockedError,
                      UsageError)
+from .sanitize import hide_url_passwords, strip_terminal_controls, valid_unicode
 
 MAX_REQUEST_CHARS = 4000
+#: More than this on stdin is not a request (``cat /dev/zero | cmdai`` must not fill memory).
+MAX_STDIN_BYTES = 64 * 1024
 #: The best command and up to two alternatives.
 MAX_COUNT = 3
+#: Lines the explain key shows below the prompt at most.
+MAX_WIDGET_EXPLAIN_LINES = 24
 
 DESCRIPTION = """\
 Turn a request in plain words into a shell command, checked for risk before you see it.
@@ -63,6 +69,12 @@ environment:
 files:
   ~/.config/cmdai/config.toml      your settings (XDG_CONFIG_HOME is honoured)
   /etc/xdg/cmdai/config.toml       site settings; its [policy] minimum_safety_level cannot be lowered
+  ~/.local/state/cmdai/audit.jsonl the audit log, with [audit] enabled = true (see cmdai --history)
+
+privacy:
+  Secrets in a request become placeholders (<SECRET_1>) before anything is sent, and are put back
+  into the answer locally. [context] switches what is told about this machine (os and tools by
+  default; cwd, git, last_command when enabled); cmdai --context prints exactly what is sent.
 
 exit codes:
   0 success   1 no command could be generated   2 usage or configuration error
@@ -89,7 +101,15 @@ def _asks_for_json(argv: Sequence[str]) -> bool:
 
 def _print_json_error(message: str, hint: Optional[str], exit_code: int) -> None:
     """The one JSON object of a failed run, so `cmdai --json … | jq` always has something to read."""
-    print(json.dumps({"error": {"message": message, "hint": hint}, "exit_code": exit_code}, ensure_ascii=False))
+    def clean(text: Optional[str]) -> Optional[str]:
+        return strip_terminal_controls(hide_url_passwords(text)) if text else text
+
+    try:
+        print(json.dumps({"error": {"message": clean(message), "hint": clean(hint)}, "exit_code": exit_code},
+                         ensure_ascii=False))
+        sys.stdout.flush()
+    except (CmdaiError, OSError):
+        pass  # stdout itself is what failed; the line on stderr says so
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -130,6 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
     tools.add_argument("--doctor", action="store_true", help="check the configuration and the connection")
     tools.add_argument("--usage", action="store_true",
                        help="tokens used per day and per deployment in the last 30 days (with --json: as JSON)")
+    tools.add_argument("--context", action="store_true",
+                       help="print exactly the context a request from here would send, after redaction")
+    tools.add_argument("--history", nargs="?", type=int, const=20, metavar="N",
+                       help="list the last N (default 20) entries of the audit log; with --json for tools")
     tools.add_argument("--setup-backend", metavar="NAME",
                        help="guided setup of a backend (azure-foundry, embedded, ollama, openai-compatible)")
 
@@ -161,9 +185,22 @@ def _paint(text: str, code: str, stream: TextIO) -> str:
 _RISK_COLOURS = {"safe": "32", "moderate": "33", "high": "31", "critical": "1;31"}
 
 
-def _say(message: str, *, kind: str = "") -> None:
+def _say(message: str, *, kind: str = "", painted: bool = False) -> None:
+    """One line on stderr. Text from the network ends up in messages: terminal controls and proxy
+    passwords never reach the terminal (``painted`` text carries cmdai's own colours, nothing else)."""
     prefix = f"cmdai: {kind}: " if kind else "cmdai: "
+    if not painted:
+        message = strip_terminal_controls(hide_url_passwords(message))
     print(prefix + message, file=sys.stderr)
+
+
+def _read_stdin() -> str:
+    """stdin as text: invalid UTF-8 is replaced, and more than MAX_STDIN_BYTES is refused."""
+    source = getattr(sys.stdin, "buffer", None)
+    data = source.read(MAX_STDIN_BYTES + 1) if source is not None else sys.stdin.read(MAX_STDIN_BYTES + 1)
+    if len(data) > MAX_STDIN_BYTES:
+        raise UsageError(f"more than {MAX_STDIN_BYTES // 1024} KiB on stdin", f"keep the request under {MAX_REQUEST_CHARS} characters")
+    return data.decode("utf-8", "replace") if isinstance(data, bytes) else valid_unicode(data)
 
 
 def _read_request(args: argparse.Namespace) -> str:
@@ -171,7 +208,7 @@ def _read_request(args: argparse.Namespace) -> str:
     if args.request:
         text = " ".join(args.request)
     elif not sys.stdin.isatty():
-        text = sys.stdin.read()
+        text = _read_stdin()
     else:
         raise UsageError("no request given", 'try: cmdai "list all python files"  (or see cmdai --help)')
     text = text.strip()
@@ -218,6 +255,10 @@ def _load_config(args: argparse.Namespace):
     from .config import load_config
 
     config = load_config(args.config, _overrides(args))
+    if not args.widget:
+        # The run's deadline is known now; every later call (tokens, helpers, probes) keeps to it.
+        # (A key press has its own budget, hotkey_timeout_seconds, which then sets the deadline.)
+        deadline.deadline_for(config.backend.timeout_seconds)
     for warning in config.warnings:
         _say(warning, kind="warning")
     if args.widget:
@@ -249,17 +290,22 @@ def run_generate(args: argparse.Namespace) -> int:
     shell = args.shell or detect_shell()
     memory = remembered = None
     if args.widget and args.session:
-        from .session_memory import SessionMemory
+        from .session_memory import SessionMemory, same_line
 
         memory = SessionMemory.open(args.session)
         if memory is not None:
             remembered = memory.load()
-            if remembered is not None and _unchanged(text, remembered.inserted):
-                return _next_alternative(memory, remembered, shell, config.safety.level)
+            if remembered is not None and same_line(text, remembered.inserted):
+                from .widget_session import next_alternative
+
+                return _emit_widget(next_alternative(memory, remembered, shell, config.safety.level))
     request = _generation_request(text, args, shell, remembered)
     if request.refine is not None and remembered is not None and config.backend.type == "embedded":
-        return _answer_widget(_offline_refinement(request, remembered, config, args.no_cache), memory)
-    outcome = generate(request, config, use_cache=not args.no_cache)
+        from .widget_session import offline_refinement
+
+        outcome = offline_refinement(request, remembered, config, use_cache=not args.no_cache)
+    else:
+        outcome = generate(request, config, use_cache=not args.no_cache)
     if args.count and args.json:
         del outcome.alternatives[args.count - 1:]
 
@@ -274,11 +320,15 @@ def run_generate(args: argparse.Namespace) -> int:
             blocked = _blocked_error(outcome.assessment, config.safety.level)
             answer["error"] = {"message": blocked.message, "hint": blocked.hint}
         print(json.dumps(answer, ensure_ascii=False))
+        _audit(outcome, config, args)
         return answer["exit_code"]
     if outcome.blocked:
+        _audit(outcome, config, args)
         raise _blocked_error(outcome.assessment, config.safety.level)
     if args.widget:
-        return _answer_widget(outcome, memory)
+        code = _answer_widget(outcome, memory)
+        _audit(outcome, config, args)
+        return code
     if args.execute:
         from .environment import detect_os
         from .execute import confirm_and_run
@@ -287,11 +337,68 @@ def run_generate(args: argparse.Namespace) -> int:
         described = describe(outcome.command, shell, detect_os(), config)
         for warning in described.warnings:
             _say(warning, kind="warning")
-        return confirm_and_run(outcome, parts=described.lines()[1:-1])
+        ran: List[bool] = []
+        code = confirm_and_run(outcome, parts=described.lines()[1:-1], on_run=lambda: ran.append(True))
+        _audit(outcome, config, args, executed=bool(ran))
+        return code
     if args.count:
+        _audit(outcome, config, args)
         return _print_choices(outcome, args.count)
     print(outcome.command)
+    _audit(outcome, config, args)
     _describe_outcome(outcome)
+    return EXIT_OK
+
+
+def _audit(outcome: Any, config: Any, args: argparse.Namespace, executed: bool = False) -> None:
+    from .audit import action_label, record
+
+    problem = record(outcome, config, action=action_label(outcome, widget=args.widget), executed=executed)
+    if problem:
+        _say(f"{problem} — check the state directory's permissions and free space", kind="warning")
+
+
+def run_context(args: argparse.Namespace) -> int:
+    """Exactly what a request from here would send as context, redacted, on stdout; the switches on stderr."""
+    from .context import SOURCE_NAMES, collect, enabled_sources
+    from .prompting import context_message
+    from .redaction import Redactor
+
+    config = _load_config(args)
+    enabled = enabled_sources(config)
+    forbidden = [name for name in SOURCE_NAMES if name in (config.policy.forbid_context or ())]
+    context = Redactor().redact_value(collect(config))
+    off = [name for name in SOURCE_NAMES if name not in enabled and name not in forbidden]
+    _say(f"sources on: {', '.join(enabled) or 'none'}; off: {', '.join(off) or 'none'}"
+         + (f"; forbidden by the site policy: {', '.join(forbidden)}" if forbidden else ""), kind="note")
+    if config.backend.type == "embedded":
+        _say("the offline engine sends nothing anywhere; a remote backend would receive this", kind="note")
+    if args.json:
+        print(json.dumps({"sources": enabled, "off": off, "forbidden": forbidden, "context": context},
+                         ensure_ascii=False))
+    elif context:
+        print(context_message(context))
+    else:
+        _say("no context is sent: every source is off (see [context] in the README)", kind="note")
+    return EXIT_OK
+
+
+def run_history(args: argparse.Namespace) -> int:
+    from .audit import format_entry, log_path, read_recent
+
+    config = _load_config(args)
+    if args.history < 1:
+        raise UsageError("--history needs a positive number", "try: cmdai --history 20")
+    entries = read_recent(args.history)
+    if args.json:
+        print(json.dumps(entries, ensure_ascii=False))
+        return EXIT_OK
+    if not entries:
+        state = "on" if config.audit.enabled else "off"
+        _say(f"the audit log {log_path()} has no entries (the log is {state}; "
+             f"turn it on with [audit] enabled = true)", kind="note")
+    for item in entries:
+        print(format_entry(item))
     return EXIT_OK
 
 
@@ -315,81 +422,21 @@ def _answer_widget(outcome: Any, memory: Any = None) -> int:
     from .widget import render_for_widget
 
     rendered = render_for_widget(outcome, outcome.request.shell)
-    if memory is not None and rendered.exit_code == EXIT_OK and rendered.stdout:
-        import time
+    if memory is not None and outcome.redactor is not None and outcome.redactor.count:
+        # The commands hold secrets put back from placeholders; they are not written to disk.
+        memory.forget()
+    elif memory is not None and rendered.exit_code == EXIT_OK and rendered.stdout:
+        from .widget_session import remember
 
-        from .session_memory import Choice, Memory
-
-        choices = outcome.choices()
-        if len(choices) > 1:
-            rendered.messages.append(f"cmdai: alternative 1/{len(choices)} — press the key again for the next")
-        asked = "" if outcome.request.refine is not None else outcome.request.text
-        memory.save(Memory([Choice(c.command, c.explanation) for c in choices], 0, rendered.stdout, time.time(),
-                           asked))
+        remember(memory, outcome, rendered)
     return _emit_widget(rendered)
 
 
 def _emit_widget(rendered: Any) -> int:
     for message in rendered.messages:
-        print(message if message.startswith("cmdai:") else f"cmdai: {message}", file=sys.stderr)
+        _say(message[len("cmdai: "):] if message.startswith("cmdai: ") else message)
     sys.stdout.write(rendered.stdout)
     return rendered.exit_code
-
-
-def _offline_refinement(request: Any, remembered: Any, config: Any, no_cache: bool) -> Any:
-    """The offline engine cannot edit a command, but it can answer the request that produced it
-    with the instruction added ("find python files" + "changed today"), if it knows that request."""
-    from .errors import NoAnswerError
-    from .orchestrator import cannot_refine, generate
-
-    asked = remembered.request if any(choice.command.strip() == request.refine.strip()
-                                      for choice in remembered.choices) else ""
-    if not asked:
-        raise cannot_refine(request)
-    try:
-        outcome = generate(request._replace(text=f"{asked} {request.text}", refine=None), config,
-                           use_cache=not no_cache)
-    except NoAnswerError:
-        raise cannot_refine(request) from None
-    for warning in outcome.warnings:
-        _say(warning, kind="warning")
-    if outcome.blocked:
-        raise _blocked_error(outcome.assessment, config.safety.level)
-    return outcome
-
-
-def _unchanged(line: str, inserted: str) -> bool:
-    from .session_memory import same_line
-
-    return same_line(line, inserted)
-
-
-def _next_alternative(memory: Any, remembered: Any, shell: str, level: str) -> int:
-    """Replace the unchanged line with the next command of the last answer, judged again."""
-    import time
-
-    from .errors import NoAnswerError
-    from .orchestrator import judge
-    from .widget import render_for_widget
-
-    total = len(remembered.choices)
-    for step in range(1, total):
-        index = (remembered.index + step) % total
-        choice = remembered.choices[index]
-        judged = judge(choice.command, choice.explanation, shell, level)
-        if judged.blocked:
-            continue
-        rendered = render_for_widget(judged, shell)
-        if rendered.exit_code != EXIT_OK or not rendered.stdout:
-            continue
-        risk = judged.assessment.risk.label
-        rendered.messages.insert(0, f"cmdai: alternative {index + 1}/{total} — "
-                                    f"{risk if risk == 'safe' else risk + ' risk'}")
-        memory.save(remembered._replace(index=index, inserted=rendered.stdout, saved=time.time()))
-        return _emit_widget(rendered)
-    memory.save(remembered._replace(saved=time.time()))
-    raise NoAnswerError("there is no other command for this request",
-                        "edit the line to ask again, or add '# what to change' after the command")
 
 
 def _describe_outcome(outcome: Any) -> None:
@@ -397,11 +444,11 @@ def _describe_outcome(outcome: Any) -> None:
     from .safety import Action, Risk
 
     risk = outcome.assessment.risk
-    label = _paint(_risk_line(outcome), _RISK_COLOURS[risk.label], sys.stderr)
+    label = _paint(strip_terminal_controls(_risk_line(outcome)), _RISK_COLOURS[risk.label], sys.stderr)
     if outcome.action is Action.CONFIRM:
-        _say(f"{label}; review it before you run it", kind="warning")
+        _say(f"{label}; review it before you run it", kind="warning", painted=True)
     elif risk > Risk.SAFE:
-        _say(label, kind="note")
+        _say(label, kind="note", painted=True)
     if outcome.explanation and sys.stderr.isatty():
         _say(outcome.explanation)
 
@@ -411,7 +458,7 @@ def _command_to_study(value: str, flag: str, example: str) -> str:
     if value == "-":
         if sys.stdin.isatty():
             raise UsageError(f"{flag} needs a command", f"try: {example}")
-        value = sys.stdin.read()
+        value = _read_stdin()
     value = value.strip()
     if not value:
         raise UsageError(f"{flag} was given an empty command", f"try: {example}")
@@ -457,8 +504,13 @@ def run_explain(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(described.to_json(), ensure_ascii=False))
         return EXIT_OK
+    lines = described.lines()
+    if args.widget and len(lines) > MAX_WIDGET_EXPLAIN_LINES:
+        # Below the prompt, a long explanation would push the line off the screen; keep the risk.
+        hidden = len(lines) - MAX_WIDGET_EXPLAIN_LINES + 1
+        lines = lines[:MAX_WIDGET_EXPLAIN_LINES - 2] + [f"  … {hidden} more (all of it: cmdai --explain)", lines[-1]]
     out = sys.stderr if args.widget else sys.stdout
-    for line in described.lines():
+    for line in lines:
         print(line, file=out)
     return EXIT_OK
 
@@ -486,7 +538,7 @@ def run_list_models(args: argparse.Namespace) -> int:
         if model.capabilities:
             marks.append(", ".join(model.capabilities))
         suffix = f"  ({'; '.join(marks)})" if marks else ""
-        print(f"{'*' if model.is_default else ' '} {model.id}{suffix}")
+        print(strip_terminal_controls(f"{'*' if model.is_default else ' '} {model.id}{suffix}").replace("\n", " "))
     return EXIT_OK
 
 
@@ -562,6 +614,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_doctor(args)
     if args.usage:
         return run_usage(args)
+    if args.context:
+        return run_context(args)
+    if args.history is not None:
+        return run_history(args)
     return run_generate(args)
 
 
@@ -579,7 +635,8 @@ def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespac
                                      ("--explain", args.explain is not None),
                                      ("--setup-backend", args.setup_backend),
                                      ("--list-models", args.list_models), ("--doctor", args.doctor),
-                                     ("--usage", args.usage)) if on]
+                                     ("--usage", args.usage), ("--context", args.context),
+                                     ("--history", args.history is not None)) if on]
     if len(actions) > 1:
         parser.error(f"{' and '.join(actions)} cannot be combined")
     if actions and args.request and actions[0] not in ("--check", "--explain"):
@@ -614,37 +671,62 @@ def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespac
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = build_parser()
-    parser.wants_json = _asks_for_json(sys.argv[1:] if argv is None else argv)
-    args = parser.parse_args(argv)
-    _check_combinations(parser, args)
+    from .interrupts import raise_on_interrupt, restore
+    from .streams import finish_output, guard_standard_streams, restore as restore_streams
+
+    previous_handler = raise_on_interrupt()
+    streams = guard_standard_streams()
+    debug = json_output = False
     try:
-        return _dispatch_widget(args) if args.widget else _dispatch(args)
+        # Bytes that are not UTF-8 arrive as surrogates; they must not reach an encoder later.
+        arguments = [valid_unicode(a) for a in (sys.argv[1:] if argv is None else argv)]
+        parser = build_parser()
+        parser.wants_json = _asks_for_json(arguments)
+        args = parser.parse_args(arguments)
+        debug, json_output = args.debug, args.json
+        _check_combinations(parser, args)
+        if not args.setup_backend:
+            # Everything but the interactive setup shares one budget from the start of the process.
+            deadline.start_invocation(at_process_start=argv is None)
+        code = _dispatch_widget(args) if args.widget else _dispatch(args)
+        finish_output()
+        return code
     except CmdaiError as error:
-        if args.debug:
+        if debug:
             import traceback
 
             traceback.print_exc()
             if error.debug:
                 _say(error.debug, kind="debug")
         _say(error.one_line())
-        if args.json:
+        if json_output:
             _print_json_error(error.message, error.hint, error.exit_code)
         return error.exit_code
     except KeyboardInterrupt:
         _say("interrupted")
-        if args.json:
+        if json_output:
             _print_json_error("interrupted", None, EXIT_INTERRUPTED)
         return EXIT_INTERRUPTED
+    except deadline.DeadlinePassed:
+        _say("the time allowed ran out — raise timeout_seconds under [backend], or try again")
+        return EXIT_NO_COMMAND
     except BrokenPipeError:
-        # The reader went away (e.g. `cmdai … | head`); nothing useful is left to say.
+        # The reader went away (e.g. `cmdai … | head`); nothing useful is left to say, and the
+        # rest of the buffer must not fail again when Python exits.
+        from .streams import reopen_on_devnull
+
+        reopen_on_devnull(1)
         return EXIT_OK
     except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
-        if args.debug:
+        if debug:
             raise
         _say(f"internal error: {type(error).__name__}: {error} — run again with --debug and report it")
-        if args.json:
+        if json_output:
             _print_json_error(f"internal error: {type(error).__name__}: {error}",
                               "run again with --debug and report it", 1)
         return 1
+    finally:
+        deadline.end_invocation()
+        restore_streams(streams)
+        restore(previous_handler)
 

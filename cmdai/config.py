@@ -6,6 +6,7 @@ sets a safety floor that nothing else can lower.
 """
 from __future__ import annotations
 
+import math
 import os
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ from types import SimpleNamespace
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple
 
 from . import paths
+from .context import SOURCES as CONTEXT_SOURCES
 from .errors import ConfigError
 from .records import Record
 from .safety.levels import SAFETY_LEVELS, stricter
@@ -25,7 +27,7 @@ AZURE_API_STYLES = ("model-inference", "azure-openai", "azure-openai-v1", "serve
 class Key(NamedTuple):
     """One configuration key: its type, default and the rules its value must follow."""
 
-    kind: str  # "str", "bool", "int", "float", "url", "choice", "prices", "endpoints"
+    kind: str  # "str", "bool", "int", "float", "url", "choice", "prices", "endpoints", "list" (of choices)
     default: Any = None
     choices: Tuple[str, ...] = ()
     minimum: Optional[float] = None
@@ -77,6 +79,14 @@ SCHEMA: Dict[str, Key] = {
     "shell.hotkey_timeout_seconds": Key("float", 10.0, minimum=1, maximum=600,
                                         example="hotkey_timeout_seconds = 10"),
     "shell.record_requests": Key("bool", False, example="record_requests = true"),
+    **{f"context.{name}": Key("bool", default, example=f"{name} = {str(not default).lower()}")
+       for name, _, default, _ in CONTEXT_SOURCES},
+    "policy.forbid_context": Key("list", None, tuple(name for name, _, _, _ in CONTEXT_SOURCES), site_only=True,
+                                 example='forbid_context = ["cwd", "git", "last_command"]'),
+    "audit.enabled": Key("bool", False, example="enabled = true"),
+    "audit.max_bytes": Key("int", 1_048_576, minimum=4096, maximum=1 << 30, example="max_bytes = 1048576"),
+    "audit.keep_files": Key("int", 3, minimum=1, maximum=50, example="keep_files = 3"),
+    "policy.audit": Key("bool", None, site_only=True, example="audit = true"),
 }
 
 #: Environment variable -> config key.
@@ -105,17 +115,21 @@ class Section(SimpleNamespace):
 class Config(Record):
     """The validated configuration, and where each value came from."""
 
-    __slots__ = ("backend", "safety", "policy", "cache", "shell", "files", "sources", "warnings")
+    __slots__ = ("backend", "safety", "policy", "cache", "shell", "context", "audit", "files", "sources", "warnings")
 
     def __init__(self, backend: Section, safety: Section, policy: Section, cache: Section,
                  files: Optional[List[Path]] = None, sources: Optional[Dict[str, str]] = None,
-                 warnings: Optional[List[str]] = None, shell: Optional[Section] = None):
+                 warnings: Optional[List[str]] = None, shell: Optional[Section] = None,
+                 context: Optional[Section] = None, audit: Optional[Section] = None):
         self.backend = backend
         self.safety = safety
         self.policy = policy
         self.cache = cache
         #: The Ctrl-G key: its time budget and whether requests go into the shell's history.
         self.shell = shell
+        #: The [context] switches and the [audit] log settings (docs/privacy.md).
+        self.context = context
+        self.audit = audit
         #: Config files that were read, site file first.
         self.files: List[Path] = [] if files is None else files
         #: Where each key's value came from ("default", a file path, an environment variable, "--flag").
@@ -137,14 +151,27 @@ def _fail(key: str, source: str, problem: str, example: str = "") -> ConfigError
     return ConfigError(f"{where}{key} {problem}", hint)
 
 
+def invalid_key_error(key: Any, where: str, what: str = "the API key") -> Optional[ConfigError]:
+    """A ConfigError when ``key`` cannot travel in an HTTP header: not text, whitespace, controls (a
+    carriage return would split the header), or characters outside Latin-1. Never quotes the key."""
+    if isinstance(key, str) and key and all(0x21 <= ord(ch) <= 0x7e or 0xa1 <= ord(ch) <= 0xff for ch in key):
+        return None
+    return ConfigError(f"{where}: {what} contains invalid characters",
+                       "copy it again: only visible ASCII characters, no spaces or line breaks")
+
+
 def _coerce(key: str, spec: Key, value: Any, source: str) -> Any:
     """Check (and for strings from the environment, convert) one value against its key."""
+    if spec.secret:
+        return _coerce_secret(key, value, source)
     from_text = isinstance(value, str) and source.startswith("CMDAI_")
     kind = spec.kind
     if kind == "prices":
         return _prices(key, spec, value, source)
     if kind == "endpoints":
         return _failover_endpoints(key, spec, value, source)
+    if kind == "list":
+        return _coerce_list(key, spec, value, source, from_text)
     if kind == "bool":
         if from_text and value.lower() in ("1", "true", "yes", "on", "0", "false", "no", "off"):
             return value.lower() in ("1", "true", "yes", "on")
@@ -161,6 +188,8 @@ def _coerce(key: str, spec: Key, value: Any, source: str) -> Any:
         if isinstance(value, bool) or not isinstance(value, ok_types):
             noun = "a whole number" if kind == "int" else "a number"
             raise _fail(key, source, f"must be {noun}, not {value!r}", spec.example)
+        if not math.isfinite(value):
+            raise _fail(key, source, f"must be a finite number, not {value!r}", spec.example)
         if spec.minimum is not None and value < spec.minimum or spec.maximum is not None and value > spec.maximum:
             raise _fail(key, source, f"must be between {spec.minimum:g} and {spec.maximum:g}, not {value!r}",
                         spec.example)
@@ -179,8 +208,21 @@ def _coerce(key: str, spec: Key, value: Any, source: str) -> Any:
     if kind == "url":
         _check_url(key, value, source, spec)
         return value
-    if not value and not spec.secret:
+    if not value:
         raise _fail(key, source, "is empty", spec.example)
+    return value
+
+
+def _coerce_secret(key: str, value: Any, source: str) -> Optional[str]:
+    """A key: a string of header-safe characters; no message ever repeats it."""
+    if not isinstance(value, str):
+        raise _fail(key, source, f"must be a string, not a {type(value).__name__}", SCHEMA[key].example)
+    value = value.strip()
+    if not value:
+        return value
+    invalid = invalid_key_error(value, f"{_describe(source)}: {key}")
+    if invalid is not None:
+        raise invalid
     return value
 
 
@@ -230,6 +272,19 @@ def _failover_endpoints(key: str, spec: Key, value: Any, source: str) -> List[Di
     return endpoints
 
 
+def _coerce_list(key: str, spec: Key, value: Any, source: str, from_text: bool) -> List[str]:
+    if from_text:
+        value = [item.strip() for item in value.split(",") if item.strip()]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise _fail(key, source, f"must be a list of names, not {value!r}", spec.example)
+    names = [item.strip().lower() for item in value]
+    for name in names:
+        if name not in spec.choices:
+            raise ConfigError(f"{_describe(source)}: {key} names {name!r}, which is not one of them",
+                              f"choose from: {', '.join(spec.choices)}")
+    return names
+
+
 def _check_url(key: str, value: str, source: str, spec: Key) -> None:
     from urllib.parse import urlsplit
 
@@ -276,6 +331,31 @@ def read_toml(path: Path) -> Dict[str, Any]:
         raise ConfigError(f"{path}: not UTF-8 text", "save the file as UTF-8") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read ({exc.strerror})", "check the path and its permissions") from None
+
+
+def _config_file_exists(path: Path, origin: Optional[str]) -> bool:
+    """Whether there is a config file to read at ``path``; a directory or an unreadable folder is an error.
+
+    Any readable non-directory counts (``--config /dev/null`` means "no settings"; ``<(…)`` works).
+    """
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return False
+    except NotADirectoryError:
+        raise ConfigError(f"config file {path}: a part of the path is not a directory",
+                          "check the path" + (f" given by {origin}" if origin else "")) from None
+    except PermissionError:
+        raise ConfigError(f"cannot read the folder of the config file {path} (permission denied)",
+                          f"check its permissions, e.g. chmod u+rx '{path.parent}'") from None
+    except OSError as exc:
+        raise ConfigError(f"config file {path} cannot be read ({exc.strerror})", "check the path") from None
+    if stat.S_ISDIR(mode):
+        raise ConfigError(f"config file {path}{f' (from {origin})' if origin else ''} is a directory",
+                          f"point it at a file, e.g. {path / paths.CONFIG_FILE_NAME}")
+    return True
 
 
 def _read_file(path: Path, *, site: bool, warnings: List[str]) -> Dict[str, Any]:
@@ -361,17 +441,17 @@ def load_config(
             sources[key] = source
 
     site = paths.site_config_file()
-    if site.is_file():
+    if _config_file_exists(site, None):
         apply(_read_file(site, site=True, warnings=warnings), str(site))
         files.append(site)
 
     explicit = path or environ.get("CMDAI_CONFIG") or None
     user = user_config_path(path, environ)
-    if user.is_file():
+    origin = ("--config" if path else "CMDAI_CONFIG") if explicit else None
+    if _config_file_exists(user, origin):
         apply(_read_file(user, site=False, warnings=warnings), str(user))
         files.append(user)
     elif explicit:
-        origin = "--config" if path else "CMDAI_CONFIG"
         raise ConfigError(f"config file {user} (from {origin}) does not exist",
                           "check the path, or run: cmdai --setup-backend azure-foundry")
 
@@ -387,6 +467,7 @@ def load_config(
 
     _derive(values, sources)
     _apply_policy_floor(values, sources, warnings)
+    _apply_policy_privacy(values, sources, warnings)
     sections = _build_sections(values)
     return Config(files=files, sources=sources, warnings=warnings, **sections)
 
@@ -422,3 +503,20 @@ def _apply_policy_floor(values: Dict[str, Any], sources: Dict[str, str], warning
         values["safety.level"] = effective
         sources["safety.level"] = sources["policy.minimum_safety_level"] + " [policy]"
 
+
+
+def _apply_policy_privacy(values: Dict[str, Any], sources: Dict[str, str], warnings: List[str]) -> None:
+    """The site policy's context bans and audit switch, which no user setting can undo."""
+    for name in values.get("policy.forbid_context") or ():
+        key = f"context.{name}"
+        if values.get(key):
+            warnings.append(f"context source '{name}' (enabled in {_describe(sources[key])}) is forbidden by your "
+                            f"administrator in {sources['policy.forbid_context']}; it is not sent")
+        values[key] = False
+        sources[key] = sources["policy.forbid_context"] + " [policy]"
+    if values.get("policy.audit"):
+        if values.get("audit.enabled") is False:
+            warnings.append(f"audit.enabled = false (from {_describe(sources['audit.enabled'])}) is overridden: "
+                            f"your administrator requires the audit log in {sources['policy.audit']}")
+        values["audit.enabled"] = True
+        sources["audit.enabled"] = sources["policy.audit"] + " [policy]"

@@ -52,13 +52,16 @@ def _backend_checks(config: "Config") -> Iterator[HealthCheck]:
 
 
 def format_check(check: HealthCheck, color: bool) -> str:
+    from .sanitize import hide_url_passwords, one_line
+
     mark = "✓" if check.ok else "✗"
     if color:
         mark = f"{_GREEN if check.ok else _RED}{mark}{_RESET}"
-    line = f"{mark} {check.name}: {check.detail}"
+    text = f"{check.name}: {check.detail}"
     if not check.ok and check.hint:
-        line += f" — {check.hint}"
-    return line
+        text += f" — {check.hint}"
+    # Details quote servers, model ids and error bodies: no terminal controls, no proxy passwords.
+    return f"{mark} {one_line(hide_url_passwords(text), 1000)}"
 
 
 def run_doctor(config: "Config", stream: TextIO) -> int:

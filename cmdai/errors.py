@@ -98,6 +98,14 @@ class NoAnswerError(GeneratorError):
     """The offline engine has no confident answer for this request."""
 
 
+class RedirectedError(BackendConfigurationError):
+    """The service answered with a redirect, which cmdai does not follow (credentials stay with the host)."""
+
+
+class OutputError(CmdaiError):
+    """The answer could not be written (stdout closed or full, an encoding that cannot hold it)."""
+
+
 class SafetyBlockedError(CmdaiError):
     """The active safety policy blocks the generated command."""
 

@@ -59,7 +59,7 @@ def _ask(prompt: str, terminal: Any) -> str:
 
 
 def confirm_and_run(outcome: Any, terminal_opener: Callable[[], Optional[Any]] = _open_terminal,
-                    parts: Sequence[str] = ()) -> int:
+                    parts: Sequence[str] = (), on_run: Optional[Callable[[], None]] = None) -> int:
     """Show the command, what each part does, its risk and explanation; run it in the target shell if confirmed.
 
     Confirmation is read from the terminal, not stdin, since stdin may have carried the request.
@@ -92,6 +92,8 @@ def confirm_and_run(outcome: Any, terminal_opener: Callable[[], Optional[Any]] =
         return 0
     shell = shutil.which(outcome.request.shell) or os.environ.get("SHELL") or "/bin/sh"
     sys.stdout.flush()
+    if on_run is not None:
+        on_run()
     try:
         return subprocess.call([shell, "-c", outcome.command])
     except KeyboardInterrupt:

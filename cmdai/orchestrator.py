@@ -1,7 +1,9 @@
 """The path of a request: cache, backend, offline fallback, syntax repair, then the safety verdict."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, NamedTuple, Optional
+import json
+import time
+from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, Optional
 
 from .backends import create_backend
 from .backends.base import CommandGenerator, Generation, GenerationRequest
@@ -10,6 +12,9 @@ from .errors import GeneratorError, ModelOutputError, NoAnswerError
 from .parsing import MAX_ALTERNATIVES
 from .records import Record
 from .safety import Action, Assessment, assess, decide
+
+if TYPE_CHECKING:
+    from .redaction import Redactor
 
 OFFLINE_BACKEND = "embedded"
 
@@ -53,13 +58,15 @@ class Outcome(Record):
     """A command with its safety verdict and where it came from."""
 
     __slots__ = ("request", "command", "explanation", "assessment", "action", "backend", "model",
-                 "fallback_used", "cached", "warnings", "usage", "alternatives", "deployment", "endpoint", "debug")
+                 "fallback_used", "cached", "warnings", "usage", "alternatives", "deployment", "endpoint", "debug",
+                 "redactor", "latency_ms")
 
     def __init__(self, request: GenerationRequest, command: str, explanation: Optional[str],
                  assessment: Assessment, action: Action, backend: str, model: Optional[str] = None,
                  fallback_used: bool = False, cached: bool = False, warnings: Optional[List[str]] = None,
                  usage: Optional[Dict[str, int]] = None, alternatives: Optional[List[Alternative]] = None,
-                 deployment: Optional[str] = None, endpoint: Optional[str] = None, debug: Optional[str] = None):
+                 deployment: Optional[str] = None, endpoint: Optional[str] = None, debug: Optional[str] = None,
+                 redactor: Optional["Redactor"] = None, latency_ms: Optional[int] = None):
         self.request = request
         self.command = command
         self.explanation = explanation
@@ -78,6 +85,9 @@ class Outcome(Record):
         self.endpoint = endpoint
         #: Request ids and rate-limit state, for --debug.
         self.debug = debug
+        #: The secrets of this request and their placeholders (for the audit log).
+        self.redactor = redactor
+        self.latency_ms = latency_ms
 
     @property
     def blocked(self) -> bool:
@@ -118,14 +128,28 @@ def _cache_key_parts(request: GenerationRequest, config: Config, backend_name: s
     endpoint = {"ollama": config.backend.ollama.base_url,
                 "openai-compatible": config.backend.openai_compatible.base_url}.get(
         backend_name, config.backend.endpoint)
+    context = json.dumps(request.context, sort_keys=True) if request.context else None
     return [request.text.strip(), request.shell, request.os_name, backend_name, endpoint,
             request.model or _configured_model(config, backend_name), config.backend.azure.deployment_name,
-            request.refine]
+            request.refine, context]
 
 
 def generate(request: GenerationRequest, config: Config, *, use_cache: bool = True) -> Outcome:
-    """Produce a command for ``request`` and judge it; raises GeneratorError when none can be had."""
+    """Produce a command for ``request`` and judge it; raises GeneratorError when none can be had.
+
+    Everything after the redaction below sees only the redacted request: secrets never reach a
+    backend or the cache, and come back into the answer locally.
+    """
+    from .redaction import Redactor
+
+    started = time.monotonic()
     backend_name = config.backend.type
+    if backend_name != OFFLINE_BACKEND and request.context is None:
+        from .context import collect
+
+        request = request._replace(context=collect(config) or None)
+    original, redactor = request, Redactor()
+    request = redactor.redact_request(original)
     warnings: List[str] = []
     fallback_used = cached = False
     cache = key = None
@@ -150,17 +174,22 @@ def generate(request: GenerationRequest, config: Config, *, use_cache: bool = Tr
                 raise
             generation = _offline_answer(request, config, error)
             fallback_used = True
-            warnings.append(f"{backend_name} failed ({error.message}); answered by the offline engine")
+            # The fix (a CA bundle, a proxy variable, --doctor) matters most when the answer still came.
+            fix = f" — {error.hint}" if error.hint else ""
+            warnings.append(f"{backend_name} failed ({error.message}); answered by the offline engine{fix}")
         else:
             if backend.is_remote:
-                generation = _valid_for_shell(backend, request, generation)
-            if cache is not None and key is not None:
-                cache.put(key, generation)
+                generation = _valid_for_shell(backend, request, generation, redactor)
 
+    # The cache keeps the answer as the model gave it, placeholders and all; the user gets the secrets.
+    sent_back, generation = generation, _restored(generation, redactor)
     level = config.safety.level
     best = judge(generation.command, generation.explanation, request.shell, level)
+    if cache is not None and key is not None and not cached and not fallback_used and not best.blocked:
+        # A blocked answer is not kept: the next press asks the backend again.
+        cache.put(key, sent_back)
     return Outcome(
-        request=request,
+        request=original,
         command=generation.command,
         explanation=generation.explanation,
         assessment=best.assessment,
@@ -176,6 +205,8 @@ def generate(request: GenerationRequest, config: Config, *, use_cache: bool = Tr
         deployment=generation.deployment,
         endpoint=generation.endpoint,
         debug=generation.debug,
+        redactor=redactor,
+        latency_ms=round((time.monotonic() - started) * 1000),
     )
 
 
@@ -196,21 +227,29 @@ def cannot_refine(request: GenerationRequest) -> NoAnswerError:
                          "edit the command yourself, or set up a model: cmdai --setup-backend azure-foundry")
 
 
-def _valid_for_shell(backend: CommandGenerator, request: GenerationRequest, generation: Generation) -> Generation:
+def _valid_for_shell(backend: CommandGenerator, request: GenerationRequest, generation: Generation,
+                     redactor: "Redactor") -> Generation:
     """The model's answer if the target shell parses it, else one repaired answer that it parses.
 
-    Alternatives that do not parse are left out; they get no repair of their own.
+    Alternatives that do not parse are left out; they get no repair of their own. Commands are
+    parsed with their secrets back in place (an unquoted ``<SECRET_1>`` reads as a redirection),
+    and the repair request passes the redactor like the first one.
     """
-    from .widget import syntax_error
+    from .widget import syntax_error as parse_error
 
     shell = request.shell
+
+    def syntax_error(command: str, shell: str) -> Optional[str]:
+        return parse_error(redactor.restore(command) or "", shell)
+
     valid = [other for other in generation.alternatives if syntax_error(other.command, shell) is None]
     error = syntax_error(generation.command, shell)
     if error is None:
         generation.alternatives = valid
         return generation
     try:
-        repaired = backend.generate(request._replace(refine=generation.command, syntax_error=error))
+        repaired = backend.generate(redactor.redact_request(
+            request._replace(refine=generation.command, syntax_error=error)))
     except GeneratorError as failure:
         raise ModelOutputError(f"the model's command is not valid {shell} syntax ({error}), and asking it to "
                                f"repair that failed: {failure.message}", failure.hint or "try again",
@@ -231,6 +270,20 @@ def _added_usage(first: Optional[Dict[str, int]], second: Optional[Dict[str, int
     if not first or not second:
         return first or second
     return {key: first.get(key, 0) + second.get(key, 0) for key in set(first) | set(second)}
+
+
+def _restored(generation: Generation, redactor: "Redactor") -> Generation:
+    """A copy of the answer and its alternatives with the withheld secrets back, on this machine only."""
+    if not redactor.count:
+        return generation
+    import copy
+
+    restored = copy.copy(generation)
+    restored.alternatives = [copy.copy(other) for other in generation.alternatives]
+    for answer in [restored, *restored.alternatives]:
+        answer.command = redactor.restore(answer.command) or ""
+        answer.explanation = redactor.restore(answer.explanation)
+    return restored
 
 
 def _offline_answer(request: GenerationRequest, config: Config, original: GeneratorError) -> Generation:

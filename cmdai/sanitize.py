@@ -17,7 +17,11 @@ _ESCAPE_SEQUENCES = re.compile(
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Characters that reorder or hide text (bidi overrides, zero-width) can make a command look
 # different from what runs.
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_INVISIBLE = re.compile("[\u061c\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# Halves of a surrogate pair on their own are not text; no encoder accepts them.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# The password of a URL's user part (proxy URLs): scheme://user:PASSWORD@host
+_URL_PASSWORD = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]*:)[^@\s/]*@")
 
 
 def strip_terminal_controls(text: str) -> str:
@@ -29,7 +33,29 @@ def strip_terminal_controls(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ESCAPE_SEQUENCES.sub("", text)
     text = _CONTROL_CHARACTERS.sub("", text)
+    text = _LONE_SURROGATE.sub("\ufffd", text)
     return _INVISIBLE.sub("", text)
+
+
+def has_lone_surrogate(text: str) -> bool:
+    return _LONE_SURROGATE.search(text) is not None
+
+
+def valid_unicode(text: str) -> str:
+    """Text that every encoder accepts: bytes smuggled in as surrogates (invalid UTF-8 in argv or
+    stdin) are decoded again, and what still is not UTF-8 becomes U+FFFD."""
+    if not has_lone_surrogate(text):
+        return text
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return _LONE_SURROGATE.sub("\ufffd", text)
+    return raw.decode("utf-8", "replace")
+
+
+def hide_url_passwords(text: str) -> str:
+    """``text`` with the password of every ``scheme://user:password@host`` replaced by ``****``."""
+    return _URL_PASSWORD.sub(r"\1****@", text)
 
 
 def one_line(text: str, limit: int = 300) -> str:

@@ -75,6 +75,7 @@ class WidgetRun:
         self.ticks = os.environ.get(TICKS_VARIABLE) == "1"
         self.tty: Optional[int] = None
         self.previous_handler: Any = None
+        self.previous_ttou: Any = None
 
     def __enter__(self) -> "WidgetRun":
         try:
@@ -84,7 +85,7 @@ class WidgetRun:
         self.previous_handler = signal.signal(signal.SIGALRM, self._on_alarm)
         # A shell may run cmdai outside the terminal's foreground process group; drawing and
         # clearing the input queue must not stop it then.
-        signal.signal(signal.SIGTTOU, signal.SIG_IGN)
+        self.previous_ttou = signal.signal(signal.SIGTTOU, signal.SIG_IGN)
         WidgetRun.current = self
         self._arm()
         return self
@@ -93,12 +94,12 @@ class WidgetRun:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, self.previous_handler)
         WidgetRun.current = None
-        if self.tty is None:
-            return
-        if discard_typeahead(self.tty):
-            print("cmdai: keys typed while cmdai was working were discarded — check the line, then press Enter",
-                  file=sys.stderr)
-        os.close(self.tty)
+        if self.tty is not None:
+            if discard_typeahead(self.tty):
+                print("cmdai: keys typed while cmdai was working were discarded — check the line, then press Enter",
+                      file=sys.stderr)
+            os.close(self.tty)
+        signal.signal(signal.SIGTTOU, self.previous_ttou)
 
     def keep_to(self, budget: float) -> None:
         self.budget = budget

@@ -167,17 +167,20 @@ function __cmdai_explain_widget --description 'Explain the command on the line b
 end
 
 function __cmdai_record --argument-names entry --description 'Add ENTRY to the history without running it'
-    # fish 4 can append to the history itself; fish 3 reads entries added to its file on merge.
-    if history append -- $entry 2>/dev/null
+    # fish 4 appends to the history itself; fish 3 (whose `history` would take "append" for a
+    # search) reads entries added to its file on merge.
+    if not string match -qr '^[0-3]\.' -- $version
+        builtin history append -- $entry
         return
     end
     set -q fish_history; or set -l fish_history fish
     test -n "$fish_history"; or return  # private mode keeps no history
     set -l data_dir $XDG_DATA_HOME
     test -n "$data_dir"; or set data_dir ~/.local/share
-    printf -- '- cmd: %s\n  when: %s\n' (string replace -a \\ \\\\ -- $entry) (date +%s) \
+    # (A merge within the second the shell started, or merged last, takes effect on the next one.)
+    printf '%s\n' "- cmd: "(string replace -a \\ \\\\ -- $entry) "  when: "(date +%s) \
         >>$data_dir/fish/$fish_history"_history"
-    and history merge
+    and builtin history merge
 end
 
 # ------------------------------------------------------------------------------- the bindings

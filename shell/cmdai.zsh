@@ -15,7 +15,7 @@
 
 zmodload -F zsh/system b:sysread || return 0
 zmodload -F zsh/datetime p:EPOCHREALTIME || return 0
-autoload -Uz add-zle-hook-widget
+autoload -Uz add-zle-hook-widget add-zsh-hook
 
 # ------------------------------------------------------------------------------ utilities
 
@@ -32,13 +32,14 @@ typeset -g _cmdai_output _cmdai_message
 typeset -g _cmdai_message_line
 
 _cmdai_indicator() {
-  # $1: whole seconds spent, shown from the first second on. A terminal that cannot show
-  # UTF-8 would print the hourglass as escape codes.
+  # Sets REPLY to the indicator with $1 whole seconds, shown from the first second on (no
+  # subshell: this runs on every key press). A terminal that cannot show UTF-8 would print the
+  # hourglass as escape codes.
   local text=${${1:#0}:+" $1s"}
   if [[ ${(L)${LC_ALL:-${LC_CTYPE:-$LANG}}} == *utf*8* ]]; then
-    print -rn -- "⏳ cmdai${text:-…}"
+    REPLY="⏳ cmdai${text:-…}"
   else
-    print -rn -- "[cmdai${text:-...}]"
+    REPLY="[cmdai${text:-...}]"
   fi
 }
 
@@ -51,7 +52,7 @@ _cmdai_installed() {
 _cmdai_run() {
   # Run `cmdai --widget ARGS…` on the line; sets _cmdai_rc, _cmdai_output and _cmdai_message.
   # The indicator in POSTDISPLAY counts the seconds; BUFFER and its undo history stay untouched.
-  local saved_postdisplay=$POSTDISPLAY request=$BUFFER reply chunk
+  local saved_postdisplay=$POSTDISPLAY request=$BUFFER reply chunk REPLY
   local -F started=$EPOCHREALTIME now
   local -i fd shown=0 seconds interrupted=0 last_status=$1
   shift
@@ -62,7 +63,8 @@ _cmdai_run() {
     return
   fi
 
-  POSTDISPLAY="  $(_cmdai_indicator 0)"
+  _cmdai_indicator 0
+  POSTDISPLAY="  $REPLY"
   zle -R
 
   # Without job control cmdai stays in the terminal's foreground process group: Ctrl-C reaches
@@ -93,7 +95,8 @@ _cmdai_run() {
       4) seconds=$(( EPOCHREALTIME - started ))
          if (( seconds > shown )); then
            shown=seconds
-           POSTDISPLAY="  $(_cmdai_indicator $shown)"
+           _cmdai_indicator $shown
+           POSTDISPLAY="  $REPLY"
            zle -R
          fi ;;
       *) break ;;  # end of output (5), or a read interrupted by Ctrl-C
@@ -132,6 +135,14 @@ _cmdai_clear_stale_message() {
 }
 add-zle-hook-widget line-pre-redraw _cmdai_clear_stale_message
 
+typeset -g _cmdai_pending_request
+_cmdai_record_request() {
+  [[ -n $_cmdai_pending_request ]] && print -rs -- "$_cmdai_pending_request"
+  _cmdai_pending_request=
+  return 0
+}
+add-zsh-hook zshaddhistory _cmdai_record_request
+
 # ------------------------------------------------------------------------------- the widgets
 
 _cmdai_widget() {
@@ -152,8 +163,10 @@ _cmdai_widget() {
   if (( _cmdai_rc == 0 )) && [[ -n $_cmdai_output ]]; then
     # A request in plain words goes into the history as a comment, when asked for; a line
     # cmdai wrote itself (the next alternative) is not a request.
+    # zle does not see history added while it edits a line, so the entry waits for the next line
+    # to go into the history, and goes in just before it.
     if (( _cmdai_record_requests )) && [[ $request != ${_cmdai_inserted-} ]]; then
-      print -rs -- "# ${request//$'\n'/ }"
+      _cmdai_pending_request="# ${request//$'\n'/ }"
     fi
     BUFFER=$_cmdai_output
     CURSOR=${#BUFFER}

@@ -37,6 +37,7 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
         "XDG_CONFIG_HOME": str(home / ".config"),
         "XDG_CACHE_HOME": str(home / ".cache"),
         "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "XDG_STATE_HOME": str(home / ".local" / "state"),
         "XDG_CONFIG_DIRS": str(home / "site-config"),
         "NO_COLOR": "1",
     }
@@ -68,6 +69,12 @@ def write_file():
         return path
 
     return write
+
+
+@pytest.fixture
+def cmdai_program() -> List[str]:
+    """The words that run the cmdai under test, for tests that drive it in a terminal."""
+    return cmdai_command()
 
 
 @pytest.fixture

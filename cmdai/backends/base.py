@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING, ClassVar, Dict, Iterator, List, NamedTuple, Optional, Tuple
+from typing import TYPE_CHECKING, Any, ClassVar, Dict, Iterator, List, NamedTuple, Optional, Tuple
 
 from ..records import Record
 
@@ -24,6 +24,8 @@ class GenerationRequest(NamedTuple):
     refine: Optional[str] = None
     #: The target shell's complaint about ``refine``, when the request asks to repair its syntax.
     syntax_error: Optional[str] = None
+    #: Facts about the machine from the enabled ``[context]`` sources (cmdai/context/), sent as data.
+    context: Optional[Dict[str, Any]] = None
 
 
 class Generation(Record):

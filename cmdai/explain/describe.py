@@ -48,15 +48,20 @@ def describe(command: str, shell: str, os_name: str, config: Any) -> Described:
     if backend_name != OFFLINE_BACKEND:
         from ..backends import create_backend
         from ..prompting import explain_messages
+        from ..redaction import Redactor
         from .model import checked_against_parse, model_meanings
 
         backend = create_backend(backend_name, config)
+        # The command may hold secrets: the model sees placeholders, the meanings get them back here.
+        redactor = Redactor()
         try:
-            reply = backend.reply_text(explain_messages(command, shell, os_name))
+            reply = backend.reply_text(explain_messages(redactor.redact(command), shell, os_name))
         except GeneratorError as error:
             warnings.append(f"{backend_name} could not explain the command ({error.message}); "
                             "explained from cmdai's catalog")
         else:
-            explanation = checked_against_parse(explanation, model_meanings(reply))
+            meanings = {redactor.restore(part) or "": redactor.restore(meaning) or ""
+                        for part, meaning in model_meanings(reply).items()}
+            explanation = checked_against_parse(explanation, meanings)
             source = backend_name
     return Described(explanation, judge(command, None, shell, config.safety.level), source, warnings)

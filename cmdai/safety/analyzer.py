@@ -157,6 +157,8 @@ class _Analysis(Walker, Unwrapper):
             opts = cmd.options()
             for target in opts.operands:
                 self.remember(target, cmd.stdin.text, "a" in opts.shorts or "--append" in opts.longs)
+        elif name in ("cp", "mv", "install", "ln", "dd"):
+            self.copied(cmd)
         out = self.output_of(cmd, words)
         self.write_hits(cmd, cmd.redirects, out)
         self.note_download(cmd)
@@ -210,6 +212,24 @@ class _Analysis(Walker, Unwrapper):
         if name == "crontab" and "-l" in args:
             out.text = ""
         return out
+
+    def copied(self, cmd: Cmd) -> None:
+        """A file made by copying: it holds what its source held, if the line wrote that."""
+        if cmd.name == "dd":
+            params = dict(a.split("=", 1) for a in cmd.args if "=" in a)
+            source, dest = params.get("if"), params.get("of")
+        else:
+            operands = cmd.options(("-t", "--target-directory", "-S", "--suffix", "-m", "--mode", "-o", "-g")).operands
+            source, dest = (operands[0], operands[-1]) if len(operands) >= 2 else (None, None)
+        if dest is None:
+            return
+        if source in (None, "/dev/stdin", "-"):
+            self.remember(dest, cmd.stdin.text, False)
+        else:
+            key = self.written(source)
+            self.remember(dest, self.files[key] if key is not None else None, False)
+            if self.downloaded(normalize(source)):
+                self.downloads.add(normalize(dest))
 
     def note_download(self, cmd: Cmd) -> None:
         if cmd.name not in ("curl", "wget", "fetch", "aria2c", "http", "xh"):

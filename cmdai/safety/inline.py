@@ -146,6 +146,12 @@ def code_of(lang: str, args: List[str]) -> Tuple[Optional[str], bool, Optional[s
     i = 0
     while i < len(args):
         a = args[i]
+        if lang == "powershell" and a.lower() in ("-encodedcommand", "-enc", "-e", "-ec") and i + 1 < len(args):
+            return _powershell_decoded(args[i + 1]), False, None
+        if lang == "powershell" and a in code_flags and i + 1 < len(args):
+            return " ".join(args[i + 1:]), False, None
+        if lang == "powershell" and a.lower() in ("-file", "-f") and i + 1 < len(args):
+            return None, False, args[i + 1]
         if lang in ("perl", "ruby") and re.fullmatch(r"-[a-zA-Z]*[eE]", a) and i + 1 < len(args):
             pieces.append(args[i + 1])
             i += 2
@@ -156,12 +162,6 @@ def code_of(lang: str, args: List[str]) -> Tuple[Optional[str], bool, Optional[s
                 return "\n".join(pieces), False, None
             i += 2
             continue
-        if lang == "powershell" and a.lower() in ("-encodedcommand", "-enc", "-e", "-ec") and i + 1 < len(args):
-            return _powershell_decoded(args[i + 1]), False, None
-        if lang == "powershell" and a in code_flags and i + 1 < len(args):
-            return " ".join(args[i + 1:]), False, None
-        if lang == "powershell" and a.lower() in ("-file", "-f") and i + 1 < len(args):
-            return None, False, args[i + 1]
         if lang == "python" and a.startswith("-c") and len(a) > 2:
             return a[2:], False, None
         if lang == "python" and a == "-m":

@@ -17,7 +17,7 @@ from . import inline
 from .rules import Appended, Cmd, Hit, Stream, checked_names
 from .rules import cloud, filesystem, network, shell, system
 from .rules.paths import normalize
-from .words import IFS, INDIRECTION, LIST, SEPARATOR, SUBSTITUTION, Word, list_word
+from .words import IFS, INDIRECTION, LIST, QUOTED, SEPARATOR, SUBSTITUTION, Word, list_word
 
 SHELLS = frozenset(["sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "rbash", "yash", "posh",
                     "csh", "tcsh", "busybox-sh"])
@@ -46,12 +46,15 @@ _WRAPPERS: Dict[str, Set[str]] = {
                                                 "-f", "-c", "-r", "-t"},
     "cgexec": {"-g"}, "sshpass": {"-p", "-f", "-d", "-P"}, "prlimit": {"-p", "--pid"}, "numactl": set(),
     "perf": {"-e", "-o", "-p", "-F", "-c", "--event", "--output"}, "entr": set(),
+    # zsh precommand modifiers and loops that run the words after them.
+    "noglob": set(), "nocorrect": set(), "-": set(), "repeat": set(),
 }
 #: Wrappers that also take the command as one string after -c.
-_COMMAND_OPTION_WRAPPERS = frozenset(["flock", "runuser", "sg", "chroot", "unshare", "nsenter"])
+_COMMAND_OPTION_WRAPPERS = {"flock": ("-c", "--command"), "runuser": ("-c", "--command"), "sg": ("-c",),
+                            "chroot": ("-c",), "unshare": ("-c",), "nsenter": ("-c",), "entr": ("-s",)}
 #: Wrappers followed by one positional argument before the inner command.
 _POSITIONAL = {"timeout": 1, "chrt": 1, "taskset": 1, "chroot": 1, "flock": 1, "sg": 1, "gosu": 1, "su-exec": 1,
-               "perf": 1}
+               "perf": 1, "repeat": 1}
 _XARGS_VALUES = {"-I", "-i", "-L", "-l", "-n", "-P", "-d", "-a", "-s", "-E", "-e", "--replace", "--max-lines",
                  "--max-args", "--max-procs", "--delimiter", "--arg-file", "--max-chars", "--eof",
                  "--process-slot-var"}
@@ -65,6 +68,29 @@ _GLOB_NAME = lazy_regex(r"[*?]|\[[^\]]+\]")
 #: Variables that hold the path of a shell.
 _SHELL_VARIABLES = lazy_regex(r"^\$\{?(BASH|SHELL|0|ZSH_ARGZERO|BASH_ARGV0)\}?$")
 _KNOWN_COMMANDS: Set[str] = set()
+
+
+_EXPANSION = lazy_regex(r"\$\{[^}]*\}|\$[A-Za-z_]\w*|\$[0-9@*#?$!-]|\$\([^)]*\)|`[^`]*`")
+
+
+#: PowerShell cmdlets (Verb-Noun) and their common aliases, as the first word of a line.
+_POWERSHELL_COMMAND = lazy_regex(r"^(?:[A-Z][a-z]+-[A-Z][A-Za-z]+|iex|iwr|irm|Format-Volume)$")
+
+
+def _reruns_history(name: str, args: List[Word]) -> bool:
+    """fc -s, fc -e - and zsh's r run a command from the history, which cannot be seen here."""
+    texts = [a.text for a in args]
+    return name == "r" or name == "fc" and ("-s" in texts or "-e" in texts and "-" in texts)
+
+
+def _guesses(text: str) -> Set[str]:
+    """Known commands a name with unknown parts becomes when each part is "/" or empty."""
+    found = set()
+    for filler in ("/", ""):
+        name = canonical(_EXPANSION.sub(filler, text).strip())
+        if name and name in known_commands():
+            found.add(name)
+    return found
 
 
 def known_commands() -> Set[str]:
@@ -126,12 +152,17 @@ class Unwrapper:
                 if _SHELL_VARIABLES.match(head.text.strip()):
                     words = [Word("bash")] + words[1:]
                     continue
+                for guess in _guesses(head.text):
+                    # ${PATH:0:1}bin${PATH:0:1}rm, $HOME/bin/rm, r${x}m: what the name is when the parts are / or empty.
+                    self.invoke([Word(guess)] + words[1:], stdin, redirects, sudo)
                 self.unknown_runner(words, stdin, redirects, sudo)
                 return Stream()
             if _GLOB_NAME.search(head.text) and head.text not in ("[", "[["):
                 self.glob_command(words, stdin, redirects, sudo)
                 return Stream()
-            if _HISTORY_EXPANSION.match(head.text):
+            if head.text.startswith("=") and len(head.text) > 1:
+                head = words[0] = Word(head.text[1:], head.dynamic, head.tricks, head.subs)  # zsh: =rm is rm's path
+            if _HISTORY_EXPANSION.match(head.text) or _reruns_history(head.text, words[1:]):
                 self.add(Hit(shell.DYNAMIC_COMMAND, "a command from the shell history"))
                 return Stream()
             name = canonical(head.text.strip())
@@ -168,7 +199,7 @@ class Unwrapper:
                 if name in ("xargs", "parallel"):
                     return self.xargs(name, words, stdin, redirects, sudo)
                 if name in _COMMAND_OPTION_WRAPPERS:
-                    code = next((i for i, a in enumerate(args[:-1]) if a in ("-c", "--command")), None)
+                    code = next((i for i, a in enumerate(args[:-1]) if a in _COMMAND_OPTION_WRAPPERS[name]), None)
                     if code is not None:
                         self.code_words(words[code + 2:code + 3], "bash", name)
                         return Stream()
@@ -183,6 +214,10 @@ class Unwrapper:
                         self.env_hits(key, value)
                 words = words[start:]
                 continue
+            if _POWERSHELL_COMMAND.match(head.text):
+                # A PowerShell command line (Remove-Item …, iex …): read as PowerShell code.
+                self.inline_code(" ".join(w.text for w in words), "powershell")
+                return Stream()
             if name == "ssh":
                 self.ssh(words, args, stdin, redirects, sudo)
                 return Stream(network=True)
@@ -193,14 +228,14 @@ class Unwrapper:
     def split_lists(self, words: List[Word]) -> List[Word]:
         """Words that expand to several ("${x[@]}", "$@", $x after IFS=,) split into them."""
         ifs = self.env["IFS"].text if "IFS" in self.env else " \t\n"
-        if not any(LIST in w.tricks or ifs and INDIRECTION in w.tricks for w in words):
+        if not any(LIST in w.tricks or ifs and INDIRECTION in w.tricks and QUOTED not in w.tricks for w in words):
             return words
         out: List[Word] = []
         for w in words:
             if LIST in w.tricks:
                 tricks = [t for t in w.tricks if t != LIST]
                 out.extend(Word(part, w.dynamic, list(tricks), w.subs) for part in w.text.split(SEPARATOR) if part)
-            elif ifs and INDIRECTION in w.tricks:
+            elif ifs and INDIRECTION in w.tricks and QUOTED not in w.tricks:
                 parts = [p for p in re.split("[" + re.escape(ifs) + "]", w.text) if p]
                 if len(parts) > 1 and "IFS" in self.env:
                     self.add(Hit(shell.IFS))
@@ -309,9 +344,16 @@ class Unwrapper:
         if name == "parallel" and ":::" in args:
             cut = args.index(":::")
             inner = words[1:1 + cut]
-            inner = inner[self.skip_options("parallel", [w.text for w in inner]):]
-            extra = [Word(a) for a in args[cut + 1:]]
-            return self.invoke((inner or [Word("echo")]) + extra, Stream(), redirects, sudo)
+            inner = inner[self.skip_options("parallel", [w.text for w in inner]):] or [Word("echo")]
+            extra = [a for a in args[cut + 1:] if a not in (":::", "::::")]
+            if any("{}" in w.text for w in inner):
+                # parallel puts each argument where {} stands, and runs a one-word command through a shell.
+                for item in extra[:8]:
+                    filled = [Word(w.text.replace("{}", item), w.dynamic, w.tricks, w.subs) for w in inner]
+                    self.invoke(filled if len(filled) > 1 else [Word(p) for p in _split(filled[0].text)],
+                                Stream(), redirects, sudo)
+                return Stream()
+            return self.invoke(inner + [Word(a) for a in extra], Stream(), redirects, sudo)
         i = 0
         replace: Optional[str] = None
         while i < len(args):
@@ -507,6 +549,11 @@ class Unwrapper:
             streams = [self.stream_of(s) for s in word.subs]
             if any(s.network for s in streams):
                 self.add(Hit(network.PIPE_TO_SHELL, cmd.name))
+            elif any(s.decoded for s in streams):
+                self.add(Hit(shell.DECODED_CODE))
+                for s in streams:
+                    if s.text:
+                        self.inline_code(s.text, lang)
             self.inline_code(code, lang)
         elif from_stdin and cmd.stdin.present:
             self.feed_code(cmd.stdin, lang, cmd.name)

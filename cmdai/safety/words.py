@@ -18,6 +18,8 @@ _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "e": "
 #: Trick names recorded on a word.
 QUOTES, ESCAPE, ANSI_C, IFS, INDIRECTION, SUBSTITUTION = (
     "quotes", "escape", "ansi-c", "ifs", "indirection", "substitution")
+#: An expansion inside double quotes: the shell does not split its value into words.
+QUOTED = "quoted"
 #: Marks a word that expands to several words (an array, "$@"); its text joins them with SEPARATOR.
 LIST = "list"
 SEPARATOR = "\x1f"
@@ -95,7 +97,8 @@ class WordReader:
                 w.dynamic = True
                 w.text += _text(node)
             else:
-                w.tricks.append(SUBSTITUTION)
+                if not _is_lookup(node):
+                    w.tricks.append(SUBSTITUTION)
                 w.text += echoed
         elif t == "process_substitution":
             w.subs.append(node)
@@ -108,6 +111,7 @@ class WordReader:
             w.text += _text(node)
 
     def _string(self, node: Any, w: Word) -> None:
+        w.tricks.append(QUOTED)
         inner_start = node.start_byte + (2 if _text(node).startswith("$") else 1)
         pos = inner_start
         src = node.text
@@ -187,14 +191,26 @@ def _unescape_dq(s: str) -> str:
     return re.sub(r'\\([\\"$`])', r"\1", s).replace("\\\n", "")
 
 
+_LOOKUPS = ("which", "command", "type", "whereis")
+
+
+def _is_lookup(node: Any) -> bool:
+    """$(which NAME): the path of a command, a common way to name it, not a way to hide it."""
+    body = node.named_children
+    name = body[0].child_by_field_name("name") if len(body) == 1 and body[0].type == "command" else None
+    return name is not None and _text(name) in _LOOKUPS
+
+
 def _echoed(node: Any) -> Optional[str]:
-    """The output of ``$(echo literal)`` / ``$(printf literal)``, which can be known statically."""
+    """The output of ``$(echo literal)``, ``$(printf literal)`` or ``$(which NAME)`` (the path of NAME,
+    which names the same command), which can be known statically."""
     body = [c for c in node.named_children]
     if len(body) != 1 or body[0].type != "command":
         return None
     cmd = body[0]
     name = cmd.child_by_field_name("name")
-    if name is None or _text(name) not in ("echo", "printf"):
+    program = _text(name) if name is not None else ""
+    if program not in ("echo", "printf") + _LOOKUPS:
         return None
     args = cmd.children_by_field_name("argument")
     reader = WordReader({})
@@ -204,6 +220,11 @@ def _echoed(node: Any) -> Optional[str]:
         if word.dynamic:
             return None
         parts.append(word.text)
-    if _text(name) == "echo":
+    if program in _LOOKUPS:
+        names = [p for p in parts if not p.startswith("-")]
+        return names[0] if names and (program != "command" or "-v" in parts or "-V" in parts) else None
+    if program == "echo":
+        escapes = "-e" in parts
         parts = [p for p in parts if p not in ("-n", "-e", "-E")]
-    return " ".join(parts)
+        return decode_ansi_c(" ".join(parts)) if escapes else " ".join(parts)
+    return decode_ansi_c(parts[0]).replace("%s", " ".join(parts[1:]), 1) if parts else ""

@@ -184,3 +184,29 @@ def test_renaming_by_extension_in_fish() -> None:
 ])
 def test_near_misses_of_the_new_intents_get_no_answer(text: str) -> None:
     assert declines(text)
+
+
+@pytest.mark.parametrize("text, command", [
+    ("show the biggest files in my downloads folder", "find ~/Downloads -type f -exec du -h {} + | sort -rh | head -n 10"),
+    ("list files in my documents folder", "ls -la ~/Documents"),
+    ("find pdf files in my Desktop folder", "find ~/Desktop -name '*.pdf'"),
+    ("move all pdfs to the documents folder", "mv -- *.pdf documents/"),   # "the": a folder here
+    ("find python files in my projects folder", "find projects -name '*.py'"),
+])
+def test_my_home_folders_are_in_the_home_directory(text: str, command: str) -> None:
+    assert answer(text) == command
+
+
+@pytest.mark.parametrize("text", [
+    "delete every __pycache__ directory", "remove each build folder", "delete all the node_modules folders",
+    "delete __pycache__ directories",
+])
+def test_every_directory_of_a_name_is_each_one_found(text: str) -> None:
+    # "Every X directory" means all of them, wherever they are: never the one X here.
+    command = answer(text)
+    assert command.startswith("find . -type d -name ") and command.endswith(" -prune -exec rm -r {} +")
+
+
+def test_one_named_directory_is_that_directory() -> None:
+    assert answer("remove node_modules") == "rm -r node_modules"
+    assert answer("remove the build directory and everything in it") == "rm -r build"

@@ -282,23 +282,23 @@ def test_expires_on_local_time_matches_posix_time():
     assert _parse_output(output).expires_on == moment
 
 
-def test_az_gets_no_shell_and_no_color(fake_az, azure_settings, monkeypatch):
+def test_az_gets_no_shell_and_no_color_in_its_own_process_group(fake_az, azure_settings, monkeypatch):
     monkeypatch.setenv("AZURE_CORE_NO_COLOR", "false")
     seen = {}
     import subprocess
 
-    real_run = subprocess.run
+    real_popen = subprocess.Popen
 
     def spy(args, **kwargs):
         seen.update(kwargs, args=args)
-        return real_run(args, **kwargs)
+        return real_popen(args, **kwargs)
 
-    monkeypatch.setattr(subprocess, "run", spy)
+    monkeypatch.setattr(subprocess, "Popen", spy)
     token_provider_for(azure_settings(), COGNITIVE).token()
 
     assert seen["args"][0] == os.path.join(str(fake_az.directory), "az")
     assert not seen.get("shell")
-    assert seen["timeout"] == 10.0
+    assert seen["start_new_session"] is True
     assert seen["env"]["AZURE_CORE_NO_COLOR"] == "true"
 
 

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import sys
 
 import pexpect
 import pytest
@@ -45,6 +43,15 @@ def test_widget_explain_writes_stderr_only_and_keeps_the_line(run_cmdai):
     assert "pipe: the output" in result.stderr and "prints the last 5 lines" in result.stderr
 
 
+def test_widget_explain_of_a_very_long_line_is_cut_but_keeps_the_risk(run_cmdai):
+    line = " | ".join(["grep -v x"] * 30) + " ; crontab -r"
+    result = run_cmdai("--widget", "--explain", "--shell", "bash", input=line)
+    lines = result.stderr.splitlines()
+    assert result.returncode == 0 and len(lines) == 24
+    assert "more (all of it: cmdai --explain)" in lines[-2] and lines[-1].startswith("risk: high")
+    assert len(run_cmdai("--explain", line, "-s", "bash").stdout.splitlines()) > 24
+
+
 @pytest.mark.parametrize("line", ["", "   \n"])
 def test_widget_explain_of_an_empty_line_is_one_message_and_non_zero(run_cmdai, line):
     result = run_cmdai("--widget", "--explain", "--shell", "bash", input=line)
@@ -75,11 +82,10 @@ def test_explain_when_the_model_fails_falls_back_to_the_catalog(run_cmdai, user_
     assert "explained from cmdai's catalog" in result.stderr and len(result.stderr.splitlines()) == 1
 
 
-def test_execute_shows_the_parts_before_asking(isolated_env, tmp_path):
-    cmdai = shutil.which("cmdai") or sys.executable
+def test_execute_shows_the_parts_before_asking(isolated_env, tmp_path, cmdai_program):
     env = dict(os.environ, SHELL="/bin/bash", TERM="dumb")
-    child = pexpect.spawn(cmdai, ["-x", "-s", "bash", "list all python files"], env=env, cwd=str(tmp_path),
-                          encoding="utf-8", timeout=30)
+    child = pexpect.spawn(cmdai_program[0], cmdai_program[1:] + ["-x", "-s", "bash", "list all python files"],
+                          env=env, cwd=str(tmp_path), encoding="utf-8", timeout=30)
     try:
         child.expect("Run it\\?")
         shown = child.before

@@ -24,7 +24,7 @@ UNCHECKABLE = "runs code that cmdai cannot check"
 def test_the_set_is_large_and_covers_every_class() -> None:
     assert len(ATTACKS) >= 150 and len(BENIGN) >= 100
     assert {"executing words", "wrappers", "other shells", "obfuscation", "deferred code", "tool command options",
-            "python", "other languages", "interpreter input", "credentials and persistence", "more tools and tricks",
+            "python", "other languages", "interpreter input", "credentials and persistence", "more tools and tricks", "runners, watchers and lookups", "zsh and history",
             "unparseable and unknown"} <= set(DATA["attack"])
 
 

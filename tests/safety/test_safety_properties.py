@@ -61,6 +61,17 @@ LAYERS: List[Layer] = [
     lambda c: f"coproc {{ {c}\n}}",
     lambda c: f"x=({c}); \"${{x[@]}}\"" if _simple(c) and "'" not in c else f"bash -c {q(c)}",
     lambda c: f"set -- {c}; \"$@\"" if _simple(c) and "'" not in c else f"sh -c {q(c)}",
+    lambda c: f"parallel sh -c {{}} ::: {q(c)}",
+    lambda c: f"echo {q(c)} | xargs -I@ sh -c @" if "\n" not in c else f"xargs -a /dev/null sh -c {q(c)}",
+    lambda c: f"watch -n1 {q(c)}",
+    lambda c: f"ssh host {q(c)}",
+    lambda c: f"env -S {q(c)}" if _simple(c) else f"env -S 'sh -c' {q(c)}",
+    lambda c: f"$BASH -c {q(c)}",
+    lambda c: f"x={q(c)}; eval \"$x\"",
+    lambda c: f"tmux send-keys -t w {q(c)} Enter",
+    lambda c: "node -e " + q("require('child_process').execSync(" + json.dumps(c) + ")"),
+    lambda c: f"echo {q(c)} > run.sh; bash run.sh",
+    lambda c: f"alias go={q(c)}; go",
 ]
 
 
@@ -69,7 +80,7 @@ def _simple(command: str) -> bool:
     return not any(ch in command for ch in "|&;<>()\n{}$`") and not command.startswith(("!", "#"))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=600, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(INNER), st.lists(st.sampled_from(range(len(LAYERS))), min_size=1, max_size=3))
 def test_wrapping_never_lowers_the_level(inner: str, layers: List[int]) -> None:
     command = inner

@@ -23,6 +23,16 @@ import pytest
 from werkzeug.wrappers import Request, Response
 
 DUMP_KEY = "\x18\x02"  # Ctrl-X Ctrl-B, bound by the test rc files only
+# Keys as the terminal sends them.
+CTRL_G = "\x07"
+CTRL_C = "\x03"
+CTRL_E = "\x05"
+CTRL_U = "\x15"
+CTRL_X = "\x18"
+UNDO = "\x1f"  # Ctrl-_ : undo in zsh's emacs keymap, in readline and in fish
+ALT_I = "\x1bi"
+LEFT = "\x1b[D"
+UP = "\x1b[A"
 PROMPT = "READY> "
 #: Long enough for a slow, busy machine; a passing test never waits this long.
 WAIT = 30
@@ -35,6 +45,10 @@ class Foundry:
     url: str
     command: str = "ls -la"
     explanation: str = "list the files"
+    #: Other commands for the same request, sent with the answer.
+    alternatives: List[str] = field(default_factory=list)
+    #: Part → meaning, sent with the answer, for a request to explain a command.
+    parts: Dict[str, str] = field(default_factory=dict)
     status: int = 200
     #: When True, chat requests wait (until the test ends) instead of answering.
     stall: bool = False
@@ -56,7 +70,12 @@ class Foundry:
         if self.status != 200:
             return _json(self.status, {"error": {"code": "InternalServerError",
                                                  "message": "the model is overloaded"}})
-        content = json.dumps({"cmd": self.command, "explanation": self.explanation})
+        reply = {"cmd": self.command, "explanation": self.explanation}
+        if self.alternatives:
+            reply["alternatives"] = self.alternatives
+        if self.parts:
+            reply["parts"] = self.parts
+        content = json.dumps(reply)
         return _json(200, {
             "id": "chatcmpl-1", "object": "chat.completion", "created": 1700000000, "model": "gpt-4o-mini",
             "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}],
@@ -175,6 +194,12 @@ class ShellSession:
     def send(self, keys: str) -> None:
         self.child.send(keys)
 
+    def press(self, text: str, key: str = CTRL_G, back: int = 0) -> None:
+        """Type TEXT, move the cursor BACK characters to the left, press KEY."""
+        self.send(text)
+        self.send(LEFT * back)
+        self.send(key)
+
     def line(self) -> Tuple[str, int]:
         """The line buffer and cursor position, as the shell itself reports them.
 
@@ -234,6 +259,17 @@ class ShellSession:
 
             subprocess.run([*self.tmux, "kill-server"], capture_output=True, timeout=WAIT)
         self.child.close(force=True)
+
+
+def interrupt_keeps_the_line(session: "ShellSession", foundry: "Foundry", line: str, key: str = CTRL_G,
+                             back: int = 0) -> None:
+    """Type LINE, move BACK to the left, press KEY, Ctrl-C while the model stalls: the line stays."""
+    foundry.stall = True
+    session.press(line, key, back)
+    foundry.wait_for_request()
+    session.send(CTRL_C)
+    session.expect("cmdai: interrupted")
+    assert session.line() == (line, len(line) - back)
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import List
 
-CTRL_G = "\x07"
-CTRL_C = "\x03"
+from .conftest import CTRL_G, CTRL_C
+
 ALT_ENTER = "\x1b\r"  # fish: a new line inside the command line
 
 
@@ -15,8 +15,7 @@ def _rows_with(rows: List[str], text: str) -> List[int]:
 def _zsh_after_an_error(foundry, open_shell):
     foundry.status = 500
     session = open_shell("zsh", in_tmux=True)
-    session.send("list big files")
-    session.send(CTRL_G)
+    session.press("list big files")
     session.wait_for_screen(lambda rows: _rows_with(rows, "overloaded"), "the error")
     return session
 
@@ -40,8 +39,7 @@ def test_zsh_clears_an_old_message_when_the_next_request_starts(foundry, open_sh
 
 
 def _fish_request_keeps_its_message(session, request: str, finish, message: str) -> None:
-    session.send(request)
-    session.send(CTRL_G)
+    session.press(request)
     finish()
     rows = session.wait_for_screen(lambda rows: _rows_with(rows, message), "the message")
     # Once, and above a whole prompt with the whole request: nothing overwritten, no stray row.

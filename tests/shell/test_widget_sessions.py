@@ -3,22 +3,15 @@ from __future__ import annotations
 
 import pytest
 
-pytestmark = pytest.mark.parametrize("shell", ("zsh", "bash", "fish"))
+from .conftest import CTRL_G, CTRL_E, CTRL_U, CTRL_X, UNDO, interrupt_keeps_the_line
 
-CTRL_G = "\x07"
-CTRL_C = "\x03"
-CTRL_X = "\x18"
-CTRL_E = "\x05"
-CTRL_U = "\x15"
-UNDO = "\x1f"  # Ctrl-_ : undo in zsh's emacs keymap, in readline and in fish
-LEFT = "\x1b[D"
+pytestmark = pytest.mark.parametrize("shell", ("zsh", "bash", "fish"))
 
 
 def test_the_request_becomes_the_command(shell, foundry, open_shell):
     foundry.command = "find . -name '*.log' -size +10M"
     session = open_shell(shell)
-    session.send("find log files over ten megabytes")
-    session.send(CTRL_G)
+    session.press("find log files over ten megabytes")
 
     assert session.line() == (foundry.command, len(foundry.command))
     assert "find log files over ten megabytes" in foundry.user_text()
@@ -29,8 +22,7 @@ def test_the_cursor_ends_after_a_command_with_non_ascii_text(shell, foundry, ope
     # bash counts the cursor in bytes, zsh and fish in characters.
     foundry.command = "grep -rl 'café' ."
     session = open_shell(shell)
-    session.send("which files mention the café")
-    session.send(CTRL_G)
+    session.press("which files mention the café")
     session.line()  # the widget has finished: keys typed before that are discarded
     session.send(" | wc -l")
 
@@ -40,16 +32,14 @@ def test_the_cursor_ends_after_a_command_with_non_ascii_text(shell, foundry, ope
 def test_a_multi_line_command_is_inserted_whole(shell, foundry, open_shell):
     foundry.command = 'for f in *.log\n  gzip $f\nend' if shell == "fish" else 'for f in *.log; do\n  gzip "$f"\ndone'
     session = open_shell(shell)
-    session.send("compress every log file")
-    session.send(CTRL_G)
+    session.press("compress every log file")
 
     assert session.line() == (foundry.command, len(foundry.command))
 
 
 def test_undo_brings_back_the_request(shell, foundry, open_shell):
     session = open_shell(shell)
-    session.send("show all files")
-    session.send(CTRL_G)
+    session.press("show all files")
     assert session.line()[0] == "ls -la"
 
     session.send(UNDO)
@@ -59,8 +49,7 @@ def test_undo_brings_back_the_request(shell, foundry, open_shell):
 def test_a_risky_command_arrives_disarmed_with_a_warning(shell, foundry, open_shell):
     foundry.command = "crontab -l > cron.bak\ncrontab -r"
     session = open_shell(shell)
-    session.send("back up and clear my cron jobs")
-    session.send(CTRL_G)
+    session.press("back up and clear my cron jobs")
 
     session.expect("remove '# ' to run")
     text, _ = session.line()
@@ -70,9 +59,7 @@ def test_a_risky_command_arrives_disarmed_with_a_warning(shell, foundry, open_sh
 def test_a_blocked_command_leaves_the_line_alone(shell, foundry, open_shell):
     foundry.command = "rm -rf /"
     session = open_shell(shell)
-    session.send("free up disk space")
-    session.send(LEFT * 5)
-    session.send(CTRL_G)
+    session.press("free up disk space", back=5)
 
     session.expect("blocked")
     assert session.line() == ("free up disk space", len("free up disk space") - 5)
@@ -81,31 +68,19 @@ def test_a_blocked_command_leaves_the_line_alone(shell, foundry, open_shell):
 def test_a_server_error_keeps_the_line_and_shows_one_message(shell, foundry, open_shell):
     foundry.status = 500
     session = open_shell(shell)
-    session.send("list big files")
-    session.send(LEFT * 3)
-    session.send(CTRL_G)
+    session.press("list big files", back=3)
 
     session.expect("cmdai: ")
     assert session.line() == ("list big files", len("list big files") - 3)
 
 
 def test_ctrl_c_while_waiting_keeps_the_line(shell, foundry, open_shell):
-    foundry.stall = True
-    session = open_shell(shell)
-    session.send("archive the home directory")
-    session.send(LEFT * 4)
-    session.send(CTRL_G)
-    foundry.wait_for_request()
-    session.send(CTRL_C)
-
-    session.expect("cmdai: interrupted")
-    assert session.line() == ("archive the home directory", len("archive the home directory") - 4)
+    interrupt_keeps_the_line(open_shell(shell), foundry, "archive the home directory", back=4)
 
 
 def test_a_blank_line_sends_nothing(shell, foundry, open_shell):
     session = open_shell(shell)
-    session.send("   ")
-    session.send(CTRL_G)
+    session.press("   ")
 
     assert session.line() == ("   ", 3)
     assert foundry.requests == []
@@ -113,8 +88,7 @@ def test_a_blank_line_sends_nothing(shell, foundry, open_shell):
 
 def test_vi_insert_mode(shell, foundry, open_shell):
     session = open_shell(shell, vi=True)
-    session.send("list everything here")
-    session.send(CTRL_G)
+    session.press("list everything here")
 
     assert session.line() == ("ls -la", len("ls -la"))
 
@@ -135,8 +109,7 @@ def test_cmdai_key_moves_the_binding(shell, foundry, open_shell):
 def test_escape_sequences_from_the_model_never_reach_the_terminal(shell, foundry, open_shell):
     foundry.command = "echo done\x1b]0;owned\x07\x1b[2J"
     session = open_shell(shell)
-    session.send("say done")
-    session.send(CTRL_G)
+    session.press("say done")
 
     assert session.line() == ("echo done", len("echo done"))
     assert "]0;owned" not in session.screen_output()
@@ -145,8 +118,7 @@ def test_escape_sequences_from_the_model_never_reach_the_terminal(shell, foundry
 def test_a_command_the_shell_cannot_parse_even_after_a_repair_is_not_inserted(shell, foundry, open_shell):
     foundry.command = "for f in *.txt; do wc -l $f"
     session = open_shell(shell)
-    session.send("count lines in text files")
-    session.send(CTRL_G)
+    session.press("count lines in text files")
 
     session.expect(f"not valid {shell} syntax, even after a repair")
     assert session.line()[0] == "count lines in text files"

@@ -7,12 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import CTRL_G, CTRL_C, UNDO, LEFT
+
 pytestmark = pytest.mark.parametrize("shell", ("zsh", "bash", "fish"))
 
-CTRL_G = "\x07"
-CTRL_C = "\x03"
-CTRL_E = "\x05"
-LEFT = "\x1b[D"
 #: Seconds the model takes: long enough for keys to arrive while cmdai waits for it.
 SLOW = 2.0
 DISCARDED = "keys typed while cmdai was working were discarded"
@@ -29,8 +27,7 @@ def _slow_command(foundry, home: Path) -> Path:
 def test_enter_pressed_while_waiting_runs_nothing(shell, foundry, open_shell, tmp_path):
     marker = _slow_command(foundry, tmp_path)
     session = open_shell(shell)
-    session.send("mark this folder")
-    session.send(CTRL_G)
+    session.press("mark this folder")
     foundry.wait_for_request()
     session.send("\r")
     session.send("x")
@@ -62,8 +59,7 @@ def test_nothing_is_said_when_nothing_was_typed(shell, foundry, open_shell, tmp_
     _slow_command(foundry, tmp_path)
     foundry.delay = 0.5
     session = open_shell(shell)
-    session.send("mark this folder")
-    session.send(CTRL_G)
+    session.press("mark this folder")
     # The prompt is redrawn once the widget is done; no key may arrive before that.
     session.expect("READY> ")
 
@@ -74,8 +70,7 @@ def test_nothing_is_said_when_nothing_was_typed(shell, foundry, open_shell, tmp_
 def test_the_indicator_counts_the_seconds(shell, foundry, open_shell):
     foundry.delay = 3.5
     session = open_shell(shell, in_tmux=True)
-    session.send("list everything here")
-    session.send(CTRL_G)
+    session.press("list everything here")
 
     # zsh redraws only what changed, so the count is read from the screen, not the stream.
     session.wait_for_screen(lambda rows: any("⏳ cmdai 1s" in row for row in rows), "one second")
@@ -83,6 +78,9 @@ def test_the_indicator_counts_the_seconds(shell, foundry, open_shell):
     rows = session.wait_for_screen(lambda rows: "READY> ls -la" in rows, "the command")
     assert not any("⏳" in row for row in rows)
     assert session.line()[0] == "ls -la"
+    # The count never touched the line: one undo step goes straight back to the request.
+    session.send(UNDO)
+    assert session.line()[0] == "list everything here"
 
 
 def test_the_budget_ends_the_wait_with_the_offline_answer(shell, foundry, open_shell):
@@ -90,8 +88,7 @@ def test_the_budget_ends_the_wait_with_the_offline_answer(shell, foundry, open_s
     foundry.config.write_text(foundry.config.read_text().replace("fallback = false", "fallback = true"))
     foundry.add_config("[shell]\nhotkey_timeout_seconds = 2\n")
     session = open_shell(shell)
-    session.send("list all files")
-    session.send(CTRL_G)
+    session.press("list all files")
 
     session.expect("hotkey budget")
     text, _ = session.line()
@@ -104,9 +101,7 @@ def test_the_budget_keeps_the_line_when_nothing_can_answer(shell, foundry, open_
     foundry.add_config("[shell]\nhotkey_timeout_seconds = 1.5\n")
     session = open_shell(shell)
     request = "frobnicate the quux daemon"
-    session.send(request)
-    session.send(LEFT * 2)
-    session.send(CTRL_G)
+    session.press(request, back=2)
 
     session.expect("no answer within the 1.5 s hotkey budget")
     assert session.line() == (request, len(request) - 2)
@@ -117,8 +112,7 @@ def test_ctrl_c_keeps_the_line_and_discards_what_was_typed(shell, foundry, open_
     marker = _slow_command(foundry, tmp_path)
     foundry.stall = True
     session = open_shell(shell)
-    session.send("mark this folder")
-    session.send(CTRL_G)
+    session.press("mark this folder")
     foundry.wait_for_request()
     session.send("\r")
     session.send(CTRL_C)
@@ -137,8 +131,7 @@ def test_a_removed_cmdai_keeps_the_line_and_says_what_to_do(shell, foundry, open
     session = open_shell(shell, program=[str(program)])
     program.unlink()
     session.send("list everything here")
-    session.send(LEFT)
-    session.send(CTRL_G)
+    session.press(LEFT)
 
     session.expect("cmdai is not installed any more; remove the line from your rc file")
     assert session.line() == ("list everything here", len("list everything here") - 1)
@@ -149,8 +142,7 @@ def test_a_removed_cmdai_keeps_the_line_and_says_what_to_do(shell, foundry, open
 def test_a_removed_python_module_says_the_same(shell, foundry, open_shell, tmp_path):
     # Installed as `python -m cmdai`: the interpreter stays, the package is gone.
     session = open_shell(shell, program=[os.environ.get("PYTHON", "python3"), "-m", "cmdai_removed_for_test"])
-    session.send("list everything here")
-    session.send(CTRL_G)
+    session.press("list everything here")
 
     session.expect("cmdai is not installed any more; remove the line from your rc file")
     assert session.line()[0] == "list everything here"

@@ -21,9 +21,9 @@ def matcher() -> Matcher:
     """The process-wide matcher over the built-in catalog (loaded on first use)."""
     global _matcher
     if _matcher is None:
-        from .catalog import INTENTS, NOT_ARGS
+        from .catalog_cache import load_matcher
 
-        _matcher = Matcher(INTENTS, NOT_ARGS)
+        _matcher = load_matcher()
     return _matcher
 
 

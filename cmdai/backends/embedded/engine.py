@@ -8,7 +8,7 @@ tie between different commands is treated as ambiguity and answered with nothing
 from __future__ import annotations
 
 import re
-from typing import Dict, FrozenSet, Iterable, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
 from .intent import Intent
 from .render import PLACEHOLDER, describe, fill, pick_variant
@@ -63,7 +63,6 @@ class _Compiled(NamedTuple):
     need: Tuple[FrozenSet[str], ...]
     vocab: FrozenSet[str]
     avoid: FrozenSet[str]
-    arg: "re.Pattern[str]"
     avoid_first: FrozenSet[str]
 
 
@@ -73,9 +72,21 @@ def _words(spec: str) -> FrozenSet[str]:
 
 def _compile(it: Intent) -> _Compiled:
     need = tuple(frozenset(norm(w) for w in group.split("|")) for group in it.need.split())
-    arg = re.compile(it.arg) if it.arg else _ARG_RE
     avoid_first = frozenset(it.avoid_first.lower().split())
-    return _Compiled(it, need, _words(it.need) | _words(it.opt), _words(it.avoid), arg, avoid_first)
+    return _Compiled(it, need, _words(it.need) | _words(it.opt), _words(it.avoid), avoid_first)
+
+
+_ARG_PATTERNS: Dict[str, "re.Pattern[str]"] = {}
+
+
+def _arg_pattern(it: Intent) -> "re.Pattern[str]":
+    """What a free name must look like for this intent, compiled when a request first needs it."""
+    if not it.arg:
+        return _ARG_RE
+    pattern = _ARG_PATTERNS.get(it.arg)
+    if pattern is None:
+        pattern = _ARG_PATTERNS[it.arg] = re.compile(it.arg)
+    return pattern
 
 
 class Matcher:
@@ -92,6 +103,23 @@ class Matcher:
         if self._compiled is None:
             self._compiled = [_compile(it) for it in self._intents]
         return self._compiled
+
+    def snapshot(self) -> Tuple[Any, ...]:
+        """The compiled catalog as plain values (strings, tuples, dicts, frozensets) for ``marshal``."""
+        rows = tuple((tuple(getattr(c.intent, field) for field in Intent.__slots__), c.need, c.vocab, c.avoid, c.avoid_first)
+                     for c in self._catalog())
+        return tuple(sorted(self._not_args)), rows
+
+    @classmethod
+    def from_snapshot(cls, snapshot: Tuple[Any, ...]) -> "Matcher":
+        """A matcher over a catalog compiled earlier (see :meth:`snapshot`), with nothing to compile."""
+        not_args, rows = snapshot
+        matcher = cls(())
+        matcher._not_args = frozenset(not_args)
+        matcher._compiled = [_Compiled(Intent(*fields), need, vocab, avoid, avoid_first)
+                             for fields, need, vocab, avoid, avoid_first in rows]
+        matcher._intents = [c.intent for c in matcher._compiled]
+        return matcher
 
     def _slot_names(self, template: str) -> FrozenSet[str]:
         names = self._names.get(template)
@@ -182,14 +210,14 @@ class Matcher:
         leftover = [(i, w, s) for i, (w, s) in enumerate(tokens) if w not in explained]
         if (len(leftover) == 1 and "arg" in names and "arg" not in slots
                 and (it.arg_anywhere or leftover[0][0] > first_need)
-                and leftover[0][1] not in self._not_args and compiled.arg.fullmatch(leftover[0][2])
+                and leftover[0][1] not in self._not_args and _arg_pattern(it).fullmatch(leftover[0][2])
                 # "create md5sum of a directory": a word followed by "of" is no name.
                 and not re.search(r"(?<![\w.-])" + re.escape(leftover[0][2]) + r"\s+of\b", text, re.IGNORECASE)):
             slots["arg"] = Slot(leftover[0][2], "quote")
             leftover = []
         if leftover or not (compiled.need or used):
             return None
-        if it.arg and "arg" in slots and not compiled.arg.fullmatch(slots["arg"].raw):
+        if it.arg and "arg" in slots and not _arg_pattern(it).fullmatch(slots["arg"].raw):
             return None
 
         command = fill(template, slots, it.defaults, shell)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Dict, FrozenSet, List, NamedTuple, Optional, Tuple
 
+from ...lazy_regex import lazy_regex
 from ...records import Record
 from .words import DESCRIPTIVE, STOPWORDS, norm, tokenize
 
@@ -145,13 +146,13 @@ def _subst(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     return Phrase("subst", m.start(), slots, _glue("replace substitute occurrence word string text all change swap")), (m.start("old"), m.end())
 
 
-_QUOTED_PATH = re.compile(r"(?:~|\.{0,2})/[^\s]*")
-_GLOB_CHARS = re.compile(r"[*?\[]")
-_NAMED_BEFORE = re.compile(r"\b(?:named|called|titled|name|file|files|directory|folder)\s*(?:is\s+)?$", re.IGNORECASE)
-_EXTENSION_BEFORE = re.compile(r"\bextension\s*$", re.IGNORECASE)
-_FILES_AFTER = re.compile(r"\s+files?\b", re.IGNORECASE)
-_DIR_AFTER = re.compile(r"[\"'”’]?\s+(?:dir|directory|folder)\b", re.IGNORECASE)
-_DIR_BEFORE = re.compile(r"\b(?:dir|directory|folder)\s+$", re.IGNORECASE)
+_QUOTED_PATH = lazy_regex(r"(?:~|\.{0,2})/[^\s]*")
+_GLOB_CHARS = lazy_regex(r"[*?\[]")
+_NAMED_BEFORE = lazy_regex(r"\b(?:named|called|titled|name|file|files|directory|folder)\s*(?:is\s+)?$", re.IGNORECASE)
+_EXTENSION_BEFORE = lazy_regex(r"\bextension\s*$", re.IGNORECASE)
+_FILES_AFTER = lazy_regex(r"\s+files?\b", re.IGNORECASE)
+_DIR_AFTER = lazy_regex(r"[\"'”’]?\s+(?:dir|directory|folder)\b", re.IGNORECASE)
+_DIR_BEFORE = lazy_regex(r"\b(?:dir|directory|folder)\s+$", re.IGNORECASE)
 
 
 def _quoted(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
@@ -311,7 +312,7 @@ def _duration(recent: bool) -> _Builder:
 
 #: Short names of dotfiles and tool directories: ".env files" are files named .env.
 _DOT_NAMES = frozenset("env git svn hg bzr idea venv cache npmrc zshrc vimrc local".split())
-_PLURAL_FILES_AFTER = re.compile(r"\s+files\b", re.IGNORECASE)
+_PLURAL_FILES_AFTER = lazy_regex(r"\s+files\b", re.IGNORECASE)
 
 
 def _glob(any_extension: bool) -> _Builder:
@@ -375,12 +376,20 @@ def _named_dir(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     value = m.group("v")
     if value.lower() in _NOT_VALUES or value.lower() in _DIR_ADJECTIVES or value.lower() in DESCRIPTIVE:
         return None
+    if m.groupdict().get("my") and value.lower() in _HOME_PLACES:
+        # "my downloads folder" is ~/Downloads, wherever the shell is.
+        value = "~/" + _HOME_PLACES[value.lower()]
+        start = m.start("my")
+    else:
+        start = m.start("v")
     slots = {k: Slot(value, "path") for k in ("path", "dir", "arg")}
     slots["base"] = Slot(value.rstrip("/").rsplit("/", 1)[-1], "quote")
-    return Phrase("path", m.start(), slots, _glue("dir under inside within")), (m.start("v"), m.end())
+    return Phrase("path", m.start(), slots, _glue("dir under inside within")), (start, m.end())
 
 
 #: Folders people name by their place in the home directory ("unzip it to desktop" means ~/Desktop).
+#: The standard folders in the home directory, by the name people call them.
+_HOME_PLACES = {name.lower(): name for name in "Desktop Downloads Documents Music Pictures Videos Movies Public Templates".split()}
 _HOME_FOLDERS = frozenset("desktop downloads documents music pictures videos movies home tmp temp root".split())
 
 
@@ -436,7 +445,7 @@ _ARCHIVE_KEYS = (
 )
 #: File types whose name says how their columns are separated.
 _DELIMITED = {"csv": frozenset({"csv", "comma"}), "tsv": frozenset({"tsv", "tab"})}
-_FILE_RE = re.compile(r"^(?:[\w+@-][\w.+@-]*\.[A-Za-z][A-Za-z0-9]{0,7}|\.[\w][\w.-]*)$")
+_FILE_RE = lazy_regex(r"^(?:[\w+@-][\w.+@-]*\.[A-Za-z][A-Za-z0-9]{0,7}|\.[\w][\w.-]*)$")
 
 
 #: English words that "files/directories" or "created/modified" join with a slash.
@@ -451,10 +460,11 @@ _PROJECT_DIRS = ("node_modules", "__pycache__", "bower_components", "site-packag
 #: Directory names that are also words ("build the image", "run the tests"), and snake_case names
 #: ("my_project"): a path only after "in", "of", "cd"... or next to "folder"/"directory".
 _WORD_DIRS = ("src", "build", "dist", "lib", "docs", "tests", "target", "vendor", "public", "assets", "static")
-_LOCATIVE_BEFORE = re.compile(r"\b(?:in|of|under|inside|within|from|into|cd|(?:go|navigate)\s+to)\s+(?:the\s+|my\s+|our\s+)?$",
+_LOCATIVE_BEFORE = lazy_regex(r"\b(?:in|of|under|inside|within|from|into|cd|(?:go|navigate)\s+to)\s+(?:the\s+|my\s+|our\s+)?$",
                               re.IGNORECASE)
-_DIRS_AFTER = re.compile(r"\s+(?:dirs|directories|folders)\b", re.IGNORECASE)
-_NOT_A_DIR_AFTER = re.compile(r"\s+(?:files?|scripts?|code|programs?|modules?|suites?|commands?|steps?|logs?|outputs?)\b", re.IGNORECASE)
+_EVERY_BEFORE = lazy_regex(r"\b(?:every|each|all)\s+(?:of\s+)?(?:the\s+|my\s+)?$", re.IGNORECASE)
+_DIRS_AFTER = lazy_regex(r"\s+(?:dirs|directories|folders)\b", re.IGNORECASE)
+_NOT_A_DIR_AFTER = lazy_regex(r"\s+(?:files?|scripts?|code|programs?|modules?|suites?|commands?|steps?|logs?|outputs?)\b", re.IGNORECASE)
 
 
 def _bare_dir(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
@@ -463,8 +473,8 @@ def _bare_dir(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     # JAVA_HOME is a variable rather than a directory.
     if _NOT_A_DIR_AFTER.match(after) or value != value.lower():
         return None
-    if _DIRS_AFTER.match(after):
-        # "delete __pycache__ directories": every directory of that name.
+    if _DIRS_AFTER.match(after) or _DIR_AFTER.match(after) and _EVERY_BEFORE.search(before):
+        # "delete __pycache__ directories", "every build folder": every directory of that name.
         return Phrase("name", m.start(), {"name": Slot(value, "quote")}, _glue("named name")), m.span()
     if value.lower() not in _PROJECT_DIRS and not (
             _LOCATIVE_BEFORE.search(before) or _DIR_BEFORE.search(before) or _DIR_AFTER.match(after)):
@@ -592,8 +602,8 @@ _RECOGNISERS: List[Tuple[str, _Builder, Tuple[str, ...]]] = [
     (r"\b(?:my\s+|the\s+|your\s+)?home\s+(?:dir|directory|folder)\b", _location("~"), ("home",)),
     (r"\b(?:the\s+)?(?:root\s+(?:dir|directory|folder)|(?:whole|entire)\s+(?:system|filesystem|file\s+system|disk|computer|machine))\b|\beverywhere\b",
      _location("/"), ("root", "whole", "entire", "everywhere")),
-    (r"\b(?:in|under|inside|within|of|from|to|into|compress|archive|zip|tar|pack|backup|back\s+up|copy|move|sync|delete|remove)"
-     r"\s+(?:the\s+|my\s+)?(?P<v>[\w.-]+)\s+(?:dir|directory|folder)\b",
+    (r"\b(?:in|under|inside|within|of|from|to|into|compress|archive|zip|tar|pack|backup|back\s+up|copy|move|sync)"
+     r"\s+(?:the\s+|(?P<my>my\s+))?(?P<v>[\w.-]+)\s+(?:dir|directory|folder)\b",
      _named_dir, ("dir", "folder")),
     # "unzip data.zip into out": the word after an archive's name is where it unpacks.
     (r"\.(?:zip|tar|tgz|tar\.gz|tar\.bz2|tar\.xz)\s+(?:in)?to\s+(?:the\s+)?(?P<v>[A-Za-z0-9_][\w-]*)(?![\w./~-])", _unpack_dest, (".zip", ".tar", ".tgz")),
@@ -606,15 +616,15 @@ _RECOGNISERS: List[Tuple[str, _Builder, Tuple[str, ...]]] = [
 _COMPILED: Dict[int, "re.Pattern[str]"] = {}
 
 #: A quantifier asking for one result per entry. "All" is absent: "list all files" wants one list.
-_PER_ENTRY = re.compile(r"\b(?:each|every)\b|\bby\s+(?:dir|directory|folder|subdir|subdirectory|subfolder|file|entry|item)\b",
+_PER_ENTRY = lazy_regex(r"\b(?:each|every)\b|\bby\s+(?:dir|directory|folder|subdir|subdirectory|subfolder|file|entry|item)\b",
                         re.IGNORECASE)
 
 #: Looking into an archive without unpacking it.
-_LIST_ONLY = re.compile(r"\b(?:without|but\s+not|not)\s+(?:extracting|unpacking|unzipping|decompressing|opening|expanding)(?:\s+(?:it|them))?\b",
+_LIST_ONLY = lazy_regex(r"\b(?:without|but\s+not|not)\s+(?:extracting|unpacking|unzipping|decompressing|opening|expanding)(?:\s+(?:it|them))?\b",
                         re.IGNORECASE)
 
 #: "All" outside quoted text: "commit all changes" is no commit of the staged ones only.
-_ALL = re.compile(r"\ball\b", re.IGNORECASE)
+_ALL = lazy_regex(r"\ball\b", re.IGNORECASE)
 
 #: Slot families whose second phrase gets its own keys ("copy a.txt to /tmp": path, then dest).
 _SECOND_KEYS = {"path": {"path": "dest", "file": "file2", "arg": "arg2"}, "text": {"text": "text2", "arg": "arg2"}}

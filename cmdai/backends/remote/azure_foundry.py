@@ -9,13 +9,15 @@ from ...errors import (BackendConfigurationError, BackendUnavailableError, Cmdai
                        RateLimitError)
 from ...sanitize import one_line
 from ..base import Generation, GenerationRequest, HealthCheck, ModelInfo
-from .chat import ChatCompletionsBackend, JsonStore, ServiceError, read_service_error, remember, remembered
+from .chat import ChatCompletionsBackend, ServiceError, read_service_error, remember, remembered
 from .credentials import AzureKey, Credentials, EntraToken
 from .endpoints import (AI_FOUNDRY_SCOPE, AZURE_OPENAI, AZURE_OPENAI_V1, INFERENCE_RETIRED, MANAGED_ONLINE,
                         MODEL_INFERENCE, OTHER_AUDIENCE, PROJECT, SERVERLESS, EndpointInfo, detect_endpoint)
 
 if TYPE_CHECKING:
     import requests
+
+    from ...disk_store import KeyedFile
 
 _OPENAI_MODEL = re.compile(r"gpt|(?:^|[/_.-])o[1-9]|model-router|davinci|codex|dall-e|whisper|text-embedding",
                            re.IGNORECASE)
@@ -460,18 +462,24 @@ def _region_config(config: Any, entry: Dict[str, str]) -> Any:
     return region
 
 
+def _cool_down_store() -> "KeyedFile":
+    from ...disk_store import KeyedFile, finite_number
+
+    return KeyedFile(_COOL_DOWN_STORE, finite_number)
+
+
 def _cooling() -> Dict[str, float]:
     """Endpoints still in their cool-down, by id."""
     now = time.time()
-    return {key: until for key, until in JsonStore(_COOL_DOWN_STORE).load().items()
-            if isinstance(until, (int, float)) and until > now}
+    return {key: until for key, until in _cool_down_store().entries().items() if until > now}
 
 
 def _cool_down(endpoint_id: str, retry_after: Optional[float]) -> None:
     seconds = min(_MAX_COOL_DOWN_SECONDS, max(COOL_DOWN_SECONDS, retry_after or 0.0))
-    store = JsonStore(_COOL_DOWN_STORE)
     now = time.time()
-    # Expired entries go, so the file stays as small as the list of endpoints.
-    data = {key: until for key, until in store.load().items() if isinstance(until, (int, float)) and until > now}
-    data[endpoint_id] = now + seconds
-    store.save(data)
+
+    def change(entries: Dict[str, float]) -> Dict[str, float]:
+        # Expired entries go, so the file stays as small as the list of endpoints.
+        return {**{key: until for key, until in entries.items() if until > now}, endpoint_id: now + seconds}
+
+    _cool_down_store().update(change)

@@ -7,7 +7,6 @@ how to authenticate, and what a 404 means for them.
 """
 from __future__ import annotations
 
-import json
 import math
 import os
 import re
@@ -17,10 +16,9 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Tuple
 from urllib.parse import urlsplit
 
-from ... import paths
 from ...errors import (AuthenticationError, BackendConfigurationError, BackendTimeoutError,
                        BackendUnavailableError, CmdaiError, ContentFilteredError, ModelOutputError,
-                       RateLimitError)
+                       RateLimitError, RedirectedError)
 from ...lazy_regex import lazy_regex
 from ...parsing import parse_model_output
 from ...prompting import build_messages
@@ -31,6 +29,8 @@ from .credentials import Credentials
 
 if TYPE_CHECKING:
     import requests
+
+    from ...disk_store import KeyedFile
 
     from .transport import Transport
 
@@ -181,65 +181,51 @@ class RequestOptions(Record):
                 "reasoning_effort": self.reasoning_effort, "completion_cap": self.completion_cap}
 
 
-class JsonStore:
-    """A small JSON object in the user cache dir, written atomically; unreadable means empty."""
 
-    def __init__(self, name: str):
-        self.path = paths.user_cache_dir() / name
-
-    def load(self) -> Dict[str, Any]:
-        try:
-            with open(self.path, encoding="utf-8") as handle:
-                data = json.load(handle)
-            return data if isinstance(data, dict) else {}
-        except (OSError, ValueError):
-            return {}
-
-    def save(self, data: Dict[str, Any]) -> None:
-        try:
-            paths.write_private_json(self.path, data)
-        except OSError:
-            pass  # Only costs a repeated rejection or a re-fetched list next time.
-
-    def get(self, key: str) -> Any:
-        return self.load().get(key)
-
-    def put(self, key: str, value: Any) -> None:
-        data = self.load()
-        if data.get(key) != value:
-            data[key] = value
-            self.save(data)
+def _valid_options(entry: Any) -> bool:
+    return (isinstance(entry, dict) and isinstance(entry.get("temperature", True), bool)
+            and isinstance(entry.get("json_mode", True), bool)
+            and entry.get("tokens_param") in ("max_tokens", "max_completion_tokens", None)
+            and entry.get("reasoning_effort") in (*REASONING_EFFORTS, None)
+            and (entry.get("completion_cap") is None or type(entry["completion_cap"]) is int))
 
 
-_OPTIONS_STORE = "request-options.json"
+def _valid_fact(entry: Any) -> bool:
+    """An option set, or a fact learnt about an endpoint (a route, a token audience, a deployment name)."""
+    return isinstance(entry, str) or _valid_options(entry)
+
+
+def _options_store() -> "KeyedFile":
+    from ...disk_store import KeyedFile
+
+    return KeyedFile("request-options.json", _valid_fact)
 
 
 def remembered_options(key: str, model: Optional[str] = None) -> Optional[RequestOptions]:
-    entry = JsonStore(_OPTIONS_STORE).get(key)
+    entry = _options_store().get(key)
     if not isinstance(entry, dict):
         return None
     tokens = entry.get("tokens_param")
-    tokens = tokens if tokens in ("max_tokens", "max_completion_tokens") else None
     # Entries written before efforts were learnt start from the name's guess.
     effort = entry["reasoning_effort"] if "reasoning_effort" in entry else (
         lowest_reasoning_effort(model) if tokens == "max_completion_tokens" else None)
     cap = entry.get("completion_cap")
-    return RequestOptions(temperature=bool(entry.get("temperature", True)), json_mode=bool(entry.get("json_mode", True)),
-                          tokens_param=tokens, reasoning_effort=effort if effort in REASONING_EFFORTS else None,
+    return RequestOptions(temperature=entry.get("temperature", True), json_mode=entry.get("json_mode", True),
+                          tokens_param=tokens, reasoning_effort=effort,
                           completion_cap=cap if isinstance(cap, int) and 0 < cap <= MAX_COMPLETION_CAP else None)
 
 
 def remember_options(key: str, options: RequestOptions) -> None:
-    JsonStore(_OPTIONS_STORE).put(key, options.to_json())
+    _options_store().put(key, options.to_json())
 
 
 def remembered(key: str) -> Any:
     """A fact learnt about an endpoint (the route or token audience that worked), or None."""
-    return JsonStore(_OPTIONS_STORE).get(key)
+    return _options_store().get(key)
 
 
 def remember(key: str, value: Any) -> None:
-    JsonStore(_OPTIONS_STORE).put(key, value)
+    _options_store().put(key, value)
 
 
 class ServiceError(Record):
@@ -279,7 +265,7 @@ class ServiceError(Record):
 def read_service_error(response: "requests.Response") -> ServiceError:
     try:
         data = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return ServiceError(message=one_line(response.text or response.reason or "", 240))
     if not isinstance(data, dict):
         return ServiceError(message=one_line(str(data), 240))
@@ -295,7 +281,8 @@ def read_service_error(response: "requests.Response") -> ServiceError:
             for category, verdict in results.items():
                 if isinstance(verdict, dict) and verdict.get("filtered"):
                     severity = verdict.get("severity")
-                    filtered.append(f"{category} ({severity})" if severity else category)
+                    # Category names come from the service: untrusted text like the rest.
+                    filtered.append(one_line(f"{category} ({severity})" if severity else str(category), 60))
         code = error.get("code")
         return ServiceError(message=one_line(str(error.get("message") or ""), 240),
                             code=str(code) if code is not None else None,
@@ -617,7 +604,7 @@ class ChatCompletionsBackend(CommandGenerator):
             raise self.status_error(response, "GET", url, None, deadline, credentials)
         try:
             return response.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             raise BackendConfigurationError(f"{self._host(url)} answered GET {url} with something that is not JSON",
                                             "check the endpoint URL", debug=self.debug_text(response, "GET", url)) from None
 
@@ -647,9 +634,9 @@ class ChatCompletionsBackend(CommandGenerator):
         said = f": {error.message}" if error.message else ""
         debug = self.debug_text(response, method, url)
         if 300 <= status < 400:
-            location = response.headers.get("location", "another address")
-            return BackendConfigurationError(
-                f"{host} redirected the request to {location}",
+            location = one_line(response.headers.get("location") or "another address", 200)
+            return RedirectedError(
+                f"{host} redirected the request to {location} (HTTP {status})",
                 "configure the final address as the endpoint; redirects are not followed so that "
                 "credentials stay with the host you configured", debug=debug)
         if status in (401, 403):
@@ -701,7 +688,7 @@ class ChatCompletionsBackend(CommandGenerator):
         debug = self.debug_text(response, "POST", url)
         try:
             data = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             data = None
         if not isinstance(data, dict):
             raise ModelOutputError(f"{self._host(url)} answered with something other than a chat completion",
@@ -718,9 +705,12 @@ class ChatCompletionsBackend(CommandGenerator):
         content = message.get("content")
         if isinstance(content, list):
             content = "".join(part.get("text", "") for part in content if isinstance(part, dict))
-        if finish == "length" and not (content or "").strip():
-            raise ModelOutputError("the model used its whole token budget before answering",
-                                   "try again, or choose a model that reasons less", debug=debug)
+        if finish == "length":
+            # Stopped by the token limit: whatever arrived is a fragment, never a command.
+            if not (content if isinstance(content, str) else "").strip():
+                raise ModelOutputError("the model used its whole token budget before answering",
+                                       "try again, or choose a model that reasons less", debug=debug)
+            raise ModelOutputError("the answer was cut off", "raise max_tokens or retry", debug=debug)
         return data, content if isinstance(content, str) else None
 
     def _generation(self, response: "requests.Response", url: str, model: Optional[str]) -> Generation:
@@ -752,25 +742,23 @@ class ChatCompletionsBackend(CommandGenerator):
 
     def list_models(self, refresh: bool = False) -> List[ModelInfo]:
         """The service's models, from a cache renewed daily (or now with ``refresh``)."""
+        from ...disk_store import KeyedFile
+
         with self._redacting():
-            store = JsonStore("models.json")
-            cached = store.load()
+            store = KeyedFile("models.json", _valid_model_list)
             key = f"{self.name} {self.endpoint_id()}"
-            entry = cached.get(key)
-            models: Optional[List[ModelInfo]] = None
-            if not refresh and isinstance(entry, dict) and time.time() - entry.get("fetched", 0) < MODEL_LIST_TTL_SECONDS:
-                try:
-                    models = [ModelInfo(id=m["id"], capabilities=tuple(m.get("capabilities", ())),
-                                        can_chat=m.get("can_chat"), status=m.get("status"),
-                                        description=m.get("description")) for m in entry["models"]]
-                except (KeyError, TypeError):
-                    models = None
-            if models is None:
-                models = self.fetch_models(self.transport.deadline())
-                cached[key] = {"fetched": time.time(), "models": [
+            entry = None if refresh else store.get(key)
+            if entry is not None and 0 <= time.time() - entry["fetched"] < MODEL_LIST_TTL_SECONDS:
+                models = [ModelInfo(id=m["id"], capabilities=tuple(m["capabilities"]), can_chat=m["can_chat"],
+                                    status=m["status"], description=m["description"]) for m in entry["models"]]
+            else:
+                # Ids, states and descriptions come from the service and are shown on terminals: an id
+                # that is not plain text names no deployment anyone could type, so it is left out.
+                models = [_clean_model(m) for m in self.fetch_models(self.transport.deadline())
+                          if m.id and one_line(m.id, 200) == m.id]
+                store.put(key, {"fetched": time.time(), "models": [
                     {"id": m.id, "capabilities": list(m.capabilities), "can_chat": m.can_chat,
-                     "status": m.status, "description": m.description} for m in models]}
-                store.save(cached)
+                     "status": m.status, "description": m.description} for m in models]})
             return mark_default(models, self.model)
 
     def openai_models(self, url: str, deadline: float) -> List[ModelInfo]:
@@ -808,6 +796,28 @@ class ChatCompletionsBackend(CommandGenerator):
 
         with self._redacting():
             yield from remote_health_checks(self)
+
+
+def _clean_model(model: ModelInfo) -> ModelInfo:
+    def clean(text: Optional[str]) -> Optional[str]:
+        return one_line(text, 200) if text else text
+
+    return model._replace(status=clean(model.status), description=clean(model.description),
+                          capabilities=tuple(one_line(c, 60) for c in model.capabilities))
+
+
+def _valid_model_list(entry: Any) -> bool:
+    """A cached model list: a finite fetch time and models whose fields have the right types."""
+    from ...disk_store import finite_number, optional_text
+
+    def valid_model(m: Any) -> bool:
+        return (isinstance(m, dict) and isinstance(m.get("id"), str) and m["id"] == one_line(m["id"], 200)
+                and isinstance(m.get("capabilities"), list) and all(isinstance(c, str) for c in m["capabilities"])
+                and m.get("can_chat") in (True, False, None) and optional_text(m.get("status"))
+                and optional_text(m.get("description")))
+
+    return (isinstance(entry, dict) and finite_number(entry.get("fetched")) and isinstance(entry.get("models"), list)
+            and all(valid_model(m) for m in entry["models"]))
 
 
 def mark_default(models: List[ModelInfo], default: Optional[str]) -> List[ModelInfo]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 import shlex
 from typing import Any, Dict, List, Optional
 
+from ...config import invalid_key_error
 from ...errors import ConfigError
 
-#: Seconds an api_key_command may take (a password manager may wait for an unlock).
-KEY_COMMAND_TIMEOUT = 60.0
+#: Seconds an api_key_command may take outside a run's deadline (the setup wizard).
+KEY_COMMAND_SECONDS = 60.0
 
 
 class Credentials:
@@ -39,7 +40,7 @@ class BearerKey(Credentials):
         self._key = key
 
     def headers(self) -> Dict[str, str]:
-        return {"Authorization": f"Bearer {self._key}"}
+        return {"Authorization": f"Bearer {checked_key(self._key)}"}
 
     def secrets(self) -> List[str]:
         return [self._key]
@@ -67,37 +68,66 @@ class AzureKey(Credentials):
         return self._key
 
     def headers(self) -> Dict[str, str]:
-        key = self.key()
+        key = checked_key(self.key())
         return {"api-key": key, "Authorization": f"Bearer {key}"}
 
     def secrets(self) -> List[str]:
         return [self._key] if self._key else []
 
 
-def run_key_command(command: str) -> str:
-    """Run ``api_key_command`` and return its stdout, stripped.
+def checked_key(key: str) -> str:
+    """``key`` if it can travel in a header; keys from a failover entry or its variable are checked here."""
+    invalid = invalid_key_error(key, "backend")
+    if invalid is not None:
+        raise invalid
+    return key
+
+
+def run_key_command(command: str, deadline: Optional[float] = None) -> str:
+    """Run ``api_key_command`` within the deadline and return its stdout, stripped.
 
     Neither its output nor its error text is repeated in a message: either may hold the key.
     """
-    import subprocess
+    import time
+
+    from ... import deadline as invocation
+    from ...sanitize import one_line
+    from .helper_process import run_helper
 
     hint = "run your api_key_command by hand to check it: it must print only the key on stdout"
     try:
-        result = subprocess.run(command, shell=True, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, timeout=KEY_COMMAND_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        raise ConfigError(f"api_key_command did not finish within {KEY_COMMAND_TIMEOUT:g} s", hint) from None
+        words = shlex.split(command)
+    except ValueError:
+        raise ConfigError("api_key_command has an unterminated quote",
+                          "fix the quoting of api_key_command under [backend]") from None
+    program = one_line(words[0] if words else command, 60)
+    if deadline is None:
+        # The request's deadline is fixed by now; outside a run (the setup wizard) a password
+        # manager gets a minute to be unlocked.
+        deadline = invocation.current() or time.monotonic() + KEY_COMMAND_SECONDS
+    left = deadline - time.monotonic()
+
+    def too_slow() -> ConfigError:
+        return ConfigError(f"api_key_command ({program}) did not finish within the time allowed "
+                           f"({max(0.0, left):.0f} s)",
+                           "make it answer faster (unlock the password manager first), or raise timeout_seconds")
+
+    try:
+        result = run_helper(command, deadline=deadline, on_timeout=too_slow)
     except OSError as exc:
         raise ConfigError(f"api_key_command could not be started ({exc.strerror})", hint) from None
     if result.returncode != 0:
-        program = (shlex.split(command) or [command])[0] if command.strip() else command
         reason = "was not found" if result.returncode == 127 else f"exited with status {result.returncode}"
         raise ConfigError(f"api_key_command ({program}) {reason}", hint)
     key = result.stdout.decode("utf-8", "replace").strip()
     if not key:
         raise ConfigError("api_key_command printed nothing", hint)
-    if any(ch.isspace() for ch in key):
+    invalid = invalid_key_error(key, "api_key_command")
+    words_only = invalid is not None and invalid_key_error("".join(key.split(" ")).replace("\n", ""), "") is None
+    if result.overflowed or words_only:
         raise ConfigError("api_key_command printed more than one word; it must print only the key", hint)
+    if invalid is not None:
+        raise invalid
     return key
 
 
@@ -117,6 +147,11 @@ class EntraToken(Credentials):
 
     def headers(self) -> Dict[str, str]:
         self._last = self._provider.token()
+        invalid = invalid_key_error(self._last, "Entra ID", "the access token")
+        if invalid is not None:
+            # Never "Bearer None" or a header that smuggles a line break.
+            self._provider.invalidate()
+            raise invalid
         return {"Authorization": f"Bearer {self._last}"}
 
     def renew_after_unauthorized(self) -> bool:

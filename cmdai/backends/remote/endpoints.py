@@ -132,8 +132,17 @@ def _with_version(url: str, api_version: Optional[str]) -> str:
 
 
 def _is_loopback(host: str) -> bool:
-    host = host.strip("[]").lower()
-    return host in _LOOPBACK_HOSTS or host.startswith("127.") or host.endswith(".localhost")
+    """Whether ``host`` is this machine: an address parsed as loopback (so 127.evil.example.com is
+    not), ``localhost`` or a ``*.localhost`` name."""
+    import ipaddress
+
+    host = host.strip("[]").lower().rstrip(".")
+    try:
+        address = ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return host in _LOOPBACK_HOSTS or host.endswith(".localhost")
+    mapped = getattr(address, "ipv4_mapped", None)
+    return address.is_loopback or bool(mapped and mapped.is_loopback)
 
 
 def require_secure_url(url: str, allow_insecure_http: bool, what: str = "endpoint") -> None:

@@ -6,7 +6,7 @@ import time
 from typing import TYPE_CHECKING, Iterator, Optional
 from urllib.parse import urlsplit
 
-from ...errors import AuthenticationError, BackendUnavailableError, CmdaiError
+from ...errors import AuthenticationError, BackendUnavailableError, CmdaiError, RedirectedError
 from ..base import GenerationRequest, HealthCheck
 
 if TYPE_CHECKING:
@@ -82,6 +82,10 @@ def remote_health_checks(backend: "ChatCompletionsBackend") -> Iterator[HealthCh
         return
     except BackendUnavailableError as error:
         yield HealthCheck("connection", False, error.message, error.hint)
+        return
+    except RedirectedError as error:
+        # A redirect says nothing about the credentials: they were never checked.
+        yield HealthCheck("endpoint", False, error.message, error.hint)
         return
     except CmdaiError as error:
         yield HealthCheck("auth", True, "credentials accepted")

@@ -28,6 +28,9 @@ def check_assignment(name: str, value: str) -> List[Hit]:
     if name.startswith("BASH_FUNC_") and value.lstrip().startswith("("):
         # An exported function: bash defines it from the environment (shellshock-style).
         hits.append(Hit(RUNS, name, code="f" + value))
+    if name.startswith("GIT_CONFIG_VALUE_") or name == "GIT_CONFIG_PARAMETERS":
+        # git settings from the environment: a pager, editor or alias set there runs like -c.
+        hits.append(Hit(RUNS, name, code=value.lstrip("!")))
     if name in CODE_VARIABLES and value:
         hits.append(Hit(RUNS, name, code=value.lstrip("|") if name.startswith("LESS") else value))
     if name in PROMPTS and ("$(" in value or "`" in value):

@@ -442,6 +442,11 @@ def check_git_commands(cmd: Cmd) -> List[Hit]:
         hits.append(runs(" ".join(rest), "git submodule foreach"))
     if sub == "bisect" and args[:1] == ["run"]:
         hits.append(runs(_join(args[1:]), "git bisect run"))
+    for url in args:
+        if url.startswith("ext::"):
+            # The ext transport runs its URL as a command; "% " is a space.
+            argv = [a.replace("% ", " ").replace("%%", "%") for a in re.split(r"(?<!%) ", url[5:]) if a]
+            hits.append(runs(_join(argv), "git ext::"))
     return hits
 
 
@@ -486,3 +491,56 @@ def check_runner(cmd: Cmd) -> List[Hit]:
             i += 2 if args[i] in with_value else 1
         rest = args[i:]
     return [runs(_join(rest), f"{cmd.name} {'/'.join(subs) or 'run'}")] if i <= len(args) and rest else []
+
+
+# -- search, watch and fleet tools ---------------------------------------------------------------------
+
+
+@checks("rg", "ripgrep")
+def check_ripgrep(cmd: Cmd) -> List[Hit]:
+    return [runs(c, "rg --pre") for c in option_values(cmd.args, ("--pre", "--hostname-bin"))]
+
+
+_FZF_ACTION = lazy_regex(r"(?:execute(?:-silent)?|become|reload|preview)\s*[(\[{<:]([^)\]}>]*)")
+
+
+@checks("fzf", "sk")
+def check_fzf(cmd: Cmd) -> List[Hit]:
+    hits = [runs(c, f"{cmd.name} --preview") for c in option_values(cmd.args, ("--preview",))]
+    for binding in option_values(cmd.args, ("--bind",)):
+        hits += [runs(m.group(1), f"{cmd.name} --bind") for m in _FZF_ACTION.finditer(binding)]
+    return hits
+
+
+@checks("watchexec", "nodemon", "entr")
+def check_watchers(cmd: Cmd) -> List[Hit]:
+    if cmd.name == "nodemon":
+        return [runs(c, "nodemon --exec") for c in option_values(cmd.args, ("--exec", "-x"))]
+    if cmd.name == "entr":
+        return []  # a wrapper: the engine judges the command after its options
+    values = ("-w", "--watch", "-e", "--exts", "-f", "--filter", "-i", "--ignore", "-d", "--debounce", "--shell",
+              "-s", "--signal", "--project-origin", "--workdir", "-E", "--env")
+    rest = cmd.args[cmd.args.index("--") + 1:] if "--" in cmd.args else cmd.options(values).operands
+    return [runs(" ".join(rest) if len(rest) == 1 else _join(rest), "watchexec")] if rest else []
+
+
+@checks("ansible")
+def check_ansible(cmd: Cmd) -> List[Hit]:
+    module = next(iter(option_values(cmd.args, ("-m", "--module-name"))), "command")
+    if module.split(".")[-1] not in ("shell", "command", "raw", "script"):
+        return []
+    return [runs(a, f"ansible -m {module}") for a in option_values(cmd.args, ("-a", "--args"))]
+
+
+@checks("salt", "salt-call", "salt-ssh")
+def check_salt(cmd: Cmd) -> List[Hit]:
+    args = cmd.args
+    return [runs(args[i + 1] if i + 1 < len(args) else None, f"{cmd.name} {a}") for i, a in enumerate(args)
+            if a in ("cmd.run", "cmd.shell", "cmd.run_all", "cmd.script", "cmd.exec_code")]
+
+
+@checks("pdsh", "pssh", "parallel-ssh", "clush", "mussh")
+def check_fleet(cmd: Cmd) -> List[Hit]:
+    values = ("-w", "-x", "-h", "-H", "-l", "-p", "-t", "-o", "-e", "-O", "-g", "-R", "-f", "-i")
+    operands = cmd.options(values).operands
+    return [runs(" ".join(operands), cmd.name)] if operands else []

@@ -78,11 +78,21 @@ class TokenProvider:
 
     def refresh(self) -> AccessToken:
         """Get a new token from the credential, bypassing and then updating the cache."""
-        fresh = self.credential.get_token(self.scope)
+        from .... import deadline as invocation
+
+        # azure-identity and az keep their own timeouts; the run's deadline bounds them all.
+        with invocation.enforced(invocation.current() or float("inf"), self._too_slow):
+            fresh = self.credential.get_token(self.scope)
         self._current = fresh
         self.from_cache = False
         self.cache.store(self.cache_key, fresh)
         return fresh
+
+    def _too_slow(self) -> CmdaiError:
+        from ....errors import BackendTimeoutError
+
+        return BackendTimeoutError(f"getting a Microsoft Entra ID token ({self.credential.method}) did not finish in time",
+                                   "try again, or raise timeout_seconds under [backend]")
 
     def invalidate(self) -> None:
         """Forget the token (the service refused it); the next ``token()`` gets a new one."""

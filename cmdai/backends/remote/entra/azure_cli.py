@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
+import time
 from datetime import datetime
 from typing import List, Optional, Tuple
 
@@ -55,29 +55,31 @@ class AzureCliCredential:
         az = find_az()
         if az is None:
             raise _not_installed()
-        try:
-            done = subprocess.run(
-                [az, *self.command(scope)],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                timeout=self.timeout,
-                env=dict(os.environ, AZURE_CORE_NO_COLOR="true"),
-                universal_newlines=True,
-            )
-        except subprocess.TimeoutExpired:
-            raise BackendTimeoutError(
-                f"az account get-access-token did not finish within {self.timeout:g} s",
+        from .... import deadline as invocation
+        from ..helper_process import run_helper
+
+        # az gets its own few seconds, and never more than the run has left.
+        deadline = min(time.monotonic() + self.timeout, invocation.current() or float("inf"))
+        seconds = max(0.0, deadline - time.monotonic())
+
+        def too_slow() -> BackendTimeoutError:
+            return BackendTimeoutError(
+                f"az account get-access-token did not finish within {seconds:.0f} s",
                 "check the network connection, then run: az account get-access-token",
-            ) from None
+            )
+
+        try:
+            done = run_helper([az, *self.command(scope)], deadline=deadline, on_timeout=too_slow,
+                              env=dict(os.environ, AZURE_CORE_NO_COLOR="true"))
         except OSError as exc:
             raise AuthenticationError(
                 f"could not run the Azure CLI ({az}): {exc.strerror or exc}",
                 "reinstall the Azure CLI: https://aka.ms/azure-cli",
             ) from None
+        stdout = done.stdout.decode("utf-8", "replace")
         if done.returncode != 0:
-            raise self._failure(done.returncode, done.stderr or "", scope)
-        return _parse_output(done.stdout)
+            raise self._failure(done.returncode, done.stderr.decode("utf-8", "replace"), scope)
+        return _parse_output(stdout)
 
     def _failure(self, returncode: int, stderr: str, scope: str) -> CmdaiError:
         tenant_arg = f" --tenant {self.tenant_id}" if self.tenant_id else ""

@@ -1,29 +1,33 @@
 """Access tokens kept on disk between runs, so the hotkey does not wait for az or IMDS every time.
 
-Only access tokens are stored (never refresh tokens), one file per key, readable by the user alone.
+Only access tokens are stored (never refresh tokens), one private file per key (see disk_store).
+A file that does not hold a non-empty token and a finite expiry is a miss, never "Bearer None".
 """
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
+from ....disk_store import KeyedFolder, cache_dir, finite_number
 from .tokens import AccessToken
 
 
 def default_directory() -> Path:
-    from ....paths import user_cache_dir
+    return cache_dir("tokens")
 
-    return user_cache_dir() / "tokens"
+
+def _valid_entry(entry: Any) -> bool:
+    return (isinstance(entry, dict) and isinstance(entry.get("access_token"), str) and bool(entry["access_token"])
+            and finite_number(entry.get("expires_on")))
 
 
 class TokenCache:
     """A directory of ``<method>-<hash>.json`` files, each holding one access token and its expiry."""
 
     def __init__(self, directory: Optional[Path] = None):
-        self.directory = directory if directory is not None else default_directory()
+        self._files = KeyedFolder(directory if directory is not None else default_directory(), _valid_entry)
 
     @staticmethod
     def key(method: str, *parts: Optional[str]) -> str:
@@ -32,28 +36,16 @@ class TokenCache:
         return f"{method}-{digest}"
 
     def path_for(self, key: str) -> Path:
-        return self.directory / f"{key}.json"
+        return self._files.path_for(key)
 
     def load(self, key: str) -> Optional[AccessToken]:
-        """The stored token, or None when there is none or the file is unreadable."""
-        try:
-            with open(self.path_for(key), encoding="utf-8") as handle:
-                data = json.load(handle)
-            return AccessToken(str(data["access_token"]), float(data["expires_on"]))
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
+        """The stored token, or None when there is none or the file is unreadable or malformed."""
+        entry = self._files.get(key)
+        return AccessToken(entry["access_token"], float(entry["expires_on"])) if entry is not None else None
 
     def store(self, key: str, token: AccessToken) -> None:
         """Write the token atomically with mode 0600; a cache that cannot be written is skipped."""
-        from ....paths import write_private_json
-
-        try:
-            write_private_json(self.path_for(key), {"access_token": token.token, "expires_on": token.expires_on})
-        except OSError:
-            pass
+        self._files.put(key, {"access_token": token.token, "expires_on": token.expires_on})
 
     def discard(self, key: str) -> None:
-        try:
-            os.unlink(self.path_for(key))
-        except OSError:
-            pass
+        self._files.discard(key)

@@ -86,16 +86,30 @@ class ManagedIdentityCredential:
     def _request(self, url: str, params: Dict[str, str], headers: Dict[str, str]) -> AccessToken:
         import requests
 
+        from .... import deadline as invocation
+        from ..transport import read_body
+
+        # The token shares the run's deadline; outside a run it gets the endpoint's own timeouts.
+        deadline = min(time.monotonic() + CONNECT_TIMEOUT + READ_TIMEOUT, invocation.current() or float("inf"))
+        left = max(0.05, deadline - time.monotonic())
+
+        def too_slow() -> BackendTimeoutError:
+            return BackendTimeoutError(
+                f"the managed identity endpoint of {self._where()} did not answer in time ({left:.0f} s)",
+                "try again in a moment",
+            )
+
         session = requests.Session()
         # These endpoints are local to the host; a proxy from the environment must not be used.
         session.trust_env = False
         try:
-            response = session.get(url, params=params, headers=headers, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT))
+            with invocation.enforced(deadline, too_slow):
+                # No redirects: X-IDENTITY-HEADER must never travel to another address.
+                response = session.get(url, params=params, headers=headers, allow_redirects=False, stream=True,
+                                       timeout=(min(CONNECT_TIMEOUT, left), left))
+                read_body(response, url, left)
         except requests.exceptions.ReadTimeout:
-            raise BackendTimeoutError(
-                f"the managed identity endpoint of {self._where()} did not answer in time",
-                "try again in a moment",
-            ) from None
+            raise too_slow() from None
         except requests.exceptions.RequestException as exc:
             raise self._unreachable(exc) from None
         finally:
@@ -103,7 +117,19 @@ class ManagedIdentityCredential:
         request_time = time.time()
         if response.status_code == 200:
             return _parse_token(response, request_time)
+        if 300 <= response.status_code < 400:
+            raise self._redirected(response)
         raise self._refused(response)
+
+    def _redirected(self, response: Any) -> CmdaiError:
+        from ....sanitize import one_line
+
+        location = one_line(response.headers.get("location") or "another address", 200)
+        return AuthenticationError(
+            f"the managed identity endpoint of {self._where()} redirected the token request to {location} "
+            f"(HTTP {response.status_code}); cmdai does not follow it",
+            "the identity endpoint must answer directly; check IDENTITY_ENDPOINT in this app's environment",
+        )
 
     def _unreachable(self, exc: Exception) -> CmdaiError:
         if self.route == "imds":
@@ -168,7 +194,7 @@ def _parse_token(response: Any, request_time: float) -> AccessToken:
         if body.get("expires_on") not in (None, ""):
             expires_on = parse_expires_on(body["expires_on"])
         else:
-            expires_on = request_time + float(body["expires_in"])
+            expires_on = parse_expires_on(request_time + float(body["expires_in"]))
     except (ValueError, KeyError, TypeError):
         # The body may hold a token; never echo it.
         raise AuthenticationError(

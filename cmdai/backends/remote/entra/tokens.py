@@ -1,6 +1,7 @@
 """Access tokens as values with an expiry, and the text handling that keeps them out of messages."""
 from __future__ import annotations
 
+import math
 import re
 import time
 from dataclasses import dataclass, field
@@ -45,10 +46,10 @@ _DATE_FORMATS = (
 def parse_expires_on(value: Union[str, int, float]) -> float:
     """An ``expires_on`` value as POSIX seconds: epoch seconds (number or text) or a date string."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
+        return _finite(float(value))
     text = str(value).strip()
     try:
-        return float(text)
+        return _finite(float(text))
     except ValueError:
         pass
     for fmt in _DATE_FORMATS:
@@ -57,6 +58,13 @@ def parse_expires_on(value: Union[str, int, float]) -> float:
         except ValueError:
             continue
     raise ValueError(f"unrecognised expiry time {text!r}")
+
+
+def _finite(seconds: float) -> float:
+    # "inf" or "nan" would make a token that never expires, or never counts as usable.
+    if not math.isfinite(seconds):
+        raise ValueError(f"expiry time {seconds!r} is not a moment")
+    return seconds
 
 
 def resource_for(scope: str) -> str:
