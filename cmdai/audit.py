@@ -103,17 +103,10 @@ def append(path: Path, line: str, max_bytes: int, keep_files: int) -> None:
 
 
 def _lock(fd: int) -> None:
-    import fcntl
+    from .disk_store import flock_within
 
-    deadline = time.monotonic() + LOCK_WAIT_SECONDS
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            if time.monotonic() > deadline:
-                raise OSError("another cmdai held the log too long") from None
-            time.sleep(0.005)
+    if not flock_within(fd, LOCK_WAIT_SECONDS):
+        raise OSError("another cmdai held the log too long")
 
 
 def _rotate(path: Path, keep_files: int) -> None:

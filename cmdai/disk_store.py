@@ -96,19 +96,24 @@ def _locked(path: Path) -> Iterator[bool]:
     ensure_private_dir(path.parent)
     fd = os.open(str(path.parent / f".{path.name}.lock"), os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        give_up = time.monotonic() + LOCK_WAIT_SECONDS
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= give_up:
-                    yield False
-                    return
-                time.sleep(0.01)
-        yield True
+        yield flock_within(fd, LOCK_WAIT_SECONDS)
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def flock_within(fd: int, seconds: float) -> bool:
+    """Take an exclusive flock on ``fd``, waiting at most ``seconds``; False when it stayed taken."""
+    import fcntl
+
+    give_up = time.monotonic() + seconds
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= give_up:
+                return False
+            time.sleep(0.005)
 
 
 class KeyedFile:
