@@ -33,7 +33,7 @@ from typing import FrozenSet, List, NamedTuple, Optional, Sequence, Tuple
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from cmdai.backends.base import GenerationRequest  # noqa: E402
+from cmdai.values import GenerationRequest  # noqa: E402
 from cmdai.backends.embedded import EmbeddedBackend  # noqa: E402
 from cmdai.errors import NoAnswerError  # noqa: E402
 
@@ -290,7 +290,7 @@ def cold_start_ms(runs: int) -> Tuple[float, float]:
     """
     code = (
         "from cmdai.backends.embedded import EmbeddedBackend\n"
-        "from cmdai.backends.base import GenerationRequest\n"
+        "from cmdai.values import GenerationRequest\n"
         "EmbeddedBackend(None).generate(GenerationRequest('find files larger than 100MB'))\n"
     )
     with tempfile.TemporaryDirectory() as cache:

@@ -48,7 +48,7 @@ def entry(outcome: Any, config: Any, *, action: str, executed: bool) -> Dict[str
         "action": action,
         "executed": executed,
         "backend": outcome.backend,
-        "deployment": getattr(outcome, "deployment", None) or (
+        "deployment": outcome.deployment or (
             config.backend.azure.deployment_name if outcome.backend == "azure-foundry" else None),
         "model": outcome.model,
         "latency_ms": outcome.latency_ms,

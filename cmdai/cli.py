@@ -5,13 +5,20 @@ import argparse
 import json
 import os
 import sys
-from typing import Any, Dict, List, NoReturn, Optional, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, Dict, List, NoReturn, Optional, Sequence, TextIO
 
 from . import __version__, deadline
 from .errors import (EXIT_BLOCKED, EXIT_INTERRUPTED, EXIT_NO_COMMAND, EXIT_OK, EXIT_USAGE, CmdaiError,
                      SafetyBlockedError,
                      UsageError)
 from .sanitize import hide_url_passwords, strip_terminal_controls, valid_unicode
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .safety import Assessment
+    from .session_memory import SessionMemory
+    from .values import Outcome
+    from .widget import WidgetOutput
 
 MAX_REQUEST_CHARS = 4000
 #: More than this on stdin is not a request (``cat /dev/zero | cmdai`` must not fill memory).
@@ -225,7 +232,7 @@ def _generation_request(text: str, args: argparse.Namespace, shell: str, remembe
     The commands of the last answer (``remembered``) count as commands even when no program of
     that name is installed here.
     """
-    from .backends.base import GenerationRequest
+    from .values import GenerationRequest
     from .environment import detect_os
     from .refine import split_refinement
 
@@ -268,13 +275,12 @@ def _load_config(args: argparse.Namespace):
     return config
 
 
-def _risk_line(outcome_or_assessment: Any) -> str:
-    assessment = getattr(outcome_or_assessment, "assessment", outcome_or_assessment)
+def _risk_line(assessment: "Assessment") -> str:
     reasons = "; ".join(assessment.reasons)
     return f"{assessment.risk.label} risk" + (f" — {reasons}" if reasons else "")
 
 
-def _blocked_error(assessment: Any, level: str) -> SafetyBlockedError:
+def _blocked_error(assessment: "Assessment", level: str) -> SafetyBlockedError:
     return SafetyBlockedError(
         f"blocked: {_risk_line(assessment)}",
         f"the '{level}' safety level blocks {assessment.risk.label} commands; rephrase the request "
@@ -350,7 +356,7 @@ def run_generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _audit(outcome: Any, config: Any, args: argparse.Namespace, executed: bool = False) -> None:
+def _audit(outcome: "Outcome", config: "Config", args: argparse.Namespace, executed: bool = False) -> None:
     from .audit import action_label, record
 
     problem = record(outcome, config, action=action_label(outcome, widget=args.widget), executed=executed)
@@ -402,18 +408,18 @@ def run_history(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_choices(outcome: Any, count: int) -> int:
+def _print_choices(outcome: "Outcome", count: int) -> int:
     """``-n``: each command on stdout, its number and risk on stderr when it is not safe."""
     from .safety import Risk
 
     for number, choice in enumerate(outcome.choices()[:count], 1):
         print(choice.command)
         if choice.assessment.risk > Risk.SAFE:
-            _say(f"{number}: {_risk_line(choice)}", kind="note")
+            _say(f"{number}: {_risk_line(choice.assessment)}", kind="note")
     return EXIT_OK
 
 
-def _answer_widget(outcome: Any, memory: Any = None) -> int:
+def _answer_widget(outcome: "Outcome", memory: Optional["SessionMemory"] = None) -> int:
     """What the Ctrl-G widget reads: the line on stdout, one message per stderr line.
 
     With a session memory, the commands are remembered so that the key, pressed again on the
@@ -432,19 +438,19 @@ def _answer_widget(outcome: Any, memory: Any = None) -> int:
     return _emit_widget(rendered)
 
 
-def _emit_widget(rendered: Any) -> int:
+def _emit_widget(rendered: "WidgetOutput") -> int:
     for message in rendered.messages:
         _say(message[len("cmdai: "):] if message.startswith("cmdai: ") else message)
     sys.stdout.write(rendered.stdout)
     return rendered.exit_code
 
 
-def _describe_outcome(outcome: Any) -> None:
+def _describe_outcome(outcome: "Outcome") -> None:
     """Risk and explanation on stderr, where they never mix with the command."""
     from .safety import Action, Risk
 
     risk = outcome.assessment.risk
-    label = _paint(strip_terminal_controls(_risk_line(outcome)), _RISK_COLOURS[risk.label], sys.stderr)
+    label = _paint(strip_terminal_controls(_risk_line(outcome.assessment)), _RISK_COLOURS[risk.label], sys.stderr)
     if outcome.action is Action.CONFIRM:
         _say(f"{label}; review it before you run it", kind="warning", painted=True)
     elif risk > Risk.SAFE:

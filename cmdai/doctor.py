@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Iterator, TextIO
 
-from .backends.base import HealthCheck
+from .values import HealthCheck
 from .errors import CmdaiError
 
 if TYPE_CHECKING:

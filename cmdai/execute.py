@@ -5,10 +5,13 @@ import os
 import shutil
 import subprocess
 import sys
-from typing import Any, Callable, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 from .errors import EXIT_INTERRUPTED, UsageError
 from .safety import Risk
+
+if TYPE_CHECKING:
+    from .values import Outcome
 
 
 class _Terminal:
@@ -58,7 +61,7 @@ def _ask(prompt: str, terminal: Any) -> str:
     return answer.strip()
 
 
-def confirm_and_run(outcome: Any, terminal_opener: Callable[[], Optional[Any]] = _open_terminal,
+def confirm_and_run(outcome: "Outcome", terminal_opener: Callable[[], Optional[Any]] = _open_terminal,
                     parts: Sequence[str] = (), on_run: Optional[Callable[[], None]] = None) -> int:
     """Show the command, what each part does, its risk and explanation; run it in the target shell if confirmed.
 

@@ -3,38 +3,20 @@ from __future__ import annotations
 
 import json
 import time
-from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, Optional
+from typing import TYPE_CHECKING, Dict, List, Optional
 
 from .backends import create_backend
-from .backends.base import CommandGenerator, Generation, GenerationRequest
+from .backends.base import CommandGenerator
 from .config import Config
 from .errors import GeneratorError, ModelOutputError, NoAnswerError
 from .parsing import MAX_ALTERNATIVES
-from .records import Record
-from .safety import Action, Assessment, assess, decide
+from .safety import Assessment, assess, decide
+from .values import Alternative, Generation, GenerationRequest, Outcome
 
 if TYPE_CHECKING:
     from .redaction import Redactor
 
 OFFLINE_BACKEND = "embedded"
-
-
-class Alternative(NamedTuple):
-    """Another command for the same request, judged by safety on its own."""
-
-    command: str
-    explanation: Optional[str]
-    assessment: Assessment
-    action: Action
-
-    @property
-    def blocked(self) -> bool:
-        return self.action is Action.BLOCK
-
-    def to_json(self) -> Dict[str, Any]:
-        return {"command": None if self.blocked else self.command, "explanation": self.explanation,
-                "risk": self.assessment.risk.label, "reasons": list(self.assessment.reasons),
-                "action": self.action.value, "blocked": self.blocked}
 
 
 def judge(command: str, explanation: Optional[str], shell: str, level: str) -> Alternative:
@@ -52,70 +34,6 @@ def assess_as_written(command: str, shell: str) -> Assessment:
     if shell != "fish" or "$(" in command:
         return assessment
     return assessment._replace(reasons=tuple(reason.replace("$(", "(") for reason in assessment.reasons))
-
-
-class Outcome(Record):
-    """A command with its safety verdict and where it came from."""
-
-    __slots__ = ("request", "command", "explanation", "assessment", "action", "backend", "model",
-                 "fallback_used", "cached", "warnings", "usage", "alternatives", "deployment", "endpoint", "debug",
-                 "redactor", "latency_ms")
-
-    def __init__(self, request: GenerationRequest, command: str, explanation: Optional[str],
-                 assessment: Assessment, action: Action, backend: str, model: Optional[str] = None,
-                 fallback_used: bool = False, cached: bool = False, warnings: Optional[List[str]] = None,
-                 usage: Optional[Dict[str, int]] = None, alternatives: Optional[List[Alternative]] = None,
-                 deployment: Optional[str] = None, endpoint: Optional[str] = None, debug: Optional[str] = None,
-                 redactor: Optional["Redactor"] = None, latency_ms: Optional[int] = None):
-        self.request = request
-        self.command = command
-        self.explanation = explanation
-        self.assessment = assessment
-        self.action = action
-        self.backend = backend
-        self.model = model
-        self.fallback_used = fallback_used
-        self.cached = cached
-        self.warnings: List[str] = [] if warnings is None else warnings
-        self.usage = usage
-        #: Other commands for the request, best first; blocked ones are kept, marked.
-        self.alternatives: List[Alternative] = [] if alternatives is None else alternatives
-        #: What was asked (``model`` is what answered), and the host that answered.
-        self.deployment = deployment
-        self.endpoint = endpoint
-        #: Request ids and rate-limit state, for --debug.
-        self.debug = debug
-        #: The secrets of this request and their placeholders (for the audit log).
-        self.redactor = redactor
-        self.latency_ms = latency_ms
-
-    @property
-    def blocked(self) -> bool:
-        return self.action is Action.BLOCK
-
-    def choices(self) -> List[Any]:
-        """The commands that may be offered: this one, then every alternative not blocked."""
-        return [self] + [alternative for alternative in self.alternatives if not alternative.blocked]
-
-    def to_json(self) -> Dict[str, Any]:
-        return {
-            "command": None if self.blocked else self.command,
-            "explanation": self.explanation,
-            "risk": self.assessment.risk.label,
-            "reasons": list(self.assessment.reasons),
-            "categories": list(self.assessment.categories),
-            "action": self.action.value,
-            "blocked": self.blocked,
-            "backend": self.backend,
-            "model": self.model,
-            "fallback_used": self.fallback_used,
-            "cached": self.cached,
-            "warnings": list(self.warnings),
-            "usage": self.usage,
-            "alternatives": [alternative.to_json() for alternative in self.alternatives],
-            "deployment": self.deployment,
-            "endpoint": self.endpoint,
-        }
 
 
 def _configured_model(config: Config, backend_name: str) -> Optional[str]:

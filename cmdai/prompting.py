@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List
 
-from .backends.base import GenerationRequest
+from .values import GenerationRequest
 from .parsing import MAX_ALTERNATIVES
 
 _SHELL_NOTES = {

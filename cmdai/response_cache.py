@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-from .backends.base import Generation
+from .values import Generation
 from .disk_store import KeyedFolder, cache_dir, finite_number, optional_text
 from .errors import ModelOutputError
 

@@ -6,12 +6,16 @@ decides with it. Every command that comes back out of the memory is judged by sa
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .errors import EXIT_OK, NoAnswerError
 from .orchestrator import cannot_refine, generate, judge
 from .session_memory import Choice, Memory, SessionMemory
+from .values import GenerationRequest, Outcome
 from .widget import WidgetOutput, render_for_widget
+
+if TYPE_CHECKING:
+    from .config import Config
 
 
 def next_alternative(memory: SessionMemory, remembered: Memory, shell: str, level: str) -> WidgetOutput:
@@ -36,7 +40,7 @@ def next_alternative(memory: SessionMemory, remembered: Memory, shell: str, leve
                         "edit the line to ask again, or add '# what to change' after the command")
 
 
-def remember(memory: SessionMemory, outcome: Any, rendered: WidgetOutput) -> None:
+def remember(memory: SessionMemory, outcome: Outcome, rendered: WidgetOutput) -> None:
     """Keep the answer's commands for the next press, and say when there are more."""
     choices = outcome.choices()
     if len(choices) > 1:
@@ -45,7 +49,7 @@ def remember(memory: SessionMemory, outcome: Any, rendered: WidgetOutput) -> Non
     memory.save(Memory([Choice(c.command, c.explanation) for c in choices], 0, rendered.stdout, time.time(), asked))
 
 
-def offline_refinement(request: Any, remembered: Memory, config: Any, use_cache: bool) -> Any:
+def offline_refinement(request: GenerationRequest, remembered: Memory, config: "Config", use_cache: bool) -> Outcome:
     """The offline engine cannot edit a command, but it can answer the request that produced it
     with the instruction added ("list all python files" + "changed today"), if it knows that request."""
     asked = remembered.request if any(choice.command.strip() == request.refine.strip()

@@ -1,10 +1,14 @@
 """The whole explanation of a command line: its parts, from a model when one is configured, and its risk."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, NamedTuple
+from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple
 
 from ..errors import GeneratorError
+from ..values import Alternative
 from . import Explanation, explain, render
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 OFFLINE_BACKEND = "embedded"
 _ACTION_NOTES = {"confirm": " (your safety level asks you to review it before running)",
@@ -13,8 +17,8 @@ _ACTION_NOTES = {"confirm": " (your safety level asks you to review it before ru
 
 class Described(NamedTuple):
     explanation: Explanation
-    #: The safety verdict (``orchestrator.Alternative``): risk, reasons, action.
-    verdict: Any
+    #: The safety verdict: risk, reasons, action.
+    verdict: Alternative
     #: "catalog" or the backend whose model explained the parts.
     source: str
     warnings: List[str]
@@ -34,7 +38,7 @@ class Described(NamedTuple):
                 "warnings": list(self.warnings)}
 
 
-def describe(command: str, shell: str, os_name: str, config: Any) -> Described:
+def describe(command: str, shell: str, os_name: str, config: "Config") -> Described:
     """Explain ``command`` part by part: the parse and catalog always, a model's words when configured.
 
     A model that fails leaves the catalog's explanation, with a warning that says so.

@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional
 
 from ..backends.remote.endpoints import (AZURE_OPENAI, AZURE_OPENAI_V1, INFERENCE_RETIRED, MANAGED_ONLINE,
                                          MODEL_INFERENCE, SERVERLESS, EndpointInfo, detect_endpoint)
-from ..backends.base import ModelInfo
+from ..values import ModelInfo
 from ..errors import ConfigError, UsageError
 from .common import (Plan, Session, connect_and_choose_model, require, run_test, safety_answer,
                      test_failure)

@@ -14,7 +14,7 @@ from .probe import ProbeResult, probe
 from .ui import Console, Option, Prompter, spinner
 
 if TYPE_CHECKING:
-    from ..backends.base import ModelInfo
+    from ..values import ModelInfo
 
 SAFETY_MEANINGS = {
     "strict": "blocks high-risk commands, asks before moderate ones (chmod, kill -9, ssh)",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from ..backends.base import ModelInfo
+from ..values import ModelInfo
 
 from .common import Plan, Session, connect_and_choose_model, require, run_test, safety_answer, test_failure
 from .probe import ProbeResult

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional
 from ..errors import CmdaiError
 
 if TYPE_CHECKING:
-    from ..backends.base import ModelInfo
+    from ..values import ModelInfo
     from ..config import Config
 
 #: Keys the wizard decides; everything else in the user's file is kept and used for the test.

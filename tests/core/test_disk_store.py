@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cmdai.backends.base import Generation
+from cmdai.values import Generation
 from cmdai.backends.remote.entra.cache import TokenCache
 from cmdai.backends.remote.entra.tokens import AccessToken
 from cmdai.disk_store import KeyedFile, KeyedFolder, cache_dir, finite_number

@@ -6,10 +6,10 @@ import sys
 
 import pytest
 
-from cmdai.backends.base import GenerationRequest
+from cmdai.values import GenerationRequest
 from cmdai.errors import UsageError
 from cmdai.execute import confirm_and_run
-from cmdai.orchestrator import Outcome
+from cmdai.values import Outcome
 from cmdai.safety import Action, Assessment, Risk
 
 

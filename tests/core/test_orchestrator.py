@@ -6,7 +6,8 @@ from typing import Dict, List
 import pytest
 
 from cmdai import orchestrator
-from cmdai.backends.base import CommandGenerator, Generation, GenerationRequest
+from cmdai.backends.base import CommandGenerator
+from cmdai.values import Generation, GenerationRequest
 from cmdai.config import load_config
 from cmdai.errors import (AuthenticationError, BackendConfigurationError, BackendTimeoutError,
                           BackendUnavailableError, NoAnswerError, RateLimitError)

@@ -6,7 +6,7 @@ import stat
 import time
 
 from cmdai import response_cache
-from cmdai.backends.base import Generation
+from cmdai.values import Generation
 from cmdai.response_cache import ResponseCache
 
 

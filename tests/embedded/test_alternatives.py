@@ -7,7 +7,7 @@ from typing import List
 
 import pytest
 
-from cmdai.backends.base import GenerationRequest
+from cmdai.values import GenerationRequest
 from cmdai.backends.embedded import MODEL_NAME, EmbeddedBackend
 from cmdai.backends.embedded.engine import MAX_ALTERNATIVES, Matcher
 from cmdai.backends.embedded.intent import intent

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from cmdai.backends import create_backend
-from cmdai.backends.base import GenerationRequest
+from cmdai.values import GenerationRequest
 from cmdai.backends.embedded import MODEL_NAME, EmbeddedBackend
 from cmdai.errors import EXIT_NO_COMMAND, NoAnswerError
 

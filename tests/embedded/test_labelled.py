@@ -4,7 +4,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from cmdai.backends.base import GenerationRequest
+from cmdai.values import GenerationRequest
 from cmdai.backends.embedded import EmbeddedBackend
 from cmdai.errors import NoAnswerError
 

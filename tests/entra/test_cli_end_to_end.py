@@ -57,7 +57,7 @@ auth = "azure-cli"
 
 def test_backend_retries_once_with_a_new_token_after_a_401(fake_az, endpoint, httpserver):
     from cmdai.backends import create_backend
-    from cmdai.backends.base import GenerationRequest
+    from cmdai.values import GenerationRequest
     from cmdai.config import load_config
 
     config = load_config(overrides={"backend.type": "azure-foundry", "backend.endpoint": httpserver.url_for("/models"),

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from cmdai.backends.base import GenerationRequest
+from cmdai.values import GenerationRequest
 from cmdai.errors import ModelOutputError
 from cmdai.parsing import MAX_ALTERNATIVES, ParsedOutput, parse_model_output
 from cmdai.prompting import build_messages, system_prompt

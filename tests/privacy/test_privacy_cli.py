@@ -11,7 +11,7 @@ from typing import Dict, List, Optional
 import pytest
 from werkzeug import Request, Response
 
-from cmdai.backends.base import GenerationRequest
+from cmdai.values import GenerationRequest
 from cmdai.config import load_config
 from tests.conftest import cmdai_command
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cmdai.backends.base import GenerationRequest
+from cmdai.values import GenerationRequest
 from cmdai.redaction import Redactor, entropy_bits, find_secrets, is_secret_name
 
 from .corpus import LOOK_ALIKES, SECRETS, TOKEN_SHAPES, password, pick, ALNUM

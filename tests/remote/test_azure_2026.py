@@ -8,7 +8,7 @@ import pytest
 import requests
 import responses
 
-from cmdai.backends.base import GenerationRequest
+from cmdai.values import GenerationRequest
 from cmdai.backends.remote.azure_foundry import AzureFoundryBackend, inference_role
 from cmdai.backends.remote.chat import (RequestOptions, lowest_reasoning_effort, remembered_options,
                                         supported_efforts)

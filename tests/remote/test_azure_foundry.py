@@ -11,7 +11,7 @@ import requests
 import responses
 from responses import matchers
 
-from cmdai.backends.base import GenerationRequest
+from cmdai.values import GenerationRequest
 from cmdai.backends.remote.azure_foundry import AzureFoundryBackend
 from cmdai.errors import (AuthenticationError, BackendConfigurationError, BackendTimeoutError,
                           BackendUnavailableError, CmdaiError, ConfigError, ContentFilteredError,

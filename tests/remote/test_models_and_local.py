@@ -6,7 +6,7 @@ import json
 import pytest
 import responses
 
-from cmdai.backends.base import GenerationRequest
+from cmdai.values import GenerationRequest
 from cmdai.backends.remote.azure_foundry import AzureFoundryBackend
 from cmdai.backends.remote.ollama import OllamaBackend
 from cmdai.backends.remote.openai_compatible import OpenAICompatibleBackend

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, List, Optional
 
 from ...errors import NoAnswerError
-from ..base import CommandGenerator, Generation, GenerationRequest, ModelInfo
+from ..base import CommandGenerator
+from ...values import Generation, GenerationRequest, ModelInfo
 from .engine import Matcher, NoMatch
 
 if TYPE_CHECKING:

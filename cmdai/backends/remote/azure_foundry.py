@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Tuple
 from ...errors import (BackendConfigurationError, BackendUnavailableError, CmdaiError, ConfigError,
                        RateLimitError)
 from ...sanitize import one_line
-from ..base import Generation, GenerationRequest, HealthCheck, ModelInfo
+from ...values import Generation, GenerationRequest, HealthCheck, ModelInfo
 from .chat import ChatCompletionsBackend, ServiceError, read_service_error, remember, remembered
 from .credentials import AzureKey, Credentials, EntraToken
 from .endpoints import (AI_FOUNDRY_SCOPE, AZURE_OPENAI, AZURE_OPENAI_V1, INFERENCE_RETIRED, MANAGED_ONLINE,

@@ -24,7 +24,8 @@ from ...parsing import parse_model_output
 from ...prompting import build_messages
 from ...records import Record
 from ...sanitize import one_line
-from ..base import CommandGenerator, Generation, GenerationRequest, HealthCheck, ModelInfo
+from ..base import CommandGenerator
+from ...values import Generation, GenerationRequest, HealthCheck, ModelInfo
 from .credentials import Credentials
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Iterator, Optional
 from urllib.parse import urlsplit
 
 from ...errors import AuthenticationError, BackendUnavailableError, CmdaiError, RedirectedError
-from ..base import GenerationRequest, HealthCheck
+from ...values import GenerationRequest, HealthCheck
 
 if TYPE_CHECKING:
     from .chat import ChatCompletionsBackend

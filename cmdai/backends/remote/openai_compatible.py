@@ -5,7 +5,7 @@ from typing import Any, List, Optional
 from urllib.parse import urlsplit
 
 from ...errors import ConfigError
-from ..base import ModelInfo
+from ...values import ModelInfo
 from .chat import ChatCompletionsBackend, ServiceError
 from .credentials import BearerKey, Credentials
 from .endpoints import require_secure_url

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Optional, Protocol, Tuple
 
 from ....errors import CmdaiError, ConfigError
-from ...base import HealthCheck
+from ....values import HealthCheck
 from .cache import TokenCache
 from .tokens import REFRESH_MARGIN_SECONDS, AccessToken, validate_scope, validate_tenant
 
