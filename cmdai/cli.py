@@ -367,7 +367,7 @@ def _audit(outcome: "Outcome", config: "Config", args: argparse.Namespace, execu
 def run_context(args: argparse.Namespace) -> int:
     """Exactly what a request from here would send as context, redacted, on stdout; the switches on stderr."""
     from .context import SOURCE_NAMES, collect, enabled_sources
-    from .prompting import context_message
+    from .remote.prompting import context_message
     from .redaction import Redactor
 
     config = _load_config(args)

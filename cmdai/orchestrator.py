@@ -9,9 +9,8 @@ from .backends import create_backend
 from .backends.base import CommandGenerator
 from .config import Config
 from .errors import GeneratorError, ModelOutputError, NoAnswerError
-from .parsing import MAX_ALTERNATIVES
 from .safety import Assessment, assess, decide
-from .values import Alternative, Generation, GenerationRequest, Outcome
+from .values import MAX_ALTERNATIVES, Alternative, Generation, GenerationRequest, Outcome
 
 if TYPE_CHECKING:
     from .redaction import Redactor

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any
+
 
 APP_NAME = "cmdai"
 CONFIG_FILE_NAME = "config.toml"
@@ -85,10 +85,3 @@ def ensure_private_dir(path: Path) -> Path:
         except FileExistsError:
             pass
     return path
-
-
-def write_private_json(path: Path, data: Any) -> None:
-    """Replace ``path`` with ``data`` as JSON, atomically and readable only by the user (see disk_store)."""
-    from .disk_store import write_json
-
-    write_json(path, data)

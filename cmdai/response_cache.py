@@ -63,7 +63,7 @@ class ResponseCache:
 
 
 def _checked(entry: Any, model: Optional[str]) -> Optional[Generation]:
-    from .parsing import checked_command
+    from .remote.parsing import checked_command
     from .sanitize import one_line
 
     try:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Dict, List, NamedTuple, Optional
 
 from . import paths
+from .disk_store import write_json
 from .lazy_regex import lazy_regex
 
 #: How long the commands of one answer stay available for cycling.
@@ -81,7 +82,7 @@ class SessionMemory:
             "saved": memory.saved, "index": memory.index, "inserted": memory.inserted, "request": memory.request,
             "choices": [{"command": c.command, "explanation": c.explanation} for c in memory.choices]}
         try:
-            paths.write_private_json(self.path, data)
+            write_json(self.path, data)
             self._prune(memory.saved)
         except OSError:
             pass  # Without the memory, the next Ctrl-G is a new request: nothing is lost.

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, TextIO, Tuple
 
 from . import paths
+from .disk_store import write_json
 from .sanitize import one_line
 
 DAYS_KEPT = 30
@@ -74,7 +75,7 @@ def record_usage(deployment: str, usage: Mapping[str, Any], now: Optional[float]
     for field in ("prompt_tokens", "completion_tokens"):
         entry[field] = entry.get(field, 0) + _count(usage.get(field))
     try:
-        paths.write_private_json(path, {"version": 1, "days": days})
+        write_json(path, {"version": 1, "days": days})
     except OSError:
         pass  # Counting is a convenience; it never stops an answer.
 

@@ -12,6 +12,9 @@ from .safety.levels import Action, Assessment
 if TYPE_CHECKING:
     from .redaction import Redactor
 
+#: At most this many alternatives accompany an answer, however many a model sends.
+MAX_ALTERNATIVES = 2
+
 
 class GenerationRequest(NamedTuple):
     """What the user asked for, and where the command will run."""

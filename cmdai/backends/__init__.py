@@ -12,10 +12,10 @@ if TYPE_CHECKING:
 
 #: Backend name -> (module, class). Importing is deferred so the offline path never loads HTTP code.
 REGISTRY: Dict[str, Tuple[str, str]] = {
-    "azure-foundry": ("cmdai.backends.remote.azure_foundry", "AzureFoundryBackend"),
+    "azure-foundry": ("cmdai.backends.azure_foundry", "AzureFoundryBackend"),
     "embedded": ("cmdai.backends.embedded", "EmbeddedBackend"),
-    "ollama": ("cmdai.backends.remote.ollama", "OllamaBackend"),
-    "openai-compatible": ("cmdai.backends.remote.openai_compatible", "OpenAICompatibleBackend"),
+    "ollama": ("cmdai.backends.ollama", "OllamaBackend"),
+    "openai-compatible": ("cmdai.backends.openai_compatible", "OpenAICompatibleBackend"),
 }
 
 BACKEND_NAMES = tuple(REGISTRY)

@@ -108,6 +108,7 @@ def collect(environ: Mapping[str, str]) -> Optional[Dict[str, Any]]:
     import json
 
     from .. import paths
+    from ..disk_store import write_json
 
     path = paths.user_cache_dir() / CACHE_FILE
     key = cache_key(environ)
@@ -120,7 +121,7 @@ def collect(environ: Mapping[str, str]) -> Optional[Dict[str, Any]]:
         pass
     tools = detect(environ)
     try:
-        paths.write_private_json(path, {"key": key, "created": time.time(), "tools": tools})
+        write_json(path, {"key": key, "created": time.time(), "tools": tools})
     except OSError:
         pass  # Only costs a second look next time.
     return tools

@@ -7,21 +7,11 @@ fill in meanings, checked against the same parts.
 """
 from __future__ import annotations
 
-from typing import List, NamedTuple, Tuple
+from typing import List
 
+from .parts import Explanation, Part
 
-class Part(NamedTuple):
-    """One piece of the command line and what it does ("" when nothing is known)."""
-
-    text: str
-    meaning: str
-    #: 0 for a command, a connector or a loop; 1 for an option, argument or redirection of it.
-    level: int = 1
-
-
-class Explanation(NamedTuple):
-    command: str
-    parts: Tuple[Part, ...]
+__all__ = ["UNKNOWN", "Explanation", "Part", "explain", "render"]
 
 
 def explain(command: str, shell: str = "bash") -> Explanation:

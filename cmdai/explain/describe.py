@@ -51,7 +51,7 @@ def describe(command: str, shell: str, os_name: str, config: "Config") -> Descri
     backend_name = config.backend.type
     if backend_name != OFFLINE_BACKEND:
         from ..backends import create_backend
-        from ..prompting import explain_messages
+        from ..remote.prompting import explain_messages
         from ..redaction import Redactor
         from .model import checked_against_parse, model_meanings
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
-from . import Part
+from .parts import Part
 from .catalog import COMMANDS, CONNECTORS, MODULE_RUNNERS, REDIRECTIONS, WRAPPERS
 
 _KEY = re.compile(r"^(?P<flag>[^\s=]+)(?:[ =](?P<metavar>\S+))?$")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterator, Tuple
 
-from ..parsing import json_objects
+from ..remote.parsing import json_objects
 from ..sanitize import one_line, strip_terminal_controls
 from . import Explanation
 

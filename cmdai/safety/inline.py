@@ -13,7 +13,7 @@ import shlex
 from typing import List, Optional, Tuple
 
 from ..lazy_regex import lazy_regex
-from ..records import Record
+from .finding import Finding
 
 _STR = r"""(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")"""
 
@@ -99,17 +99,6 @@ _UNCHECKABLE = {
     "php": r"\beval\s*\(\s*\$|\bcreate_function\b|\bassert\s*\(\s*\$|\bunlink\s*\(\s*\$",
     "lua": r"\bload(?:string)?\s*\(|\b(?:dofile|loadfile)\s*\(|\bos\.remove\s*\(\s*[^'\"\s)]",
 }
-
-
-class Finding(Record):
-    """kind: shell | delete | delete-file | write | rce | reverse-shell | fork-bomb | decoded | dynamic |
-    uncheckable (payload: what cannot be checked)."""
-
-    __slots__ = ("kind", "payload")
-
-    def __init__(self, kind: str, payload: str = ""):
-        self.kind = kind
-        self.payload = payload
 
 
 def language_of(name: str) -> Optional[str]:

@@ -15,7 +15,7 @@ import ast
 import shlex
 from typing import Dict, List, Optional, Union
 
-from .inline import Finding
+from .finding import Finding
 
 #: Functions that run a shell command line (a string) or a program with arguments (a list).
 _SHELL_CALLS = frozenset(["os.system", "os.popen", "subprocess.run", "subprocess.call", "subprocess.check_call",

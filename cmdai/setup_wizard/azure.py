@@ -5,7 +5,7 @@ import os
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
-from ..backends.remote.endpoints import (AZURE_OPENAI, AZURE_OPENAI_V1, INFERENCE_RETIRED, MANAGED_ONLINE,
+from ..remote.endpoints import (AZURE_OPENAI, AZURE_OPENAI_V1, INFERENCE_RETIRED, MANAGED_ONLINE,
                                          MODEL_INFERENCE, SERVERLESS, EndpointInfo, detect_endpoint)
 from ..values import ModelInfo
 from ..errors import ConfigError, UsageError

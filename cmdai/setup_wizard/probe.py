@@ -105,7 +105,7 @@ class ProbeResult:
 
 
 def _entra_token(config: "Config", backend: Any) -> str:
-    from ..backends.remote.entra import check_credential
+    from ..remote.entra import check_credential
     from ..errors import AuthenticationError
 
     # A configured token_scope wins inside check_credential.

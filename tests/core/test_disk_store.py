@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from cmdai.values import Generation
-from cmdai.backends.remote.entra.cache import TokenCache
-from cmdai.backends.remote.entra.tokens import AccessToken
+from cmdai.remote.entra.cache import TokenCache
+from cmdai.remote.entra.tokens import AccessToken
 from cmdai.disk_store import KeyedFile, KeyedFolder, cache_dir, finite_number
 from cmdai.response_cache import ResponseCache
 
@@ -103,7 +103,7 @@ def test_a_malformed_token_is_a_miss(tmp_path, entry):
 
 
 def test_a_null_token_is_never_sent_as_bearer_none(tmp_path):
-    from cmdai.backends.remote.entra import TokenProvider
+    from cmdai.remote.entra import TokenProvider
 
     class Credential:
         method = "azure-cli"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from cmdai.errors import ModelOutputError
-from cmdai.parsing import parse_model_output
+from cmdai.remote.parsing import parse_model_output
 from cmdai.sanitize import one_line, strip_terminal_controls
 
 

@@ -51,6 +51,6 @@ def test_azure_path_imports_no_slow_module(widget, httpserver, user_config, writ
     imported = imported_modules(args, "list files" if widget else "")
     # The answer came from the loopback server, not from the offline fallback.
     assert len(httpserver.log) == 1
-    assert "cmdai.backends.remote.chat" in imported
+    assert "cmdai.remote.chat" in imported
     for module in SLOW_MODULES:
         assert module not in imported, f"{module} imported on the Azure path"

@@ -9,7 +9,8 @@ import pytest
 
 from cmdai.values import GenerationRequest
 from cmdai.backends.embedded import MODEL_NAME, EmbeddedBackend
-from cmdai.backends.embedded.engine import MAX_ALTERNATIVES, Matcher
+from cmdai.backends.embedded.engine import Matcher
+from cmdai.values import MAX_ALTERNATIVES
 from cmdai.backends.embedded.intent import intent
 from cmdai.errors import NoAnswerError
 

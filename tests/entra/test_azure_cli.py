@@ -9,8 +9,8 @@ from datetime import datetime
 
 import pytest
 
-from cmdai.backends.remote.entra import token_provider_for
-from cmdai.backends.remote.entra.azure_cli import AzureCliCredential
+from cmdai.remote.entra import token_provider_for
+from cmdai.remote.entra.azure_cli import AzureCliCredential
 from cmdai.errors import AuthenticationError, BackendTimeoutError, BackendUnavailableError, ConfigError
 
 COGNITIVE = "https://cognitiveservices.azure.com/.default"
@@ -273,7 +273,7 @@ def test_bad_scope_is_a_config_error(azure_settings):
 
 def test_expires_on_local_time_matches_posix_time():
     # az writes expiresOn with datetime.fromtimestamp (local time); reading it back must round-trip.
-    from cmdai.backends.remote.entra.azure_cli import _parse_output
+    from cmdai.remote.entra.azure_cli import _parse_output
 
     moment = 1_900_000_000
     output = json.dumps({"accessToken": "t", "expiresOn": datetime.fromtimestamp(moment).strftime(

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from cmdai.backends.remote.entra import token_provider_for
+from cmdai.remote.entra import token_provider_for
 from cmdai.errors import AuthenticationError, MissingDependencyError
 
 ML = "https://ml.azure.com/.default"

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from cmdai.backends.remote.entra import check_credential
-from cmdai.backends.remote.entra.tokens import parse_expires_on, redact, resource_for
+from cmdai.remote.entra import check_credential
+from cmdai.remote.entra.tokens import parse_expires_on, redact, resource_for
 
 COGNITIVE = "https://cognitiveservices.azure.com/.default"
 

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from werkzeug import Response
 
-from cmdai.backends.remote.entra import token_provider_for
-from cmdai.backends.remote.entra.managed_identity import route
+from cmdai.remote.entra import token_provider_for
+from cmdai.remote.entra.managed_identity import route
 from cmdai.errors import AuthenticationError, BackendUnavailableError, MissingDependencyError
 
 COGNITIVE = "https://cognitiveservices.azure.com/.default"

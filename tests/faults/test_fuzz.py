@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from cmdai.config import ENVIRONMENT, SCHEMA
 from cmdai.errors import CmdaiError, ModelOutputError
-from cmdai.parsing import MAX_COMMAND_CHARS, parse_model_output
+from cmdai.remote.parsing import MAX_COMMAND_CHARS, parse_model_output
 
 CONTROLS = set(map(chr, [*range(0, 9), *range(11, 32), *range(0x7f, 0xa0)])) | set("\u202a\u202b\u202c\u202d\u202e")
 LOOPBACK_URLS = ["http://127.0.0.1:9/v1", "https://127.0.0.1:9", "http://[::1]:9/models", "http://localhost:9",

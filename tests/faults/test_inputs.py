@@ -190,7 +190,7 @@ def test_a_key_from_api_key_command_with_a_carriage_return(run_cmdai, tmp_path):
 
 
 def test_http_to_a_host_that_only_starts_like_loopback_is_refused():
-    from cmdai.backends.remote.endpoints import require_secure_url
+    from cmdai.remote.endpoints import require_secure_url
 
     for url in ("http://127.0.0.1:8000/v1", "http://[::1]:8000", "http://localhost:1", "http://api.localhost"):
         require_secure_url(url, allow_insecure_http=False)

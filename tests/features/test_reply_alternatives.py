@@ -7,8 +7,9 @@ import pytest
 
 from cmdai.values import GenerationRequest
 from cmdai.errors import ModelOutputError
-from cmdai.parsing import MAX_ALTERNATIVES, ParsedOutput, parse_model_output
-from cmdai.prompting import build_messages, system_prompt
+from cmdai.remote.parsing import ParsedOutput, parse_model_output
+from cmdai.values import MAX_ALTERNATIVES
+from cmdai.remote.prompting import build_messages, system_prompt
 
 
 def reply(**fields) -> str:

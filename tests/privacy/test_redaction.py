@@ -131,7 +131,7 @@ def _secret_snippets(seed: int):
 @given(words=st.lists(WORDS, min_size=0, max_size=25), seeds=st.lists(st.integers(0, 10**9), min_size=1, max_size=3),
        data=st.data())
 def test_secrets_at_random_positions_never_survive(words, seeds, data):
-    from cmdai.prompting import build_messages
+    from cmdai.remote.prompting import build_messages
 
     words = list(words)
     secrets = []

@@ -12,7 +12,7 @@ import responses
 from responses import matchers
 
 from cmdai.values import GenerationRequest
-from cmdai.backends.remote.azure_foundry import AzureFoundryBackend
+from cmdai.backends.azure_foundry import AzureFoundryBackend
 from cmdai.errors import (AuthenticationError, BackendConfigurationError, BackendTimeoutError,
                           BackendUnavailableError, CmdaiError, ConfigError, ContentFilteredError,
                           ModelOutputError, RateLimitError)
@@ -220,9 +220,9 @@ def fake_entra(monkeypatch):
         providers.append(provider)
         return provider
 
-    module = types.ModuleType("cmdai.backends.remote.entra")
+    module = types.ModuleType("cmdai.remote.entra")
     module.token_provider_for = token_provider_for
-    monkeypatch.setitem(sys.modules, "cmdai.backends.remote.entra", module)
+    monkeypatch.setitem(sys.modules, "cmdai.remote.entra", module)
     return providers
 
 

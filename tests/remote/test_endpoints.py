@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from cmdai.backends.remote.endpoints import (AI_FOUNDRY_SCOPE, COGNITIVE_SERVICES_SCOPE, MACHINE_LEARNING_SCOPE,
+from cmdai.remote.endpoints import (AI_FOUNDRY_SCOPE, COGNITIVE_SERVICES_SCOPE, MACHINE_LEARNING_SCOPE,
                                              detect_endpoint)
 from cmdai.errors import ConfigError
 

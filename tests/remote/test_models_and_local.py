@@ -7,9 +7,9 @@ import pytest
 import responses
 
 from cmdai.values import GenerationRequest
-from cmdai.backends.remote.azure_foundry import AzureFoundryBackend
-from cmdai.backends.remote.ollama import OllamaBackend
-from cmdai.backends.remote.openai_compatible import OpenAICompatibleBackend
+from cmdai.backends.azure_foundry import AzureFoundryBackend
+from cmdai.backends.ollama import OllamaBackend
+from cmdai.backends.openai_compatible import OpenAICompatibleBackend
 from cmdai.errors import BackendConfigurationError, ConfigError
 
 from .conftest import API_KEY, completion, make_config

@@ -1,7 +1,7 @@
 """What the Azure answers turn into: the keys written, the keys used for the test, the keys removed."""
 from __future__ import annotations
 
-from cmdai.backends.remote.endpoints import detect_endpoint
+from cmdai.remote.endpoints import detect_endpoint
 from cmdai.setup_wizard.azure import AzureAnswers, is_azure_host
 from cmdai.setup_wizard.probe import candidate_config, nest, preserved_settings
 

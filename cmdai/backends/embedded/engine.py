@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, FrozenSet, Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
+from ...values import MAX_ALTERNATIVES
 from .intent import Intent
 from .render import PLACEHOLDER, describe, fill, pick_variant
 from .slots import Parsed, Phrase, Slot, extract
@@ -31,9 +32,6 @@ class Match(NamedTuple):
     #: Other (command, explanation) answers to the same request, best first.
     alternatives: Tuple[Tuple[str, str], ...] = ()
 
-
-#: At most this many alternatives accompany an answer.
-MAX_ALTERNATIVES = 2
 
 
 class _Candidate(NamedTuple):

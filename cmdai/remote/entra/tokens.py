@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Optional, Tuple, Union
 
-from ....errors import ConfigError
+from ...errors import ConfigError
 
 #: A token is replaced once fewer than this many seconds of its life remain (as azure-core does).
 REFRESH_MARGIN_SECONDS = 300

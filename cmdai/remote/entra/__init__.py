@@ -11,8 +11,8 @@ import time
 from datetime import datetime
 from typing import Optional, Protocol, Tuple
 
-from ....errors import CmdaiError, ConfigError
-from ....values import HealthCheck
+from ...errors import CmdaiError, ConfigError
+from ...values import HealthCheck
 from .cache import TokenCache
 from .tokens import REFRESH_MARGIN_SECONDS, AccessToken, validate_scope, validate_tenant
 
@@ -78,7 +78,7 @@ class TokenProvider:
 
     def refresh(self) -> AccessToken:
         """Get a new token from the credential, bypassing and then updating the cache."""
-        from .... import deadline as invocation
+        from ... import deadline as invocation
 
         # azure-identity and az keep their own timeouts; the run's deadline bounds them all.
         with invocation.enforced(invocation.current() or float("inf"), self._too_slow):
@@ -89,7 +89,7 @@ class TokenProvider:
         return fresh
 
     def _too_slow(self) -> CmdaiError:
-        from ....errors import BackendTimeoutError
+        from ...errors import BackendTimeoutError
 
         return BackendTimeoutError(f"getting a Microsoft Entra ID token ({self.credential.method}) did not finish in time",
                                    "try again, or raise timeout_seconds under [backend]")

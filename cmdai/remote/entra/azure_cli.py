@@ -9,7 +9,7 @@ import time
 from datetime import datetime
 from typing import List, Optional, Tuple
 
-from ....errors import AuthenticationError, BackendTimeoutError, BackendUnavailableError, CmdaiError
+from ...errors import AuthenticationError, BackendTimeoutError, BackendUnavailableError, CmdaiError
 from .tokens import AccessToken, compact, explain_aadsts, first_line, parse_expires_on, resource_for
 
 TIMEOUT_SECONDS = 10.0
@@ -55,7 +55,7 @@ class AzureCliCredential:
         az = find_az()
         if az is None:
             raise _not_installed()
-        from .... import deadline as invocation
+        from ... import deadline as invocation
         from ..helper_process import run_helper
 
         # az gets its own few seconds, and never more than the run has left.

@@ -7,7 +7,7 @@ import logging
 import os
 from typing import Any, Optional, Tuple
 
-from ....errors import AuthenticationError, MissingDependencyError
+from ...errors import AuthenticationError, MissingDependencyError
 from .tokens import AccessToken, compact, explain_aadsts, first_line
 
 INSTALL_COMMAND = "pip install 'cmdai-shell[azure]'"

@@ -10,8 +10,8 @@ import subprocess
 import time
 from typing import Callable, Dict, List, NamedTuple, Optional, Union
 
-from ... import deadline as invocation
-from ...errors import CmdaiError
+from .. import deadline as invocation
+from ..errors import CmdaiError
 
 #: A key or a token response is small; more output than this is not one.
 MAX_OUTPUT_BYTES = 256 * 1024

@@ -4,8 +4,8 @@ from __future__ import annotations
 import shlex
 from typing import Any, Dict, List, Optional
 
-from ...config import invalid_key_error
-from ...errors import ConfigError
+from ..config import invalid_key_error
+from ..errors import ConfigError
 
 #: Seconds an api_key_command may take outside a run's deadline (the setup wizard).
 KEY_COMMAND_SECONDS = 60.0
@@ -90,8 +90,8 @@ def run_key_command(command: str, deadline: Optional[float] = None) -> str:
     """
     import time
 
-    from ... import deadline as invocation
-    from ...sanitize import one_line
+    from .. import deadline as invocation
+    from ..sanitize import one_line
     from .helper_process import run_helper
 
     hint = "run your api_key_command by hand to check it: it must print only the key on stdout"

@@ -4,11 +4,11 @@ from __future__ import annotations
 from typing import Any, List, Optional
 from urllib.parse import urlsplit
 
-from ...errors import ConfigError
-from ...values import ModelInfo
-from .chat import ChatCompletionsBackend, ServiceError
-from .credentials import BearerKey, Credentials
-from .endpoints import require_secure_url
+from ..errors import ConfigError
+from ..values import ModelInfo
+from ..remote.chat import ChatCompletionsBackend, ServiceError
+from ..remote.credentials import BearerKey, Credentials
+from ..remote.endpoints import require_secure_url
 
 
 class OpenAICompatibleBackend(ChatCompletionsBackend):

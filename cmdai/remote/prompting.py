@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List
 
-from .values import GenerationRequest
-from .parsing import MAX_ALTERNATIVES
+from ..values import GenerationRequest
+from ..values import MAX_ALTERNATIVES
 
 _SHELL_NOTES = {
     "bash": "Use bash syntax.",

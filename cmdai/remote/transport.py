@@ -20,9 +20,9 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import InvalidHeader, MaxRetryError, ResponseError
 from urllib3.util import Retry, Timeout
 
-from ... import __version__, deadline as invocation
-from ...errors import BackendTimeoutError, BackendUnavailableError, CmdaiError, ConfigError, MissingDependencyError
-from ...sanitize import hide_url_passwords, one_line
+from .. import __version__, deadline as invocation
+from ..errors import BackendTimeoutError, BackendUnavailableError, CmdaiError, ConfigError, MissingDependencyError
+from ..sanitize import hide_url_passwords, one_line
 
 #: Statuses worth another attempt: the service says "later", not "never".
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})

@@ -16,22 +16,22 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Tuple
 from urllib.parse import urlsplit
 
-from ...errors import (AuthenticationError, BackendConfigurationError, BackendTimeoutError,
+from ..errors import (AuthenticationError, BackendConfigurationError, BackendTimeoutError,
                        BackendUnavailableError, CmdaiError, ContentFilteredError, ModelOutputError,
                        RateLimitError, RedirectedError)
-from ...lazy_regex import lazy_regex
-from ...parsing import parse_model_output
-from ...prompting import build_messages
-from ...records import Record
-from ...sanitize import one_line
-from ..base import CommandGenerator
-from ...values import Generation, GenerationRequest, HealthCheck, ModelInfo
+from ..lazy_regex import lazy_regex
+from .parsing import parse_model_output
+from .prompting import build_messages
+from ..records import Record
+from ..sanitize import one_line
+from ..backends.base import CommandGenerator
+from ..values import Generation, GenerationRequest, HealthCheck, ModelInfo
 from .credentials import Credentials
 
 if TYPE_CHECKING:
     import requests
 
-    from ...disk_store import KeyedFile
+    from ..disk_store import KeyedFile
 
     from .transport import Transport
 
@@ -197,7 +197,7 @@ def _valid_fact(entry: Any) -> bool:
 
 
 def _options_store() -> "KeyedFile":
-    from ...disk_store import KeyedFile
+    from ..disk_store import KeyedFile
 
     return KeyedFile("request-options.json", _valid_fact)
 
@@ -550,7 +550,7 @@ class ChatCompletionsBackend(CommandGenerator):
 
     def count_usage(self, model: Optional[str], data: Optional[Dict[str, Any]]) -> None:
         """Add an answer's token usage to the local usage counter (no request text)."""
-        from ...usage import record_usage
+        from ..usage import record_usage
 
         usage = data.get("usage") if data else None
         if isinstance(usage, dict):
@@ -743,7 +743,7 @@ class ChatCompletionsBackend(CommandGenerator):
 
     def list_models(self, refresh: bool = False) -> List[ModelInfo]:
         """The service's models, from a cache renewed daily (or now with ``refresh``)."""
-        from ...disk_store import KeyedFile
+        from ..disk_store import KeyedFile
 
         with self._redacting():
             store = KeyedFile("models.json", _valid_model_list)
@@ -809,7 +809,7 @@ def _clean_model(model: ModelInfo) -> ModelInfo:
 
 def _valid_model_list(entry: Any) -> bool:
     """A cached model list: a finite fetch time and models whose fields have the right types."""
-    from ...disk_store import finite_number, optional_text
+    from ..disk_store import finite_number, optional_text
 
     def valid_model(m: Any) -> bool:
         return (isinstance(m, dict) and isinstance(m.get("id"), str) and m["id"] == one_line(m["id"], 200)

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any, Optional
 
-from ....disk_store import KeyedFolder, cache_dir, finite_number
+from ...disk_store import KeyedFolder, cache_dir, finite_number
 from .tokens import AccessToken
 
 

@@ -14,9 +14,10 @@ import json
 import re
 from typing import Any, Iterator, List, NamedTuple, Optional, Tuple
 
-from .errors import ModelOutputError
-from .lazy_regex import lazy_regex
-from .sanitize import has_lone_surrogate, one_line, strip_terminal_controls
+from ..errors import ModelOutputError
+from ..lazy_regex import lazy_regex
+from ..sanitize import has_lone_surrogate, one_line, strip_terminal_controls
+from ..values import MAX_ALTERNATIVES
 
 #: A generated command longer than this is not a command anyone should insert unread.
 MAX_COMMAND_CHARS = 4096
@@ -24,8 +25,6 @@ MAX_COMMAND_CHARS = 4096
 _COMMAND_KEYS = ("cmd", "command", "shell_command", "bash")
 _EXPLANATION_KEYS = ("explanation", "description", "explain")
 _ALTERNATIVES_KEYS = ("alternatives", "alternative", "alts", "others")
-#: Alternatives kept from one reply, however many the model sends.
-MAX_ALTERNATIVES = 2
 _THINKING = re.compile(r"<(think|thinking|reasoning)>.*?(</\1>|$)", re.DOTALL | re.IGNORECASE)
 _FENCE = lazy_regex(r"```[ \t]*([\w+-]*)[ \t]*\n?(.*?)(?:```|$)", re.DOTALL)
 _INLINE_CODE = lazy_regex(r"`([^`\n]+)`")

@@ -6,8 +6,8 @@ import time
 from typing import TYPE_CHECKING, Iterator, Optional
 from urllib.parse import urlsplit
 
-from ...errors import AuthenticationError, BackendUnavailableError, CmdaiError, RedirectedError
-from ...values import GenerationRequest, HealthCheck
+from ..errors import AuthenticationError, BackendUnavailableError, CmdaiError, RedirectedError
+from ..values import GenerationRequest, HealthCheck
 
 if TYPE_CHECKING:
     from .chat import ChatCompletionsBackend

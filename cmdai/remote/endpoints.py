@@ -10,7 +10,7 @@ import re
 from typing import Dict, List, NamedTuple, Optional, Tuple
 from urllib.parse import parse_qs, quote, urlsplit
 
-from ...errors import ConfigError
+from ..errors import ConfigError
 
 MODEL_INFERENCE = "model-inference"
 AZURE_OPENAI = "azure-openai"

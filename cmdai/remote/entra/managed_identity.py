@@ -12,7 +12,7 @@ import os
 import time
 from typing import Any, Dict, Mapping, Optional, Tuple
 
-from ....errors import AuthenticationError, BackendTimeoutError, BackendUnavailableError, CmdaiError
+from ...errors import AuthenticationError, BackendTimeoutError, BackendUnavailableError, CmdaiError
 from .tokens import AccessToken, first_line, parse_expires_on, resource_for
 
 IMDS_HOST = "http://169.254.169.254"
@@ -86,7 +86,7 @@ class ManagedIdentityCredential:
     def _request(self, url: str, params: Dict[str, str], headers: Dict[str, str]) -> AccessToken:
         import requests
 
-        from .... import deadline as invocation
+        from ... import deadline as invocation
         from ..transport import read_body
 
         # The token shares the run's deadline; outside a run it gets the endpoint's own timeouts.
@@ -122,7 +122,7 @@ class ManagedIdentityCredential:
         raise self._refused(response)
 
     def _redirected(self, response: Any) -> CmdaiError:
-        from ....sanitize import one_line
+        from ...sanitize import one_line
 
         location = one_line(response.headers.get("location") or "another address", 200)
         return AuthenticationError(

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ...errors import ConfigError
-from .chat import ServiceError
-from .credentials import Credentials
+from ..errors import ConfigError
+from ..remote.chat import ServiceError
+from ..remote.credentials import Credentials
 from .openai_compatible import OpenAICompatibleBackend
 
 

@@ -5,19 +5,19 @@ import re
 import time
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Tuple
 
-from ...errors import (BackendConfigurationError, BackendUnavailableError, CmdaiError, ConfigError,
+from ..errors import (BackendConfigurationError, BackendUnavailableError, CmdaiError, ConfigError,
                        RateLimitError)
-from ...sanitize import one_line
-from ...values import Generation, GenerationRequest, HealthCheck, ModelInfo
-from .chat import ChatCompletionsBackend, ServiceError, read_service_error, remember, remembered
-from .credentials import AzureKey, Credentials, EntraToken
-from .endpoints import (AI_FOUNDRY_SCOPE, AZURE_OPENAI, AZURE_OPENAI_V1, INFERENCE_RETIRED, MANAGED_ONLINE,
+from ..sanitize import one_line
+from ..values import Generation, GenerationRequest, HealthCheck, ModelInfo
+from ..remote.chat import ChatCompletionsBackend, ServiceError, read_service_error, remember, remembered
+from ..remote.credentials import AzureKey, Credentials, EntraToken
+from ..remote.endpoints import (AI_FOUNDRY_SCOPE, AZURE_OPENAI, AZURE_OPENAI_V1, INFERENCE_RETIRED, MANAGED_ONLINE,
                         MODEL_INFERENCE, OTHER_AUDIENCE, PROJECT, SERVERLESS, EndpointInfo, detect_endpoint)
 
 if TYPE_CHECKING:
     import requests
 
-    from ...disk_store import KeyedFile
+    from ..disk_store import KeyedFile
 
 _OPENAI_MODEL = re.compile(r"gpt|(?:^|[/_.-])o[1-9]|model-router|davinci|codex|dall-e|whisper|text-embedding",
                            re.IGNORECASE)
@@ -463,7 +463,7 @@ def _region_config(config: Any, entry: Dict[str, str]) -> Any:
 
 
 def _cool_down_store() -> "KeyedFile":
-    from ...disk_store import KeyedFile, finite_number
+    from ..disk_store import KeyedFile, finite_number
 
     return KeyedFile(_COOL_DOWN_STORE, finite_number)
 

@@ -1,1 +1,0 @@
-"""Backends that ask a model over HTTP; they share one chat-completions client (``chat``)."""
