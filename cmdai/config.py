@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 
 #: cmdai's own keys; backends add theirs.
 CORE: Dict[str, Key] = {
-    "backend.type": Key("choice", None, example='type = "azure-foundry"', env=("CMDAI_BACKEND",), flag="--backend"),
-    "backend.model": Key("str", None, example='model = "gpt-4o-mini"', flag="--model",
+    "backend.type": Key("choice", None, example='type = "azure-foundry"', env=("CMDAI_BACKEND",), flag="--backend",
+                        doc="the backend (-b)"),
+    "backend.model": Key("str", None, example='model = "gpt-4o-mini"', flag="--model", doc="model or deployment name",
                          # The older, Azure-named variable loses to the general one.
                          env=("CMDAI_MODEL", "CMDAI_AZURE_FOUNDRY_MODEL")),
     "backend.timeout_seconds": Key("float", 30.0, minimum=1, maximum=600, example="timeout_seconds = 30"),
@@ -39,7 +40,7 @@ CORE: Dict[str, Key] = {
                                     example='reasoning_effort = "low"'),
     "backend.prices": Key("prices", None, example='prices = { "gpt-4o-mini" = { input = 0.15, output = 0.60 } }'),
     "safety.level": Key("choice", "moderate", SAFETY_LEVELS, example='level = "moderate"',
-                        env=("CMDAI_SAFETY_LEVEL",), flag="--safety"),
+                        env=("CMDAI_SAFETY_LEVEL",), flag="--safety", doc="strict, moderate or permissive"),
     "policy.minimum_safety_level": Key("choice", None, SAFETY_LEVELS, site_only=True,
                                        example='minimum_safety_level = "strict"'),
     "cache.enabled": Key("bool", True, example="enabled = true"),

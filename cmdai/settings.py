@@ -21,6 +21,8 @@ class Key(NamedTuple):
     maximum: Optional[float] = None
     #: How the key is written in config.toml, for messages ("set it like: …").
     example: str = ""
+    #: What it is, in a few words, for ``--help`` (the key's name when empty).
+    doc: str = ""
     #: Never repeated in a message; a file that holds one should be private.
     secret: bool = False
     #: Read only from the site file (administrator policy).

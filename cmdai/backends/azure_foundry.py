@@ -61,6 +61,19 @@ class AzureFoundryBackend(ChatCompletionsBackend):
     name = "azure-foundry"
     title = service = "Azure AI Foundry"
     summary = "Azure AI Foundry / Azure OpenAI; set up with: cmdai --setup-backend azure-foundry"
+    help = """\
+  cmdai --setup-backend azure-foundry  guided setup: endpoint, auth, key, live test, model, safety
+  The endpoint kind is detected from the URL (a pasted "target URI" is fine):
+    https://RES.services.ai.azure.com            Foundry resource: the v1 API (model = deployment name)
+    https://RES.openai.azure.com/openai/v1       the v1 API of an Azure OpenAI resource
+    https://RES.openai.azure.com                 Azure OpenAI deployments (also *.cognitiveservices.azure.com)
+    https://RES.services.ai.azure.com/models     model inference (retired 2026-08-26; use the v1 API)
+    https://NAME.REGION.models.ai.azure.com      serverless API;  *.inference.ml.azure.com managed online
+  Auth ([backend.azure] auth): api-key (from CMDAI_AZURE_FOUNDRY_API_KEY or api_key_command, never
+  an argument), azure-cli (az login), managed-identity, default (needs: pip install 'cmdai-shell[azure]').
+  cmdai --list-models [--refresh]   cmdai --doctor   cmdai -m DEPLOYMENT "..." for one run
+  cmdai --usage                     tokens per day and per deployment (prices: [backend.prices])
+"""
     section = "azure"
     setup_flow = "cmdai.setup_wizard.azure:AzureSetup"
     selected_by = "endpoint"
@@ -68,17 +81,21 @@ class AzureFoundryBackend(ChatCompletionsBackend):
     keys = {
         # Written under [backend], as they were before backends had tables of their own.
         "endpoint": Key("url", example='endpoint = "https://my-res.services.ai.azure.com/models"', table="backend",
-                        env=("CMDAI_AZURE_FOUNDRY_ENDPOINT",), flag="--endpoint", prompt="Endpoint URL"),
+                        env=("CMDAI_AZURE_FOUNDRY_ENDPOINT",), flag="--endpoint", prompt="Endpoint URL",
+                        doc="endpoint URL (choosing azure-foundry when no backend is set)"),
         "api_key": Key("str", secret=True, example='api_key = "…" (or use api_key_command)', table="backend",
-                       env=("CMDAI_AZURE_FOUNDRY_API_KEY",), prompt="API key"),
+                       env=("CMDAI_AZURE_FOUNDRY_API_KEY",), prompt="API key",
+                       doc="API key (kept out of files and process arguments)"),
         "api_key_command": Key("str", example='api_key_command = "pass show azure/foundry"', table="backend",
                                flag="--api-key-command", prompt="Command that prints the key"),
         "auth": Key("choice", "api-key", AUTH_METHODS, example='auth = "azure-cli"', flag="--auth",
                     prompt="How should cmdai sign in?"),
         "use_managed_identity": Key("bool", False, example="use_managed_identity = true"),
         "deployment_name": Key("str", example='deployment_name = "gpt-4o-mini"',
-                               env=("CMDAI_AZURE_FOUNDRY_DEPLOYMENT",), prompt="Deployment"),
-        "api_version": Key("str", example='api_version = "2024-10-21"', env=("CMDAI_AZURE_FOUNDRY_API_VERSION",)),
+                               env=("CMDAI_AZURE_FOUNDRY_DEPLOYMENT",), prompt="Deployment",
+                               doc="Azure OpenAI deployment name"),
+        "api_version": Key("str", example='api_version = "2024-10-21"', env=("CMDAI_AZURE_FOUNDRY_API_VERSION",),
+                           doc="api-version query parameter"),
         "api_style": Key("choice", None, API_STYLES, example='api_style = "model-inference"',
                          prompt="Which API does it serve?"),
         "project_endpoint": Key("url", example='project_endpoint = '
@@ -221,8 +238,24 @@ class AzureFoundryBackend(ChatCompletionsBackend):
     # -- hints ---------------------------------------------------------------------------------
 
     def _role_hint(self, model: Optional[str] = None) -> str:
-        return (f"give the signed-in identity the {inference_role(model)} role on the resource "
+        role = inference_role(model)
+        hint = (f"give the signed-in identity the {role} role on the resource "
                 "(Owner and Contributor do not grant inference); role changes take a few minutes")
+        resource = self.resource_id()
+        if resource and " or " not in role:
+            hint += f": az role assignment create --role {role} --assignee <your id> --scope {resource}"
+        return hint
+
+    def resource_id(self) -> Optional[str]:
+        """The Azure resource id from subscription_id and resource_group (the account named by the host)."""
+        subscription, group = self.settings.subscription_id, self.settings.resource_group
+        if not (subscription and group):
+            return None
+        scope = f"/subscriptions/{subscription}/resourceGroups/{group}"
+        host = self.endpoint.host if self._kind() else ""
+        if host.endswith((".openai.azure.com", ".cognitiveservices.azure.com", ".services.ai.azure.com")):
+            return f"{scope}/providers/Microsoft.CognitiveServices/accounts/{host.split('.')[0]}"
+        return scope
 
     def unauthorized_hint(self, credentials: Credentials) -> str:
         if credentials.uses_entra:
@@ -374,8 +407,14 @@ class AzureFoundryBackend(ChatCompletionsBackend):
                 yield check._replace(name=f"{where} {check.name}")
 
     def endpoint_checks(self) -> Iterator[HealthCheck]:
-        """Advice on the route: the retired /models API, a dated api-version where v1 needs none."""
+        """The resource in Azure, and advice on the route: the retired /models API, a dated api-version
+        where v1 needs none."""
         endpoint = self.endpoint
+        if self.settings.subscription_id or self.settings.resource_group:
+            resource = self.resource_id()
+            yield (HealthCheck("resource", True, resource) if resource else
+                   HealthCheck("resource", False, "only one of subscription_id and resource_group is set",
+                               "set both under [backend.azure] to name the resource, or neither"))
         if endpoint.uses_retired_api:
             yield HealthCheck("route", False,
                               f"{endpoint.base_url} is the Azure AI Inference API (the /models route), "

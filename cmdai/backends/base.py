@@ -28,6 +28,8 @@ class CommandGenerator(ABC):
     title: ClassVar[str] = ""
     #: One line for ``--help``: what it talks to.
     summary: ClassVar[str] = ""
+    #: A paragraph of its own in ``--help`` (lines indented by two spaces), if it needs one.
+    help: ClassVar[str] = ""
     #: Its table under [backend] (``[backend.ollama]``); by default the name with underscores.
     section: ClassVar[str] = ""
     #: Its settings by name, in the order the generic setup asks them.
