@@ -41,7 +41,6 @@ KNOWN_UPWARD = {
 }
 KNOWN_CYCLES = {
     "cmdai.cli cmdai.completions cmdai.shell_integration",
-    "cmdai.remote.entra.managed_identity cmdai.remote.entra.sdk",
 }
 
 
