@@ -9,7 +9,9 @@ from ..errors import (BackendConfigurationError, BackendUnavailableError, CmdaiE
                        RateLimitError)
 from ..sanitize import one_line
 from ..values import Generation, GenerationRequest, HealthCheck, ModelInfo
-from ..remote.chat import ChatCompletionsBackend, ServiceError, read_service_error, remember, remembered
+from ..remote.chat import ChatCompletionsBackend
+from ..remote.request_options import remember, remembered
+from ..remote.service_errors import ServiceError, read_service_error
 from ..remote.credentials import AzureKey, Credentials, EntraToken
 from ..remote.endpoints import (AI_FOUNDRY_SCOPE, AZURE_OPENAI, AZURE_OPENAI_V1, INFERENCE_RETIRED, MANAGED_ONLINE,
                         MODEL_INFERENCE, OTHER_AUDIENCE, PROJECT, SERVERLESS, EndpointInfo, detect_endpoint)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ..errors import ConfigError
-from ..remote.chat import ServiceError
+from ..remote.service_errors import ServiceError
 from ..remote.credentials import Credentials
 from .openai_compatible import OpenAICompatibleBackend
 

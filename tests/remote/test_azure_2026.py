@@ -10,8 +10,9 @@ import responses
 
 from cmdai.values import GenerationRequest
 from cmdai.backends.azure_foundry import AzureFoundryBackend, inference_role
-from cmdai.remote.chat import (RequestOptions, lowest_reasoning_effort, remembered_options,
-                                        supported_efforts)
+from cmdai.remote.request_options import (RequestOptions, lowest_reasoning_effort, rejected_parameter,
+                                          remembered_options, supported_efforts)
+from cmdai.remote.service_errors import ServiceError
 from cmdai.errors import (AuthenticationError, BackendConfigurationError, BackendUnavailableError, ConfigError,
                           ModelOutputError, RateLimitError)
 
@@ -395,10 +396,8 @@ def test_unknown_deployment_on_v1_is_reported_not_retried_on_the_retired_route()
 
 
 def test_supported_values_in_double_quotes_and_the_responses_spelling():
-    from cmdai.remote.chat import ServiceError
-
     assert supported_efforts('Supported values are: "low", "medium" and "high".') == ["low", "medium", "high"]
-    assert ServiceError("x", param="reasoning.effort").rejected_parameter() == "reasoning_effort"
+    assert rejected_parameter(ServiceError("x", param="reasoning.effort")) == "reasoning_effort"
 
 
 @responses.activate
