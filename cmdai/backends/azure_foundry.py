@@ -287,7 +287,7 @@ class AzureFoundryBackend(ChatCompletionsBackend):
             try:
                 generation = region._answer(request, share)
             except (BackendUnavailableError, RateLimitError) as error:
-                _cool_down(region.endpoint_id(), getattr(error, "retry_after", None))
+                _cool_down(region.endpoint_id(), error.retry_after)
                 failures.append((region, error))
                 continue
             except CmdaiError as error:

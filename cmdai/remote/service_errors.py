@@ -234,12 +234,17 @@ def status_error(response: "requests.Response", method: str, url: str, model: Op
                                          advice.not_found_hint(error, model), debug=debug)
     if status == 429:
         return _rate_limited(response, error, host, deadline, debug)
-    if status in (408, 504):
-        return BackendTimeoutError(f"{host} timed out (HTTP {status}){said}",
-                                   "try again; the service is slow or overloaded", debug=debug)
-    if status >= 500:
-        return BackendUnavailableError(f"{host} is failing (HTTP {status}){said}",
-                                       "the service is having trouble; try again later", debug=debug)
+    if status in (408, 504) or status >= 500:
+        failing: BackendUnavailableError
+        if status in (408, 504):
+            failing = BackendTimeoutError(f"{host} timed out (HTTP {status}){said}",
+                                          "try again; the service is slow or overloaded", debug=debug)
+        else:
+            failing = BackendUnavailableError(f"{host} is failing (HTTP {status}){said}",
+                                              "the service is having trouble; try again later", debug=debug)
+        # A failover endpoint cools down for as long as the service asked.
+        failing.retry_after = retry_after_seconds(response.headers, error.message)
+        return failing
     if error.is_content_filter:
         return filtered_error("request", error, debug)
     return BackendConfigurationError(f"{host} rejected the request (HTTP {status}){said}",
