@@ -16,7 +16,7 @@ from ..errors import (AuthenticationError, BackendConfigurationError, BackendTim
                       CmdaiError, ContentFilteredError, RateLimitError, RedirectedError)
 from ..lazy_regex import lazy_regex
 from ..records import Record
-from ..sanitize import one_line
+from ..sanitize import hide_secrets, one_line
 
 if TYPE_CHECKING:
     import requests
@@ -158,12 +158,7 @@ def deployment_unknown(response: "requests.Response") -> bool:
 
 def redact(text: Optional[str], secrets: List[str]) -> Optional[str]:
     """``text`` with every secret replaced."""
-    if not text:
-        return text
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "[redacted]")
-    return text
+    return hide_secrets(text, secrets) if text else text
 
 
 def support_details(response: "requests.Response", method: str, url: str, secrets: List[str]) -> str:
