@@ -11,7 +11,11 @@ import json
 import os
 import time
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .values import Outcome
 
 LOG_NAME = "audit.jsonl"
 #: How long to wait for another cmdai writing at the same moment.
@@ -24,7 +28,7 @@ def log_path() -> Path:
     return paths.user_state_dir() / LOG_NAME
 
 
-def action_label(outcome: Any, *, widget: bool) -> str:
+def action_label(outcome: "Outcome", *, widget: bool) -> str:
     """What happened to the command: inserted, disarmed (commented out to review), blocked, or printed."""
     from .safety import Action
 
@@ -35,7 +39,7 @@ def action_label(outcome: Any, *, widget: bool) -> str:
     return "printed"
 
 
-def entry(outcome: Any, config: Any, *, action: str, executed: bool) -> Dict[str, Any]:
+def entry(outcome: "Outcome", config: "Config", *, action: str, executed: bool) -> Dict[str, Any]:
     """The log line for one answer; the request and command pass the request's redactor again."""
     redactor = outcome.redactor
     redact = redactor.redact if redactor is not None else (lambda text: text)
@@ -61,7 +65,7 @@ def entry(outcome: Any, config: Any, *, action: str, executed: bool) -> Dict[str
     }
 
 
-def record(outcome: Any, config: Any, *, action: str, executed: bool = False) -> Optional[str]:
+def record(outcome: "Outcome", config: "Config", *, action: str, executed: bool = False) -> Optional[str]:
     """Append the entry for ``outcome`` when the log is on; a warning (never an error) if it cannot be."""
     if not config.audit.enabled:
         return None

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-from typing import TYPE_CHECKING, Any, Dict, List, NoReturn, Optional, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, Dict, List, NoReturn, Optional, Sequence
 
 from . import __version__, deadline, shells
 from .errors import (EXIT_BLOCKED, EXIT_INTERRUPTED, EXIT_NO_COMMAND, EXIT_OK, EXIT_USAGE, CmdaiError,
                      SafetyBlockedError,
                      UsageError)
-from .sanitize import hide_url_passwords, strip_terminal_controls, valid_unicode
+from .sanitize import hide_secrets, strip_terminal_controls, valid_unicode
+from .terminal import paint
 
 if TYPE_CHECKING:
     from .config import Config
@@ -109,7 +109,7 @@ def _asks_for_json(argv: Sequence[str]) -> bool:
 def _print_json_error(message: str, hint: Optional[str], exit_code: int) -> None:
     """The one JSON object of a failed run, so `cmdai --json … | jq` always has something to read."""
     def clean(text: Optional[str]) -> Optional[str]:
-        return strip_terminal_controls(hide_url_passwords(text)) if text else text
+        return strip_terminal_controls(hide_secrets(text)) if text else text
 
     try:
         print(json.dumps({"error": {"message": clean(message), "hint": clean(hint)}, "exit_code": exit_code},
@@ -182,15 +182,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _color_enabled(stream: TextIO) -> bool:
-    return "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb" and stream.isatty()
-
-
-def _paint(text: str, code: str, stream: TextIO) -> str:
-    return f"\x1b[{code}m{text}\x1b[0m" if _color_enabled(stream) else text
-
-
-_RISK_COLOURS = {"safe": "32", "moderate": "33", "high": "31", "critical": "1;31"}
 
 
 def _say(message: str, *, kind: str = "", painted: bool = False) -> None:
@@ -198,7 +189,7 @@ def _say(message: str, *, kind: str = "", painted: bool = False) -> None:
     passwords never reach the terminal (``painted`` text carries cmdai's own colours, nothing else)."""
     prefix = f"cmdai: {kind}: " if kind else "cmdai: "
     if not painted:
-        message = strip_terminal_controls(hide_url_passwords(message))
+        message = strip_terminal_controls(hide_secrets(message))
     print(prefix + message, file=sys.stderr)
 
 
@@ -451,7 +442,7 @@ def _describe_outcome(outcome: "Outcome") -> None:
     from .safety import Action, Risk
 
     risk = outcome.assessment.risk
-    label = _paint(strip_terminal_controls(_risk_line(outcome.assessment)), _RISK_COLOURS[risk.label], sys.stderr)
+    label = paint(strip_terminal_controls(_risk_line(outcome.assessment)), risk.label, sys.stderr)
     if outcome.action is Action.CONFIRM:
         _say(f"{label}; review it before you run it", kind="warning", painted=True)
     elif risk > Risk.SAFE:
@@ -488,7 +479,7 @@ def run_check(args: argparse.Namespace) -> int:
             "action": action.value, "exit_code": EXIT_BLOCKED if action is Action.BLOCK else EXIT_OK,
         }, ensure_ascii=False))
     else:
-        print(_paint(assessment.risk.label, _RISK_COLOURS[assessment.risk.label], sys.stdout))
+        print(paint(assessment.risk.label, assessment.risk.label, sys.stdout))
         for reason in assessment.reasons:
             print(f"  - {reason}")
         if action is not Action.ALLOW:

@@ -1,7 +1,6 @@
 """``cmdai --doctor``: is everything in place to turn words into commands? One line per check."""
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Iterator, TextIO
 
 from .values import HealthCheck
@@ -10,7 +9,6 @@ from .errors import CmdaiError
 if TYPE_CHECKING:
     from .config import Config
 
-_GREEN, _RED, _RESET = "\033[32m", "\033[31m", "\033[0m"
 
 
 def _config_checks(config: "Config") -> Iterator[HealthCheck]:
@@ -51,27 +49,24 @@ def _backend_checks(config: "Config") -> Iterator[HealthCheck]:
                           None if ready else "reinstall cmdai, or set fallback = false under [backend]")
 
 
-def format_check(check: HealthCheck, color: bool) -> str:
-    from .sanitize import hide_url_passwords, one_line
+def format_check(check: HealthCheck, stream: TextIO) -> str:
+    from .sanitize import hide_secrets, one_line
+    from .terminal import paint
 
-    mark = "✓" if check.ok else "✗"
-    if color:
-        mark = f"{_GREEN if check.ok else _RED}{mark}{_RESET}"
+    mark = paint("✓", "ok", stream) if check.ok else paint("✗", "error", stream)
     text = f"{check.name}: {check.detail}"
     if not check.ok and check.hint:
         text += f" — {check.hint}"
     # Details quote servers, model ids and error bodies: no terminal controls, no proxy passwords.
-    return f"{mark} {one_line(hide_url_passwords(text), 1000)}"
+    return f"{mark} {one_line(hide_secrets(text), 1000)}"
 
 
 def run_doctor(config: "Config", stream: TextIO) -> int:
     """Print each check as it finishes; 0 when all passed, 1 otherwise."""
-    isatty = getattr(stream, "isatty", None)
-    color = bool(isatty and isatty()) and not os.environ.get("NO_COLOR")
     failed = 0
     for checks in (_config_checks(config), _backend_checks(config)):
         for check in checks:
             failed += not check.ok
-            stream.write(format_check(check, color) + "\n")
+            stream.write(format_check(check, stream) + "\n")
             stream.flush()
     return 1 if failed else 0

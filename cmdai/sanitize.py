@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import Iterable
 
 # CSI, OSC, DCS/SOS/PM/APC strings and two-character escapes (ESC followed by one byte),
 # in both their 7-bit (ESC …) and 8-bit (C1) forms.
@@ -22,6 +23,13 @@ _INVISIBLE = re.compile("[\u061c\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u20
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # The password of a URL's user part (proxy URLs): scheme://user:PASSWORD@host
 _URL_PASSWORD = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]*:)[^@\s/]*@")
+# Entra access tokens are JWTs; anything shaped like one, or a token field, is masked in messages.
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*)?")
+_TOKEN_FIELD = re.compile(r"""(["']?(?:access_?token|refresh_?token)["']?\s*[:=]\s*["']?)[^"'\s,}]+""", re.I)
+#: What stands in for a secret in a message.
+MASK = "****"
+#: Known secrets shorter than this are not masked: they would mask ordinary words.
+_SHORTEST_SECRET = 4
 
 
 def strip_terminal_controls(text: str) -> str:
@@ -53,12 +61,22 @@ def valid_unicode(text: str) -> str:
     return raw.decode("utf-8", "replace")
 
 
-def hide_url_passwords(text: str) -> str:
-    """``text`` with the password of every ``scheme://user:password@host`` replaced by ``****``."""
-    return _URL_PASSWORD.sub(r"\1****@", text)
+def hide_secrets(text: str, known: Iterable[str] = ()) -> str:
+    """``text`` fit for a message, a log or --debug: the ``known`` secrets (keys, tokens of this run), URL
+    passwords, JWT-shaped tokens and token fields replaced by MASK. (Secrets in a *request* are withheld
+    by ``redaction.Redactor``, which puts them back into the answer.)"""
+    for secret in known:
+        if secret and len(secret) >= _SHORTEST_SECRET:
+            text = text.replace(secret, MASK)
+    text = _URL_PASSWORD.sub(rf"\1{MASK}@", text)
+    return _TOKEN_FIELD.sub(rf"\1{MASK}", _JWT.sub(MASK, text))
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, the cut marked with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def one_line(text: str, limit: int = 300) -> str:
     """Text fit for a single line of a message: controls stripped, whitespace folded."""
-    folded = " ".join(strip_terminal_controls(text).split())
-    return folded if len(folded) <= limit else folded[: limit - 1] + "…"
+    return shorten(" ".join(strip_terminal_controls(text).split()), limit)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, Mapping, Optional
 
+from ..sanitize import shorten
+
 MAX_CHARS = 500
 
 
@@ -14,8 +16,7 @@ def collect(environ: Mapping[str, str]) -> Optional[Dict[str, Any]]:
     command = (environ.get("CMDAI_LAST_COMMAND") or "").strip()
     if not command:
         return None
-    if len(command) > MAX_CHARS:
-        command = command[:MAX_CHARS] + "…"
+    command = shorten(command, MAX_CHARS)
     result: Dict[str, Any] = {"command": command}
     status = (environ.get("CMDAI_LAST_STATUS") or "").strip()
     if status.lstrip("-").isdigit():

@@ -23,7 +23,7 @@ from ..lazy_regex import lazy_regex
 from .parsing import parse_model_output
 from .prompting import build_messages
 from ..records import Record
-from ..sanitize import one_line
+from ..sanitize import hide_secrets, one_line
 from ..backends.base import CommandGenerator
 from ..values import Generation, GenerationRequest, HealthCheck, ModelInfo
 from .credentials import Credentials
@@ -361,12 +361,7 @@ def _new_request_id() -> str:
 
 def redact(text: Optional[str], secrets: List[str]) -> Optional[str]:
     """``text`` with every secret replaced."""
-    if not text:
-        return text
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "[redacted]")
-    return text
+    return hide_secrets(text, secrets) if text else text
 
 
 class ChatCompletionsBackend(CommandGenerator):

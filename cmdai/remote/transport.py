@@ -22,7 +22,7 @@ from urllib3.util import Retry, Timeout
 
 from .. import __version__, deadline as invocation
 from ..errors import BackendTimeoutError, BackendUnavailableError, CmdaiError, ConfigError, MissingDependencyError
-from ..sanitize import hide_url_passwords, one_line
+from ..sanitize import hide_secrets, one_line
 
 #: Statuses worth another attempt: the service says "later", not "never".
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
@@ -349,7 +349,7 @@ def read_body(response: requests.Response, url: str, timeout_seconds: float) -> 
     except _Refused as refused:
         response.close()
         raise BackendUnavailableError(
-            f"{host} answered in an encoding cmdai did not ask for ({hide_url_passwords(str(refused))[:40]})",
+            f"{host} answered in an encoding cmdai did not ask for ({hide_secrets(str(refused))[:40]})",
             "check the endpoint, or a proxy between you and it that rewrites answers") from None
     except zlib.error as exc:
         response.close()
@@ -438,7 +438,7 @@ def connection_error(exc: BaseException, url: str, timeout_seconds: float) -> Cm
 
     proxy = proxy_variable(url)
     proxy_name, proxy_url = proxy if proxy else ("HTTPS_PROXY", "")
-    shown_proxy = hide_url_passwords(proxy_url)
+    shown_proxy = hide_secrets(proxy_url)
     if isinstance(exc, requests.exceptions.InvalidSchema) and "socks" in str(exc).lower():
         return MissingDependencyError(
             f"the proxy in {proxy_name} ({shown_proxy}) is a SOCKS proxy, which needs the PySocks package",
@@ -457,7 +457,7 @@ def connection_error(exc: BaseException, url: str, timeout_seconds: float) -> Cm
     if has(requests.exceptions.ProxyError, ProxyError) is not None:
         return BackendUnavailableError(f"the proxy in {proxy_name} ({shown_proxy or 'not set'}) did not connect "
                                        f"to {host}", f"check {proxy_name} and NO_PROXY, or unset {proxy_name}",
-                                       debug=hide_url_passwords(debug))
+                                       debug=hide_secrets(debug))
     if has(socket.gaierror) is not None or any(type(c).__name__ == "NameResolutionError" for c in causes):
         return BackendUnavailableError(f"cannot resolve the host name {host}", _NETWORK_HINT, debug=debug)
     if has(ConnectionRefusedError) is not None:

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import UsageError
+from ..terminal import paint
 
 Validator = Callable[[str], Union[bool, str]]
 
@@ -26,38 +27,32 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def _wants_color(stream: TextIO) -> bool:
-    # https://no-color.org: any non-empty NO_COLOR turns colour off.
-    return not os.environ.get("NO_COLOR") and stream.isatty() and os.environ.get("TERM") != "dumb"
-
-
 class Console:
     """Status lines for the person running the setup (stdout, where the questions are)."""
 
     def __init__(self, stream: Optional[TextIO] = None):
         self.stream = stream or sys.stdout
-        self.color = _wants_color(self.stream)
 
-    def _paint(self, code: str, text: str) -> str:
-        return f"\033[{code}m{text}\033[0m" if self.color else text
+    def _paint(self, meaning: str, text: str) -> str:
+        return paint(text, meaning, self.stream)
 
     def line(self, text: str = "") -> None:
         print(text, file=self.stream, flush=True)
 
     def heading(self, text: str) -> None:
-        self.line(self._paint("1", text))
+        self.line(self._paint("bold", text))
 
     def note(self, text: str) -> None:
-        self.line(self._paint("2", f"  {text}"))
+        self.line(self._paint("dim", f"  {text}"))
 
     def ok(self, text: str) -> None:
-        self.line(f"{self._paint('32', '✓')} {text}")
+        self.line(f"{self._paint('ok', '✓')} {text}")
 
     def fail(self, text: str) -> None:
-        self.line(f"{self._paint('31', '✗')} {text}")
+        self.line(f"{self._paint('error', '✗')} {text}")
 
     def command(self, text: str) -> None:
-        self.line(f"    {self._paint('36', text)}")
+        self.line(f"    {self._paint('command', text)}")
 
 
 @dataclass(frozen=True)

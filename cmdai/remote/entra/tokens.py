@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Optional, Tuple, Union
 
 from ...errors import ConfigError
+from ...sanitize import hide_secrets, shorten
 
 #: A token is replaced once fewer than this many seconds of its life remain (as azure-core does).
 REFRESH_MARGIN_SECONDS = 300
@@ -25,16 +26,6 @@ class AccessToken:
         """Whether more than the refresh margin is left."""
         current = time.time() if now is None else now
         return self.expires_on - current > REFRESH_MARGIN_SECONDS
-
-
-# Entra access tokens are JWTs; anything shaped like one, or a token field, is masked in messages.
-_JWT = re.compile(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*)?")
-_TOKEN_FIELD = re.compile(r"""(["']?(?:access_?token|refresh_?token)["']?\s*[:=]\s*["']?)[^"'\s,}]+""", re.I)
-
-
-def redact(text: str) -> str:
-    """``text`` with anything that could be a token replaced by ``****``."""
-    return _TOKEN_FIELD.sub(r"\1****", _JWT.sub("****", text))
 
 
 _DATE_FORMATS = (
@@ -141,13 +132,11 @@ def first_line(text: str, limit: int = 200) -> str:
         if line:
             if line.upper().startswith("ERROR:"):
                 line = line[len("ERROR:"):].strip()
-            line = redact(line)
-            return line if len(line) <= limit else line[: limit - 1] + "…"
+            return shorten(hide_secrets(line), limit)
     return ""
 
 
 def compact(text: str, limit: int = 2000) -> str:
     """Multi-line text as one redacted line (for --debug), shortened to ``limit`` characters."""
     joined = " | ".join(line.strip() for line in text.splitlines() if line.strip())
-    joined = redact(joined)
-    return joined if len(joined) <= limit else joined[: limit - 1] + "…"
+    return shorten(hide_secrets(joined), limit)
