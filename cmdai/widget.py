@@ -15,6 +15,7 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any, List, Optional
 
+from . import shells
 from .errors import EXIT_NO_COMMAND, EXIT_OK, BackendTimeoutError
 from .records import Record
 from .safety import Action, Risk
@@ -24,13 +25,6 @@ if TYPE_CHECKING:
     from .config import Config
     from .values import Outcome
 
-#: How each shell parses a script without running it, reading the script on stdin. Startup
-#: files must not run: bash and zsh are told to skip them, fish runs nothing under --no-execute.
-SYNTAX_CHECKERS = {
-    "bash": ("bash", "--norc", "--noprofile", "-n"),
-    "zsh": ("zsh", "-f", "-n"),
-    "fish": ("fish", "--no-execute"),
-}
 #: A parse is quick; a shell that takes longer than this is stuck, not busy.
 SYNTAX_CHECK_TIMEOUT = 2.0
 
@@ -216,8 +210,9 @@ def syntax_error(command: str, shell: str) -> Optional[str]:
     None also when the shell is not installed or does not answer in time: the check is a
     courtesy, and a missing checker must not stop a command from being inserted.
     """
-    checker = SYNTAX_CHECKERS.get(shell)
-    if checker is None or shutil.which(checker[0]) is None:
+    known = shells.find(shell)
+    checker = known.syntax_check if known is not None else ()
+    if not checker or shutil.which(checker[0]) is None:
         return None
     # BASH_ENV and ENV would make the checking shell read files; the user's rc files are
     # no business of a parse.
