@@ -6,7 +6,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any, Dict, List, NoReturn, Optional, Sequence
 
-from . import __version__, deadline
+from . import __version__, deadline, shells
 from .errors import (EXIT_BLOCKED, EXIT_INTERRUPTED, EXIT_NO_COMMAND, EXIT_OK, EXIT_USAGE, CmdaiError,
                      SafetyBlockedError,
                      UsageError)
@@ -129,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     gen = parser.add_argument_group("generation")
     gen.add_argument("-b", "--backend", metavar="NAME", help=", ".join(backends.names()))
     gen.add_argument("-m", "--model", metavar="NAME", help="model or deployment to use for this run")
-    gen.add_argument("-s", "--shell", choices=("bash", "zsh", "fish", "sh"),
+    gen.add_argument("-s", "--shell", choices=shells.names(),
                      help="target shell syntax (default: the shell you run cmdai from, then $SHELL)")
     gen.add_argument("--safety", metavar="LEVEL", help="strict, moderate (default) or permissive")
     gen.add_argument("--json", action="store_true", help="print one JSON object instead of the command")
@@ -149,8 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="classify COMMAND (or stdin) by risk without generating anything")
     tools.add_argument("--explain", nargs="?", const="-", metavar="COMMAND",
                        help="explain each part of COMMAND (or stdin) and its risk, without running it")
-    tools.add_argument("--init", metavar="SHELL", choices=("zsh", "bash", "fish"),
-                       help="print the Ctrl-G integration for zsh, bash or fish")
+    integrated = [shell.name for shell in shells.integrated()]
+    tools.add_argument("--init", metavar="SHELL", choices=integrated,
+                       help=f"print the Ctrl-G integration for {', '.join(integrated[:-1])} or {integrated[-1]}")
     tools.add_argument("--list-models", action="store_true", help="list the models the backend offers")
     tools.add_argument("--refresh", action="store_true", help="with --list-models: ignore the cached list")
     tools.add_argument("--doctor", action="store_true", help="check the configuration and the connection")
@@ -593,7 +594,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.complete is not None:
         from .completions import run_complete
 
-        return run_complete(args.complete)
+        return run_complete(build_parser(), args.complete)
     if args.version:
         return run_version(args)
     if args.init:

@@ -1,6 +1,6 @@
 """Tab completion of cmdai's own options: ``cmdai --complete WORD…`` prints the candidates.
 
-The zsh, bash and fish scripts in ``shell/completions/`` (appended to ``cmdai --init``) pass the
+The scripts in ``shell/completions/`` (named by ``cmdai/shells/``, appended to ``cmdai --init``) pass the
 words after ``cmdai`` up to the cursor, the last one being the word typed so far. The answer
 comes from the argument parser itself, so a new flag completes without touching the scripts.
 Model names come from the cached model list only: pressing Tab never reaches the network.
@@ -11,7 +11,6 @@ import argparse
 import json
 import os
 import re
-import sys
 from typing import List, NamedTuple, Sequence
 
 from .errors import EXIT_OK
@@ -87,14 +86,13 @@ def _summary(action: argparse.Action) -> str:
     return text.split("; ")[0]
 
 
-def complete(words: Sequence[str]) -> List[Candidate]:
-    """Candidates for the last of ``words`` (everything after ``cmdai``; the last may be empty)."""
-    from .cli import build_parser
-
+def complete(parser: argparse.ArgumentParser, words: Sequence[str]) -> List[Candidate]:
+    """Candidates for the last of ``words`` (everything after ``cmdai``; the last may be empty), from the
+    options of ``parser`` (cmdai's own)."""
     *before, current = list(words) or [""]
     if "--" in before:
         return []  # after `--` everything is the request or the command
-    options = {name: action for action in build_parser()._actions  # noqa: SLF001 - argparse has no public list
+    options = {name: action for action in parser._actions  # noqa: SLF001 - argparse has no public list
                for name in action.option_strings if action.help != argparse.SUPPRESS}
     takes_value = {name for name, action in options.items() if action.nargs != 0}
 
@@ -112,15 +110,8 @@ def complete(words: Sequence[str]) -> List[Candidate]:
     return []
 
 
-def completion_script(shell: str) -> str:
-    """The Tab completion script for ``shell``, as shipped in ``shell/completions/``."""
-    from .shell_integration import shipped_files
-
-    return "\n" + shipped_files().joinpath("completions", f"cmdai.{shell}").read_text(encoding="utf-8")
-
-
-def run_complete(words: Sequence[str]) -> int:
+def run_complete(parser: argparse.ArgumentParser, words: Sequence[str]) -> int:
     """Print the candidates, one ``value<TAB>description`` line each."""
-    for candidate in complete(words):
+    for candidate in complete(parser, words):
         print(candidate.value + (f"\t{candidate.description}" if candidate.description else ""))
     return EXIT_OK

@@ -5,15 +5,7 @@ import os
 import sys
 from typing import Optional
 
-SHELLS = ("bash", "zsh", "fish", "sh")
-# Shells cmdai does not target, mapped to the syntax they accept.
-_SHELL_ALIASES = {"dash": "sh", "ash": "sh", "ksh": "sh", "mksh": "sh", "busybox": "sh"}
-
-
-def _shell_name(program: str) -> Optional[str]:
-    name = os.path.basename(program.strip()).lstrip("-")
-    name = _SHELL_ALIASES.get(name, name)
-    return name if name in SHELLS else None
+from . import shells
 
 
 def _parent_program() -> Optional[str]:
@@ -27,10 +19,9 @@ def _parent_program() -> Optional[str]:
 def detect_shell() -> str:
     """The shell cmdai was started from, else the login shell ($SHELL), else bash."""
     for candidate in (_parent_program(), os.environ.get("SHELL")):
-        if candidate:
-            name = _shell_name(candidate)
-            if name:
-                return name
+        shell = shells.named_by(candidate) if candidate else None
+        if shell is not None:
+            return shell.name
     return "bash"
 
 

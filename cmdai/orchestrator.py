@@ -5,6 +5,7 @@ import json
 import time
 from typing import TYPE_CHECKING, Dict, List, Optional
 
+from . import shells
 from .backends import create_backend
 from .backends.base import CommandGenerator
 from .config import Config
@@ -30,9 +31,8 @@ def assess_as_written(command: str, shell: str) -> Assessment:
     The engine reads fish's ``(cmd)`` as bash's ``$(cmd)``; a fish user should see their own syntax.
     """
     assessment = assess(command, shell)
-    if shell != "fish" or "$(" in command:
-        return assessment
-    return assessment._replace(reasons=tuple(reason.replace("$(", "(") for reason in assessment.reasons))
+    written = shells.get(shell)
+    return assessment._replace(reasons=tuple(written.as_written(reason, command) for reason in assessment.reasons))
 
 
 def _cache_key_parts(request: GenerationRequest, backend: CommandGenerator) -> Optional[List[Optional[str]]]:

@@ -12,6 +12,7 @@ import re
 from typing import Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Tuple
 
 from .lazy_regex import LazyRegex, lazy_regex
+from .values import GenerationRequest
 
 PLACEHOLDER = "<SECRET_{}>"
 _PLACEHOLDER = lazy_regex(r"<SECRET_(\d+)>")
@@ -276,16 +277,16 @@ class Redactor:
             return type(value)(self.redact_value(item) for item in value)
         return value
 
-    def redact_request(self, request: Any) -> Any:
-        """A copy of a request NamedTuple with every descriptive field redacted.
+    def redact_request(self, request: GenerationRequest) -> GenerationRequest:
+        """A copy of the request with every descriptive field redacted.
 
         Every field is learned from before any is rewritten, so a secret first seen in the context
         is hidden in the request text too. New fields are covered without changes here.
         """
-        fields = [name for name in request._fields if name not in _ROUTING_FIELDS]
-        for name in fields:
-            self._learn_value(getattr(request, name))
-        return request._replace(**{name: self.redact_value(getattr(request, name)) for name in fields})
+        described = {name: value for name, value in request._asdict().items() if name not in _ROUTING_FIELDS}
+        for value in described.values():
+            self._learn_value(value)
+        return request._replace(**{name: self.redact_value(value) for name, value in described.items()})
 
     def _learn_value(self, value: Any) -> None:
         if isinstance(value, str):

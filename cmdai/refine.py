@@ -9,6 +9,8 @@ from __future__ import annotations
 import shutil
 from typing import Collection, NamedTuple, Optional
 
+from . import shells
+
 #: Words a shell runs without a program on PATH.
 _BUILTINS = frozenset(
     "alias bg bind builtin case cd command declare dirs disown echo eval exec exit export false fc fg "
@@ -46,7 +48,9 @@ def split_refinement(line: str, shell: str, generated: Collection[str] = ()) -> 
 
 def trailing_comment(line: str, shell: str) -> Optional[int]:
     """Where the comment on the last line of ``line`` starts, or None if it has none."""
-    fish = shell == "fish"
+    # Outside POSIX (fish): no $'…' or backticks, and \' and \\ are escapes inside '…'.
+    known = shells.find(shell)
+    posix = known is None or known.posix
     nesting = []  # closing characters of the open ${…}, $(…), `…` and (…) constructs
     quote = ""
     word_start = True
@@ -56,7 +60,7 @@ def trailing_comment(line: str, shell: str) -> Optional[int]:
         # A word starts after a blank or an operator (ls;# x), never after an escape or a quote.
         at_word_start, word_start = word_start, not quote and not nesting and ch in " \t\n;&|<>"
         if quote == "'":
-            if fish and ch == "\\" and line[i + 1:i + 2] in ("'", "\\"):
+            if not posix and ch == "\\" and line[i + 1:i + 2] in ("'", "\\"):
                 i += 1
             elif ch == "'":
                 quote = ""
@@ -76,7 +80,7 @@ def trailing_comment(line: str, shell: str) -> Optional[int]:
                 i += 1
         elif ch in "'\"":
             quote = ch
-        elif line.startswith("$'", i) and not fish:
+        elif line.startswith("$'", i) and posix:
             quote = "$'"
             i += 1
         elif line.startswith("${", i) or line.startswith("$(", i):
@@ -84,7 +88,7 @@ def trailing_comment(line: str, shell: str) -> Optional[int]:
             i += 1
         elif ch == "(" or (ch == "{" and nesting):
             nesting.append((")" if ch == "(" else "}", ""))
-        elif ch == "`" and not fish:
+        elif ch == "`" and posix:
             if nesting and nesting[-1][0] == "`":
                 nesting.pop()
             else:

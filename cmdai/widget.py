@@ -13,20 +13,18 @@ import signal
 import subprocess
 import sys
 import time
-from typing import Any, List, Optional
+from typing import TYPE_CHECKING, Any, List, Optional
 
+from . import shells
 from .errors import EXIT_NO_COMMAND, EXIT_OK, BackendTimeoutError
 from .records import Record
 from .safety import Action, Risk
 from .sanitize import one_line, strip_terminal_controls
 
-#: How each shell parses a script without running it, reading the script on stdin. Startup
-#: files must not run: bash and zsh are told to skip them, fish runs nothing under --no-execute.
-SYNTAX_CHECKERS = {
-    "bash": ("bash", "--norc", "--noprofile", "-n"),
-    "zsh": ("zsh", "-f", "-n"),
-    "fish": ("fish", "--no-execute"),
-}
+if TYPE_CHECKING:
+    from .config import Config
+    from .values import Outcome
+
 #: A parse is quick; a shell that takes longer than this is stuck, not busy.
 SYNTAX_CHECK_TIMEOUT = 2.0
 
@@ -129,7 +127,7 @@ class WidgetRun:
         self._arm()
 
 
-def keep_to_hotkey_budget(config: Any) -> None:
+def keep_to_hotkey_budget(config: "Config") -> None:
     """Make the running key press end within ``[shell] hotkey_timeout_seconds``.
 
     The budget replaces the CLI's ``timeout_seconds``; the transport gets a little longer, so that
@@ -171,7 +169,7 @@ class WidgetOutput(Record):
         return (self.stdout, self.messages, self.exit_code) == (other.stdout, other.messages, other.exit_code)
 
 
-def render_for_widget(outcome: Any, shell: str) -> WidgetOutput:
+def render_for_widget(outcome: "Outcome", shell: str) -> WidgetOutput:
     """Prepare an allowed or to-be-confirmed outcome for the command line of ``shell``.
 
     A command that needs confirmation arrives disarmed (every line commented out) with a
@@ -212,8 +210,9 @@ def syntax_error(command: str, shell: str) -> Optional[str]:
     None also when the shell is not installed or does not answer in time: the check is a
     courtesy, and a missing checker must not stop a command from being inserted.
     """
-    checker = SYNTAX_CHECKERS.get(shell)
-    if checker is None or shutil.which(checker[0]) is None:
+    known = shells.find(shell)
+    checker = known.syntax_check if known is not None else ()
+    if not checker or shutil.which(checker[0]) is None:
         return None
     # BASH_ENV and ENV would make the checking shell read files; the user's rc files are
     # no business of a parse.

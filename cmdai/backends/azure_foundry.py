@@ -10,10 +10,13 @@ from ..errors import (BackendConfigurationError, BackendUnavailableError, CmdaiE
 from ..sanitize import one_line
 from ..settings import Key
 from ..values import Generation, GenerationRequest, HealthCheck, ModelInfo
-from ..remote.chat import ChatCompletionsBackend, ServiceError, read_service_error, remember, remembered
+from ..remote.chat import ChatCompletionsBackend
+from ..remote.request_options import remember, remembered
+from ..remote.service_errors import ServiceError, read_service_error
 from ..remote.credentials import AzureKey, Credentials, EntraToken
 from ..remote.endpoints import (AI_FOUNDRY_SCOPE, AZURE_OPENAI, AZURE_OPENAI_V1, INFERENCE_RETIRED, MANAGED_ONLINE,
-                        MODEL_INFERENCE, OTHER_AUDIENCE, PROJECT, SERVERLESS, EndpointInfo, detect_endpoint)
+                        MODEL_INFERENCE, OTHER_AUDIENCE, PROJECT, SERVERLESS, EndpointInfo, default_api_version,
+                        detect_endpoint)
 
 if TYPE_CHECKING:
     import requests
@@ -134,7 +137,7 @@ class AzureFoundryBackend(ChatCompletionsBackend):
             if not url:
                 raise ConfigError("no Azure AI Foundry endpoint configured",
                                   "run: cmdai --setup-backend azure-foundry, or set CMDAI_AZURE_FOUNDRY_ENDPOINT")
-            self._endpoint = detect_endpoint(url, self.settings.api_style,
+            self._endpoint = detect_endpoint(url, self.settings.api_style, api_version=self.settings.api_version,
                                              allow_insecure_http=self.config.backend.allow_insecure_http)
         return self._endpoint
 
@@ -185,7 +188,7 @@ class AzureFoundryBackend(ChatCompletionsBackend):
 
     def chat_urls(self, model: Optional[str]) -> List[str]:
         endpoint = self.endpoint
-        urls = endpoint.chat_urls(model, endpoint.api_version(self.settings.api_version))
+        urls = endpoint.chat_urls(model)
         if endpoint.resource_root and remembered(self._route_key()) == MODEL_INFERENCE:
             # This resource answered only on the model-inference route last time.
             urls.reverse()
@@ -289,14 +292,14 @@ class AzureFoundryBackend(ChatCompletionsBackend):
 
     def not_found_hint(self, error: ServiceError, model: Optional[str]) -> str:
         kind = self.endpoint.kind
-        version = self.endpoint.api_version(self.settings.api_version)
+        version = self.endpoint.api_version
         if error.code == "DeploymentNotFound" or kind == AZURE_OPENAI:
-            version_check = f" and api_version ({version}; 2024-10-21 is GA)" if version else ""
+            version_check = f" and api_version ({version}; {default_api_version(AZURE_OPENAI)} is GA)" if version else ""
             return (f"'{model}' must be the deployment name (not the model name) shown under Deployments; "
                     f"a new deployment takes a few minutes; also check the endpoint{version_check}")
         if kind == MODEL_INFERENCE:
             return (f"the endpoint should end in /models and model ('{model}') name a deployment; "
-                    f"check api_version ({version}; 2024-05-01-preview works everywhere)")
+                    f"check api_version ({version}; {default_api_version(MODEL_INFERENCE)} works everywhere)")
         if kind in (AZURE_OPENAI_V1, PROJECT):
             return f"the endpoint should end in /openai/v1 and model ('{model}') name a deployment"
         return "check the endpoint URL against the one shown on the endpoint's page in Azure AI Foundry"
@@ -304,7 +307,8 @@ class AzureFoundryBackend(ChatCompletionsBackend):
     def bad_request_hint(self, error: ServiceError, model: Optional[str]) -> str:
         if "api version" in error.message.lower() or error.code == "BadRequest" and "version" in error.message:
             return ("set api_version under [backend.azure] to one this endpoint supports "
-                    "(2024-10-21 for deployments, 2024-05-01-preview for /models), or leave it unset for /openai/v1")
+                    f"({default_api_version(AZURE_OPENAI)} for deployments, {default_api_version(MODEL_INFERENCE)} "
+                    "for /models), or leave it unset for /openai/v1")
         if error.code == "no_model_name":
             return "set model under [backend] to the deployment name, or pass -m DEPLOYMENT"
         return "check the deployment, the api_version and the model's supported parameters (--debug shows the answer)"
@@ -369,7 +373,7 @@ class AzureFoundryBackend(ChatCompletionsBackend):
             try:
                 generation = region._answer(request, share)
             except (BackendUnavailableError, RateLimitError) as error:
-                _cool_down(region.endpoint_id(), getattr(error, "retry_after", None))
+                _cool_down(region.endpoint_id(), error.retry_after)
                 failures.append((region, error))
                 continue
             except CmdaiError as error:
@@ -421,7 +425,7 @@ class AzureFoundryBackend(ChatCompletionsBackend):
                               f"retired on {INFERENCE_RETIRED}",
                               f"use the v1 API instead: endpoint = \"{endpoint.v1_url}\"")
         elif endpoint.kind == AZURE_OPENAI:
-            version = endpoint.api_version(self.settings.api_version)
+            version = endpoint.api_version
             yield HealthCheck("route", True, f"deployment route with the dated api-version {version}; "
                                              f"recommended: the v1 API, endpoint = \"{endpoint.v1_url}\" "
                                              "(no api-version to keep current)")
@@ -435,20 +439,19 @@ class AzureFoundryBackend(ChatCompletionsBackend):
 
     def fetch_models(self, deadline: float) -> List[ModelInfo]:
         endpoint = self.endpoint
-        version = endpoint.api_version(self.settings.api_version)
         if endpoint.kind == AZURE_OPENAI:
-            return self.openai_models(_query(endpoint.base_url + "/openai/models", version), deadline)
+            return self.openai_models(endpoint.route("/openai/models"), deadline)
         if endpoint.kind == AZURE_OPENAI_V1:
-            return self.openai_models(_query(endpoint.base_url + "/models", version), deadline)
+            return self.openai_models(endpoint.route("/models"), deadline)
         if endpoint.kind in (SERVERLESS, MANAGED_ONLINE):
-            data = self.get_json(_query(endpoint.base_url + "/info", version), deadline)
+            data = self.get_json(endpoint.route("/info"), deadline)
             info = _info_model(data, None)
             return [info] if info else []
         if endpoint.kind == PROJECT:
             return self._project_deployments(endpoint, deadline)
-        return self._model_inference_models(endpoint, version, deadline)
+        return self._model_inference_models(endpoint, deadline)
 
-    def _model_inference_models(self, endpoint: EndpointInfo, version: Optional[str], deadline: float) -> List[ModelInfo]:
+    def _model_inference_models(self, endpoint: EndpointInfo, deadline: float) -> List[ModelInfo]:
         models: List[ModelInfo] = []
         if self.settings.project_endpoint:
             project = detect_endpoint(self.settings.project_endpoint, PROJECT,
@@ -457,7 +460,7 @@ class AzureFoundryBackend(ChatCompletionsBackend):
         model = self.model
         if model and not any(m.id == model for m in models):
             # /models/info describes one deployment; without a project it is all we can learn.
-            data = self.get_json(_query(endpoint.base_url + f"/info?model={_quote(model)}", version), deadline)
+            data = self.get_json(endpoint.route("/info", model=model), deadline)
             info = _info_model(data, model)
             if info:
                 models.insert(0, info)
@@ -473,8 +476,7 @@ class AzureFoundryBackend(ChatCompletionsBackend):
         if self.settings.auth != "api-key":
             # Project routes take tokens for the Foundry audience, not Cognitive Services.
             credentials = EntraToken(self.settings, self.settings.token_scope or AI_FOUNDRY_SCOPE)
-        data = self.get_json(_query(project.base_url + "/deployments", project.default_api_version),
-                             deadline, credentials)
+        data = self.get_json(project.route("/deployments"), deadline, credentials)
         items = data.get("value") if isinstance(data, dict) else None
         models = []
         for item in items if isinstance(items, list) else []:
@@ -488,18 +490,6 @@ class AzureFoundryBackend(ChatCompletionsBackend):
                                     can_chat=None if chat is None else str(chat).lower() == "true",
                                     description=described or None))
         return models
-
-
-def _quote(value: str) -> str:
-    from urllib.parse import quote
-
-    return quote(value, safe="")
-
-
-def _query(url: str, api_version: Optional[str]) -> str:
-    if not api_version:
-        return url
-    return f"{url}{'&' if '?' in url else '?'}api-version={_quote(api_version)}"
 
 
 def _info_model(data: Any, deployment: Optional[str]) -> Optional[ModelInfo]:

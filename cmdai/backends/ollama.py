@@ -5,7 +5,7 @@ from typing import Optional
 
 from ..errors import ConfigError
 from ..settings import Key
-from ..remote.chat import ServiceError
+from ..remote.service_errors import ServiceError
 from ..remote.credentials import Credentials
 from .openai_compatible import OpenAICompatibleBackend
 

@@ -7,9 +7,10 @@ from urllib.parse import urlsplit
 from ..errors import ConfigError
 from ..settings import Key
 from ..values import ModelInfo
-from ..remote.chat import ChatCompletionsBackend, ServiceError
+from ..remote.chat import ChatCompletionsBackend
 from ..remote.credentials import BearerKey, Credentials
 from ..remote.endpoints import require_secure_url
+from ..remote.service_errors import ServiceError
 
 
 class OpenAICompatibleBackend(ChatCompletionsBackend):

@@ -8,7 +8,10 @@ source, and the site ``[policy] forbid_context`` turns sources off for everyone.
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Tuple
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 #: (name, module, on by default, what it tells the model)
 SOURCES: Tuple[Tuple[str, str, bool, str], ...] = (
@@ -21,12 +24,12 @@ SOURCES: Tuple[Tuple[str, str, bool, str], ...] = (
 SOURCE_NAMES = tuple(name for name, _, _, _ in SOURCES)
 
 
-def enabled_sources(config: Any) -> List[str]:
+def enabled_sources(config: "Config") -> List[str]:
     """The sources switched on in ``config`` (the site policy has already switched off forbidden ones)."""
     return [name for name in SOURCE_NAMES if getattr(config.context, name, False)]
 
 
-def collect(config: Any, environ: Optional[Mapping[str, str]] = None) -> Dict[str, Any]:
+def collect(config: "Config", environ: Optional[Mapping[str, str]] = None) -> Dict[str, Any]:
     """Context from every enabled source, in registry order; a source that fails is left out."""
     from importlib import import_module
 

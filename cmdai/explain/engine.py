@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, NamedTuple, Optional, Tuple
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 
 from .parts import Part
 from .catalog import COMMANDS, CONNECTORS, MODULE_RUNNERS, REDIRECTIONS, WRAPPERS
@@ -10,8 +10,6 @@ from .catalog import COMMANDS, CONNECTORS, MODULE_RUNNERS, REDIRECTIONS, WRAPPER
 _KEY = re.compile(r"^(?P<flag>[^\s=]+)(?:[ =](?P<metavar>\S+))?$")
 #: A metavar ending in "…" takes every word up to ";" or "+" (find -exec).
 _UNTIL_END = ("\\;", ";", "+")
-#: fish block headers, which the fish-to-bash reading turns into ":" commands.
-_FISH_HEADER = re.compile(r"(?:^|[;\n])\s*(for\s+\S+\s+in|switch)\b")
 
 
 class _Option(NamedTuple):
@@ -51,14 +49,12 @@ def _with_value(meaning: str, metavar: Optional[str], value: str) -> str:
 def parts_of(command: str, shell: str) -> List[Part]:
     from ..safety.analyzer import _parser
 
-    text = command
-    if shell == "fish":
-        from ..safety.fish import to_bash
+    from .. import shells
 
-        text = to_bash(command)
-    source = text.encode("utf-8")
-    walk = _Walk(fish=shell == "fish" and "$(" not in command,
-                 headers=[match.group(1) for match in _FISH_HEADER.finditer(command)] if shell == "fish" else [])
+    written = shells.get(shell)
+    source = written.to_bash(command).encode("utf-8")
+    walk = _Walk(lambda text: written.as_written(text, command),
+                 headers=written.colon_headers(command))
     walk.visit(_parser().parse(source).root_node)
     return walk.parts
 
@@ -68,14 +64,11 @@ def _text(node: Any) -> str:
 
 
 class _Walk:
-    def __init__(self, fish: bool, headers: List[str]) -> None:
+    def __init__(self, show: Callable[[str], str], headers: List[str]) -> None:
         self.parts: List[Part] = []
-        #: fish's (cmd) is read as $(cmd); show it as the user wrote it.
-        self.fish = fish
+        #: The parse is of the line as bash reads it; parts are shown as the user's shell writes them.
+        self.show = show
         self.headers = headers
-
-    def show(self, text: str) -> str:
-        return text.replace("$(", "(") if self.fish else text
 
     def add(self, text: str, meaning: str, level: int = 1) -> None:
         self.parts.append(Part(self.show(text), meaning, level))

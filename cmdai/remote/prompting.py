@@ -4,26 +4,10 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List
 
+from .. import shells
 from ..values import GenerationRequest
 from ..values import MAX_ALTERNATIVES
 
-_SHELL_NOTES = {
-    "bash": "Use bash syntax.",
-    "zsh": "Use zsh syntax (bash-compatible constructs are fine).",
-    "sh": "Use portable POSIX sh syntax: no bashisms such as [[ ]], arrays or <(...).",
-    # Models default to bash; fish rejects most of it, so its rules are spelled out one by one.
-    "fish": "\n".join([
-        "Use fish syntax, which is not POSIX. In fish:",
-        "- loops are 'for f in *.log; gzip $f; end' and 'while CONDITION; ...; end' (no do/done);",
-        "- conditions are 'if test -f x; ...; else; ...; end' (no then/fi, no [[ ]]);",
-        "- command substitution is (cmd), never $(cmd) or backticks;",
-        "- variables are set with 'set VAR value', exported with 'set -x VAR value' (never VAR=value "
-        "or export VAR=value), and read as $VAR (never ${VAR}); they are not split on spaces;",
-        "- the last exit status is $status, not $?; arguments are $argv, not $@;",
-        "- combine commands with '; and' / '; or' or with && and ||; 'not' negates;",
-        "- there is no <(...) process substitution (use (cmd | psub)) and no here-documents.",
-    ]),
-}
 _OS_NOTES = {
     "linux": "The system is Linux with GNU coreutils, findutils, sed and grep.",
     "macos": ("The system is macOS with BSD tools: sed -i '' for in-place edits, stat -f, "
@@ -39,8 +23,8 @@ _PLACEHOLDER_RULE = ("- <SECRET_1>, <SECRET_2>… stand for secrets the user's m
 
 
 def shell_rules(shell: str) -> str:
-    """The syntax rules of ``shell`` as the model is told them."""
-    return f"Target shell: {shell}. {_SHELL_NOTES.get(shell, _SHELL_NOTES['bash'])}"
+    """The syntax rules of ``shell`` as the model is told them (bash's for a shell cmdai does not know)."""
+    return f"Target shell: {shell}. {(shells.find(shell) or shells.get('bash')).prompt_notes}"
 
 
 def system_prompt(shell: str, os_name: str, *, with_context: bool = False, with_placeholders: bool = False) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, List, Optional, Tuple
 
+from .. import shells
 from ..lazy_regex import lazy_regex
 from .rules import PIPELINE_HOOKS, REDIRECT_HOOKS, Cmd, Hit, Redirect, Stream
 from .rules import network, shell, system
@@ -76,10 +77,9 @@ class Walker:
         if depth > MAX_DEPTH:
             self.add(Hit(shell.TOO_DEEP))
             return Stream()
-        if shell_name == "fish":
-            from .fish import to_bash
-
-            text = to_bash(text)
+        written = shells.find(shell_name)
+        if written is not None:
+            text = written.to_bash(text)
         if "coproc" in text:
             # coproc [NAME] { …; } runs the group in the background; the grammar does not know the form.
             text = _COPROC_GROUP.sub(lambda m: " " * len(m.group(0)), text)

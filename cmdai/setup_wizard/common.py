@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Protocol
 
+from .. import shells
 from ..errors import CmdaiError, ConfigError, UsageError
 from ..safety.levels import SAFETY_LEVELS
+from ..shells import InitScript
 from .probe import ProbeResult, probe
 from .ui import Console, Option, Prompter, spinner
 
@@ -237,39 +239,19 @@ def safety_answer(session: Session) -> str:
     return current if current in SAFETY_LEVELS else DEFAULT_SAFETY
 
 
-def _init_line(shell: str) -> Optional[Dict[str, str]]:
-    lines = {
-        "zsh": ("~/.zshrc", 'eval "$(cmdai --init zsh)"'),
-        "bash": ("~/.bashrc", 'eval "$(cmdai --init bash)"'),
-        "fish": ("~/.config/fish/config.fish", "cmdai --init fish | source"),
-    }
-    if shell not in lines:
-        return None
-    rc_file, line = lines[shell]
-    return {"rc": rc_file, "line": line}
-
-
-def _integration_present(shell: str) -> bool:
+def _integration_present(init: InitScript) -> bool:
     """Whether the shell's startup files already turn on the key: an init line (install.sh's or
     one added by hand) or a plugin, so the next steps do not ask for it twice."""
-    home = Path.home()
-    config_home = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
-    if shell == "fish" and (config_home / "fish" / "conf.d" / "cmdai.fish").is_file():
+    if any(os.path.isfile(path) for path in init.plugin_files()):
         return True
-    startup = {
-        "zsh": [Path(os.environ.get("ZDOTDIR") or home) / ".zshrc"],
-        "bash": [home / ".bashrc", home / ".bash_profile"],
-        "fish": [config_home / "fish" / "config.fish"],
-    }.get(shell, [])
-    for path in startup:
+    for path in init.startup_files():
         try:
-            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+            lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError:
             continue
         for line in lines:
             code = line.strip()
-            if not code.startswith("#") and "cmdai" in code and (
-                    f"--init {shell}" in code or "cmdai.plugin.zsh" in code):
+            if not code.startswith("#") and "cmdai" in code and any(words in code for words in init.enabling_words):
                 return True
     return False
 
@@ -294,16 +276,15 @@ def print_next_steps(session: Session, notes: List[str]) -> None:
         config_flag = f"--config {shlex.quote(str(session.path))} "
     console.line("  Try it:")
     console.command(f'cmdai {config_flag}"list all files"')
-    shell = os.path.basename(os.environ.get("SHELL", ""))
-    init = _init_line(shell)
-    if init and _integration_present(shell):
-        console.line(f"  Ctrl-G is already turned on in {init['rc']}: press it in a new {shell} window")
-    elif init:
-        console.line(f"  Turn on Ctrl-G in {shell}: add this line to {init['rc']}")
-        console.command(init["line"])
+    login_shell = shells.find(os.path.basename(os.environ.get("SHELL", "")))
+    init = login_shell.init if login_shell is not None else None
+    if login_shell is not None and init is not None and _integration_present(init):
+        console.line(f"  Ctrl-G is already turned on in {init.rc_file}: press it in a new {login_shell.name} window")
+    elif login_shell is not None and init is not None:
+        console.line(f"  Turn on Ctrl-G in {login_shell.name}: add this line to {init.rc_file}")
+        console.command(init.install_line)
     else:
         console.line("  Turn on Ctrl-G: add the line for your shell to its startup file")
-        for name in ("zsh", "bash", "fish"):
-            found = _init_line(name)
-            assert found is not None
-            console.command(f"{found['line']:<30}  # {found['rc']}")
+        for shell in shells.integrated():
+            assert shell.init is not None
+            console.command(f"{shell.init.install_line:<30}  # {shell.init.rc_file}")

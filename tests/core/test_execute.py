@@ -48,24 +48,28 @@ def test_yes_runs_the_command_in_the_target_shell(capfd):
     assert "echo ran-it; exit 7" in shown and "risk: safe" in shown and "does a thing" in shown
 
 
-@pytest.mark.parametrize("answer", ["\n", "n\n", "nope\n", ""])
-def test_anything_but_yes_does_not_run(capfd, answer):
+@pytest.mark.parametrize("answer, exit_code", [("\n", 0), ("n\n", 0), ("nope\n", 0), ("yess\n", 0),
+                                                # end of input on the terminal (Ctrl-D) is an interruption
+                                                ("", 130)])
+def test_anything_but_yes_does_not_run(capfd, answer, exit_code):
     code, _, captured = run("echo ran-it", Risk.MODERATE, answer, capfd)
-    assert "ran-it" not in captured.out
-    assert "not run" in captured.err
-    assert code in (0, 130)
+    assert captured.out == ""
+    assert captured.err == "cmdai: not run\n"
+    assert code == exit_code
 
 
 def test_critical_needs_the_word_yes(capfd):
     code, shown, captured = run("echo ran-it", Risk.CRITICAL, "y\n", capfd)
-    assert "ran-it" not in captured.out and "Type 'yes'" in shown
+    assert code == 0 and captured.out == "" and "Type 'yes'" in shown
     code, _, captured = run("echo ran-it", Risk.CRITICAL, "yes\n", capfd)
     assert code == 0 and "ran-it" in captured.out
 
 
 def test_no_terminal_is_a_usage_error():
-    with pytest.raises(UsageError):
+    with pytest.raises(UsageError) as raised:
         confirm_and_run(outcome("ls", Risk.SAFE), terminal_opener=lambda: None)
+    assert raised.value.message == "-x/--execute needs a terminal to ask for confirmation"
+    assert raised.value.exit_code == 2
 
 
 def test_execute_asks_on_the_real_terminal(tmp_path):

@@ -5,7 +5,8 @@ import shlex
 
 import pytest
 
-from cmdai.backends.embedded.render import fill, pick_variant, quote, quote_path, to_fish
+from cmdai.backends.embedded.render import fill, pick_variant, quote, quote_path
+from cmdai.shells.fish import to_fish
 from cmdai.backends.embedded.slots import Slot
 
 

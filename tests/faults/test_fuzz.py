@@ -96,11 +96,13 @@ headers = st.dictionaries(st.sampled_from(["retry-after", "retry-after-ms", "loc
 def test_any_server_answer_is_a_generation_or_a_named_error(isolated_env, status, body, header_values):
     import time
 
+    from cmdai.remote.exchange import read_generation
+
     backend = _backend()
     response = _response(status, body, header_values)
     try:
         if status == 200:
-            generation = backend._generation(response, response.url, "m")
+            generation = read_generation(response, response.url, "m", "")
             assert generation.command and not CONTROLS & set(generation.command)
         else:
             error = backend.status_error(response, "POST", response.url, "m", time.monotonic() + 5)

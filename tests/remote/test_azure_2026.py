@@ -10,8 +10,9 @@ import responses
 
 from cmdai.values import GenerationRequest
 from cmdai.backends.azure_foundry import AzureFoundryBackend, inference_role
-from cmdai.remote.chat import (RequestOptions, lowest_reasoning_effort, remembered_options,
-                                        supported_efforts)
+from cmdai.remote.request_options import (RequestOptions, lowest_reasoning_effort, rejected_parameter,
+                                          remembered_options, supported_efforts)
+from cmdai.remote.service_errors import ServiceError
 from cmdai.errors import (AuthenticationError, BackendConfigurationError, BackendUnavailableError, ConfigError,
                           ModelOutputError, RateLimitError)
 
@@ -301,6 +302,24 @@ def test_next_endpoint_answers_and_the_failed_one_cools_down(failure, monkeypatc
 
 
 @responses.activate
+@pytest.mark.parametrize("status, headers, seconds", [
+    (503, {"retry-after": "300"}, 300), (429, {"retry-after-ms": "240000"}, 240), (500, {}, 60),
+    (503, {"retry-after": "99999"}, 600),  # a cool-down never lasts more than ten minutes
+])
+def test_the_cool_down_lasts_as_long_as_the_service_asked(status, headers, seconds, monkeypatch, isolated_env):
+    from cmdai.disk_store import KeyedFile
+
+    monkeypatch.setenv("WEST_KEY", "west-key-123")
+    responses.post(V1_CHAT, status=status, json=azure_error(str(status), "busy"), headers=headers)
+    responses.post(WEST + "/chat/completions", json=completion())
+    primary = failover_backend()
+    before = time.time()
+    primary.generate(REQUEST)
+    until = KeyedFile("endpoint-cool-down.json", lambda entry: True).get(primary.endpoint_id())
+    assert before + seconds - 1 <= until <= time.time() + seconds + 1
+
+
+@responses.activate
 def test_primary_auth_error_does_not_fail_over(monkeypatch):
     monkeypatch.setenv("WEST_KEY", "west-key-123")
     responses.post(V1_CHAT, status=401, json=azure_error("401", "Access denied due to invalid subscription key"))
@@ -395,10 +414,8 @@ def test_unknown_deployment_on_v1_is_reported_not_retried_on_the_retired_route()
 
 
 def test_supported_values_in_double_quotes_and_the_responses_spelling():
-    from cmdai.remote.chat import ServiceError
-
     assert supported_efforts('Supported values are: "low", "medium" and "high".') == ["low", "medium", "high"]
-    assert ServiceError("x", param="reasoning.effort").rejected_parameter() == "reasoning_effort"
+    assert rejected_parameter(ServiceError("x", param="reasoning.effort")) == "reasoning_effort"
 
 
 @responses.activate

@@ -14,20 +14,49 @@ from cmdai.safety.rules import RULES, catalog_markdown
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "safety.md"
 
 
-@pytest.mark.parametrize("text", [
-    "", "\x00", "\x00rm -rf /\x00", "\x1b[2J\x1b[H", "\ud800", "$(" * 3000, "(" * 5000 + ")" * 5000,
-    "'" * 999, "\\" * 1001, "a" * 300_000, "echo ok; " * 20_000, "<<<<<<<<", "${" * 500, "rm -rf \x7f/",
-    "eval " * 50 + "ls", "sh -c " * 30 + "ls", "\r\n\t\v\f", "`" * 77, "]]]][[[[", "$(( 1 / 0 ))",
+# Hostile or broken input gets a verdict, never an exception; what cannot be parsed or inspected is never safe.
+_UNPARSED = "could not be parsed"
+
+
+@pytest.mark.parametrize("text, risk, reason", [
+    ("", Risk.SAFE, None),
+    ("\x00", Risk.MODERATE, _UNPARSED),
+    ("\x00rm -rf /\x00", Risk.CRITICAL, _UNPARSED),
+    ("$(" * 3000, Risk.MODERATE, _UNPARSED),
+    ("(" * 5000 + ")" * 5000, Risk.HIGH, "nests commands too deeply to inspect"),
+    ("'" * 999, Risk.HIGH, _UNPARSED),
+    ("\\" * 1001, Risk.HIGH, _UNPARSED),
+    ("a" * 300_000, Risk.HIGH, "is too long to inspect fully"),
+    ("<<<<<<<<", Risk.MODERATE, _UNPARSED),
+    ("${" * 500, Risk.MODERATE, _UNPARSED),
+    ("eval " * 50 + "ls", Risk.HIGH, "nests commands too deeply to inspect"),
+    ("`" * 77, Risk.MODERATE, _UNPARSED),
+    ("$(( 1 / 0 ))", Risk.MODERATE, None),
+    ("rm -rf \x7f/", Risk.MODERATE, None),
+    # Harmless however odd: a command that does not exist, whitespace, repetition of a safe command.
+    ("\x1b[2J\x1b[H", Risk.SAFE, None),
+    ("\ud800", Risk.SAFE, None),
+    ("\r\n\t\v\f", Risk.SAFE, None),
+    ("]]]][[[[", Risk.SAFE, None),
+    ("echo ok; " * 20_000, Risk.SAFE, None),
 ])
-def test_any_input_returns_an_assessment(text: str) -> None:
+def test_hostile_input_gets_a_verdict_that_fails_closed(text: str, risk: Risk, reason) -> None:
     verdict = assess(text)
-    assert isinstance(verdict, Assessment)
     assert verdict.command == text
+    assert verdict.risk is risk
+    if reason is not None:
+        assert reason in verdict.reasons
+    assert (verdict.reasons == ()) is (risk is Risk.SAFE)
 
 
-def test_fish_input_never_crashes() -> None:
-    for text in ["(", ")", "begin; end; end", "function f; f | f &; end", "echo (", "set x (", "'(' (rm -rf /)"]:
-        assert isinstance(assess(text, "fish"), Assessment)
+@pytest.mark.parametrize("text, risk", [
+    ("(", Risk.MODERATE), (")", Risk.MODERATE), ("echo (", Risk.MODERATE), ("set x (", Risk.MODERATE),
+    ("'(' (rm -rf /)", Risk.CRITICAL),
+    # fish refuses to run a stray `end`, and a function that is only defined never runs.
+    ("begin; end; end", Risk.SAFE), ("function f; f | f &; end", Risk.SAFE),
+])
+def test_fish_input_gets_a_verdict(text: str, risk: Risk) -> None:
+    assert assess(text, "fish").risk is risk
 
 
 def test_nesting_too_deep_is_at_least_high() -> None:
@@ -67,7 +96,8 @@ def test_parser_loads_only_when_assess_is_called() -> None:
         "s.assess('ls')\n"
         "assert 'tree_sitter' in sys.modules\n"
     )
-    subprocess.run([sys.executable, "-c", code], check=True)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
 
 
 def test_every_rule_is_well_formed() -> None:

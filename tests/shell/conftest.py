@@ -310,10 +310,10 @@ def open_shell(isolated_env: Dict[str, str], tmp_path: Path, run_cmdai):
         script = init.stdout
         if program is not None:
             # As if cmdai had been installed as PROGRAM when the shell started.
-            from cmdai.shell_integration import SCRIPTS
+            from cmdai.shell_integration import program_line
 
             naming = re.compile(r"^(_cmdai_command=\(|set -g __cmdai_command ).*$", re.MULTILINE)
-            script = naming.sub(lambda _: SCRIPTS[shell].render(program).replace("\\", "\\\\"), script, count=1)
+            script = naming.sub(lambda _: program_line(shell, program).replace("\\", "\\\\"), script, count=1)
         session = ShellSession(shell, tmp_path, dict(os.environ), script, **options)
         sessions.append(session)
         return session

@@ -10,6 +10,7 @@ from typing import Dict
 
 import pytest
 
+from cmdai.cli import build_parser
 from cmdai.completions import cached_models, complete
 
 from .conftest import WAIT, ShellSession
@@ -33,14 +34,14 @@ def model_cache(isolated_env: Dict[str, str]) -> Path:
 
 
 def values(words):
-    return [candidate.value for candidate in complete(words)]
+    return [candidate.value for candidate in complete(build_parser(), words)]
 
 
 # --------------------------------------------------------------------------------- candidates
 
 
 def test_long_options_come_from_the_parser_with_their_help():
-    found = dict(complete(["--s"]))
+    found = dict(complete(build_parser(), ["--s"]))
     assert {"--safety", "--shell", "--setup-backend", "--skip-test"} <= set(found)
     assert "strict" in found["--safety"]
     assert values(["--js"]) == ["--json"]
@@ -58,7 +59,7 @@ def test_hidden_options_are_never_offered():
     (["--safety", "p"], ["permissive"]),
     (["-b", ""], ["azure-foundry", "embedded", "ollama", "openai-compatible"]),
     (["--setup-backend", "o"], ["ollama", "openai-compatible"]),
-    (["-s", ""], ["bash", "zsh", "fish", "sh"]),
+    (["-s", ""], ["bash", "fish", "sh", "zsh"]),
     (["--init", "f"], ["fish"]),
     (["--auth", "a"], ["api-key", "azure-cli"]),
     (["--safety=st"], ["--safety=strict"]),

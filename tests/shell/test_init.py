@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from cmdai import shell_integration
-from cmdai.completions import completion_script
+from cmdai import shell_integration, shells
 from cmdai.errors import UsageError
-from cmdai.shell_integration import cmdai_command, init_script, script_text
+from cmdai.shell_integration import cmdai_command, init_script
 
 SHELLS = ("zsh", "bash", "fish")
 PARSE = {"zsh": ["zsh", "-f", "-n"], "bash": ["bash", "--norc", "-n"], "fish": ["fish", "--no-execute"]}
@@ -29,9 +28,9 @@ def test_the_printed_script_calls_cmdai_by_absolute_path(shell, run_cmdai):
     program = program.strip("')")
     assert Path(program).is_absolute() and Path(program).exists()
     # Everything else is the shipped script, unchanged, then the Tab completion script.
-    shipped = script_text(shell).splitlines()
+    shipped = shells.get(shell).script_text().splitlines()
     printed = result.stdout.splitlines()
-    assert printed[len(shipped):] == completion_script(shell).splitlines()
+    assert printed[len(shipped):] == ["", *shells.get(shell).completion_text().splitlines()]
     assert [a for a, b in zip(printed, shipped) if a != b] == [command_line]
 
 
@@ -84,7 +83,7 @@ def test_paths_with_spaces_and_quotes_survive_quoting(shell, tmp_path, monkeypat
 def test_plugin_manager_entry_points_bind_the_key(shell, plugin, probe, tmp_path):
     if shutil.which(shell) is None:
         pytest.skip(f"{shell} is not installed")
-    path = shell_integration.shipped_files() / plugin
+    path = shells.shipped_files() / plugin
     argv = [shell, "-f", "-i", "-c"] if shell == "zsh" else [shell, "--no-config", "-i", "-c"]
 
     result = subprocess.run(argv + [f"source '{path}'; {probe}"], capture_output=True, text=True, timeout=30,

@@ -9,21 +9,16 @@ from __future__ import annotations
 import re
 from typing import Dict, Mapping, Optional
 
+from ... import shells
 from .slots import Slot
 
 PLACEHOLDER = re.compile(r"<([a-z][a-z0-9_]*)>")
 OPTIONAL = re.compile(r"\[\?(.*?)\?\]")
-_SAFE = re.compile(r"[\w@%+=:,./-]+")
 
 
 def quote(value: str, shell: str = "bash", force: bool = False) -> str:
     """Quote one word for the shell; ``force`` quotes even when it is not needed."""
-    if value and not force and _SAFE.fullmatch(value):
-        return value
-    if shell == "fish":
-        # fish single quotes treat \\ and \' as escapes and nothing else.
-        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
-    return "'" + value.replace("'", "'\"'\"'") + "'"
+    return shells.get(shell).quote(value, force)
 
 
 def quote_path(value: str, shell: str = "bash") -> str:
@@ -44,8 +39,8 @@ def render_slot(slot: Slot, shell: str) -> str:
         # A variable the user named, maybe followed by a path: "$dir", "$HOME/src".
         name, sep, rest = slot.raw.partition("/")
         tail = quote(sep + rest, shell) if sep else ""
-        # fish never splits a variable's value, so it needs no quotes there.
-        return ("$" + name if shell == "fish" else '"$' + name + '"') + tail
+        # Outside POSIX (fish) a variable's value is never split, so it needs no quotes there.
+        return ('"$' + name + '"' if shells.get(shell).posix else "$" + name) + tail
     if slot.style == "path":
         return quote_path(slot.raw, shell)
     return quote(slot.raw, shell, force=slot.style == "force")
@@ -76,7 +71,7 @@ def fill(template: str, slots: Mapping[str, Slot], defaults: Mapping[str, str], 
     out = PLACEHOLDER.sub(value, text)
     if missing:
         return None
-    return to_fish(out) if shell == "fish" else out
+    return shells.get(shell).from_posix(out)
 
 
 def describe(template: str, slots: Mapping[str, Slot], defaults: Mapping[str, str]) -> str:
@@ -93,49 +88,6 @@ def describe(template: str, slots: Mapping[str, Slot], defaults: Mapping[str, st
         return defaults.get(name, name)
 
     return PLACEHOLDER.sub(value, OPTIONAL.sub(optional, template))
-
-
-def to_fish(command: str) -> str:
-    """Rewrite POSIX command substitution for fish: ``"$(cmd)"`` and ``$(cmd)`` become ``(cmd)``.
-
-    fish never splits a substitution on spaces, so dropping the double quotes keeps the meaning.
-    """
-    out = []
-    i = 0
-    in_single = False
-    while i < len(command):
-        ch = command[i]
-        if ch == "'" and not in_single:
-            in_single = True
-        elif ch == "'" and in_single:
-            in_single = False
-        if not in_single and command.startswith('"$(', i):
-            end = _closing_paren(command, i + 2)
-            if end is not None and command[end + 1:end + 2] == '"':
-                out.append("(" + to_fish(command[i + 3:end]) + ")")
-                i = end + 2
-                continue
-        if not in_single and command.startswith("$(", i):
-            end = _closing_paren(command, i + 1)
-            if end is not None:
-                out.append("(" + to_fish(command[i + 2:end]) + ")")
-                i = end + 1
-                continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
-
-
-def _closing_paren(text: str, open_index: int) -> Optional[int]:
-    depth = 0
-    for j in range(open_index, len(text)):
-        if text[j] == "(":
-            depth += 1
-        elif text[j] == ")":
-            depth -= 1
-            if depth == 0:
-                return j
-    return None
 
 
 def pick_variant(command: str, variants: Dict[str, str], shell: str, os_family: str) -> str:

@@ -1,0 +1,163 @@
+"""What differs per shell, one module each: ``bash.py``, ``zsh.py``, ``fish.py``, ``sh.py``.
+
+Each module declares one :class:`Shell` named ``SHELL``: the process names that speak its syntax,
+what a model is told about that syntax, how the shell checks a line without running it, how it
+quotes a word, how the bash-grammar engines (safety, explain) read it, the Ctrl-G script that
+``cmdai --init`` prints and the line that turns it on, and its Tab completion script. The modules
+are found by listing this directory, so a new shell is one new file; the module is imported when
+its shell is first asked for.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+from typing import Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
+
+from ..errors import UsageError
+from ..lazy_regex import lazy_regex
+
+#: Words no POSIX shell reads specially, left unquoted (``shlex.quote``'s characters, any letter).
+_PLAIN_WORD = lazy_regex(r"[\w@%+=:,./-]+")
+
+
+def posix_quote(word: str, force: bool = False) -> str:
+    """``word`` as one POSIX shell word: unchanged when nothing in it is special (unless ``force``), else
+    single-quoted, a ``'`` inside written as ``'"'"'``."""
+    if word and not force and _PLAIN_WORD.fullmatch(word):
+        return word
+    return "'" + word.replace("'", "'\"'\"'") + "'"
+
+
+def unchanged(text: str, *_: str) -> str:
+    """The reading of a shell whose syntax the bash grammar already is."""
+    return text
+
+
+class InitScript(NamedTuple):
+    """The Ctrl-G script in ``shell/`` that ``cmdai --init`` prints, and the two lines it fills in."""
+
+    file_name: str
+    #: The line naming the program, with ``{}`` for its words; shipped with plain ``cmdai``.
+    program_line: str
+    #: The line that says whether requests go into the history, shipped off (ending in ``0``).
+    record_line: str
+    #: In ``shell/completions/``: Tab completion of cmdai's options, appended to the printed script.
+    completion_file: str
+    #: Where the user turns it on (as shown to people), and the line that does it.
+    rc_file: str
+    install_line: str
+    #: Files whose existence alone means the integration is on (a plugin manager's copy).
+    plugin_files: Callable[[], Sequence[str]] = lambda: ()
+    #: Startup files that may hold the install line (absolute paths).
+    startup_files: Callable[[], Sequence[str]] = lambda: ()
+    #: Words that, on an uncommented line of a startup file, turn the integration on.
+    enabling_words: Tuple[str, ...] = ()
+
+
+class Shell(NamedTuple):
+    """Everything cmdai does differently for one shell."""
+
+    name: str
+    #: Other process names that accept this shell's syntax (``dash`` speaks ``sh``).
+    aliases: Tuple[str, ...]
+    #: The syntax rules a model is told, after "Target shell: NAME.".
+    prompt_notes: str
+    #: Parses a script read on stdin without running it or any startup file; empty: no check.
+    syntax_check: Tuple[str, ...]
+    #: One word quoted for this shell; ``force`` quotes even a word that needs none.
+    quote: Callable[..., str]
+    #: Whether words follow POSIX: ``$(…)`` and backticks, ``$'…'``, ``'…'`` without escapes, and
+    #: unquoted variables split on blanks.
+    posix: bool = True
+    #: The line as the bash-grammar engines (safety, explain) read it: every command kept.
+    to_bash: Callable[[str], str] = unchanged
+    #: Text quoting a command read through ``to_bash`` (risk reasons, the parts of an explanation),
+    #: spelled back as this shell writes it; the second argument is the command as written.
+    as_written: Callable[[str, str], str] = unchanged
+    #: The block headers (``for x in``, ``switch``) that ``to_bash`` turned into ``:`` commands, in order.
+    colon_headers: Callable[[str], List[str]] = lambda command: []
+    #: A command written in POSIX syntax (the offline engine's templates), rewritten for this shell.
+    from_posix: Callable[[str], str] = unchanged
+    #: The Ctrl-G integration, for shells that have one.
+    init: Optional[InitScript] = None
+
+    def script_text(self) -> str:
+        """The Ctrl-G script exactly as shipped."""
+        if self.init is None:
+            raise UsageError(f"no shell integration for '{self.name}'",
+                             "choose one of: " + ", ".join(s.name for s in integrated()))
+        return shipped_files().joinpath(self.init.file_name).read_text(encoding="utf-8")
+
+    def completion_text(self) -> str:
+        """The Tab completion script as shipped (empty for a shell without an integration)."""
+        if self.init is None:
+            return ""
+        return shipped_files().joinpath("completions", self.init.completion_file).read_text(encoding="utf-8")
+
+
+_LOADED: Dict[str, Shell] = {}
+_NAMES: List[str] = []
+
+
+def names() -> List[str]:
+    """Every shell cmdai writes commands for, in the order of its ``--shell`` choices (bash first)."""
+    if not _NAMES:
+        found = []
+        for directory in __path__:
+            found += [stem for stem, ext in map(os.path.splitext, os.listdir(directory))
+                      if ext == ".py" and not stem.startswith("_")]
+        # bash leads: it is the default and what most requests are written for.
+        _NAMES.extend(sorted(set(found), key=lambda name: (name != "bash", name)))
+    return list(_NAMES)
+
+
+def find(name: str) -> Optional[Shell]:
+    """The shell called ``name``, or None when cmdai knows none by that name."""
+    shell = _LOADED.get(name)
+    if shell is None and name in names():
+        shell = getattr(importlib.import_module(f"{__name__}.{name}"), "SHELL", None)
+        # A module here that declares no shell of its own name is a mistake, not something to skip.
+        if not isinstance(shell, Shell) or shell.name != name:
+            raise TypeError(f"{__name__}.{name} must declare SHELL = Shell({name!r}, …)")
+        _LOADED[name] = shell
+    return shell
+
+
+def get(name: str) -> Shell:
+    """The shell called ``name``; a usage error naming the choices when there is none."""
+    shell = find(name)
+    if shell is None:
+        raise UsageError(f"cmdai knows no shell '{name}'", "choose one of: " + ", ".join(names()))
+    return shell
+
+
+def every() -> List[Shell]:
+    """Every shell, each module imported."""
+    return [get(name) for name in names()]
+
+
+def integrated() -> List[Shell]:
+    """The shells with a Ctrl-G integration (``cmdai --init``)."""
+    return [shell for shell in every() if shell.init is not None]
+
+
+def named_by(program: str) -> Optional[Shell]:
+    """The shell whose syntax the program ``program`` (a path or a login shell's ``-zsh``) accepts."""
+    base = os.path.basename(program.strip()).lstrip("-")
+    for shell in every():
+        if base == shell.name or base in shell.aliases:
+            return shell
+    return None
+
+
+def shipped_files() -> "importlib.resources.abc.Traversable":
+    """The directory of the shell scripts: ``cmdai.shell`` when installed, else ``shell/`` in the checkout."""
+    from importlib import resources
+
+    try:
+        return resources.files("cmdai.shell")
+    except ModuleNotFoundError:
+        # Run from a source checkout (PYTHONPATH, or an editable install that predates the mapping).
+        from pathlib import Path
+
+        return Path(__file__).resolve().parent.parent.parent / "shell"
