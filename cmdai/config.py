@@ -26,36 +26,53 @@ if TYPE_CHECKING:
 #: cmdai's own keys; backends add theirs.
 CORE: Dict[str, Key] = {
     "backend.type": Key("choice", None, example='type = "azure-foundry"', env=("CMDAI_BACKEND",), flag="--backend",
-                        doc="the backend (-b)"),
+                        doc="the backend that answers (default: embedded, or the one an endpoint setting chooses)"),
     "backend.model": Key("str", None, example='model = "gpt-4o-mini"', flag="--model", doc="model or deployment name",
                          # The older, Azure-named variable loses to the general one.
                          env=("CMDAI_MODEL", "CMDAI_AZURE_FOUNDRY_MODEL")),
-    "backend.timeout_seconds": Key("float", 30.0, minimum=1, maximum=600, example="timeout_seconds = 30"),
-    "backend.max_retries": Key("int", 3, minimum=0, maximum=10, example="max_retries = 3"),
-    "backend.fallback": Key("bool", True, example="fallback = true"),
-    "backend.allow_insecure_http": Key("bool", False, example="allow_insecure_http = false"),
-    "backend.ca_bundle": Key("str", None, example='ca_bundle = "/etc/ssl/certs/corp-ca.pem"'),
-    "backend.use_system_trust_store": Key("bool", False, example="use_system_trust_store = true"),
+    "backend.timeout_seconds": Key("float", 30.0, minimum=1, maximum=600, example="timeout_seconds = 30",
+                                   doc="deadline for the whole run from start-up, retries, tokens and key helpers "
+                                       "included"),
+    "backend.max_retries": Key("int", 3, minimum=0, maximum=10, example="max_retries = 3",
+                               doc="retries on 408/429/5xx and connection errors"),
+    "backend.fallback": Key("bool", True, example="fallback = true",
+                            doc="answer with the offline engine when the service cannot be reached"),
+    "backend.allow_insecure_http": Key("bool", False, example="allow_insecure_http = false",
+                                       doc="allow plain http:// to hosts other than this machine"),
+    "backend.ca_bundle": Key("str", None, example='ca_bundle = "/etc/ssl/certs/corp-ca.pem"',
+                             doc="CA bundle for TLS interception proxies (REQUESTS_CA_BUNDLE also works)"),
+    "backend.use_system_trust_store": Key("bool", False, example="use_system_trust_store = true",
+                                          doc="trust the operating system's certificate store (needs truststore)"),
     "backend.reasoning_effort": Key("choice", None, ("none", "minimal", "low", "medium", "high", "xhigh"),
-                                    example='reasoning_effort = "low"'),
-    "backend.prices": Key("prices", None, example='prices = { "gpt-4o-mini" = { input = 0.15, output = 0.60 } }'),
+                                    example='reasoning_effort = "low"',
+                                    doc="effort of reasoning models (default: the lowest the deployment accepts)"),
+    "backend.prices": Key("prices", None, example='prices = { "gpt-4o-mini" = { input = 0.15, output = 0.60 } }',
+                          doc="prices per million tokens per deployment, for cmdai --usage"),
     "safety.level": Key("choice", "moderate", SAFETY_LEVELS, example='level = "moderate"',
                         env=("CMDAI_SAFETY_LEVEL",), flag="--safety", doc="strict, moderate or permissive"),
     "policy.minimum_safety_level": Key("choice", None, SAFETY_LEVELS, site_only=True,
-                                       example='minimum_safety_level = "strict"'),
-    "cache.enabled": Key("bool", True, example="enabled = true"),
-    "cache.ttl_hours": Key("float", 24.0, minimum=0, maximum=24 * 365, example="ttl_hours = 24"),
+                                       example='minimum_safety_level = "strict"',
+                                       doc="a safety level users cannot go below"),
+    "cache.enabled": Key("bool", True, example="enabled = true", doc="keep answers of backends that are cached"),
+    "cache.ttl_hours": Key("float", 24.0, minimum=0, maximum=24 * 365, example="ttl_hours = 24",
+                           doc="how long an answer is kept"),
     "shell.hotkey_timeout_seconds": Key("float", 10.0, minimum=1, maximum=600,
-                                        example="hotkey_timeout_seconds = 10"),
-    "shell.record_requests": Key("bool", False, example="record_requests = true"),
-    **{f"context.{name}": Key("bool", default, example=f"{name} = {str(not default).lower()}")
-       for name, _, default, _ in CONTEXT_SOURCES},
+                                        example="hotkey_timeout_seconds = 10",
+                                        doc="time budget of one press of the key, apart from timeout_seconds"),
+    "shell.record_requests": Key("bool", False, example="record_requests = true",
+                                 doc="add each request to the shell's history as a comment (read by --init)"),
+    **{f"context.{name}": Key("bool", default, example=f"{name} = {str(not default).lower()}", doc=f"send {told}")
+       for name, _, default, told in CONTEXT_SOURCES},
     "policy.forbid_context": Key("list", None, tuple(name for name, _, _, _ in CONTEXT_SOURCES), site_only=True,
-                                 example='forbid_context = ["cwd", "git", "last_command"]'),
-    "audit.enabled": Key("bool", False, example="enabled = true"),
-    "audit.max_bytes": Key("int", 1_048_576, minimum=4096, maximum=1 << 30, example="max_bytes = 1048576"),
-    "audit.keep_files": Key("int", 3, minimum=1, maximum=50, example="keep_files = 3"),
-    "policy.audit": Key("bool", None, site_only=True, example="audit = true"),
+                                 example='forbid_context = ["cwd", "git", "last_command"]',
+                                 doc="context sources never sent, whatever users set"),
+    "audit.enabled": Key("bool", False, example="enabled = true", doc="keep the audit log of answers"),
+    "audit.max_bytes": Key("int", 1_048_576, minimum=4096, maximum=1 << 30, example="max_bytes = 1048576",
+                           doc="size at which the log moves to audit.jsonl.1"),
+    "audit.keep_files": Key("int", 3, minimum=1, maximum=50, example="keep_files = 3",
+                            doc="how many moved logs are kept"),
+    "policy.audit": Key("bool", None, site_only=True, example="audit = true",
+                        doc="true keeps the audit log on for everyone"),
 }
 #: The sections of cmdai's own keys, each a NamedTuple on Config.
 SECTIONS = ("backend", "safety", "policy", "cache", "shell", "context", "audit")
@@ -245,6 +262,31 @@ def _settle(values: Dict[str, Any], sources: Dict[str, str], owners: Dict[str, s
             values["backend.type"] = "embedded"
     for cls in involved:
         cls.settle(values, sources)
+
+
+def reference_markdown() -> str:
+    """Every key as docs/configuration.md lists it: cmdai's own, then each backend's, from their declarations."""
+    groups = [("cmdai", list(CORE.items()))] + [
+        (f"{cls.title or cls.name} (`-b {cls.name}`)", [(cls.key_path(name), key) for name, key in cls.keys.items()])
+        for cls in backends.every() if cls.keys]
+    lines: List[str] = []
+    for title, keys in groups:
+        lines += [f"### {title}", "", "| key | default | variable, flag | meaning |", "|---|---|---|---|"]
+        for dotted, key in keys:
+            default = "—" if key.default is None else f"`{str(key.default).lower() if key.kind == 'bool' else key.default}`"
+            set_by = ", ".join(f"`{name}`" for name in (*key.env, *((key.flag,) if key.flag else ()))) or "—"
+            notes = [key.doc or ""]
+            if key.choices and key.kind in ("choice", "list") and not all(c in key.doc for c in key.choices):
+                notes.append("one of " + ", ".join(f"`{choice}`" for choice in key.choices))
+            if key.minimum is not None and key.maximum is not None:
+                notes.append(f"{key.minimum:.0f} to {key.maximum:.0f}")
+            if key.site_only:
+                notes.append("**site file only**")
+            if key.secret:
+                notes.append("a secret: never shown")
+            lines.append(f"| `{dotted}` | {default} | {set_by} | {'; '.join(note for note in notes if note)} |")
+        lines.append("")
+    return "\n".join(lines)
 
 
 def load_config(

@@ -171,3 +171,14 @@ def test_the_doctor_names_the_azure_resource():
                                   "backend.azure.resource_group": "rg-ai"}, environ={})
     check = next(c for c in backends.create_backend("azure-foundry", half).endpoint_checks() if c.name == "resource")
     assert not check.ok and "subscription_id" in check.detail and "[backend.azure]" in check.hint
+
+
+def test_every_key_is_documented_and_the_reference_is_current():
+    from pathlib import Path
+
+    from cmdai.config import reference_markdown
+
+    for dotted, key in schema().items():
+        assert key.doc, f"{dotted} has no doc"
+    docs = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"
+    assert reference_markdown() in docs.read_text(encoding="utf-8"), "run: python scripts/config_reference.py"
