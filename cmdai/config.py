@@ -160,12 +160,15 @@ def _core_sections(values: Mapping[str, Any]) -> Dict[str, Any]:
             for section, fields in grouped.items()}
 
 
-def _spec(dotted: str, load_all: bool = True) -> Optional[Tuple[Key, Optional[str]]]:
-    """The key ``dotted`` and the backend that declares it (None for cmdai's own); None if unknown."""
+def _spec(dotted: str, load_all: bool = True, chosen: Optional[str] = None) -> Optional[Tuple[Key, Optional[str]]]:
+    """The key ``dotted`` and the backend that declares it (None for cmdai's own); None if unknown.
+
+    ``chosen``, the backend set so far, is asked first: Azure's endpoint in [backend] then loads Azure alone.
+    """
     key = core_key(dotted)
     if key is not None:
         return key, None
-    owner = backends.owner_of(dotted, load_all=load_all)
+    owner = backends.owner_of(dotted, load_all=load_all, prefer=chosen)
     if owner is None:
         return None
     return owner.keys[dotted.rsplit(".", 1)[1]], owner.name
@@ -184,7 +187,7 @@ def _backend_variables(environ: Mapping[str, str]) -> Dict[str, str]:
             for name, key in cls.keys.items() for variable in key.env}
 
 
-def _layer_values(layer: Layer, warnings: List[str]) -> Iterator[Tuple[str, Any, str, bool]]:
+def _layer_values(layer: Layer) -> Iterator[Tuple[str, Any, str, bool]]:
     """(dotted key, raw value, source, from text) for everything ``layer`` sets."""
     if layer.kind == "environment":
         variables = {variable: dotted for dotted, key in CORE.items() for variable in key.env}
@@ -205,13 +208,7 @@ def _layer_values(layer: Layer, warnings: List[str]) -> Iterator[Tuple[str, Any,
                 flag = spec[0].flag if spec else None
                 yield dotted, value, flag or "--" + dotted.rsplit(".", 1)[-1].replace("_", "-"), False
     else:
-        site = layer.kind == "site"
         for dotted, value in flatten(layer.values, _nested).items():
-            spec = _spec(dotted)
-            if spec is not None and spec[0].site_only and not site:
-                warnings.append(f"{layer.source}: [{dotted.rsplit('.', 1)[0]}] is only read from the site config "
-                                f"({paths.site_config_file()}); ignored")
-                continue
             yield dotted, value, layer.source, False
 
 
@@ -228,11 +225,15 @@ def resolve(layers: Sequence[Layer]) -> Config:
     files: List[Path] = []
     for layer in layers:
         secret_here = False
-        for dotted, raw, source, from_text in _layer_values(layer, warnings):
-            found = _spec(dotted)
+        for dotted, raw, source, from_text in _layer_values(layer):
+            found = _spec(dotted, chosen=values.get("backend.type"))
             if found is None:
                 raise unknown_key_error(dotted, source, schema())
             key, owner = found
+            if key.site_only and layer.kind != "site":
+                warnings.append(f"{source}: [{dotted.rsplit('.', 1)[0]}] is only read from the site config "
+                                f"({paths.site_config_file()}); ignored")
+                continue
             values[dotted] = coerce(dotted, key, raw, source, from_text)
             sources[dotted] = source
             secret_here = secret_here or holds_secret(key, values[dotted])
