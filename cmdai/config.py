@@ -74,8 +74,56 @@ CORE: Dict[str, Key] = {
     "policy.audit": Key("bool", None, site_only=True, example="audit = true",
                         doc="true keeps the audit log on for everyone"),
 }
-#: The sections of cmdai's own keys, each a NamedTuple on Config.
-SECTIONS = ("backend", "safety", "policy", "cache", "shell", "context", "audit")
+
+
+class BackendSettings(NamedTuple):
+    """[backend]: what every backend shares (each backend's own keys are in ``Config.settings_of``)."""
+
+    type: str
+    model: Optional[str]
+    timeout_seconds: float
+    max_retries: int
+    fallback: bool
+    allow_insecure_http: bool
+    ca_bundle: Optional[str]
+    use_system_trust_store: bool
+    reasoning_effort: Optional[str]
+    prices: Optional[Dict[str, Dict[str, float]]]
+
+
+class SafetySettings(NamedTuple):
+    level: str
+
+
+class PolicySettings(NamedTuple):
+    """The site file's floors."""
+
+    minimum_safety_level: Optional[str]
+    forbid_context: Optional[List[str]]
+    audit: Optional[bool]
+
+
+class CacheSettings(NamedTuple):
+    enabled: bool
+    ttl_hours: float
+
+
+class ShellSettings(NamedTuple):
+    hotkey_timeout_seconds: float
+    record_requests: bool
+
+
+class AuditSettings(NamedTuple):
+    enabled: bool
+    max_bytes: int
+    keep_files: int
+
+
+#: The sections of cmdai's own keys, each a NamedTuple on Config; [context] has a field per context source.
+SECTIONS: Dict[str, Optional[Type[Any]]] = {
+    "backend": BackendSettings, "safety": SafetySettings, "policy": PolicySettings, "cache": CacheSettings,
+    "shell": ShellSettings, "context": None, "audit": AuditSettings,
+}
 
 
 def core_key(dotted: str) -> Optional[Key]:
@@ -128,8 +176,15 @@ class Config(Record):
         self.files = files
         self.warnings = warnings
         self._settings: Dict[str, Any] = {}
-        for name, section in _core_sections(values).items():
-            setattr(self, name, section)
+        sections = _core_sections(values)
+        self.backend: BackendSettings = sections["backend"]
+        self.safety: SafetySettings = sections["safety"]
+        self.policy: PolicySettings = sections["policy"]
+        self.cache: CacheSettings = sections["cache"]
+        self.shell: ShellSettings = sections["shell"]
+        #: One bool per context source (``cmdai.context.SOURCES``).
+        self.context: Any = sections["context"]
+        self.audit: AuditSettings = sections["audit"]
 
     def source_of(self, key: str) -> str:
         return self.sources.get(key, "default")
@@ -156,7 +211,7 @@ def _core_sections(values: Mapping[str, Any]) -> Dict[str, Any]:
     for dotted, key in CORE.items():
         section, name = dotted.split(".")
         grouped[section][name] = values.get(dotted, key.default)
-    return {section: section_type(section.title() + "Settings", fields)(**fields)
+    return {section: (SECTIONS[section] or section_type(section.title() + "Settings", fields))(**fields)
             for section, fields in grouped.items()}
 
 

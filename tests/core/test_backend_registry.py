@@ -87,6 +87,11 @@ def test_resolve_takes_layers_and_names_the_source():
 
 
 def test_sections_are_named_tuples():
+    from cmdai.config import CORE, SECTIONS
+
+    for section, cls in SECTIONS.items():
+        declared = {dotted.split(".")[1] for dotted in CORE if dotted.split(".")[0] == section}
+        assert cls is None or set(cls._fields) == declared, section
     config = load_config(environ={})
     assert config.cache._fields == ("enabled", "ttl_hours")
     assert config.backend._replace(timeout_seconds=5).timeout_seconds == 5
