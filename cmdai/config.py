@@ -234,37 +234,39 @@ def _nested(dotted: str) -> bool:
     return found is not None and found[0].nested
 
 
-def _backend_variables(environ: Mapping[str, str]) -> Dict[str, str]:
-    """Variables of the backends whose prefix (``CMDAI_OLLAMA_``) is in ``environ``: only those load."""
+def _variables(environ: Mapping[str, str]) -> Dict[str, Tuple[str, Key, Optional[str]]]:
+    """Variable -> (dotted key, key, backend) for cmdai's variables and those of the backends whose prefix
+    (``CMDAI_OLLAMA_``) is in ``environ``: only those backends load."""
+    found: Dict[str, Tuple[str, Key, Optional[str]]] = {
+        variable: (dotted, key, None) for dotted, key in CORE.items() for variable in key.env}
     prefixes = {f"CMDAI_{name.upper().replace('-', '_')}_": name for name in backends.names()}
     wanted = {name for variable in environ for prefix, name in prefixes.items() if variable.startswith(prefix)}
-    return {variable: cls.key_path(name) for cls in map(backends.get, sorted(wanted))
-            for name, key in cls.keys.items() for variable in key.env}
+    for cls in map(backends.get, sorted(wanted)):
+        found.update({variable: (cls.key_path(name), key, cls.name)
+                      for name, key in cls.keys.items() for variable in key.env})
+    return found
 
 
-def _layer_values(layer: Layer) -> Iterator[Tuple[str, Any, str, bool]]:
-    """(dotted key, raw value, source, from text) for everything ``layer`` sets."""
+def _layer_values(layer: Layer) -> Iterator[Tuple[str, Any, str, bool, Optional[str]]]:
+    """(dotted key, raw value, source, from text, the backend that declares it if known) for what ``layer`` sets."""
     if layer.kind == "environment":
-        variables = {variable: dotted for dotted, key in CORE.items() for variable in key.env}
-        variables.update(_backend_variables(layer.values))
         chosen: Dict[str, str] = {}
-        for variable, dotted in variables.items():
+        for variable, (dotted, key, owner) in _variables(layer.values).items():
             value = layer.values.get(variable)
-            spec = _spec(dotted)
             # An empty variable means "unset", except a key's: CMDAI_…_API_KEY= blanks the file's key.
-            if value is None or (value == "" and not (spec and spec[0].secret)) or dotted in chosen:
+            if value is None or (value == "" and not key.secret) or dotted in chosen:
                 continue
             chosen[dotted] = variable
-            yield dotted, value, variable, True
+            yield dotted, value, variable, True, owner
     elif layer.kind == "flags":
         for dotted, value in layer.values.items():
             if value is not None:
                 spec = _spec(dotted)
                 flag = spec[0].flag if spec else None
-                yield dotted, value, flag or "--" + dotted.rsplit(".", 1)[-1].replace("_", "-"), False
+                yield dotted, value, flag or "--" + dotted.rsplit(".", 1)[-1].replace("_", "-"), False, None
     else:
         for dotted, value in flatten(layer.values, _nested).items():
-            yield dotted, value, layer.source, False
+            yield dotted, value, layer.source, False, None
 
 
 def resolve(layers: Sequence[Layer]) -> Config:
@@ -280,8 +282,8 @@ def resolve(layers: Sequence[Layer]) -> Config:
     files: List[Path] = []
     for layer in layers:
         secret_here = False
-        for dotted, raw, source, from_text in _layer_values(layer):
-            found = _spec(dotted, chosen=values.get("backend.type"))
+        for dotted, raw, source, from_text, declared_by in _layer_values(layer):
+            found = _spec(dotted, chosen=declared_by or values.get("backend.type"))
             if found is None:
                 raise unknown_key_error(dotted, source, schema())
             key, owner = found
