@@ -65,6 +65,10 @@ def _values(action: argparse.Action, partial: str) -> List[Candidate]:
         from .backends import BACKEND_NAMES
 
         names: Sequence[str] = BACKEND_NAMES
+    elif action.dest == "init":
+        from . import shells
+
+        names = [shell.name for shell in shells.integrated()]
     elif action.dest == "safety":
         from .safety.levels import SAFETY_LEVELS
 
