@@ -88,7 +88,7 @@ def remote_health_checks(backend: RemoteBackend) -> Iterator[HealthCheck]:
         # Prove the sign-in works now, not just that a cached token is still on disk.
         from .entra import check_credential
 
-        check = check_credential(backend.config.backend.azure, backend.credentials.scope)
+        check = check_credential(backend.settings, backend.credentials.scope)
         yield check
         if not check.ok:
             return

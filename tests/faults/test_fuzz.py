@@ -16,10 +16,12 @@ from harness import cmdai_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cmdai.config import ENVIRONMENT, SCHEMA
+from cmdai.config import environment_variables, schema
 from cmdai.errors import CmdaiError, ModelOutputError
 from cmdai.remote.parsing import MAX_COMMAND_CHARS, parse_model_output
 
+SCHEMA = schema()
+ENVIRONMENT = environment_variables()
 CONTROLS = set(map(chr, [*range(0, 9), *range(11, 32), *range(0x7f, 0xa0)])) | set("\u202a\u202b\u202c\u202d\u202e")
 LOOPBACK_URLS = ["http://127.0.0.1:9/v1", "https://127.0.0.1:9", "http://[::1]:9/models", "http://localhost:9",
                  "http://127.evil.example.com/v1", "https://x.openai.azure.com.127.0.0.1.nip.invalid", "ftp://x",
@@ -61,10 +63,9 @@ def _backend():
     from cmdai.backends import create_backend
     from cmdai.config import load_config
 
-    config = load_config(overrides={"backend.type": "openai-compatible"},
-                         environ={})
-    config.backend.openai_compatible.base_url = "http://127.0.0.1:9/v1"
-    config.backend.openai_compatible.model = "m"
+    config = load_config(overrides={"backend.type": "openai-compatible",
+                                    "backend.openai_compatible.base_url": "http://127.0.0.1:9/v1",
+                                    "backend.openai_compatible.model": "m"}, environ={})
     return create_backend("openai-compatible", config)
 
 

@@ -344,8 +344,8 @@ def test_all_endpoints_failing_keeps_the_fallback_class(monkeypatch):
 def test_failover_keys_never_come_from_the_primary():
     b = backend(backend__azure__failover=[{"endpoint": WEST}])
     region = b.regions()[1]
-    assert region.config.backend.api_key is None and region.config.backend.model == "gpt-4o"
-    assert b.config.backend.api_key  # the primary's own is untouched
+    assert region.settings.api_key is None and region.model == "gpt-4o"
+    assert b.settings.api_key  # the primary's own is untouched
 
 
 @responses.activate
@@ -378,7 +378,7 @@ def test_failover_and_prices_read_from_the_file(tmp_path):
                     'api_key_command = "pass show b"\n'
                     '[[backend.azure.failover]]\nendpoint = "https://c.openai.azure.com/openai/v1"\nauth = "azure-cli"\n')
     config = load_config(str(path), environ={})
-    assert [e["endpoint"] for e in config.backend.azure.failover] == ["https://b.openai.azure.com/openai/v1",
+    assert [e["endpoint"] for e in config.settings_of("azure-foundry").failover] == ["https://b.openai.azure.com/openai/v1",
                                                                       "https://c.openai.azure.com/openai/v1"]
     assert config.backend.prices == {"gpt-4o-mini": {"input": 0.15, "output": 0.6}}
     assert config.backend.reasoning_effort == "low"
