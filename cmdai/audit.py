@@ -39,7 +39,7 @@ def action_label(outcome: "Outcome", *, widget: bool) -> str:
     return "printed"
 
 
-def entry(outcome: "Outcome", config: "Config", *, action: str, executed: bool) -> Dict[str, Any]:
+def entry(outcome: "Outcome", *, action: str, executed: bool) -> Dict[str, Any]:
     """The log line for one answer; the request and command pass the request's redactor again."""
     redactor = outcome.redactor
     redact = redactor.redact if redactor is not None else (lambda text: text)
@@ -52,8 +52,7 @@ def entry(outcome: "Outcome", config: "Config", *, action: str, executed: bool) 
         "action": action,
         "executed": executed,
         "backend": outcome.backend,
-        "deployment": outcome.deployment or (
-            config.backend.azure.deployment_name if outcome.backend == "azure-foundry" else None),
+        "deployment": outcome.deployment,
         "model": outcome.model,
         "latency_ms": outcome.latency_ms,
         "tokens": outcome.usage,
@@ -70,7 +69,7 @@ def record(outcome: "Outcome", config: "Config", *, action: str, executed: bool 
     if not config.audit.enabled:
         return None
     try:
-        line = json.dumps(entry(outcome, config, action=action, executed=executed), ensure_ascii=False) + "\n"
+        line = json.dumps(entry(outcome, action=action, executed=executed), ensure_ascii=False) + "\n"
         append(log_path(), line, config.audit.max_bytes, config.audit.keep_files)
     except Exception as error:  # noqa: BLE001 - the log must never break an answer
         return f"could not write the audit log {log_path()} ({type(error).__name__}: {error})"

@@ -44,32 +44,10 @@ examples:
   cmdai -x "count lines in all .py files"    show the command, then run it if you confirm
   eval "$(cmdai --init zsh)"                 in ~/.zshrc: press Ctrl-G to turn a line into a command
 
-backends (-b):
-  embedded           offline engine for common requests; no network, no setup (the default)
-  azure-foundry      Azure AI Foundry / Azure OpenAI; set up with: cmdai --setup-backend azure-foundry
-  ollama             a local Ollama server
-  openai-compatible  vLLM, llama.cpp server, LM Studio or any OpenAI-compatible server
-
-azure ai foundry:
-  cmdai --setup-backend azure-foundry  guided setup: endpoint, auth, key, live test, model, safety
-  The endpoint kind is detected from the URL (a pasted "target URI" is fine):
-    https://RES.services.ai.azure.com            Foundry resource: the v1 API (model = deployment name)
-    https://RES.openai.azure.com/openai/v1       the v1 API of an Azure OpenAI resource
-    https://RES.openai.azure.com                 Azure OpenAI deployments (also *.cognitiveservices.azure.com)
-    https://RES.services.ai.azure.com/models     model inference (retired 2026-08-26; use the v1 API)
-    https://NAME.REGION.models.ai.azure.com      serverless API;  *.inference.ml.azure.com managed online
-  Auth ([backend.azure] auth): api-key (from CMDAI_AZURE_FOUNDRY_API_KEY or api_key_command, never
-  an argument), azure-cli (az login), managed-identity, default (needs: pip install 'cmdai-shell[azure]').
-  cmdai --list-models [--refresh]   cmdai --doctor   cmdai -m DEPLOYMENT "..." for one run
-  cmdai --usage                     tokens per day and per deployment (prices: [backend.prices])
-
+{backends}
 environment:
-  CMDAI_BACKEND, CMDAI_MODEL, CMDAI_SAFETY_LEVEL, CMDAI_CONFIG
-  CMDAI_AZURE_FOUNDRY_ENDPOINT     endpoint URL (choosing azure-foundry when no backend is set)
-  CMDAI_AZURE_FOUNDRY_API_KEY      API key (kept out of files and process arguments)
-  CMDAI_AZURE_FOUNDRY_MODEL        model or deployment name
-  CMDAI_AZURE_FOUNDRY_API_VERSION  api-version query parameter
-  CMDAI_AZURE_FOUNDRY_DEPLOYMENT   Azure OpenAI deployment name
+{environment}
+  CMDAI_CONFIG                     the user config file
   NO_COLOR                         plain output
   Precedence: flags > environment > user config > site config > defaults.
 
@@ -88,11 +66,31 @@ exit codes:
   3 blocked by the safety policy   130 interrupted"""
 
 
+def _epilog() -> str:
+    """The help's closing text, with a part for every backend and every variable (each backend is imported)."""
+    from . import backends
+    from .config import schema
+
+    classes = backends.every()
+    width = max(len(cls.name) for cls in classes) + 2
+    listed = "".join(f"  {cls.name:<{width}}{cls.summary}\n" for cls in classes)
+    parts = [f"backends (-b):\n{listed}"] + [f"{(cls.title or cls.name).lower()}:\n{cls.help}" for cls in classes
+                                            if cls.help]
+    variables = [f"  {variable:<32} {key.doc or 'sets ' + dotted}"
+                 for dotted, key in schema().items() for variable in key.env]
+    return EPILOG.replace("{backends}", "\n".join(parts)).replace("{environment}", "\n".join(sorted(variables)))
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage mistake is one line and exit code 2 (and a JSON object with --json)."""
 
     #: Set when --json is on the command line, so even a usage error answers in JSON.
     wants_json = False
+
+    def format_help(self) -> str:
+        # Built when asked for: the hotkey never pays for importing every backend.
+        self.epilog = _epilog()
+        return super().format_help()
 
     def error(self, message: str) -> "NoReturn":  # type: ignore[override]
         if self.wants_json:
@@ -120,15 +118,16 @@ def _print_json_error(message: str, hint: Optional[str], exit_code: int) -> None
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from . import backends
+
     parser = _Parser(
-        prog="cmdai", description=DESCRIPTION, epilog=EPILOG,
+        prog="cmdai", description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("request", nargs="*", metavar="REQUEST",
                         help="what you want, in plain words (read from stdin when omitted)")
 
     gen = parser.add_argument_group("generation")
-    gen.add_argument("-b", "--backend", metavar="NAME",
-                     help="azure-foundry, embedded, ollama or openai-compatible")
+    gen.add_argument("-b", "--backend", metavar="NAME", help=", ".join(backends.names()))
     gen.add_argument("-m", "--model", metavar="NAME", help="model or deployment to use for this run")
     gen.add_argument("-s", "--shell", choices=shells.names(),
                      help="target shell syntax (default: the shell you run cmdai from, then $SHELL)")
@@ -164,7 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     tools.add_argument("--history", nargs="?", type=int, const=20, metavar="N",
                        help="list the last N (default 20) entries of the audit log; with --json for tools")
     tools.add_argument("--setup-backend", metavar="NAME",
-                       help="guided setup of a backend (azure-foundry, embedded, ollama, openai-compatible)")
+                       help=f"guided setup of a backend ({', '.join(backends.names())})")
 
     setup = parser.add_argument_group("setup options (with --setup-backend)")
     setup.add_argument("--endpoint", metavar="URL", help="endpoint URL")

@@ -62,9 +62,9 @@ def _paths(partial: str) -> List[Candidate]:
 def _values(action: argparse.Action, partial: str) -> List[Candidate]:
     """What may follow the option ``action``."""
     if action.dest in ("backend", "setup_backend"):
-        from .backends import BACKEND_NAMES
+        from .backends import names as backend_names
 
-        names: Sequence[str] = BACKEND_NAMES
+        names: Sequence[str] = backend_names()
     elif action.dest == "init":
         from . import shells
 

@@ -1,77 +1,46 @@
-"""Configuration: one schema, four sources, one validated result.
+"""Configuration: one schema, four layers, one validated result of typed sections.
 
 Precedence, highest first: command-line flags, environment, the user's config.toml, the
 site-wide config.toml an administrator manages, built-in defaults. The site file's ``[policy]``
-sets a safety floor that nothing else can lower.
+sets a safety floor that nothing else can lower. The keys below are cmdai's own; every backend
+declares its own keys (``CommandGenerator.keys``), and the schema is both together.
 """
 from __future__ import annotations
 
-import math
 import os
 import sys
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple
+from typing import (TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Type,
+                    Union)
 
-from . import paths
+from . import backends, paths
 from .context import SOURCES as CONTEXT_SOURCES
 from .errors import ConfigError
 from .records import Record
 from .safety.levels import SAFETY_LEVELS, stricter
+from .settings import Key, coerce, flatten, holds_secret, section_type, unknown_key_error
 
-BACKEND_TYPES = ("azure-foundry", "embedded", "ollama", "openai-compatible")
-AZURE_AUTH_METHODS = ("api-key", "azure-cli", "managed-identity", "default")
-AZURE_API_STYLES = ("model-inference", "azure-openai", "azure-openai-v1", "serverless", "managed-online")
+if TYPE_CHECKING:
+    from .backends.base import CommandGenerator
 
-
-class Key(NamedTuple):
-    """One configuration key: its type, default and the rules its value must follow."""
-
-    kind: str  # "str", "bool", "int", "float", "url", "choice", "prices", "endpoints", "list" (of choices)
-    default: Any = None
-    choices: Tuple[str, ...] = ()
-    minimum: Optional[float] = None
-    maximum: Optional[float] = None
-    example: str = ""
-    secret: bool = False
-    #: Read only from the site file (administrator policy).
-    site_only: bool = False
-
-
-SCHEMA: Dict[str, Key] = {
-    "backend.type": Key("choice", None, BACKEND_TYPES, example='type = "azure-foundry"'),
-    "backend.endpoint": Key("url", None, example='endpoint = "https://my-res.services.ai.azure.com/models"'),
-    "backend.api_key": Key("str", None, secret=True, example='api_key = "…" (or use api_key_command)'),
-    "backend.api_key_command": Key("str", None, example='api_key_command = "pass show azure/foundry"'),
-    "backend.model": Key("str", None, example='model = "gpt-4o-mini"'),
+#: cmdai's own keys; backends add theirs.
+CORE: Dict[str, Key] = {
+    "backend.type": Key("choice", None, example='type = "azure-foundry"', env=("CMDAI_BACKEND",), flag="--backend",
+                        doc="the backend (-b)"),
+    "backend.model": Key("str", None, example='model = "gpt-4o-mini"', flag="--model", doc="model or deployment name",
+                         # The older, Azure-named variable loses to the general one.
+                         env=("CMDAI_MODEL", "CMDAI_AZURE_FOUNDRY_MODEL")),
     "backend.timeout_seconds": Key("float", 30.0, minimum=1, maximum=600, example="timeout_seconds = 30"),
     "backend.max_retries": Key("int", 3, minimum=0, maximum=10, example="max_retries = 3"),
     "backend.fallback": Key("bool", True, example="fallback = true"),
     "backend.allow_insecure_http": Key("bool", False, example="allow_insecure_http = false"),
     "backend.ca_bundle": Key("str", None, example='ca_bundle = "/etc/ssl/certs/corp-ca.pem"'),
     "backend.use_system_trust_store": Key("bool", False, example="use_system_trust_store = true"),
-    "backend.azure.subscription_id": Key("str", None),
-    "backend.azure.resource_group": Key("str", None),
-    "backend.azure.deployment_name": Key("str", None, example='deployment_name = "gpt-4o-mini"'),
-    "backend.azure.api_version": Key("str", None, example='api_version = "2024-10-21"'),
-    "backend.azure.api_style": Key("choice", None, AZURE_API_STYLES, example='api_style = "model-inference"'),
-    "backend.azure.project_endpoint": Key("url", None, example='project_endpoint = "https://my-res.services.ai.azure.com/api/projects/my-project"'),
-    "backend.azure.use_managed_identity": Key("bool", False, example="use_managed_identity = true"),
-    "backend.azure.auth": Key("choice", "api-key", AZURE_AUTH_METHODS, example='auth = "azure-cli"'),
-    "backend.azure.managed_identity_client_id": Key("str", None),
-    "backend.azure.tenant_id": Key("str", None),
-    "backend.azure.failover": Key("endpoints", None, example='[[backend.azure.failover]] with endpoint = "https://my-res-westus.openai.azure.com/openai/v1"'),
-    "backend.azure.token_scope": Key("str", None, example='token_scope = "https://cognitiveservices.azure.com/.default"'),
     "backend.reasoning_effort": Key("choice", None, ("none", "minimal", "low", "medium", "high", "xhigh"),
                                     example='reasoning_effort = "low"'),
     "backend.prices": Key("prices", None, example='prices = { "gpt-4o-mini" = { input = 0.15, output = 0.60 } }'),
-    "backend.ollama.base_url": Key("url", "http://127.0.0.1:11434", example='base_url = "http://127.0.0.1:11434"'),
-    "backend.ollama.model": Key("str", None, example='model = "qwen2.5-coder:7b"'),
-    "backend.ollama.api_key": Key("str", None, secret=True),
-    "backend.openai_compatible.base_url": Key("url", None, example='base_url = "http://127.0.0.1:8000/v1"'),
-    "backend.openai_compatible.model": Key("str", None),
-    "backend.openai_compatible.api_key": Key("str", None, secret=True),
-    "safety.level": Key("choice", "moderate", SAFETY_LEVELS, example='level = "moderate"'),
+    "safety.level": Key("choice", "moderate", SAFETY_LEVELS, example='level = "moderate"',
+                        env=("CMDAI_SAFETY_LEVEL",), flag="--safety", doc="strict, moderate or permissive"),
     "policy.minimum_safety_level": Key("choice", None, SAFETY_LEVELS, site_only=True,
                                        example='minimum_safety_level = "strict"'),
     "cache.enabled": Key("bool", True, example="enabled = true"),
@@ -88,232 +57,229 @@ SCHEMA: Dict[str, Key] = {
     "audit.keep_files": Key("int", 3, minimum=1, maximum=50, example="keep_files = 3"),
     "policy.audit": Key("bool", None, site_only=True, example="audit = true"),
 }
-
-#: Environment variable -> config key.
-ENVIRONMENT: Dict[str, str] = {
-    "CMDAI_BACKEND": "backend.type",
-    "CMDAI_MODEL": "backend.model",
-    "CMDAI_SAFETY_LEVEL": "safety.level",
-    "CMDAI_AZURE_FOUNDRY_ENDPOINT": "backend.endpoint",
-    "CMDAI_AZURE_FOUNDRY_API_KEY": "backend.api_key",
-    "CMDAI_AZURE_FOUNDRY_MODEL": "backend.model",
-    "CMDAI_AZURE_FOUNDRY_API_VERSION": "backend.azure.api_version",
-    "CMDAI_AZURE_FOUNDRY_DEPLOYMENT": "backend.azure.deployment_name",
-}
-# CMDAI_MODEL is the general override; it wins over the Azure-specific variable.
-_ENV_ORDER = [
-    "CMDAI_AZURE_FOUNDRY_MODEL", "CMDAI_MODEL", "CMDAI_BACKEND", "CMDAI_SAFETY_LEVEL",
-    "CMDAI_AZURE_FOUNDRY_ENDPOINT", "CMDAI_AZURE_FOUNDRY_API_KEY", "CMDAI_AZURE_FOUNDRY_API_VERSION",
-    "CMDAI_AZURE_FOUNDRY_DEPLOYMENT",
-]
+#: The sections of cmdai's own keys, each a NamedTuple on Config.
+SECTIONS = ("backend", "safety", "policy", "cache", "shell", "context", "audit")
 
 
-class Section(SimpleNamespace):
-    """A table of settings, read by attribute (``config.backend.azure.auth``)."""
+def core_key(dotted: str) -> Optional[Key]:
+    """One of cmdai's own keys; the backend's choices are the registry's names at the time of asking."""
+    key = CORE.get(dotted)
+    if dotted == "backend.type" and key is not None:
+        return key._replace(choices=backends.names())
+    return key
+
+
+def schema() -> Dict[str, Key]:
+    """Every key: cmdai's own and every backend's (each backend's module is imported)."""
+    return {**{dotted: core_key(dotted) or key for dotted, key in CORE.items()},
+            **{dotted: key for dotted, (_, key) in backends.declared_keys().items()}}
+
+
+def environment_variables() -> Dict[str, str]:
+    """Every environment variable that sets a key, and the key (every backend imported)."""
+    return {variable: dotted for dotted, key in schema().items() for variable in key.env}
+
+
+class Layer(NamedTuple):
+    """One source of settings for ``resolve``: where they come from and what they say.
+
+    ``kind`` is "site" or "file" (``values`` is the file's tables; every value is from ``source``),
+    "environment" (``values`` is the environment; each value is from its variable) or "flags"
+    (``values`` maps dotted keys to values; each is from the key's flag).
+    """
+
+    source: str
+    values: Mapping[str, Any]
+    kind: str = "file"
 
 
 class Config(Record):
-    """The validated configuration, and where each value came from."""
+    """The validated configuration: a NamedTuple per section, and where each value came from."""
 
-    __slots__ = ("backend", "safety", "policy", "cache", "shell", "context", "audit", "files", "sources", "warnings")
+    __slots__ = ("backend", "safety", "policy", "cache", "shell", "context", "audit", "files", "sources",
+                 "warnings", "values", "owners", "_settings")
 
-    def __init__(self, backend: Section, safety: Section, policy: Section, cache: Section,
-                 files: Optional[List[Path]] = None, sources: Optional[Dict[str, str]] = None,
-                 warnings: Optional[List[str]] = None, shell: Optional[Section] = None,
-                 context: Optional[Section] = None, audit: Optional[Section] = None):
-        self.backend = backend
-        self.safety = safety
-        self.policy = policy
-        self.cache = cache
-        #: The Ctrl-G key: its time budget and whether requests go into the shell's history.
-        self.shell = shell
-        #: The [context] switches and the [audit] log settings (docs/privacy.md).
-        self.context = context
-        self.audit = audit
+    def __init__(self, values: Dict[str, Any], sources: Dict[str, str], owners: Dict[str, str],
+                 files: List[Path], warnings: List[str]):
+        #: Every key that was set, resolved and checked, by dotted name.
+        self.values = values
+        #: Where each key's value came from (a file path, an environment variable, a "--flag").
+        self.sources = sources
+        #: Which backend declares each of the backends' keys that was set.
+        self.owners = owners
         #: Config files that were read, site file first.
-        self.files: List[Path] = [] if files is None else files
-        #: Where each key's value came from ("default", a file path, an environment variable, "--flag").
-        self.sources: Dict[str, str] = {} if sources is None else sources
-        self.warnings: List[str] = [] if warnings is None else warnings
+        self.files = files
+        self.warnings = warnings
+        self._settings: Dict[str, Any] = {}
+        for name, section in _core_sections(values).items():
+            setattr(self, name, section)
 
     def source_of(self, key: str) -> str:
         return self.sources.get(key, "default")
 
+    def settings_of(self, backend: Union[str, Type["CommandGenerator"]]) -> Any:
+        """A backend's own settings (by name or class): a NamedTuple with one field per key it declares."""
+        cls = backends.get(backend) if isinstance(backend, str) else backend
+        found = self._settings.get(cls.name)
+        if found is None:
+            fields = {name: self.values.get(cls.key_path(name), key.default) for name, key in cls.keys.items()}
+            title = "".join(part.title() for part in cls.section.split("_")) + "Settings"
+            found = self._settings[cls.name] = section_type(title, fields)(**fields)
+        return found
 
-def _describe(source: str) -> str:
-    return source if source.startswith(("CMDAI_", "--", "default")) else str(source)
+    def configured_backends(self) -> List[str]:
+        """Backends whose own settings (not just a secret) were set somewhere, besides the one in use."""
+        named = {owner for dotted, owner in self.owners.items()
+                 if not backends.get(owner).keys[dotted.rsplit(".", 1)[1]].secret}
+        return [name for name in backends.names() if name in named and name != self.backend.type]
 
 
-def _fail(key: str, source: str, problem: str, example: str = "") -> ConfigError:
-    where = f"{_describe(source)}: " if source else ""
-    short = key.rsplit(".", 1)[-1]
-    hint = f"set it like: {example}" if example else f"fix or remove '{short}'"
-    return ConfigError(f"{where}{key} {problem}", hint)
+def _core_sections(values: Mapping[str, Any]) -> Dict[str, Any]:
+    grouped: Dict[str, Dict[str, Any]] = {name: {} for name in SECTIONS}
+    for dotted, key in CORE.items():
+        section, name = dotted.split(".")
+        grouped[section][name] = values.get(dotted, key.default)
+    return {section: section_type(section.title() + "Settings", fields)(**fields)
+            for section, fields in grouped.items()}
 
 
-def invalid_key_error(key: Any, where: str, what: str = "the API key") -> Optional[ConfigError]:
-    """A ConfigError when ``key`` cannot travel in an HTTP header: not text, whitespace, controls (a
-    carriage return would split the header), or characters outside Latin-1. Never quotes the key."""
-    if isinstance(key, str) and key and all(0x21 <= ord(ch) <= 0x7e or 0xa1 <= ord(ch) <= 0xff for ch in key):
+def _spec(dotted: str, load_all: bool = True) -> Optional[Tuple[Key, Optional[str]]]:
+    """The key ``dotted`` and the backend that declares it (None for cmdai's own); None if unknown."""
+    key = core_key(dotted)
+    if key is not None:
+        return key, None
+    owner = backends.owner_of(dotted, load_all=load_all)
+    if owner is None:
         return None
-    return ConfigError(f"{where}: {what} contains invalid characters",
-                       "copy it again: only visible ASCII characters, no spaces or line breaks")
+    return owner.keys[dotted.rsplit(".", 1)[1]], owner.name
 
 
-def _coerce(key: str, spec: Key, value: Any, source: str) -> Any:
-    """Check (and for strings from the environment, convert) one value against its key."""
-    if spec.secret:
-        return _coerce_secret(key, value, source)
-    from_text = isinstance(value, str) and source.startswith("CMDAI_")
-    kind = spec.kind
-    if kind == "prices":
-        return _prices(key, spec, value, source)
-    if kind == "endpoints":
-        return _failover_endpoints(key, spec, value, source)
-    if kind == "list":
-        return _coerce_list(key, spec, value, source, from_text)
-    if kind == "bool":
-        if from_text and value.lower() in ("1", "true", "yes", "on", "0", "false", "no", "off"):
-            return value.lower() in ("1", "true", "yes", "on")
-        if not isinstance(value, bool):
-            raise _fail(key, source, f"must be true or false, not {value!r}", spec.example)
-        return value
-    if kind in ("int", "float"):
-        if from_text:
-            try:
-                value = int(value) if kind == "int" else float(value)
-            except ValueError:
-                pass
-        ok_types = (int,) if kind == "int" else (int, float)
-        if isinstance(value, bool) or not isinstance(value, ok_types):
-            noun = "a whole number" if kind == "int" else "a number"
-            raise _fail(key, source, f"must be {noun}, not {value!r}", spec.example)
-        if not math.isfinite(value):
-            raise _fail(key, source, f"must be a finite number, not {value!r}", spec.example)
-        if spec.minimum is not None and value < spec.minimum or spec.maximum is not None and value > spec.maximum:
-            raise _fail(key, source, f"must be between {spec.minimum:g} and {spec.maximum:g}, not {value!r}",
-                        spec.example)
-        return float(value) if kind == "float" else value
-    if not isinstance(value, str):
-        raise _fail(key, source, f"must be a string, not {value!r}", spec.example)
-    value = value.strip()
-    if kind == "choice":
-        normalised = value.lower()
-        if normalised not in spec.choices:
-            raise ConfigError(
-                f"{_describe(source)}: {key} = {value!r} is not valid",
-                f"choose one of: {', '.join(spec.choices)}",
-            )
-        return normalised
-    if kind == "url":
-        _check_url(key, value, source, spec)
-        return value
-    if not value:
-        raise _fail(key, source, "is empty", spec.example)
-    return value
+def _nested(dotted: str) -> bool:
+    found = _spec(dotted, load_all=False) if dotted.count(".") >= 1 else None
+    return found is not None and found[0].nested
 
 
-def _coerce_secret(key: str, value: Any, source: str) -> Optional[str]:
-    """A key: a string of header-safe characters; no message ever repeats it."""
-    if not isinstance(value, str):
-        raise _fail(key, source, f"must be a string, not a {type(value).__name__}", SCHEMA[key].example)
-    value = value.strip()
-    if not value:
-        return value
-    invalid = invalid_key_error(value, f"{_describe(source)}: {key}")
-    if invalid is not None:
-        raise invalid
-    return value
+def _backend_variables(environ: Mapping[str, str]) -> Dict[str, str]:
+    """Variables of the backends whose prefix (``CMDAI_OLLAMA_``) is in ``environ``: only those load."""
+    prefixes = {f"CMDAI_{name.upper().replace('-', '_')}_": name for name in backends.names()}
+    wanted = {name for variable in environ for prefix, name in prefixes.items() if variable.startswith(prefix)}
+    return {variable: cls.key_path(name) for cls in map(backends.get, sorted(wanted))
+            for name, key in cls.keys.items() for variable in key.env}
 
 
-def _prices(key: str, spec: Key, value: Any, source: str) -> Dict[str, Dict[str, float]]:
-    """Per-deployment prices per million tokens: {"name": {input = 0.15, output = 0.60}}."""
-    if not isinstance(value, dict):
-        raise _fail(key, source, "must be a table of deployments", spec.example)
-    prices = {}
-    for name, price in value.items():
-        if not isinstance(price, dict) or not price or set(price) - {"input", "output"} or any(
-                isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0 for v in price.values()):
-            raise _fail(f"{key}.{name}", source, "must be { input = N, output = N } (per million tokens)",
-                        spec.example)
-        prices[name] = {k: float(v) for k, v in price.items()}
-    return prices
+def _layer_values(layer: Layer, warnings: List[str]) -> Iterator[Tuple[str, Any, str, bool]]:
+    """(dotted key, raw value, source, from text) for everything ``layer`` sets."""
+    if layer.kind == "environment":
+        variables = {variable: dotted for dotted, key in CORE.items() for variable in key.env}
+        variables.update(_backend_variables(layer.values))
+        chosen: Dict[str, str] = {}
+        for variable, dotted in variables.items():
+            value = layer.values.get(variable)
+            spec = _spec(dotted)
+            # An empty variable means "unset", except a key's: CMDAI_…_API_KEY= blanks the file's key.
+            if value is None or (value == "" and not (spec and spec[0].secret)) or dotted in chosen:
+                continue
+            chosen[dotted] = variable
+            yield dotted, value, variable, True
+    elif layer.kind == "flags":
+        for dotted, value in layer.values.items():
+            if value is not None:
+                spec = _spec(dotted)
+                flag = spec[0].flag if spec else None
+                yield dotted, value, flag or "--" + dotted.rsplit(".", 1)[-1].replace("_", "-"), False
+    else:
+        site = layer.kind == "site"
+        for dotted, value in flatten(layer.values, _nested).items():
+            spec = _spec(dotted)
+            if spec is not None and spec[0].site_only and not site:
+                warnings.append(f"{layer.source}: [{dotted.rsplit('.', 1)[0]}] is only read from the site config "
+                                f"({paths.site_config_file()}); ignored")
+                continue
+            yield dotted, value, layer.source, False
 
 
-#: What one failover endpoint may set; anything it leaves out (except the key) is the primary's.
-FAILOVER_KEYS = {"endpoint": "url", "model": "str", "deployment_name": "str", "api_version": "str",
-                 "api_style": "str", "auth": "str", "api_key": "str", "api_key_command": "str",
-                 "api_key_env": "str", "token_scope": "str", "tenant_id": "str", "managed_identity_client_id": "str"}
+def resolve(layers: Sequence[Layer]) -> Config:
+    """Check every layer's values against the schema and stack them, lowest layer first.
+
+    An unknown key, a wrong type or an impossible value is a ConfigError naming the source, the
+    key and the fix. The site policy applies last: nothing a user sets goes below it.
+    """
+    values: Dict[str, Any] = {}
+    sources: Dict[str, str] = {}
+    owners: Dict[str, str] = {}
+    warnings: List[str] = []
+    files: List[Path] = []
+    for layer in layers:
+        secret_here = False
+        for dotted, raw, source, from_text in _layer_values(layer, warnings):
+            found = _spec(dotted)
+            if found is None:
+                raise unknown_key_error(dotted, source, schema())
+            key, owner = found
+            values[dotted] = coerce(dotted, key, raw, source, from_text)
+            sources[dotted] = source
+            secret_here = secret_here or holds_secret(key, values[dotted])
+            if owner is not None:
+                owners[dotted] = owner
+        if layer.kind in ("site", "file"):
+            files.append(Path(layer.source))
+            if secret_here:
+                _warn_if_readable_by_others(Path(layer.source), warnings)
+    _settle(values, sources, owners)
+    _apply_policy_floor(values, sources, warnings)
+    _apply_policy_privacy(values, sources, warnings)
+    return Config(values, sources, owners, files, warnings)
 
 
-def _failover_endpoints(key: str, spec: Key, value: Any, source: str) -> List[Dict[str, str]]:
-    """An ordered list of endpoints ([[backend.azure.failover]] tables) tried after the primary."""
-    if not isinstance(value, list):
-        raise _fail(key, source, "must be a list of tables: [[backend.azure.failover]]", spec.example)
-    endpoints = []
-    for index, entry in enumerate(value, 1):
-        where = f"{key}[{index}]"
-        if not isinstance(entry, dict):
-            raise _fail(where, source, "must be a table with endpoint = \"https://…\"", spec.example)
-        unknown = sorted(set(entry) - set(FAILOVER_KEYS))
-        if unknown:
-            raise ConfigError(f"{_describe(source)}: {where} has an unknown key '{unknown[0]}'",
-                              f"use: {', '.join(FAILOVER_KEYS)}")
-        if "endpoint" not in entry:
-            raise _fail(where, source, "has no endpoint", spec.example)
-        checked = {}
-        for name, item in entry.items():
-            sub = Key(FAILOVER_KEYS[name], choices=AZURE_AUTH_METHODS if name == "auth" else
-                      AZURE_API_STYLES if name == "api_style" else (), example=spec.example)
-            if name in ("auth", "api_style"):
-                sub = sub._replace(kind="choice")
-            checked[name] = _coerce(f"{where}.{name}", sub, item, source)
-        endpoints.append(checked)
-    return endpoints
-
-
-def _coerce_list(key: str, spec: Key, value: Any, source: str, from_text: bool) -> List[str]:
-    if from_text:
-        value = [item.strip() for item in value.split(",") if item.strip()]
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise _fail(key, source, f"must be a list of names, not {value!r}", spec.example)
-    names = [item.strip().lower() for item in value]
-    for name in names:
-        if name not in spec.choices:
-            raise ConfigError(f"{_describe(source)}: {key} names {name!r}, which is not one of them",
-                              f"choose from: {', '.join(spec.choices)}")
-    return names
-
-
-def _check_url(key: str, value: str, source: str, spec: Key) -> None:
-    from urllib.parse import urlsplit
-
-    try:
-        parts = urlsplit(value)
-        parts.port  # raises ValueError for a malformed port
-    except ValueError:
-        parts = None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or " " in value:
-        raise _fail(key, source, f"is not a valid http(s) URL: {value!r}", spec.example)
-
-
-def _flatten(table: Mapping[str, Any], prefix: str = "") -> Dict[str, Any]:
-    flat: Dict[str, Any] = {}
-    for name, value in table.items():
-        dotted = f"{prefix}{name}"
-        if isinstance(value, dict) and getattr(SCHEMA.get(dotted), "kind", "") not in ("prices", "endpoints"):
-            flat.update(_flatten(value, dotted + "."))
+def _settle(values: Dict[str, Any], sources: Dict[str, str], owners: Dict[str, str]) -> None:
+    """Fill in what follows from other settings: the backend a setting chooses, and each backend's own."""
+    involved = [backends.get(name) for name in sorted(set(owners.values()))]
+    if "backend.type" not in values:
+        # An Azure endpoint with no backend chosen means the user wants Azure.
+        chosen = next((cls for cls in involved if cls.selected_by and cls.key_path(cls.selected_by) in values), None)
+        if chosen is not None:
+            values["backend.type"] = chosen.name
+            setting = chosen.selected_by or ""
+            sources["backend.type"] = f"{sources[chosen.key_path(setting)]} ({setting} set)"
         else:
-            flat[dotted] = value
-    return flat
+            values["backend.type"] = "embedded"
+    for cls in involved:
+        cls.settle(values, sources)
 
 
-def _unknown_key_error(key: str, source: str) -> ConfigError:
-    import difflib
+def load_config(
+    path: Optional[str] = None,
+    overrides: Optional[Mapping[str, Any]] = None,
+    environ: Optional[Mapping[str, str]] = None,
+) -> Config:
+    """Read every layer from disk and the environment, and resolve them.
 
-    close = difflib.get_close_matches(key, list(SCHEMA), n=1)
-    hint = f"did you mean '{close[0]}'?" if close else "see the configuration reference in the README"
-    return ConfigError(f"{_describe(source)}: unknown key '{key}'", hint)
+    ``path`` is an explicit user config file (``--config``); ``overrides`` maps keys such as
+    ``"backend.model"`` to values given on the command line (named by their flag in messages).
+    """
+    environ = os.environ if environ is None else environ
+    layers: List[Layer] = []
+    site = paths.site_config_file()
+    if _config_file_exists(site, None):
+        layers.append(Layer(str(site), read_toml(site), "site"))
+    explicit = path or environ.get("CMDAI_CONFIG") or None
+    user = user_config_path(path, environ)
+    origin = ("--config" if path else "CMDAI_CONFIG") if explicit else None
+    if _config_file_exists(user, origin):
+        layers.append(Layer(str(user), read_toml(user), "file"))
+    elif explicit:
+        raise ConfigError(f"config file {user} (from {origin}) does not exist",
+                          "check the path, or run: cmdai --setup-backend azure-foundry")
+    layers.append(Layer("environment", environ, "environment"))
+    layers.append(Layer("flags", dict(overrides or {}), "flags"))
+    return resolve(layers)
+
+
+def user_config_path(path: Optional[str] = None, environ: Optional[Mapping[str, str]] = None) -> Path:
+    """The user config file cmdai reads: ``--config``, else ``CMDAI_CONFIG``, else the XDG one."""
+    environ = os.environ if environ is None else environ
+    explicit = path or environ.get("CMDAI_CONFIG") or None
+    return Path(explicit).expanduser() if explicit else paths.user_config_file()
 
 
 def read_toml(path: Path) -> Dict[str, Any]:
@@ -358,23 +324,6 @@ def _config_file_exists(path: Path, origin: Optional[str]) -> bool:
     return True
 
 
-def _read_file(path: Path, *, site: bool, warnings: List[str]) -> Dict[str, Any]:
-    values: Dict[str, Any] = {}
-    for key, value in _flatten(read_toml(path)).items():
-        spec = SCHEMA.get(key)
-        if spec is None:
-            raise _unknown_key_error(key, str(path))
-        if spec.site_only and not site:
-            warnings.append(f"{path}: [{key.rsplit('.', 1)[0]}] is only read from the site config "
-                            f"({paths.site_config_file()}); ignored")
-            continue
-        values[key] = _coerce(key, spec, value, str(path))
-    if any(SCHEMA[k].secret and values.get(k) for k in values) or any(
-            "api_key" in entry for entry in values.get("backend.azure.failover") or ()):
-        _warn_if_readable_by_others(path, warnings)
-    return values
-
-
 def _warn_if_readable_by_others(path: Path, warnings: List[str]) -> None:
     try:
         mode = path.stat().st_mode
@@ -384,120 +333,17 @@ def _warn_if_readable_by_others(path: Path, warnings: List[str]) -> None:
         warnings.append(f"{path} holds an api_key and is readable by others — run: chmod 600 '{path}'")
 
 
-def _env_values(environ: Mapping[str, str]) -> List[Tuple[str, Any, str]]:
-    found = []
-    for name in _ENV_ORDER:
-        value = environ.get(name)
-        if value is None or (value == "" and name != "CMDAI_AZURE_FOUNDRY_API_KEY"):
-            continue
-        key = ENVIRONMENT[name]
-        found.append((key, _coerce(key, SCHEMA[key], value, name), name))
-    return found
-
-
-def _build_sections(values: Mapping[str, Any]) -> Dict[str, Section]:
-    root: Dict[str, Any] = {}
-    for key, spec in SCHEMA.items():
-        node = root
-        *parents, leaf = key.split(".")
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[leaf] = values.get(key, spec.default)
-
-    def to_section(table: Dict[str, Any], prefix: str) -> Section:
-        # A key whose value is itself a table (prices, endpoint lists) stays a plain value.
-        return Section(**{k: to_section(v, f"{prefix}{k}.") if isinstance(v, dict) and f"{prefix}{k}" not in SCHEMA
-                          else v for k, v in table.items()})
-
-    return {name: to_section(table, f"{name}.") for name, table in root.items()}
-
-
-def user_config_path(path: Optional[str] = None, environ: Optional[Mapping[str, str]] = None) -> Path:
-    """The user config file cmdai reads: ``--config``, else ``CMDAI_CONFIG``, else the XDG one."""
-    environ = os.environ if environ is None else environ
-    explicit = path or environ.get("CMDAI_CONFIG") or None
-    return Path(explicit).expanduser() if explicit else paths.user_config_file()
-
-
-def load_config(
-    path: Optional[str] = None,
-    overrides: Optional[Mapping[str, Any]] = None,
-    environ: Optional[Mapping[str, str]] = None,
-) -> Config:
-    """Read every source, validate it, and return the effective configuration.
-
-    ``path`` is an explicit user config file (``--config``); ``overrides`` maps keys such as
-    ``"backend.model"`` to values given on the command line (named by ``--flag`` in messages).
-    """
-    environ = os.environ if environ is None else environ
-    warnings: List[str] = []
-    values: Dict[str, Any] = {}
-    sources: Dict[str, str] = {}
-    files: List[Path] = []
-
-    def apply(new: Mapping[str, Any], source: str) -> None:
-        for key, value in new.items():
-            values[key] = value
-            sources[key] = source
-
-    site = paths.site_config_file()
-    if _config_file_exists(site, None):
-        apply(_read_file(site, site=True, warnings=warnings), str(site))
-        files.append(site)
-
-    explicit = path or environ.get("CMDAI_CONFIG") or None
-    user = user_config_path(path, environ)
-    origin = ("--config" if path else "CMDAI_CONFIG") if explicit else None
-    if _config_file_exists(user, origin):
-        apply(_read_file(user, site=False, warnings=warnings), str(user))
-        files.append(user)
-    elif explicit:
-        raise ConfigError(f"config file {user} (from {origin}) does not exist",
-                          "check the path, or run: cmdai --setup-backend azure-foundry")
-
-    for key, value, name in _env_values(environ):
-        apply({key: value}, name)
-
-    for key, value in (overrides or {}).items():
-        if value is None:
-            continue
-        flag = "--" + key.rsplit(".", 1)[-1].replace("_", "-")
-        flag = {"--type": "--backend", "--level": "--safety"}.get(flag, flag)
-        apply({key: _coerce(key, SCHEMA[key], value, flag)}, flag)
-
-    _derive(values, sources)
-    _apply_policy_floor(values, sources, warnings)
-    _apply_policy_privacy(values, sources, warnings)
-    sections = _build_sections(values)
-    return Config(files=files, sources=sources, warnings=warnings, **sections)
-
-
-def _derive(values: Dict[str, Any], sources: Dict[str, str]) -> None:
-    """Fill in what follows from other settings."""
-    if "backend.type" not in values:
-        # An Azure endpoint with no backend chosen means the user wants Azure.
-        endpoint_source = sources.get("backend.endpoint")
-        if endpoint_source:
-            values["backend.type"] = "azure-foundry"
-            sources["backend.type"] = f"{endpoint_source} (endpoint set)"
-        else:
-            values["backend.type"] = "embedded"
-    if values.get("backend.azure.use_managed_identity") and "backend.azure.auth" not in values:
-        values["backend.azure.auth"] = "managed-identity"
-        sources["backend.azure.auth"] = sources["backend.azure.use_managed_identity"]
-
-
 def _apply_policy_floor(values: Dict[str, Any], sources: Dict[str, str], warnings: List[str]) -> None:
     floor = values.get("policy.minimum_safety_level")
     if not floor:
         return
-    requested = values.get("safety.level", SCHEMA["safety.level"].default)
+    requested = values.get("safety.level", CORE["safety.level"].default)
     effective = stricter(requested, floor)
     if effective != requested:
         origin = sources.get("safety.level", "the default")
         if "safety.level" in sources:
             warnings.append(
-                f"safety level '{requested}' (from {_describe(origin)}) is below the minimum "
+                f"safety level '{requested}' (from {origin}) is below the minimum "
                 f"'{floor}' set by your administrator in {sources['policy.minimum_safety_level']}; "
                 f"using '{effective}'")
         values["safety.level"] = effective
@@ -510,13 +356,13 @@ def _apply_policy_privacy(values: Dict[str, Any], sources: Dict[str, str], warni
     for name in values.get("policy.forbid_context") or ():
         key = f"context.{name}"
         if values.get(key):
-            warnings.append(f"context source '{name}' (enabled in {_describe(sources[key])}) is forbidden by your "
+            warnings.append(f"context source '{name}' (enabled in {sources[key]}) is forbidden by your "
                             f"administrator in {sources['policy.forbid_context']}; it is not sent")
         values[key] = False
         sources[key] = sources["policy.forbid_context"] + " [policy]"
     if values.get("policy.audit"):
         if values.get("audit.enabled") is False:
-            warnings.append(f"audit.enabled = false (from {_describe(sources['audit.enabled'])}) is overridden: "
+            warnings.append(f"audit.enabled = false (from {sources['audit.enabled']}) is overridden: "
                             f"your administrator requires the audit log in {sources['policy.audit']}")
         values["audit.enabled"] = True
         sources["audit.enabled"] = sources["policy.audit"] + " [policy]"

@@ -10,10 +10,11 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, List, Mapping, Optional
+from typing import Any, Mapping, Optional
 
 from .errors import ConfigError
 from .paths import ensure_private_dir
+from .settings import flatten
 
 FILE_MODE = 0o600
 BACKUP_SUFFIX = ".bak"
@@ -64,7 +65,7 @@ def _merge(table: Any, updates: Mapping[str, Any], *, source: str, prefix: str) 
         dotted = f"{prefix}{key}"
         if isinstance(value, Mapping):
             if key not in table:
-                if all(v is None for v in _leaves(value)):
+                if all(v is None for v in flatten(value).values()):
                     continue  # nothing to remove from a table that does not exist
                 new_table = tomlkit.table()
                 _merge(new_table, value, source=source, prefix=dotted + ".")
@@ -87,13 +88,6 @@ def _merge(table: Any, updates: Mapping[str, Any], *, source: str, prefix: str) 
                 raise ConfigError(f"{source}: '{dotted}' is a table, but cmdai needs a value there",
                                   f"remove the [{dotted}] table and run the setup again")
             table[key] = value
-
-
-def _leaves(table: Mapping[str, Any]) -> List[Any]:
-    found: List[Any] = []
-    for value in table.values():
-        found.extend(_leaves(value) if isinstance(value, Mapping) else [value])
-    return found
 
 
 def write_config(path: Path, updates: Mapping[str, Any]) -> WriteResult:

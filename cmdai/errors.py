@@ -57,6 +57,8 @@ class GeneratorError(CmdaiError):
     exit_code = EXIT_NO_COMMAND
     #: True for connection-class failures, where the offline engine may answer instead.
     fallback_allowed = False
+    #: Seconds the service asked to wait before the next request (retry-after), when it said.
+    retry_after: Optional[float] = None
 
 
 class BackendUnavailableError(GeneratorError):

@@ -35,20 +35,13 @@ def assess_as_written(command: str, shell: str) -> Assessment:
     return assessment._replace(reasons=tuple(written.as_written(reason, command) for reason in assessment.reasons))
 
 
-def _configured_model(config: Config, backend_name: str) -> Optional[str]:
-    specific = {"ollama": config.backend.ollama.model,
-                "openai-compatible": config.backend.openai_compatible.model}.get(backend_name)
-    return specific or config.backend.model
-
-
-def _cache_key_parts(request: GenerationRequest, config: Config, backend_name: str) -> List[Optional[str]]:
-    endpoint = {"ollama": config.backend.ollama.base_url,
-                "openai-compatible": config.backend.openai_compatible.base_url}.get(
-        backend_name, config.backend.endpoint)
+def _cache_key_parts(request: GenerationRequest, backend: CommandGenerator) -> Optional[List[Optional[str]]]:
+    """The request as the backend will see it and the service behind it; None when the backend is not cached."""
+    service = backend.cache_key_parts(request)
+    if service is None:
+        return None
     context = json.dumps(request.context, sort_keys=True) if request.context else None
-    return [request.text.strip(), request.shell, request.os_name, backend_name, endpoint,
-            request.model or _configured_model(config, backend_name), config.backend.azure.deployment_name,
-            request.refine, context]
+    return [request.text.strip(), request.shell, request.os_name, request.refine, context, *service]
 
 
 def generate(request: GenerationRequest, config: Config, *, use_cache: bool = True) -> Outcome:
@@ -61,7 +54,8 @@ def generate(request: GenerationRequest, config: Config, *, use_cache: bool = Tr
 
     started = time.monotonic()
     backend_name = config.backend.type
-    if backend_name != OFFLINE_BACKEND and request.context is None:
+    backend = create_backend(backend_name, config)
+    if backend.is_remote and request.context is None:
         from .context import collect
 
         request = request._replace(context=collect(config) or None)
@@ -72,16 +66,17 @@ def generate(request: GenerationRequest, config: Config, *, use_cache: bool = Tr
     cache = key = None
     generation: Optional[Generation] = None
 
-    if backend_name != OFFLINE_BACKEND and use_cache and config.cache.enabled and config.cache.ttl_hours > 0:
+    caching = use_cache and config.cache.enabled and config.cache.ttl_hours > 0
+    parts = _cache_key_parts(request, backend) if caching else None
+    if parts is not None:
         from .response_cache import ResponseCache
 
         cache = ResponseCache(config.cache.ttl_hours)
-        key = cache.key(_cache_key_parts(request, config, backend_name))
+        key = cache.key(parts)
         generation = cache.get(key)
         cached = generation is not None
 
     if generation is None:
-        backend = create_backend(backend_name, config)
         if request.refine is not None and not backend.can_refine:
             raise cannot_refine(request)
         try:

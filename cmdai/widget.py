@@ -129,7 +129,7 @@ def keep_to_hotkey_budget(config: "Config") -> None:
     when the service is slow the budget's error, not the transport's, is the one reported.
     """
     budget = float(config.shell.hotkey_timeout_seconds)
-    config.backend.timeout_seconds = budget + TRANSPORT_GRACE
+    config.backend = config.backend._replace(timeout_seconds=budget + TRANSPORT_GRACE)
     if WidgetRun.current is not None:
         WidgetRun.current.keep_to(budget)
 

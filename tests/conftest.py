@@ -25,6 +25,20 @@ def cmdai_command() -> List[str]:
     return [script] if script else [sys.executable, "-m", "cmdai"]
 
 
+#: A real Azure endpoint for the live test (CMDAI_LIVE_AZURE_ENDPOINT, _API_KEY, _MODEL), read at start-up:
+#: isolated_env removes every CMDAI_ variable before each test.
+LIVE_AZURE = {name[len("CMDAI_LIVE_AZURE_"):].lower(): value for name, value in os.environ.items()
+              if name.startswith("CMDAI_LIVE_AZURE_") and value}
+
+
+@pytest.fixture
+def live_azure() -> Dict[str, str]:
+    """The live Azure settings (endpoint, api_key, model); the test is skipped without endpoint and key."""
+    if not (LIVE_AZURE.get("endpoint") and LIVE_AZURE.get("api_key")):
+        pytest.skip("set CMDAI_LIVE_AZURE_ENDPOINT and CMDAI_LIVE_AZURE_API_KEY to test a real Azure endpoint")
+    return dict(LIVE_AZURE)
+
+
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Dict[str, str]:
     """No test reads or writes the real home, config, cache or site config, or sees CMDAI_* settings."""

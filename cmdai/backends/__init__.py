@@ -1,34 +1,81 @@
-"""Backends behind one interface, created by name; a backend's module loads only when used."""
+"""The registry of backends: the only list of them, found rather than written down.
+
+Every module (or package) in this directory is a built-in backend named after its file
+(``openai_compatible.py`` is ``openai-compatible``), and it is imported only when something needs it:
+the offline path never loads HTTP code. A ``CommandGenerator`` subclass defined anywhere else
+registers itself when its module is imported.
+"""
 from __future__ import annotations
 
+import os
 from importlib import import_module
-from typing import TYPE_CHECKING, Dict, Tuple
+from typing import TYPE_CHECKING, Dict, List, Optional, Tuple, Type
 
 from ..errors import ConfigError
+from .base import REGISTERED, CommandGenerator
 
 if TYPE_CHECKING:
     from ..config import Config
-    from .base import CommandGenerator
+    from ..settings import Key
 
-#: Backend name -> (module, class). Importing is deferred so the offline path never loads HTTP code.
-REGISTRY: Dict[str, Tuple[str, str]] = {
-    "azure-foundry": ("cmdai.backends.azure_foundry", "AzureFoundryBackend"),
-    "embedded": ("cmdai.backends.embedded", "EmbeddedBackend"),
-    "ollama": ("cmdai.backends.ollama", "OllamaBackend"),
-    "openai-compatible": ("cmdai.backends.openai_compatible", "OpenAICompatibleBackend"),
-}
-
-BACKEND_NAMES = tuple(REGISTRY)
+#: Modules here that are not backends.
+_NOT_BACKENDS = ("base",)
 
 
-def create_backend(name: str, config: "Config") -> "CommandGenerator":
-    """Instantiate the backend registered under ``name``."""
+def _module_names() -> Dict[str, str]:
+    """Backend name -> module, from a directory listing (pkgutil would import inspect: milliseconds)."""
+    found: Dict[str, str] = {}
+    for directory in __path__:
+        for entry in os.listdir(directory):
+            stem, ext = os.path.splitext(entry)
+            is_package = not ext and os.path.isfile(os.path.join(directory, entry, "__init__.py"))
+            if (ext == ".py" or is_package) and not stem.startswith("_") and stem not in _NOT_BACKENDS:
+                found[stem.replace("_", "-")] = f"{__name__}.{stem}"
+    return found
+
+
+def names() -> Tuple[str, ...]:
+    """Every backend's name, sorted, without importing any of them."""
+    return tuple(sorted(set(_module_names()) | set(REGISTERED)))
+
+
+def get(name: str) -> Type[CommandGenerator]:
+    """The class of the backend ``name``, its module imported on first use."""
+    if name not in REGISTERED:
+        module = _module_names().get(name)
+        if module is not None:
+            import_module(module)
     try:
-        module_name, class_name = REGISTRY[name]
+        return REGISTERED[name]
     except KeyError:
-        raise ConfigError(
-            f"unknown backend {name!r}",
-            f"choose one of: {', '.join(BACKEND_NAMES)}",
-        ) from None
-    cls = getattr(import_module(module_name), class_name)
-    return cls(config)
+        raise ConfigError(f"unknown backend {name!r}", f"choose one of: {', '.join(names())}") from None
+
+
+def every() -> List[Type[CommandGenerator]]:
+    """Every backend class, each module imported (for help, setup and the full schema)."""
+    return [get(name) for name in names()]
+
+
+def owner_of(dotted: str, load_all: bool = True) -> Optional[Type[CommandGenerator]]:
+    """The backend that declares the setting ``dotted`` (``backend.ollama.model``), or None.
+
+    The backend named after the table is tried first, so that a file with ``[backend.ollama]``
+    loads Ollama's module alone; only then (and with ``load_all``) every backend.
+    """
+    parts = dotted.split(".")
+    guess = parts[1].replace("_", "-") if len(parts) == 3 and parts[0] == "backend" else None
+    candidates = [get(guess)] if guess in _module_names() or guess in REGISTERED else []
+    for cls in candidates + (every() if load_all else []):
+        if any(cls.key_path(name) == dotted for name in cls.keys):
+            return cls
+    return None
+
+
+def declared_keys() -> Dict[str, Tuple[Type[CommandGenerator], "Key"]]:
+    """Every backend's settings by dotted key, with the backend that declares each."""
+    return {cls.key_path(name): (cls, key) for cls in every() for name, key in cls.keys.items()}
+
+
+def create_backend(name: str, config: "Config") -> CommandGenerator:
+    """Instantiate the backend registered under ``name``."""
+    return get(name)(config)

@@ -8,15 +8,20 @@ from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Tuple
 from ..errors import (BackendConfigurationError, BackendUnavailableError, CmdaiError, ConfigError,
                        RateLimitError)
 from ..sanitize import one_line
+from ..settings import Key
 from ..values import Generation, GenerationRequest, HealthCheck, ModelInfo
-from ..remote.chat import ChatCompletionsBackend, ServiceError, read_service_error, remember, remembered
+from ..remote.chat import ChatCompletionsBackend
+from ..remote.request_options import remember, remembered
+from ..remote.service_errors import ServiceError, read_service_error
 from ..remote.credentials import AzureKey, Credentials, EntraToken
 from ..remote.endpoints import (AI_FOUNDRY_SCOPE, AZURE_OPENAI, AZURE_OPENAI_V1, INFERENCE_RETIRED, MANAGED_ONLINE,
-                        MODEL_INFERENCE, OTHER_AUDIENCE, PROJECT, SERVERLESS, EndpointInfo, detect_endpoint)
+                        MODEL_INFERENCE, OTHER_AUDIENCE, PROJECT, SERVERLESS, EndpointInfo, default_api_version,
+                        detect_endpoint)
 
 if TYPE_CHECKING:
     import requests
 
+    from ..config import Config
     from ..disk_store import KeyedFile
 
 _OPENAI_MODEL = re.compile(r"gpt|(?:^|[/_.-])o[1-9]|model-router|davinci|codex|dall-e|whisper|text-embedding",
@@ -40,16 +45,85 @@ _SHARED_SETTINGS = ("deployment_name", "auth", "tenant_id", "managed_identity_cl
 #: model_type values meaning "chat", as the service spells them in its various versions.
 _CHAT_TYPES = {"chat_completion", "chat-completion", "chat-completions", "chat"}
 
+AUTH_METHODS = ("api-key", "azure-cli", "managed-identity", "default")
+API_STYLES = (MODEL_INFERENCE, AZURE_OPENAI, AZURE_OPENAI_V1, SERVERLESS, MANAGED_ONLINE)
+_FAILOVER_EXAMPLE = '[[backend.azure.failover]] with endpoint = "https://my-res-westus.openai.azure.com/openai/v1"'
+#: What one failover endpoint may set; anything it leaves out (except the key) is the primary's.
+FAILOVER_FIELDS = {
+    "endpoint": Key("url", required=True), "model": Key("str"), "deployment_name": Key("str"),
+    "api_version": Key("str"), "api_style": Key("choice", choices=API_STYLES),
+    "auth": Key("choice", choices=AUTH_METHODS), "api_key": Key("str", secret=True), "api_key_command": Key("str"),
+    "api_key_env": Key("str"), "token_scope": Key("str"), "tenant_id": Key("str"),
+    "managed_identity_client_id": Key("str"),
+}
+
 
 class AzureFoundryBackend(ChatCompletionsBackend):
     """Commands from a model deployed in Azure AI Foundry or Azure OpenAI."""
 
     name = "azure-foundry"
-    service = "Azure AI Foundry"
+    title = service = "Azure AI Foundry"
+    summary = "Azure AI Foundry / Azure OpenAI; set up with: cmdai --setup-backend azure-foundry"
+    help = """\
+  cmdai --setup-backend azure-foundry  guided setup: endpoint, auth, key, live test, model, safety
+  The endpoint kind is detected from the URL (a pasted "target URI" is fine):
+    https://RES.services.ai.azure.com            Foundry resource: the v1 API (model = deployment name)
+    https://RES.openai.azure.com/openai/v1       the v1 API of an Azure OpenAI resource
+    https://RES.openai.azure.com                 Azure OpenAI deployments (also *.cognitiveservices.azure.com)
+    https://RES.services.ai.azure.com/models     model inference (retired 2026-08-26; use the v1 API)
+    https://NAME.REGION.models.ai.azure.com      serverless API;  *.inference.ml.azure.com managed online
+  Auth ([backend.azure] auth): api-key (from CMDAI_AZURE_FOUNDRY_API_KEY or api_key_command, never
+  an argument), azure-cli (az login), managed-identity, default (needs: pip install 'cmdai-shell[azure]').
+  cmdai --list-models [--refresh]   cmdai --doctor   cmdai -m DEPLOYMENT "..." for one run
+  cmdai --usage                     tokens per day and per deployment (prices: [backend.prices])
+"""
+    section = "azure"
+    setup_flow = "cmdai.setup_wizard.azure:AzureSetup"
+    selected_by = "endpoint"
+    cache_identity = ("endpoint", "api_style", "deployment_name")
+    keys = {
+        # Written under [backend], as they were before backends had tables of their own.
+        "endpoint": Key("url", example='endpoint = "https://my-res.services.ai.azure.com/models"', table="backend",
+                        env=("CMDAI_AZURE_FOUNDRY_ENDPOINT",), flag="--endpoint", prompt="Endpoint URL",
+                        doc="endpoint URL (choosing azure-foundry when no backend is set)"),
+        "api_key": Key("str", secret=True, example='api_key = "…" (or use api_key_command)', table="backend",
+                       env=("CMDAI_AZURE_FOUNDRY_API_KEY",), prompt="API key",
+                       doc="API key (kept out of files and process arguments)"),
+        "api_key_command": Key("str", example='api_key_command = "pass show azure/foundry"', table="backend",
+                               flag="--api-key-command", prompt="Command that prints the key"),
+        "auth": Key("choice", "api-key", AUTH_METHODS, example='auth = "azure-cli"', flag="--auth",
+                    prompt="How should cmdai sign in?"),
+        "use_managed_identity": Key("bool", False, example="use_managed_identity = true"),
+        "deployment_name": Key("str", example='deployment_name = "gpt-4o-mini"',
+                               env=("CMDAI_AZURE_FOUNDRY_DEPLOYMENT",), prompt="Deployment",
+                               doc="Azure OpenAI deployment name"),
+        "api_version": Key("str", example='api_version = "2024-10-21"', env=("CMDAI_AZURE_FOUNDRY_API_VERSION",),
+                           doc="api-version query parameter"),
+        "api_style": Key("choice", None, API_STYLES, example='api_style = "model-inference"',
+                         prompt="Which API does it serve?"),
+        "project_endpoint": Key("url", example='project_endpoint = '
+                                '"https://my-res.services.ai.azure.com/api/projects/my-project"'),
+        "managed_identity_client_id": Key("str", prompt="Client ID of a user-assigned identity"),
+        "tenant_id": Key("str", prompt="Tenant ID"),
+        "token_scope": Key("str", example='token_scope = "https://cognitiveservices.azure.com/.default"'),
+        "failover": Key("tables", example=_FAILOVER_EXAMPLE, fields=FAILOVER_FIELDS),
+        # Where the resource is in Azure: --doctor names it, and role hints give its full id.
+        "subscription_id": Key("str", example='subscription_id = "00000000-0000-0000-0000-000000000000"'),
+        "resource_group": Key("str", example='resource_group = "my-group"'),
+    }
 
-    def __init__(self, config: Any):
+    @classmethod
+    def settle(cls, values: Dict[str, Any], sources: Dict[str, str]) -> None:
+        if values.get("backend.azure.use_managed_identity") and "backend.azure.auth" not in values:
+            values["backend.azure.auth"] = "managed-identity"
+            sources["backend.azure.auth"] = sources["backend.azure.use_managed_identity"]
+
+    def __init__(self, config: "Config", settings: Any = None, key_variable: Optional[str] = None):
         super().__init__(config)
-        self.settings = config.backend.azure
+        if settings is not None:
+            self.settings = settings
+        #: For a failover endpoint: the variable its key is read from.
+        self.key_variable = key_variable
         self._endpoint: Optional[EndpointInfo] = None
         self._audience_switched = False
         #: The deployment found at the endpoint when none is configured.
@@ -59,11 +133,11 @@ class AzureFoundryBackend(ChatCompletionsBackend):
     @property
     def endpoint(self) -> EndpointInfo:
         if self._endpoint is None:
-            url = self.config.backend.endpoint
+            url = self.settings.endpoint
             if not url:
                 raise ConfigError("no Azure AI Foundry endpoint configured",
                                   "run: cmdai --setup-backend azure-foundry, or set CMDAI_AZURE_FOUNDRY_ENDPOINT")
-            self._endpoint = detect_endpoint(url, self.settings.api_style,
+            self._endpoint = detect_endpoint(url, self.settings.api_style, api_version=self.settings.api_version,
                                              allow_insecure_http=self.config.backend.allow_insecure_http)
         return self._endpoint
 
@@ -114,7 +188,7 @@ class AzureFoundryBackend(ChatCompletionsBackend):
 
     def chat_urls(self, model: Optional[str]) -> List[str]:
         endpoint = self.endpoint
-        urls = endpoint.chat_urls(model, endpoint.api_version(self.settings.api_version))
+        urls = endpoint.chat_urls(model)
         if endpoint.resource_root and remembered(self._route_key()) == MODEL_INFERENCE:
             # This resource answered only on the model-inference route last time.
             urls.reverse()
@@ -156,19 +230,35 @@ class AzureFoundryBackend(ChatCompletionsBackend):
 
     def make_credentials(self) -> Credentials:
         if self.settings.auth == "api-key":
-            variable = getattr(self.config.backend, "api_key_env", None)
-            if variable and not self.config.backend.api_key and not self.config.backend.api_key_command:
+            variable = self.key_variable
+            if variable and not self.settings.api_key and not self.settings.api_key_command:
                 raise ConfigError(f"the endpoint {self.endpoint.host} reads its API key from ${variable}, which is not set",
                                   f"export {variable} in your shell's startup file, or set api_key_command for it "
                                   "under [[backend.azure.failover]]")
-            return AzureKey(self.config.backend.api_key, self.config.backend.api_key_command)
+            return AzureKey(self.settings.api_key, self.settings.api_key_command)
         return EntraToken(self.settings, self.token_scope())
 
     # -- hints ---------------------------------------------------------------------------------
 
     def _role_hint(self, model: Optional[str] = None) -> str:
-        return (f"give the signed-in identity the {inference_role(model)} role on the resource "
+        role = inference_role(model)
+        hint = (f"give the signed-in identity the {role} role on the resource "
                 "(Owner and Contributor do not grant inference); role changes take a few minutes")
+        resource = self.resource_id()
+        if resource and " or " not in role:
+            hint += f": az role assignment create --role {role} --assignee <your id> --scope {resource}"
+        return hint
+
+    def resource_id(self) -> Optional[str]:
+        """The Azure resource id from subscription_id and resource_group (the account named by the host)."""
+        subscription, group = self.settings.subscription_id, self.settings.resource_group
+        if not (subscription and group):
+            return None
+        scope = f"/subscriptions/{subscription}/resourceGroups/{group}"
+        host = self.endpoint.host if self._kind() else ""
+        if host.endswith((".openai.azure.com", ".cognitiveservices.azure.com", ".services.ai.azure.com")):
+            return f"{scope}/providers/Microsoft.CognitiveServices/accounts/{host.split('.')[0]}"
+        return scope
 
     def unauthorized_hint(self, credentials: Credentials) -> str:
         if credentials.uses_entra:
@@ -202,14 +292,14 @@ class AzureFoundryBackend(ChatCompletionsBackend):
 
     def not_found_hint(self, error: ServiceError, model: Optional[str]) -> str:
         kind = self.endpoint.kind
-        version = self.endpoint.api_version(self.settings.api_version)
+        version = self.endpoint.api_version
         if error.code == "DeploymentNotFound" or kind == AZURE_OPENAI:
-            version_check = f" and api_version ({version}; 2024-10-21 is GA)" if version else ""
+            version_check = f" and api_version ({version}; {default_api_version(AZURE_OPENAI)} is GA)" if version else ""
             return (f"'{model}' must be the deployment name (not the model name) shown under Deployments; "
                     f"a new deployment takes a few minutes; also check the endpoint{version_check}")
         if kind == MODEL_INFERENCE:
             return (f"the endpoint should end in /models and model ('{model}') name a deployment; "
-                    f"check api_version ({version}; 2024-05-01-preview works everywhere)")
+                    f"check api_version ({version}; {default_api_version(MODEL_INFERENCE)} works everywhere)")
         if kind in (AZURE_OPENAI_V1, PROJECT):
             return f"the endpoint should end in /openai/v1 and model ('{model}') name a deployment"
         return "check the endpoint URL against the one shown on the endpoint's page in Azure AI Foundry"
@@ -217,7 +307,8 @@ class AzureFoundryBackend(ChatCompletionsBackend):
     def bad_request_hint(self, error: ServiceError, model: Optional[str]) -> str:
         if "api version" in error.message.lower() or error.code == "BadRequest" and "version" in error.message:
             return ("set api_version under [backend.azure] to one this endpoint supports "
-                    "(2024-10-21 for deployments, 2024-05-01-preview for /models), or leave it unset for /openai/v1")
+                    f"({default_api_version(AZURE_OPENAI)} for deployments, {default_api_version(MODEL_INFERENCE)} "
+                    "for /models), or leave it unset for /openai/v1")
         if error.code == "no_model_name":
             return "set model under [backend] to the deployment name, or pass -m DEPLOYMENT"
         return "check the deployment, the api_version and the model's supported parameters (--debug shows the answer)"
@@ -261,8 +352,7 @@ class AzureFoundryBackend(ChatCompletionsBackend):
     def regions(self) -> List["AzureFoundryBackend"]:
         """This endpoint, then each [[backend.azure.failover]] endpoint, in order."""
         if self._regions is None:
-            self._regions = [self] + [AzureFoundryBackend(_region_config(self.config, entry))
-                                      for entry in self.settings.failover or ()]
+            self._regions = [self] + [_region(self, entry) for entry in self.settings.failover or ()]
         return self._regions
 
     def generate(self, request: GenerationRequest, deadline: Optional[float] = None) -> Generation:
@@ -283,7 +373,7 @@ class AzureFoundryBackend(ChatCompletionsBackend):
             try:
                 generation = region._answer(request, share)
             except (BackendUnavailableError, RateLimitError) as error:
-                _cool_down(region.endpoint_id(), getattr(error, "retry_after", None))
+                _cool_down(region.endpoint_id(), error.retry_after)
                 failures.append((region, error))
                 continue
             except CmdaiError as error:
@@ -321,15 +411,21 @@ class AzureFoundryBackend(ChatCompletionsBackend):
                 yield check._replace(name=f"{where} {check.name}")
 
     def endpoint_checks(self) -> Iterator[HealthCheck]:
-        """Advice on the route: the retired /models API, a dated api-version where v1 needs none."""
+        """The resource in Azure, and advice on the route: the retired /models API, a dated api-version
+        where v1 needs none."""
         endpoint = self.endpoint
+        if self.settings.subscription_id or self.settings.resource_group:
+            resource = self.resource_id()
+            yield (HealthCheck("resource", True, resource) if resource else
+                   HealthCheck("resource", False, "only one of subscription_id and resource_group is set",
+                               "set both under [backend.azure] to name the resource, or neither"))
         if endpoint.uses_retired_api:
             yield HealthCheck("route", False,
                               f"{endpoint.base_url} is the Azure AI Inference API (the /models route), "
                               f"retired on {INFERENCE_RETIRED}",
                               f"use the v1 API instead: endpoint = \"{endpoint.v1_url}\"")
         elif endpoint.kind == AZURE_OPENAI:
-            version = endpoint.api_version(self.settings.api_version)
+            version = endpoint.api_version
             yield HealthCheck("route", True, f"deployment route with the dated api-version {version}; "
                                              f"recommended: the v1 API, endpoint = \"{endpoint.v1_url}\" "
                                              "(no api-version to keep current)")
@@ -343,20 +439,19 @@ class AzureFoundryBackend(ChatCompletionsBackend):
 
     def fetch_models(self, deadline: float) -> List[ModelInfo]:
         endpoint = self.endpoint
-        version = endpoint.api_version(self.settings.api_version)
         if endpoint.kind == AZURE_OPENAI:
-            return self.openai_models(_query(endpoint.base_url + "/openai/models", version), deadline)
+            return self.openai_models(endpoint.route("/openai/models"), deadline)
         if endpoint.kind == AZURE_OPENAI_V1:
-            return self.openai_models(_query(endpoint.base_url + "/models", version), deadline)
+            return self.openai_models(endpoint.route("/models"), deadline)
         if endpoint.kind in (SERVERLESS, MANAGED_ONLINE):
-            data = self.get_json(_query(endpoint.base_url + "/info", version), deadline)
+            data = self.get_json(endpoint.route("/info"), deadline)
             info = _info_model(data, None)
             return [info] if info else []
         if endpoint.kind == PROJECT:
             return self._project_deployments(endpoint, deadline)
-        return self._model_inference_models(endpoint, version, deadline)
+        return self._model_inference_models(endpoint, deadline)
 
-    def _model_inference_models(self, endpoint: EndpointInfo, version: Optional[str], deadline: float) -> List[ModelInfo]:
+    def _model_inference_models(self, endpoint: EndpointInfo, deadline: float) -> List[ModelInfo]:
         models: List[ModelInfo] = []
         if self.settings.project_endpoint:
             project = detect_endpoint(self.settings.project_endpoint, PROJECT,
@@ -365,7 +460,7 @@ class AzureFoundryBackend(ChatCompletionsBackend):
         model = self.model
         if model and not any(m.id == model for m in models):
             # /models/info describes one deployment; without a project it is all we can learn.
-            data = self.get_json(_query(endpoint.base_url + f"/info?model={_quote(model)}", version), deadline)
+            data = self.get_json(endpoint.route("/info", model=model), deadline)
             info = _info_model(data, model)
             if info:
                 models.insert(0, info)
@@ -381,8 +476,7 @@ class AzureFoundryBackend(ChatCompletionsBackend):
         if self.settings.auth != "api-key":
             # Project routes take tokens for the Foundry audience, not Cognitive Services.
             credentials = EntraToken(self.settings, self.settings.token_scope or AI_FOUNDRY_SCOPE)
-        data = self.get_json(_query(project.base_url + "/deployments", project.default_api_version),
-                             deadline, credentials)
+        data = self.get_json(project.route("/deployments"), deadline, credentials)
         items = data.get("value") if isinstance(data, dict) else None
         models = []
         for item in items if isinstance(items, list) else []:
@@ -396,18 +490,6 @@ class AzureFoundryBackend(ChatCompletionsBackend):
                                     can_chat=None if chat is None else str(chat).lower() == "true",
                                     description=described or None))
         return models
-
-
-def _quote(value: str) -> str:
-    from urllib.parse import quote
-
-    return quote(value, safe="")
-
-
-def _query(url: str, api_version: Optional[str]) -> str:
-    if not api_version:
-        return url
-    return f"{url}{'&' if '?' in url else '?'}api-version={_quote(api_version)}"
 
 
 def _info_model(data: Any, deployment: Optional[str]) -> Optional[ModelInfo]:
@@ -437,29 +519,22 @@ def inference_role(model: Optional[str]) -> str:
     return "'Cognitive Services OpenAI User' (OpenAI models) or 'Cognitive Services User' (other Foundry models)"
 
 
-def _region_config(config: Any, entry: Dict[str, str]) -> Any:
-    """The primary's configuration with one failover endpoint's settings in place."""
+def _region(primary: AzureFoundryBackend, entry: Dict[str, str]) -> AzureFoundryBackend:
+    """The primary with one failover endpoint's settings in place."""
     import copy
     import os
 
-    azure = copy.copy(config.backend.azure)
-    for name in ("api_version", "api_style", "token_scope"):
-        setattr(azure, name, entry.get(name))
-    for name in _SHARED_SETTINGS:
-        if name in entry:
-            setattr(azure, name, entry[name])
-    azure.failover = None
-    backend = copy.copy(config.backend)
-    backend.azure = azure
-    backend.endpoint = entry["endpoint"]
-    backend.model = entry.get("model", config.backend.model)
-    # A key belongs to one resource: each endpoint names its own (or uses Entra ID).
-    backend.api_key = entry.get("api_key") or (os.environ.get(entry["api_key_env"]) if entry.get("api_key_env") else None)
-    backend.api_key_command = entry.get("api_key_command")
-    backend.api_key_env = entry.get("api_key_env")
-    region = copy.copy(config)
-    region.backend = backend
-    return region
+    settings = primary.settings._replace(
+        endpoint=entry["endpoint"], failover=None,
+        # A key belongs to one resource: each endpoint names its own (or uses Entra ID).
+        api_key=entry.get("api_key") or (os.environ.get(entry["api_key_env"]) if entry.get("api_key_env") else None),
+        api_key_command=entry.get("api_key_command"),
+        # What depends on the endpoint's kind is never the primary's.
+        **{name: entry.get(name) for name in ("api_version", "api_style", "token_scope")},
+        **{name: entry[name] for name in _SHARED_SETTINGS if name in entry})
+    config = copy.copy(primary.config)
+    config.backend = config.backend._replace(model=entry.get("model", config.backend.model))
+    return AzureFoundryBackend(config, settings, key_variable=entry.get("api_key_env"))
 
 
 def _cool_down_store() -> "KeyedFile":

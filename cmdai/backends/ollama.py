@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import Optional
 
 from ..errors import ConfigError
-from ..remote.chat import ServiceError
+from ..settings import Key
+from ..remote.service_errors import ServiceError
 from ..remote.credentials import Credentials
 from .openai_compatible import OpenAICompatibleBackend
 
@@ -13,11 +14,17 @@ class OllamaBackend(OpenAICompatibleBackend):
     """Commands from a model served by Ollama (``ollama serve``)."""
 
     name = "ollama"
-    service = "Ollama"
-    section = "ollama"
+    title = service = "Ollama"
+    summary = "a local Ollama server"
+    keys = {
+        "base_url": Key("url", "http://127.0.0.1:11434", example='base_url = "http://127.0.0.1:11434"',
+                        flag="--endpoint", prompt="Ollama server URL"),
+        "model": Key("str", example='model = "qwen2.5-coder:7b"', flag="--model", prompt="Model", required=True),
+        "api_key": Key("str", secret=True, example='api_key = "…"'),
+    }
 
     def base_url(self) -> str:
-        url = (self._settings.base_url or "").strip().rstrip("/")
+        url = (self.settings.base_url or "").strip().rstrip("/")
         if not url:
             raise ConfigError("no base_url configured for ollama",
                               'set base_url under [backend.ollama], e.g. "http://127.0.0.1:11434"')

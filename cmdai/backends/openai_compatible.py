@@ -1,31 +1,36 @@
 """Any server that speaks the OpenAI chat-completions API: vLLM, llama.cpp server, LM Studio."""
 from __future__ import annotations
 
-from typing import Any, List, Optional
+from typing import List, Optional
 from urllib.parse import urlsplit
 
 from ..errors import ConfigError
+from ..settings import Key
 from ..values import ModelInfo
-from ..remote.chat import ChatCompletionsBackend, ServiceError
+from ..remote.chat import ChatCompletionsBackend
 from ..remote.credentials import BearerKey, Credentials
 from ..remote.endpoints import require_secure_url
+from ..remote.service_errors import ServiceError
 
 
 class OpenAICompatibleBackend(ChatCompletionsBackend):
     """Commands from a self-hosted or local OpenAI-compatible server (``/v1/chat/completions``)."""
 
     name = "openai-compatible"
+    title = "OpenAI-compatible"
+    summary = "vLLM, llama.cpp server, LM Studio or any OpenAI-compatible server"
     service = "the OpenAI-compatible server"
-    #: The config table this backend reads (base_url, model, api_key).
-    section = "openai_compatible"
-
-    @property
-    def _settings(self) -> Any:
-        return getattr(self.config.backend, self.section)
+    cache_identity = ("base_url",)
+    keys = {
+        "base_url": Key("url", example='base_url = "http://127.0.0.1:8000/v1"', flag="--endpoint",
+                        prompt="OpenAI-compatible server URL"),
+        "api_key": Key("str", secret=True, example='api_key = "…"', prompt="API key"),
+        "model": Key("str", example='model = "qwen2.5-coder-7b-instruct"', flag="--model", prompt="Model"),
+    }
 
     def base_url(self) -> str:
         """The URL ``/chat/completions`` and ``/models`` hang from (usually ending in /v1)."""
-        url = self._settings.base_url
+        url = self.settings.base_url
         if not url:
             raise ConfigError(f"no base_url configured for {self.name}",
                               f'set base_url under [backend.{self.section}], e.g. "http://127.0.0.1:8000/v1"')
@@ -38,13 +43,13 @@ class OpenAICompatibleBackend(ChatCompletionsBackend):
 
     def _checked_base_url(self) -> str:
         url = self.base_url()
-        if self._settings.api_key:
+        if self.settings.api_key:
             require_secure_url(url, self.config.backend.allow_insecure_http, f"{self.name} server")
         return url
 
     @property
     def model(self) -> Optional[str]:
-        return self._settings.model or self.config.backend.model
+        return self.settings.model or self.config.backend.model
 
     def describe(self) -> str:
         try:
@@ -64,7 +69,7 @@ class OpenAICompatibleBackend(ChatCompletionsBackend):
         return [self._checked_base_url() + "/chat/completions"]
 
     def make_credentials(self) -> Credentials:
-        key = self._settings.api_key
+        key = self.settings.api_key
         return BearerKey(key) if key else Credentials()
 
     def fetch_models(self, deadline: float) -> List[ModelInfo]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import shlex
 from typing import Any, Dict, List, Optional
 
-from ..config import invalid_key_error
+from ..settings import invalid_key_error
 from ..errors import ConfigError
 
 #: Seconds an api_key_command may take outside a run's deadline (the setup wizard).

@@ -2,7 +2,8 @@
 
 Users paste many shapes: a resource root, a ``/models`` or ``/openai/v1`` base, a full "target
 URI" with ``/chat/completions?api-version=…``, trailing slashes, ``/openai/openai``. All of them
-reduce to one ``EndpointInfo``.
+reduce to one ``EndpointInfo``, which also carries the one api-version every route of the
+endpoint is sent with (configured, else pasted, else the kind's default).
 """
 from __future__ import annotations
 
@@ -57,12 +58,10 @@ class EndpointInfo(NamedTuple):
     base_url: str
     #: scheme://host[:port] of the endpoint.
     origin: str
-    #: The api-version this kind uses when none is configured (None: send none).
-    default_api_version: Optional[str]
+    #: The api-version sent to every route of this endpoint (None: send none).
+    api_version: Optional[str]
     #: Entra ID scope for tokens sent to this kind of endpoint.
     token_scope: str
-    #: api-version found in a pasted target URI, if any.
-    url_api_version: Optional[str] = None
     #: Deployment named in a pasted ``/openai/deployments/<name>/…`` URI, if any.
     url_deployment: Optional[str] = None
     #: Foundry project name, for ``…/api/projects/<name>`` endpoints.
@@ -80,13 +79,9 @@ class EndpointInfo(NamedTuple):
     def is_loopback(self) -> bool:
         return _is_loopback(self.host)
 
-    def api_version(self, configured: Optional[str] = None) -> Optional[str]:
-        """The api-version to send: the configured one, else the pasted one, else the default."""
-        if self.kind == AZURE_OPENAI_V1:
-            # Only "v1" and "preview" are valid here; a dated version gets a 400.
-            chosen = configured or self.url_api_version
-            return chosen if chosen in ("v1", "preview") else None
-        return configured or self.url_api_version or self.default_api_version
+    def route(self, path: str, **query: str) -> str:
+        """The URL of ``path`` under the base URL, with ``query`` and the endpoint's api-version."""
+        return with_api_version(self.base_url + path, self.api_version, **query)
 
     @property
     def v1_url(self) -> str:
@@ -104,7 +99,7 @@ class EndpointInfo(NamedTuple):
         """Whether the request body's ``model`` picks the deployment (else the URL does)."""
         return self.kind != AZURE_OPENAI
 
-    def chat_urls(self, deployment: Optional[str], api_version: Optional[str]) -> List[str]:
+    def chat_urls(self, deployment: Optional[str]) -> List[str]:
         """Chat-completions URLs to try in order (a 404 moves on to the next one)."""
         if self.kind == AZURE_OPENAI:
             if not deployment:
@@ -112,23 +107,46 @@ class EndpointInfo(NamedTuple):
                     "no deployment configured for the Azure OpenAI endpoint",
                     "set deployment_name (or model) under [backend.azure], or pass -m DEPLOYMENT")
             path = f"/openai/deployments/{quote(deployment, safe='')}/chat/completions"
-            return [_with_version(self.base_url + path, api_version)]
+            return [self.route(path)]
         if self.kind in (SERVERLESS, MANAGED_ONLINE):
             # The OpenAI-style route first; older deployments only serve the model-inference one.
             return [self.base_url + "/v1/chat/completions",
-                    _with_version(self.base_url + "/chat/completions", api_version)]
+                    self.route("/chat/completions")]
         if self.kind == PROJECT:
             # A project endpoint has no chat route; the resource's v1 API serves its deployments.
             return [self.v1_url + "/chat/completions"]
         if self.resource_root:
             # Older Foundry resources may serve only the model-inference route.
             return [self.base_url + "/chat/completions",
-                    _with_version(self.origin + "/models/chat/completions", _KIND_FACTS[MODEL_INFERENCE][1])]
-        return [_with_version(self.base_url + "/chat/completions", api_version)]
+                    with_api_version(self.origin + "/models/chat/completions", default_api_version(MODEL_INFERENCE))]
+        return [self.route("/chat/completions")]
 
 
-def _with_version(url: str, api_version: Optional[str]) -> str:
-    return f"{url}?api-version={quote(api_version, safe='')}" if api_version else url
+def with_api_version(url: str, api_version: Optional[str], **query: str) -> str:
+    """``url`` with the ``query`` parameters and then ``api-version`` (when there is one) added."""
+    if api_version:
+        query = {**query, "api-version": api_version}
+    if not query:
+        return url
+    encoded = "&".join(f"{name}={quote(value, safe='')}" for name, value in query.items())
+    return f"{url}{'&' if '?' in url else '?'}{encoded}"
+
+
+def default_api_version(kind: str) -> Optional[str]:
+    """The api-version an endpoint of ``kind`` is sent when none is configured or pasted."""
+    return _KIND_FACTS[kind][1]
+
+
+def _resolve_api_version(kind: str, configured: Optional[str], pasted: Optional[str]) -> Optional[str]:
+    """The configured api-version, else the one in a pasted target URI, else the kind's default."""
+    if kind == AZURE_OPENAI_V1:
+        # Only "v1" and "preview" are valid here; a dated version gets a 400.
+        chosen = configured or pasted
+        return chosen if chosen in ("v1", "preview") else None
+    if kind == PROJECT:
+        # A project's own routes (deployments) take "v1"; chat goes to the resource's v1 API.
+        return default_api_version(PROJECT)
+    return configured or pasted or default_api_version(kind)
 
 
 def _is_loopback(host: str) -> bool:
@@ -216,8 +234,10 @@ def _path_kind(path: str) -> Tuple[Optional[str], str, Optional[str]]:
     return None, path, None
 
 
-def detect_endpoint(url: str, api_style: Optional[str] = None, *, allow_insecure_http: bool = False) -> EndpointInfo:
-    """Work out the endpoint kind from ``url`` (``api_style`` overrides it) and normalise it.
+def detect_endpoint(url: str, api_style: Optional[str] = None, *, api_version: Optional[str] = None,
+                    allow_insecure_http: bool = False) -> EndpointInfo:
+    """Work out the endpoint kind from ``url`` (``api_style`` overrides it) and normalise it;
+    ``api_version`` is the configured one, which a pasted target URI's and the kind's default fill in.
 
     Raises ConfigError for a URL that is not http(s), has no host, or is plain http:// to a
     host other than this machine while ``allow_insecure_http`` is off.
@@ -242,7 +262,7 @@ def detect_endpoint(url: str, api_style: Optional[str] = None, *, allow_insecure
         netloc = f"[{host}]" if port is None else f"[{host}]:{port}"
     origin = f"{parts.scheme.lower()}://{netloc}"
     query = parse_qs(parts.query)
-    url_api_version = (query.get("api-version") or [None])[0]
+    pasted_api_version = (query.get("api-version") or [None])[0]
 
     path = _normalise_path(parts.path)
     path_kind, prefix, named = _path_kind(path)
@@ -268,9 +288,9 @@ def detect_endpoint(url: str, api_style: Optional[str] = None, *, allow_insecure
                               "use https://<resource>.services.ai.azure.com/api/projects/<project>")
         base += f"/api/projects/{project}"
 
-    label, default_version, scope = _KIND_FACTS[kind]
+    label, _, scope = _KIND_FACTS[kind]
     return EndpointInfo(kind=kind, label=label, base_url=base, origin=origin,
-                        default_api_version=default_version, token_scope=scope,
-                        url_api_version=url_api_version, url_deployment=deployment, project=project,
+                        api_version=_resolve_api_version(kind, api_version, pasted_api_version),
+                        token_scope=scope, url_deployment=deployment, project=project,
                         resource_root=resource_root,
                         explicit_models_route=on_azure and path_kind == MODEL_INFERENCE)

@@ -3,21 +3,49 @@ from __future__ import annotations
 
 import socket
 import time
-from typing import TYPE_CHECKING, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Iterator, List, Optional, Protocol, Tuple
 from urllib.parse import urlsplit
 
 from ..errors import AuthenticationError, BackendUnavailableError, CmdaiError, RedirectedError
-from ..values import GenerationRequest, HealthCheck
+from ..values import Generation, GenerationRequest, HealthCheck
 
 if TYPE_CHECKING:
-    from .chat import ChatCompletionsBackend
+    from .credentials import Credentials
+    from .request_options import RequestOptions
+    from .transport import Transport
 
 #: A request any model can answer with a harmless command.
 PROBE_REQUEST = "show the current directory"
 _TLS_PROBE_SECONDS = 10.0
 
 
-def remote_health_checks(backend: "ChatCompletionsBackend") -> Iterator[HealthCheck]:
+class RemoteBackend(Protocol):
+    """What the checks ask of a remote backend: where it sends, how it signs in, one real request."""
+
+    #: Its own settings section (the Entra check reads the Azure one).
+    settings: Any
+
+    @property
+    def model(self) -> Optional[str]: ...
+
+    @property
+    def transport(self) -> "Transport": ...
+
+    @property
+    def credentials(self) -> "Credentials": ...
+
+    def describe(self) -> str: ...
+
+    def chat_urls(self, model: Optional[str]) -> List[str]: ...
+
+    def endpoint_checks(self) -> Iterator[HealthCheck]: ...
+
+    def generate(self, request: GenerationRequest) -> Generation: ...
+
+    def request_options(self, model: Optional[str]) -> Tuple["RequestOptions", str]: ...
+
+
+def remote_health_checks(backend: RemoteBackend) -> Iterator[HealthCheck]:
     """Check each layer in the order a person would fix them; stop at the first that fails."""
     import requests
 
@@ -61,7 +89,7 @@ def remote_health_checks(backend: "ChatCompletionsBackend") -> Iterator[HealthCh
         # Prove the sign-in works now, not just that a cached token is still on disk.
         from .entra import check_credential
 
-        check = check_credential(backend.config.backend.azure, backend.credentials.scope)
+        check = check_credential(backend.settings, backend.credentials.scope)
         yield check
         if not check.ok:
             return
@@ -104,7 +132,7 @@ def remote_health_checks(backend: "ChatCompletionsBackend") -> Iterator[HealthCh
     yield HealthCheck("round trip", True, f"{elapsed * 1000:.0f} ms")
 
 
-def _effort_check(backend: "ChatCompletionsBackend", model: Optional[str]) -> HealthCheck:
+def _effort_check(backend: RemoteBackend, model: Optional[str]) -> HealthCheck:
     """The reasoning effort the next request sends, and where it comes from."""
     options, source = backend.request_options(model)
     effort = (f"{options.reasoning_effort} ({source})" if options.reasoning_effort

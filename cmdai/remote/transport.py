@@ -5,7 +5,6 @@ never pay for ``requests``.
 """
 from __future__ import annotations
 
-import math
 import os
 import random
 import socket
@@ -17,12 +16,13 @@ from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import InvalidHeader, MaxRetryError, ResponseError
+from urllib3.exceptions import MaxRetryError, ResponseError
 from urllib3.util import Retry, Timeout
 
 from .. import __version__, deadline as invocation
 from ..errors import BackendTimeoutError, BackendUnavailableError, CmdaiError, ConfigError, MissingDependencyError
 from ..sanitize import hide_secrets, one_line
+from .retry_after import retry_after_seconds
 
 #: Statuses worth another attempt: the service says "later", not "never".
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
@@ -58,22 +58,8 @@ class DeadlineRetry(Retry):
         return retry
 
     def get_retry_after(self, response: Any) -> Optional[float]:
-        # Azure sends milliseconds in retry-after-ms next to the coarser retry-after seconds.
-        for name in ("retry-after-ms", "x-ms-retry-after-ms"):
-            value = response.headers.get(name)
-            if value:
-                try:
-                    wait = float(value) / 1000.0
-                except ValueError:
-                    continue
-                if math.isfinite(wait):
-                    return max(0.0, wait)
-        try:
-            wait = super().get_retry_after(response)
-        except (InvalidHeader, OverflowError, ValueError):
-            return None
-        # "inf", "nan" and absurd dates are not a wait anyone can honour; the deadline decides.
-        return max(0.0, wait) if wait is not None and math.isfinite(wait) else None
+        # Azure's retry-after-ms as well as retry-after; a wait no one can honour is none (the deadline decides).
+        return retry_after_seconds(response.headers)
 
     def get_backoff_time(self) -> float:
         # Jitter spreads the retries of many clients that failed at the same moment.

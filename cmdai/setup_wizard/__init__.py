@@ -7,23 +7,30 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Callable, Dict, Union
+from typing import Any, Callable
 
-from ..errors import EXIT_INTERRUPTED, EXIT_OK, UsageError
-from .azure import AzureSetup
+from ..errors import EXIT_INTERRUPTED, EXIT_OK, CmdaiError, UsageError
 from .common import Plan, Session, default_config_path, print_next_steps
-from .local import EmbeddedSetup, ServerSetup, ollama_setup, openai_compatible_setup
 from .probe import preserved_settings, read_existing
 from .ui import Console, Prompter, display_path
 
-Flow = Union[AzureSetup, EmbeddedSetup, ServerSetup]
 
-FLOWS: Dict[str, Callable[[Session], Flow]] = {
-    "azure-foundry": AzureSetup,
-    "embedded": EmbeddedSetup,
-    "ollama": ollama_setup,
-    "openai-compatible": openai_compatible_setup,
-}
+def flow_for(name: str) -> Callable[[Session], Any]:
+    """The backend's own setup (its ``setup_flow``, "module:Class"), else the generic one driven by its keys."""
+    from .. import backends
+
+    try:
+        cls = backends.get(name)
+    except CmdaiError:
+        raise UsageError(f"cannot set up {name!r}", f"choose one of: {', '.join(backends.names())}") from None
+    if cls.setup_flow is None:
+        from .generic import GenericSetup
+
+        return lambda session: GenericSetup(session, cls)
+    from importlib import import_module
+
+    module, _, attribute = cls.setup_flow.partition(":")
+    return getattr(import_module(module), attribute)
 
 
 def config_path(args: argparse.Namespace) -> Path:
@@ -34,8 +41,7 @@ def config_path(args: argparse.Namespace) -> Path:
 def run_setup(args: argparse.Namespace) -> int:
     """Run the setup for ``args.setup_backend``; return the exit code."""
     name = args.setup_backend
-    if name not in FLOWS:
-        raise UsageError(f"cannot set up {name!r}", f"choose one of: {', '.join(FLOWS)}")
+    make_flow = flow_for(name)
     path = config_path(args)
     shown = display_path(path)
     console = Console()
@@ -44,8 +50,8 @@ def run_setup(args: argparse.Namespace) -> int:
     try:
         prompter = None if args.yes else Prompter()
         session = Session(args=args, path=path, console=console, existing=existing,
-                          preserved=preserved_settings(existing), prompter=prompter)
-        flow = FLOWS[name](session)
+                          preserved=preserved_settings(existing, name), prompter=prompter)
+        flow = make_flow(session)
         if session.interactive:
             console.heading(f"Setting up {flow.title} for cmdai")
             console.note(f"Answers go to {shown}; nothing is written until the end. Ctrl-C stops at any time.")
@@ -69,7 +75,7 @@ def run_setup(args: argparse.Namespace) -> int:
 def _save(session: Session, plan: Plan) -> None:
     """Step 7: write the answers, keeping everything else in the file."""
     from ..config_writer import write_config
-    from .probe import nest
+    from ..settings import nest
 
     result = write_config(session.path, nest(plan.updates))
     console = session.console

@@ -6,8 +6,6 @@ backend keys, so the test shows what the saved file will do.
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional
@@ -15,41 +13,12 @@ from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional
 from ..errors import CmdaiError
 
 if TYPE_CHECKING:
+    from ..backends.base import CommandGenerator
     from ..values import ModelInfo
     from ..config import Config
 
-#: Keys the wizard decides; everything else in the user's file is kept and used for the test.
-WIZARD_KEYS = (
-    "backend.type", "backend.endpoint", "backend.api_key", "backend.api_key_command", "backend.model",
-    "backend.azure.auth", "backend.azure.use_managed_identity", "backend.azure.api_style",
-    "backend.azure.deployment_name", "backend.azure.tenant_id", "backend.azure.managed_identity_client_id",
-    "backend.ollama.base_url", "backend.ollama.model", "backend.ollama.api_key",
-    "backend.openai_compatible.base_url", "backend.openai_compatible.model",
-    "backend.openai_compatible.api_key", "safety.level",
-)
-
-
-def flatten(table: Mapping[str, Any], prefix: str = "") -> Dict[str, Any]:
-    """``{"backend": {"model": "x"}}`` -> ``{"backend.model": "x"}``."""
-    flat: Dict[str, Any] = {}
-    for name, value in table.items():
-        if isinstance(value, Mapping):
-            flat.update(flatten(value, f"{prefix}{name}."))
-        else:
-            flat[f"{prefix}{name}"] = value
-    return flat
-
-
-def nest(flat: Mapping[str, Any]) -> Dict[str, Any]:
-    """``{"backend.model": "x"}`` -> ``{"backend": {"model": "x"}}``, the shape config_writer takes."""
-    root: Dict[str, Any] = {}
-    for dotted, value in flat.items():
-        node = root
-        *parents, leaf = dotted.split(".")
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[leaf] = value
-    return root
+#: cmdai's own keys the wizard decides; each backend's keys with a ``prompt`` are decided by its setup.
+WIZARD_KEYS = ("backend.type", "backend.model", "safety.level")
 
 
 def read_existing(path: Path) -> Dict[str, Any]:
@@ -60,29 +29,33 @@ def read_existing(path: Path) -> Dict[str, Any]:
     if not path.is_file():
         return {}
     from ..config import read_toml  # raises ConfigError naming the file and line
+    from ..settings import flatten
 
     return flatten(read_toml(path))
 
 
-def preserved_settings(existing: Mapping[str, Any]) -> Dict[str, Any]:
-    """Connection settings from the user's file that the wizard keeps (timeouts, CA bundle, …)."""
-    from ..config import SCHEMA
+def preserved_settings(existing: Mapping[str, Any], backend: Optional[str] = None) -> Dict[str, Any]:
+    """Settings from the user's file that the wizard keeps and tests with: cmdai's connection settings
+    (timeouts, CA bundle, …) and, of ``backend``'s own, those its setup does not ask about."""
+    from .. import backends
+    from ..config import CORE
 
-    return {key: value for key, value in existing.items()
-            if key in SCHEMA and key not in WIZARD_KEYS and not SCHEMA[key].site_only}
+    kept = {dotted: key for dotted, key in CORE.items() if dotted not in WIZARD_KEYS and not key.site_only}
+    if backend is not None:
+        cls = backends.get(backend)
+        kept.update({cls.key_path(name): key for name, key in cls.keys.items() if not key.prompt})
+    return {dotted: value for dotted, value in existing.items() if dotted in kept}
 
 
 def candidate_config(answers: Mapping[str, Any], preserved: Mapping[str, Any]) -> "Config":
-    """A validated Config made of ``preserved`` settings overlaid with the wizard's ``answers``."""
-    from ..config import load_config
+    """A validated Config made of ``preserved`` settings overlaid with the wizard's ``answers``.
 
-    values = {**preserved, **{k: v for k, v in answers.items() if v is not None}}
-    # Only the answers count: a CMDAI_* variable must not make a wrong answer look right.
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("CMDAI_")}
-    with tempfile.TemporaryDirectory(prefix="cmdai-setup-") as directory:
-        empty = Path(directory) / "config.toml"
-        empty.write_text("")
-        return load_config(path=str(empty), overrides=values, environ=environ)
+    Only these two count: no file is read, and a CMDAI_* variable must not make a wrong answer look right.
+    """
+    from ..config import Layer, resolve
+
+    return resolve([Layer("your config file", preserved, "settings"),
+                    Layer("flags", {k: v for k, v in answers.items() if v is not None}, "flags")])
 
 
 @dataclass
@@ -104,12 +77,16 @@ class ProbeResult:
         return self.error is None
 
 
-def _entra_token(config: "Config", backend: Any) -> str:
+def _entra_token(backend: "CommandGenerator") -> Optional[str]:
+    """For a backend that signs in with Entra ID: the token obtained ("token for …, valid until …")."""
+    credentials = getattr(backend, "credentials", None)
+    if credentials is None or not credentials.uses_entra:
+        return None
     from ..remote.entra import check_credential
     from ..errors import AuthenticationError
 
     # A configured token_scope wins inside check_credential.
-    check = check_credential(config.backend.azure, backend.endpoint.token_scope)
+    check = check_credential(backend.settings, credentials.scope)
     if not check.ok:
         raise AuthenticationError(check.detail, check.hint)
     return check.detail
@@ -137,9 +114,8 @@ def probe(backend_name: str, answers: Mapping[str, Any], preserved: Mapping[str,
     try:
         config = candidate_config(answers, preserved)
         backend = create_backend(backend_name, config)
-        if backend_name == "azure-foundry" and config.backend.azure.auth != "api-key":
-            # Getting a token first separates "not signed in" from endpoint and model trouble.
-            result.credential = _entra_token(config, backend)
+        # Getting a token first separates "not signed in" from endpoint and model trouble.
+        result.credential = _entra_token(backend)
         if backend.model:
             backend.check_connection()
             result.verified_model = backend.model

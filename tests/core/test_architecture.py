@@ -6,6 +6,8 @@ import ast
 from pathlib import Path
 from typing import Dict, Iterator, List, Set
 
+import pytest
+
 import cmdai
 
 PACKAGE = Path(cmdai.__file__).parent
@@ -14,7 +16,7 @@ PACKAGE = Path(cmdai.__file__).parent
 FLOORS: List[List[str]] = [
     # values and utilities every floor may use
     ["cmdai", "cmdai.errors", "cmdai.records", "cmdai.lazy_regex", "cmdai.values", "cmdai.safety.levels",
-     "cmdai.sanitize", "cmdai.text", "cmdai.paths", "cmdai.disk_store", "cmdai.deadline", "cmdai.interrupts",
+     "cmdai.sanitize", "cmdai.terminal", "cmdai.paths", "cmdai.disk_store", "cmdai.deadline", "cmdai.interrupts",
      "cmdai.streams", "cmdai.settings"],
     # what differs per shell, and the facts of the machine
     ["cmdai.shells", "cmdai.environment", "cmdai.context"],
@@ -35,12 +37,8 @@ FLOORS: List[List[str]] = [
 
 #: Debts being paid: each line goes when its import does. The tests below fail on anything not listed and on a
 #: listed line that no longer exists, so this list only shrinks.
-KNOWN_UPWARD = {
-    "cmdai.remote.credentials imports cmdai.config",
-}
-KNOWN_CYCLES = {
-    "cmdai.remote.entra.managed_identity cmdai.remote.entra.sdk",
-}
+KNOWN_UPWARD: Set[str] = set()
+KNOWN_CYCLES: Set[str] = set()
 
 
 def _modules() -> Dict[str, Path]:
@@ -60,7 +58,8 @@ def floor_of(module: str) -> int:
     best, floor = -1, None
     for number, prefixes in enumerate(FLOORS):
         for prefix in prefixes:
-            if (module == prefix or module.startswith(prefix + ".")) and len(prefix) > best:
+            # "cmdai" is the package's own __init__ only; every other entry holds what is below it.
+            if (module == prefix or prefix != "cmdai" and module.startswith(prefix + ".")) and len(prefix) > best:
                 best, floor = len(prefix), number
     assert floor is not None, f"{module} is on no floor: add it to FLOORS and docs/architecture.md"
     return floor
@@ -142,3 +141,5 @@ def test_the_checker_sees_deferred_and_relative_imports():
     # cmdai.cli imports most of the house inside functions, relatively; a checker blind to either would pass anything.
     assert {"cmdai.orchestrator", "cmdai.config", "cmdai.errors"} <= GRAPH["cmdai.cli"]
     assert floor_of("cmdai.explain.describe") > floor_of("cmdai.explain.engine")
+    with pytest.raises(AssertionError, match="on no floor"):
+        floor_of("cmdai.brand_new_module")

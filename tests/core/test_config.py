@@ -13,7 +13,7 @@ def test_defaults_without_any_file(isolated_env):
     assert config.safety.level == "moderate"
     assert config.backend.fallback is True
     assert config.backend.timeout_seconds == 30.0
-    assert config.backend.azure.auth == "api-key"
+    assert config.settings_of("azure-foundry").auth == "api-key"
     assert config.files == []
 
 
@@ -49,9 +49,10 @@ def test_azure_endpoint_in_environment_selects_azure(monkeypatch):
     monkeypatch.setenv("CMDAI_AZURE_FOUNDRY_API_VERSION", "2024-10-21")
     config = load_config()
     assert config.backend.type == "azure-foundry"
-    assert config.backend.api_key == "k"
-    assert config.backend.azure.deployment_name == "dep"
-    assert config.backend.azure.api_version == "2024-10-21"
+    azure = config.settings_of("azure-foundry")
+    assert azure.api_key == "k"
+    assert azure.deployment_name == "dep"
+    assert azure.api_version == "2024-10-21"
 
 
 def test_configured_backend_wins_over_azure_endpoint(user_config, write_file, monkeypatch):
@@ -163,9 +164,9 @@ def test_private_file_with_a_key_does_not_warn(user_config, write_file):
 
 def test_use_managed_identity_means_managed_identity_auth(user_config, write_file):
     write_file(user_config, '[backend.azure]\nuse_managed_identity = true\n')
-    assert load_config().backend.azure.auth == "managed-identity"
+    assert load_config().settings_of("azure-foundry").auth == "managed-identity"
 
 
 def test_explicit_auth_beats_use_managed_identity(user_config, write_file):
     write_file(user_config, '[backend.azure]\nuse_managed_identity = true\nauth = "azure-cli"\n')
-    assert load_config().backend.azure.auth == "azure-cli"
+    assert load_config().settings_of("azure-foundry").auth == "azure-cli"

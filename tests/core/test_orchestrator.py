@@ -14,9 +14,10 @@ from cmdai.errors import (AuthenticationError, BackendConfigurationError, Backen
 from cmdai.safety import Action, Risk
 
 
-class FakeRemote(CommandGenerator):
+class FakeRemote(CommandGenerator, register=False):
     name = "azure-foundry"
     is_remote = True
+    cache_identity = ()
 
     def __init__(self, config, outcomes: List[object], calls: Dict[str, int]):
         super().__init__(config)
@@ -31,7 +32,7 @@ class FakeRemote(CommandGenerator):
         return outcome
 
 
-class FakeOffline(CommandGenerator):
+class FakeOffline(CommandGenerator, register=False):
     name = "embedded"
 
     def __init__(self, config, answer, calls):

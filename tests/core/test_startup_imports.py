@@ -40,6 +40,10 @@ def test_offline_path_imports_no_slow_module(widget):
     assert "cmdai.backends.embedded.engine" in imported
     for module in SLOW_MODULES:
         assert module not in imported, f"{module} imported on the offline path"
+    # The registry lists the backends without importing them: only the one in use loads.
+    remote = sorted(m for m in imported if m.startswith(("cmdai.remote", "cmdai.backends.azure_foundry",
+                                                         "cmdai.backends.ollama", "cmdai.backends.openai_compatible")))
+    assert remote == []
 
 
 @pytest.mark.parametrize("widget", [False, True], ids=["cli", "widget"])

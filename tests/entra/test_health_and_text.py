@@ -1,12 +1,15 @@
 """The --doctor check and the text helpers that keep tokens out of messages."""
 from __future__ import annotations
 
+import json
 import re
+from datetime import datetime
 
 import pytest
 
 from cmdai.remote.entra import check_credential
-from cmdai.remote.entra.tokens import parse_expires_on, resource_for
+from cmdai.errors import AuthenticationError
+from cmdai.remote.entra.tokens import AccessToken, parse_expires_on, read_token_response, resource_for
 
 COGNITIVE = "https://cognitiveservices.azure.com/.default"
 
@@ -55,9 +58,61 @@ def test_parse_expires_on(value, expected):
     assert parse_expires_on(value) == expected
 
 
+def test_parse_expires_on_reads_az_local_time():
+    moment = 1_900_000_000
+    assert parse_expires_on(datetime.fromtimestamp(moment).strftime("%Y-%m-%d %H:%M:%S.%f")) == moment
+    assert parse_expires_on(datetime.fromtimestamp(moment).strftime("%Y-%m-%d %H:%M:%S")) == moment
+
+
+UNREADABLE = ("the token response is unreadable", "try again")
+
+
+@pytest.mark.parametrize("body, expected", [
+    ({"access_token": "t", "expires_on": "1700000000"}, 1700000000.0),
+    ({"access_token": "t", "expires_on": "11/14/2023 22:13:20 +00:00", "expires_in": "5"}, 1700000000.0),
+    ({"access_token": "t", "expires_on": "", "expires_in": "3599"}, 1000 + 3599.0),
+    ({"access_token": "t", "expires_in": 60}, 1060.0),
+])
+def test_token_response_expiry_from_each_field(body, expected):
+    token = read_token_response(json.dumps(body), "access_token", UNREADABLE, now=1000.0)
+    assert (token.token, token.expires_on) == ("t", expected)
+
+
+@pytest.mark.parametrize("text", [
+    "not json", "[]", json.dumps({"access_token": "eyJsecret.part.sig"}),
+    json.dumps({"access_token": "", "expires_in": 60}), json.dumps({"access_token": 7, "expires_in": 60}),
+    json.dumps({"access_token": "eyJsecret.part.sig", "expires_in": "inf"}),
+    json.dumps({"access_token": "eyJsecret.part.sig", "expires_on": "NaN"}),
+    json.dumps({"accessToken": "eyJsecret.part.sig", "expires_in": 60}),
+])
+def test_unreadable_token_response_is_one_error_without_the_token(text):
+    with pytest.raises(AuthenticationError) as caught:
+        read_token_response(text, "access_token", UNREADABLE, now=1000.0)
+    assert (caught.value.message, caught.value.hint) == UNREADABLE
+    assert "eyJ" not in str(caught.value) and caught.value.__cause__ is None and caught.value.__suppress_context__
+
+
 def test_parse_expires_on_rejects_other_text():
     with pytest.raises(ValueError):
         parse_expires_on("tomorrow")
+
+
+def test_a_token_value_never_shows_the_token():
+    token = AccessToken("eyJhbGciOi.secret-part.sig", 1700000000.0)
+    assert "secret-part" not in repr(token) and "secret-part" not in str(token) and "secret-part" not in f"{[token]}"
+    assert token.usable(1700000000.0 - 301) and not token.usable(1700000000.0 - 300)
+
+
+def test_the_entra_path_stays_off_dataclasses():
+    # A cached token answers the hotkey: the modules that read it must not pay for dataclasses/inspect.
+    import subprocess
+    import sys
+
+    code = ("import sys, cmdai.remote.credentials, cmdai.remote.entra, cmdai.remote.entra.azure_cli, "
+            "cmdai.remote.entra.managed_identity; print(sorted({'dataclasses', 'inspect'} & set(sys.modules)))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
 
 
 def test_resource_for_strips_only_the_default_suffix():

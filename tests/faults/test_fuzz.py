@@ -16,10 +16,12 @@ from harness import cmdai_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cmdai.config import ENVIRONMENT, SCHEMA
+from cmdai.config import environment_variables, schema
 from cmdai.errors import CmdaiError, ModelOutputError
 from cmdai.remote.parsing import MAX_COMMAND_CHARS, parse_model_output
 
+SCHEMA = schema()
+ENVIRONMENT = environment_variables()
 CONTROLS = set(map(chr, [*range(0, 9), *range(11, 32), *range(0x7f, 0xa0)])) | set("\u202a\u202b\u202c\u202d\u202e")
 LOOPBACK_URLS = ["http://127.0.0.1:9/v1", "https://127.0.0.1:9", "http://[::1]:9/models", "http://localhost:9",
                  "http://127.evil.example.com/v1", "https://x.openai.azure.com.127.0.0.1.nip.invalid", "ftp://x",
@@ -61,10 +63,9 @@ def _backend():
     from cmdai.backends import create_backend
     from cmdai.config import load_config
 
-    config = load_config(overrides={"backend.type": "openai-compatible"},
-                         environ={})
-    config.backend.openai_compatible.base_url = "http://127.0.0.1:9/v1"
-    config.backend.openai_compatible.model = "m"
+    config = load_config(overrides={"backend.type": "openai-compatible",
+                                    "backend.openai_compatible.base_url": "http://127.0.0.1:9/v1",
+                                    "backend.openai_compatible.model": "m"}, environ={})
     return create_backend("openai-compatible", config)
 
 
@@ -95,14 +96,16 @@ headers = st.dictionaries(st.sampled_from(["retry-after", "retry-after-ms", "loc
 def test_any_server_answer_is_a_generation_or_a_named_error(isolated_env, status, body, header_values):
     import time
 
+    from cmdai.remote.exchange import error_for, read_generation
+
     backend = _backend()
     response = _response(status, body, header_values)
     try:
         if status == 200:
-            generation = backend._generation(response, response.url, "m")
+            generation = read_generation(response, response.url, "m", "")
             assert generation.command and not CONTROLS & set(generation.command)
         else:
-            error = backend.status_error(response, "POST", response.url, "m", time.monotonic() + 5)
+            error = error_for(backend, response, "POST", response.url, "m", time.monotonic() + 5)
             assert isinstance(error, CmdaiError)
             assert not CONTROLS & set(error.one_line()), repr(error.one_line())
     except CmdaiError:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import Any, Dict, Optional
 
 import pytest
@@ -12,6 +13,9 @@ API_KEY = "k3y-0f-the-t3st-resource"
 
 _NETWORK_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy",
                       "NO_PROXY", "no_proxy", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE")
+
+#: The machine's own proxy and CA settings, which only a test against a real service uses.
+MACHINE_NETWORK = {name: value for name, value in os.environ.items() if name in _NETWORK_VARIABLES}
 
 
 @pytest.fixture(autouse=True)

@@ -10,8 +10,9 @@ import responses
 
 from cmdai.values import GenerationRequest
 from cmdai.backends.azure_foundry import AzureFoundryBackend, inference_role
-from cmdai.remote.chat import (RequestOptions, lowest_reasoning_effort, remembered_options,
-                                        supported_efforts)
+from cmdai.remote.request_options import (RequestOptions, lowest_reasoning_effort, rejected_parameter,
+                                          remembered_options, supported_efforts)
+from cmdai.remote.service_errors import ServiceError
 from cmdai.errors import (AuthenticationError, BackendConfigurationError, BackendUnavailableError, ConfigError,
                           ModelOutputError, RateLimitError)
 
@@ -180,9 +181,10 @@ def test_empty_answer_cut_short_is_retried_once_with_a_larger_cap():
 @responses.activate
 def test_empty_answer_cut_short_twice_is_an_error():
     responses.post(V1_CHAT, json=completion("", finish_reason="length"))
-    with pytest.raises(ModelOutputError):
+    with pytest.raises(ModelOutputError) as caught:
         backend(model="gpt-5-mini").generate(REQUEST)
     assert len(responses.calls) == 2
+    assert caught.value.message == "the model used its whole token budget before answering"
 
 
 def test_cap_never_grows_past_the_limit():
@@ -301,6 +303,24 @@ def test_next_endpoint_answers_and_the_failed_one_cools_down(failure, monkeypatc
 
 
 @responses.activate
+@pytest.mark.parametrize("status, headers, seconds", [
+    (503, {"retry-after": "300"}, 300), (429, {"retry-after-ms": "240000"}, 240), (500, {}, 60),
+    (503, {"retry-after": "99999"}, 600),  # a cool-down never lasts more than ten minutes
+])
+def test_the_cool_down_lasts_as_long_as_the_service_asked(status, headers, seconds, monkeypatch, isolated_env):
+    from cmdai.disk_store import KeyedFile
+
+    monkeypatch.setenv("WEST_KEY", "west-key-123")
+    responses.post(V1_CHAT, status=status, json=azure_error(str(status), "busy"), headers=headers)
+    responses.post(WEST + "/chat/completions", json=completion())
+    primary = failover_backend()
+    before = time.time()
+    primary.generate(REQUEST)
+    until = KeyedFile("endpoint-cool-down.json", lambda entry: True).get(primary.endpoint_id())
+    assert before + seconds - 1 <= until <= time.time() + seconds + 1
+
+
+@responses.activate
 def test_primary_auth_error_does_not_fail_over(monkeypatch):
     monkeypatch.setenv("WEST_KEY", "west-key-123")
     responses.post(V1_CHAT, status=401, json=azure_error("401", "Access denied due to invalid subscription key"))
@@ -324,8 +344,8 @@ def test_all_endpoints_failing_keeps_the_fallback_class(monkeypatch):
 def test_failover_keys_never_come_from_the_primary():
     b = backend(backend__azure__failover=[{"endpoint": WEST}])
     region = b.regions()[1]
-    assert region.config.backend.api_key is None and region.config.backend.model == "gpt-4o"
-    assert b.config.backend.api_key  # the primary's own is untouched
+    assert region.settings.api_key is None and region.model == "gpt-4o"
+    assert b.settings.api_key  # the primary's own is untouched
 
 
 @responses.activate
@@ -358,7 +378,7 @@ def test_failover_and_prices_read_from_the_file(tmp_path):
                     'api_key_command = "pass show b"\n'
                     '[[backend.azure.failover]]\nendpoint = "https://c.openai.azure.com/openai/v1"\nauth = "azure-cli"\n')
     config = load_config(str(path), environ={})
-    assert [e["endpoint"] for e in config.backend.azure.failover] == ["https://b.openai.azure.com/openai/v1",
+    assert [e["endpoint"] for e in config.settings_of("azure-foundry").failover] == ["https://b.openai.azure.com/openai/v1",
                                                                       "https://c.openai.azure.com/openai/v1"]
     assert config.backend.prices == {"gpt-4o-mini": {"input": 0.15, "output": 0.6}}
     assert config.backend.reasoning_effort == "low"
@@ -395,10 +415,8 @@ def test_unknown_deployment_on_v1_is_reported_not_retried_on_the_retired_route()
 
 
 def test_supported_values_in_double_quotes_and_the_responses_spelling():
-    from cmdai.remote.chat import ServiceError
-
     assert supported_efforts('Supported values are: "low", "medium" and "high".') == ["low", "medium", "high"]
-    assert ServiceError("x", param="reasoning.effort").rejected_parameter() == "reasoning_effort"
+    assert rejected_parameter(ServiceError("x", param="reasoning.effort")) == "reasoning_effort"
 
 
 @responses.activate

@@ -161,7 +161,7 @@ def test_api_key_sent_in_both_headers():
 def test_api_key_command(tmp_path):
     responses.post(INFERENCE_CHAT, json=completion())
     b = backend(backend__api_key=None, backend__api_key_command="printf '  from-vault-123\\n'")
-    b.config.backend.api_key = None
+    b.settings = b.settings._replace(api_key=None)
     b.generate(REQUEST)
     assert responses.calls[0].request.headers["api-key"] == "from-vault-123"
 
@@ -173,7 +173,7 @@ def test_api_key_command(tmp_path):
 ])
 def test_failing_api_key_command_does_not_leak_output(command, message):
     b = backend(backend__api_key_command=command)
-    b.config.backend.api_key = None
+    b.settings = b.settings._replace(api_key=None)
     with pytest.raises(ConfigError, match=message) as caught:
         b.generate(REQUEST)
     assert "secret-output-xyz" not in f"{caught.value.message} {caught.value.hint} {caught.value.debug}"
@@ -181,7 +181,7 @@ def test_failing_api_key_command_does_not_leak_output(command, message):
 
 def test_no_key_at_all_names_the_fix():
     b = backend()
-    b.config.backend.api_key = None
+    b.settings = b.settings._replace(api_key=None)
     with pytest.raises(ConfigError, match="no API key") as caught:
         b.generate(REQUEST)
     assert "CMDAI_AZURE_FOUNDRY_API_KEY" in caught.value.hint
@@ -481,9 +481,11 @@ def test_5xx_after_retries_allow_fallback(status, error_type):
 @responses.activate
 def test_no_retry_on_400():
     responses.post(INFERENCE_CHAT, status=400, json=azure_error("BadRequest", "messages too long"))
-    with pytest.raises(BackendConfigurationError):
+    with pytest.raises(BackendConfigurationError) as caught:
         backend().generate(REQUEST)
     assert len(responses.calls) == 1
+    assert caught.value.message.endswith("rejected the request (HTTP 400): messages too long")
+    assert not caught.value.fallback_allowed
 
 
 @responses.activate

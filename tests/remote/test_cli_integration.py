@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 import struct
 import threading
@@ -12,7 +11,7 @@ from typing import Dict, Optional
 import pytest
 from werkzeug import Request, Response
 
-from .conftest import API_KEY, azure_error, completion
+from .conftest import API_KEY, MACHINE_NETWORK, azure_error, completion
 
 MODEL = "gpt-4o-mini"
 
@@ -229,16 +228,14 @@ def test_doctor_names_the_fix_for_a_wrong_key(azure, httpserver):
     assert "✗ auth:" in result.stdout and "Keys and Endpoint" in result.stdout
 
 
-@pytest.mark.skipif(not (os.environ.get("CMDAI_LIVE_AZURE_ENDPOINT") and os.environ.get("CMDAI_LIVE_AZURE_API_KEY")),
-                    reason="set CMDAI_LIVE_AZURE_ENDPOINT and CMDAI_LIVE_AZURE_API_KEY to test a real Azure endpoint")
-def test_live_azure(run_cmdai):
-    env = {"CMDAI_AZURE_FOUNDRY_ENDPOINT": os.environ["CMDAI_LIVE_AZURE_ENDPOINT"],
-           "CMDAI_AZURE_FOUNDRY_API_KEY": os.environ["CMDAI_LIVE_AZURE_API_KEY"]}
-    if os.environ.get("CMDAI_LIVE_AZURE_MODEL"):
-        env["CMDAI_AZURE_FOUNDRY_MODEL"] = os.environ["CMDAI_LIVE_AZURE_MODEL"]
+def test_live_azure(run_cmdai, live_azure):
+    env = {**MACHINE_NETWORK, "CMDAI_AZURE_FOUNDRY_ENDPOINT": live_azure["endpoint"],
+           "CMDAI_AZURE_FOUNDRY_API_KEY": live_azure["api_key"]}
+    if live_azure.get("model"):
+        env["CMDAI_AZURE_FOUNDRY_MODEL"] = live_azure["model"]
     result = run_cmdai("--json", "--no-cache", "list all files in the current directory", env=env)
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
     assert out["backend"] == "azure-foundry" and out["fallback_used"] is False
     assert out["command"].startswith("ls")
-    assert os.environ["CMDAI_LIVE_AZURE_API_KEY"] not in result.stdout + result.stderr
+    assert live_azure["api_key"] not in result.stdout + result.stderr

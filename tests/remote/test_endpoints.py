@@ -4,8 +4,13 @@ from __future__ import annotations
 import pytest
 
 from cmdai.remote.endpoints import (AI_FOUNDRY_SCOPE, COGNITIVE_SERVICES_SCOPE, MACHINE_LEARNING_SCOPE,
-                                             detect_endpoint)
+                                    detect_endpoint, with_api_version)
 from cmdai.errors import ConfigError
+
+
+LABELS = {"model-inference": "Azure AI Foundry model inference", "azure-openai": "Azure OpenAI deployment",
+          "azure-openai-v1": "OpenAI v1 API (Foundry / Azure OpenAI)", "serverless": "serverless API (models as a service)",
+          "managed-online": "Azure Machine Learning managed online endpoint", "project": "Azure AI Foundry project"}
 
 
 @pytest.mark.parametrize("url, kind, base", [
@@ -35,7 +40,7 @@ from cmdai.errors import ConfigError
 def test_kind_and_base_from_url(url, kind, base):
     info = detect_endpoint(url)
     assert (info.kind, info.base_url) == (kind, base)
-    assert info.label
+    assert info.label == LABELS[kind]
 
 
 @pytest.mark.parametrize("kind, scope", [
@@ -54,15 +59,19 @@ def test_project_scope_is_foundry():
 def test_api_style_overrides_host():
     info = detect_endpoint("https://gateway.example.com/aoai", "azure-openai")
     assert info.kind == "azure-openai"
-    assert info.chat_urls("dep", info.api_version()) == [
+    assert info.chat_urls("dep") == [
         "https://gateway.example.com/aoai/openai/deployments/dep/chat/completions?api-version=2024-10-21"]
 
 
 def test_pasted_target_uri_gives_deployment_and_version():
     info = detect_endpoint("https://r.openai.azure.com/openai/deployments/my-gpt/chat/completions?api-version=2025-01-01-preview")
     assert info.url_deployment == "my-gpt"
-    assert info.api_version() == "2025-01-01-preview"
-    assert info.api_version("2024-10-21") == "2024-10-21"
+    assert info.api_version == "2025-01-01-preview"
+    configured = detect_endpoint("https://r.openai.azure.com/openai/deployments/my-gpt/chat/completions"
+                                 "?api-version=2025-01-01-preview", api_version="2024-10-21")
+    assert configured.api_version == "2024-10-21"
+    assert configured.chat_urls("my-gpt") == [
+        "https://r.openai.azure.com/openai/deployments/my-gpt/chat/completions?api-version=2024-10-21"]
 
 
 @pytest.mark.parametrize("url, expected", [
@@ -75,25 +84,51 @@ def test_pasted_target_uri_gives_deployment_and_version():
 ])
 def test_chat_urls(url, expected):
     info = detect_endpoint(url)
-    assert info.chat_urls("m/x", info.api_version()) == expected
+    assert info.chat_urls("m/x") == expected
 
 
 def test_v1_never_sends_a_dated_version():
     info = detect_endpoint("https://r.openai.azure.com/openai/v1?api-version=2025-04-01-preview")
-    assert info.api_version() is None
-    assert info.api_version("preview") == "preview"
+    assert info.api_version is None
+    assert info.chat_urls("m") == ["https://r.openai.azure.com/openai/v1/chat/completions"]
+    assert detect_endpoint(info.base_url, api_version="2024-10-21").api_version is None
+    preview = detect_endpoint(info.base_url, api_version="preview")
+    assert preview.chat_urls("m") == ["https://r.openai.azure.com/openai/v1/chat/completions?api-version=preview"]
+    assert preview.route("/models") == "https://r.openai.azure.com/openai/v1/models?api-version=preview"
+
+
+@pytest.mark.parametrize("url, configured, expected", [
+    ("https://r.services.ai.azure.com/models", None, "2024-05-01-preview"),
+    ("https://r.services.ai.azure.com/models", "2025-04-01", "2025-04-01"),
+    ("https://r.openai.azure.com", None, "2024-10-21"),
+    ("https://s.eastus.models.ai.azure.com", None, "2024-05-01-preview"),
+    # A project's own routes take v1 whatever the chat endpoint uses.
+    ("https://r.services.ai.azure.com/api/projects/p", "2024-10-21", "v1"),
+])
+def test_one_api_version_for_every_route(url, configured, expected):
+    info = detect_endpoint(url, api_version=configured)
+    assert info.api_version == expected
+    assert info.route("/info", model="a b/c") == f"{info.base_url}/info?model=a%20b%2Fc&api-version={expected}"
+
+
+def test_with_api_version_adds_to_an_existing_query():
+    assert with_api_version("https://h/x?model=m", "2024-10-21") == "https://h/x?model=m&api-version=2024-10-21"
+    assert with_api_version("https://h/x", None) == "https://h/x"
+    assert with_api_version("https://h/x", "a&b=c") == "https://h/x?api-version=a%26b%3Dc"
 
 
 def test_deployment_kind_needs_a_deployment():
     with pytest.raises(ConfigError, match="deployment"):
-        detect_endpoint("https://r.openai.azure.com").chat_urls(None, "2024-10-21")
+        detect_endpoint("https://r.openai.azure.com").chat_urls(None)
 
 
 @pytest.mark.parametrize("url", ["", "r.services.ai.azure.com/models", "ftp://r.services.ai.azure.com",
                                  "https://", "https://r.services.ai.azure.com:99999/models", "https://a b.com"])
 def test_malformed_urls_are_refused(url):
-    with pytest.raises(ConfigError):
+    with pytest.raises(ConfigError) as caught:
         detect_endpoint(url)
+    assert caught.value.message == f"endpoint {url!r} is not a valid https:// URL"
+    assert "Azure AI Foundry portal" in caught.value.hint
 
 
 def test_unknown_api_style_is_refused():

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from cmdai.remote.endpoints import detect_endpoint
 from cmdai.setup_wizard.azure import AzureAnswers, is_azure_host
-from cmdai.setup_wizard.probe import candidate_config, nest, preserved_settings
+from cmdai.settings import nest
+from cmdai.setup_wizard.probe import candidate_config, preserved_settings
 
 FOUNDRY = "https://res.services.ai.azure.com/models"
 
@@ -65,9 +66,9 @@ def test_the_candidate_config_is_the_answers_plus_kept_connection_settings(monke
     assert preserved == {"backend.timeout_seconds": 12.0, "backend.ca_bundle": "/etc/corp.pem"}
     typed = answers(auth="api-key", key_source="typed", api_key="k-new", model="gpt-4o-mini")
     config = candidate_config(typed.keys(for_test=True), preserved)
-    assert config.backend.endpoint == FOUNDRY
+    assert config.settings_of("azure-foundry").endpoint == FOUNDRY
     assert config.backend.model == "gpt-4o-mini"
-    assert config.backend.api_key == "k-new"
+    assert config.settings_of("azure-foundry").api_key == "k-new"
     assert config.backend.timeout_seconds == 12.0
     assert config.backend.ca_bundle == "/etc/corp.pem"
 

@@ -32,16 +32,9 @@ def configured_model_backend(config: Optional["Config"]) -> Optional[str]:
     """The model backend the configuration sets up, whichever backend this run uses."""
     if config is None:
         return None
-    backend = config.backend
-    if backend.type not in (None, EmbeddedBackend.name):
-        return backend.type
-    if backend.endpoint:
-        return "azure-foundry"
-    if backend.openai_compatible.base_url:
-        return "openai-compatible"
-    if backend.ollama.model or config.source_of("backend.ollama.base_url") != "default":
-        return "ollama"
-    return None
+    if config.backend.type not in (None, EmbeddedBackend.name):
+        return config.backend.type
+    return next(iter(config.configured_backends()), None)
 
 
 def decline_hint(config: Optional["Config"]) -> str:
@@ -56,6 +49,8 @@ class EmbeddedBackend(CommandGenerator):
     """Offline backend: pattern matching over the built-in intent catalog."""
 
     name = "embedded"
+    title = "the offline engine"
+    summary = "offline engine for common requests; no network, no setup (the default)"
     is_remote = False
 
     def generate(self, request: GenerationRequest) -> Generation:

@@ -1,7 +1,7 @@
 """Microsoft Entra ID access tokens for Azure endpoints: Azure CLI, managed identity, or azure-identity's
 default chain, cached on disk so the hotkey rarely waits for a new token.
 
-    provider = token_provider_for(config.backend.azure, "https://cognitiveservices.azure.com/.default")
+    provider = token_provider_for(config.settings_of("azure-foundry"), "https://cognitiveservices.azure.com/.default")
     headers["Authorization"] = f"Bearer {provider.token()}"
     # on a 401: if provider.from_cache, call provider.invalidate() and retry once
 """
@@ -30,7 +30,7 @@ AUTH_METHODS: Tuple[str, ...] = ("azure-cli", "managed-identity", "default")
 
 
 class AzureSettings(Protocol):
-    """The part of ``config.backend.azure`` that Entra ID authentication reads."""
+    """The part of the Azure backend's settings that Entra ID authentication reads."""
 
     auth: str
     managed_identity_client_id: Optional[str]

@@ -1,16 +1,14 @@
 """Tokens from the Azure CLI: runs ``az account get-access-token`` directly (no shell, no azure-identity)."""
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sys
 import time
-from datetime import datetime
 from typing import List, Optional, Tuple
 
 from ...errors import AuthenticationError, BackendTimeoutError, BackendUnavailableError, CmdaiError
-from .tokens import AccessToken, compact, explain_aadsts, first_line, parse_expires_on, resource_for
+from .tokens import AccessToken, compact, explain_aadsts, first_line, read_token_response, resource_for
 
 TIMEOUT_SECONDS = 10.0
 
@@ -114,28 +112,7 @@ def _not_installed() -> AuthenticationError:
 
 def _parse_output(stdout: str) -> AccessToken:
     """Read az's JSON: accessToken, and expires_on (POSIX, az 2.54+) or expiresOn (local naive time)."""
-    try:
-        data = json.loads(stdout)
-        token = data["accessToken"]
-        if not isinstance(token, str) or not token:
-            raise ValueError("empty accessToken")
-        if data.get("expires_on") is not None:
-            expires_on = parse_expires_on(data["expires_on"])
-        else:
-            expires_on = _local_time(data["expiresOn"])
-    except (ValueError, KeyError, TypeError):
-        # The output holds a token; never echo it.
-        raise AuthenticationError(
-            "the Azure CLI printed a token response cmdai cannot read",
-            "update the Azure CLI (az upgrade) and try again",
-        ) from None
-    return AccessToken(token, expires_on)
-
-
-def _local_time(text: str) -> float:
-    for fmt in ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S"):
-        try:
-            return datetime.strptime(text, fmt).timestamp()
-        except ValueError:
-            continue
-    raise ValueError(f"unrecognised expiresOn {text!r}")
+    return read_token_response(stdout, "accessToken", (
+        "the Azure CLI printed a token response cmdai cannot read",
+        "update the Azure CLI (az upgrade) and try again",
+    ))

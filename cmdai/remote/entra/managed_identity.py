@@ -13,7 +13,7 @@ import time
 from typing import Any, Dict, Mapping, Optional, Tuple
 
 from ...errors import AuthenticationError, BackendTimeoutError, BackendUnavailableError, CmdaiError
-from .tokens import AccessToken, first_line, parse_expires_on, resource_for
+from .tokens import AccessToken, first_line, read_token_response, resource_for
 
 IMDS_HOST = "http://169.254.169.254"
 IMDS_PATH = "/metadata/identity/oauth2/token"
@@ -64,7 +64,8 @@ class ManagedIdentityCredential:
         if self.route == "sdk":
             from .sdk import sdk_managed_identity_token
 
-            return sdk_managed_identity_token(self.client_id, scope)
+            return sdk_managed_identity_token(self.client_id, scope,
+                                              unavailable=("no managed identity on this machine", NO_IDENTITY_HINT))
         params = {"resource": resource_for(scope)}
         if self.client_id:
             params["client_id"] = self.client_id
@@ -114,9 +115,11 @@ class ManagedIdentityCredential:
             raise self._unreachable(exc) from None
         finally:
             session.close()
-        request_time = time.time()
         if response.status_code == 200:
-            return _parse_token(response, request_time)
+            return read_token_response(response.text, "access_token", (
+                "the managed identity endpoint sent a token response cmdai cannot read",
+                'try again; if it persists, set [backend.azure] auth = "default" to use azure-identity',
+            ))
         if 300 <= response.status_code < 400:
             raise self._redirected(response)
         raise self._refused(response)
@@ -182,23 +185,3 @@ def _error_text(response: Any) -> str:
             if isinstance(body.get(key), str):
                 return body[key]
     return ""
-
-
-def _parse_token(response: Any, request_time: float) -> AccessToken:
-    """Read ``access_token`` and ``expires_on`` (epoch seconds or a date string, else ``expires_in``)."""
-    try:
-        body = response.json()
-        token = body["access_token"]
-        if not isinstance(token, str) or not token:
-            raise ValueError("empty access_token")
-        if body.get("expires_on") not in (None, ""):
-            expires_on = parse_expires_on(body["expires_on"])
-        else:
-            expires_on = parse_expires_on(request_time + float(body["expires_in"]))
-    except (ValueError, KeyError, TypeError):
-        # The body may hold a token; never echo it.
-        raise AuthenticationError(
-            "the managed identity endpoint sent a token response cmdai cannot read",
-            "try again; if it persists, set [backend.azure] auth = \"default\" to use azure-identity",
-        ) from None
-    return AccessToken(token, expires_on)

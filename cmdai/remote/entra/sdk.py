@@ -8,7 +8,7 @@ import os
 from typing import Any, Optional, Tuple
 
 from ...errors import AuthenticationError, MissingDependencyError
-from .tokens import AccessToken, compact, explain_aadsts, first_line
+from .tokens import AccessToken, compact, explain_aadsts, first_line, parse_expires_on
 
 INSTALL_COMMAND = "pip install 'cmdai-shell[azure]'"
 _ALL_UNAVAILABLE = "failed to retrieve a token from the included credentials"
@@ -86,15 +86,12 @@ class DefaultCredential:
         )
 
 
-def sdk_managed_identity_token(client_id: Optional[str], scope: str) -> AccessToken:
-    """A token from azure-identity's ManagedIdentityCredential (hosts other than App Service and VMs)."""
-    from .managed_identity import NO_IDENTITY_HINT
-
+def sdk_managed_identity_token(client_id: Optional[str], scope: str, unavailable: Tuple[str, str]) -> AccessToken:
+    """A token from azure-identity's ManagedIdentityCredential (hosts other than App Service and VMs);
+    ``unavailable`` is the (message, hint) for a host without an identity."""
     identity = _import_identity("managed-identity")
     credential = identity.ManagedIdentityCredential(client_id=client_id)
-    return _token_from(
-        identity, credential, scope, None, unavailable=("no managed identity on this machine", NO_IDENTITY_HINT)
-    )
+    return _token_from(identity, credential, scope, None, unavailable=unavailable)
 
 
 def _token_from(identity: Any, credential: Any, scope: str, tenant_id: Optional[str],
@@ -129,4 +126,4 @@ def _token_from(identity: Any, credential: Any, scope: str, tenant_id: Optional[
         ) from None
     finally:
         credential.close()
-    return AccessToken(result.token, float(result.expires_on))
+    return AccessToken(result.token, parse_expires_on(result.expires_on))

@@ -4,23 +4,24 @@ from __future__ import annotations
 import math
 import re
 import time
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Optional, Tuple, Union
+from typing import NamedTuple, Optional, Tuple, Union
 
-from ...errors import ConfigError
+from ...errors import AuthenticationError, ConfigError
 from ...sanitize import hide_secrets, shorten
 
 #: A token is replaced once fewer than this many seconds of its life remain (as azure-core does).
 REFRESH_MARGIN_SECONDS = 300
 
 
-@dataclass(frozen=True)
-class AccessToken:
+class AccessToken(NamedTuple):
     """A bearer token and when it expires (POSIX seconds). Its repr never shows the token."""
 
-    token: str = field(repr=False)
+    token: str
     expires_on: float
+
+    def __repr__(self) -> str:
+        return f"AccessToken(expires_on={self.expires_on!r})"
 
     def usable(self, now: Optional[float] = None) -> bool:
         """Whether more than the refresh margin is left."""
@@ -31,11 +32,13 @@ class AccessToken:
 _DATE_FORMATS = (
     "%m/%d/%Y %H:%M:%S %z",  # App Service on Linux: 06/20/2019 02:57:58 +00:00
     "%m/%d/%Y %I:%M:%S %p %z",  # App Service on Windows: 6/20/2019 2:57:58 AM +00:00
+    "%Y-%m-%d %H:%M:%S.%f",  # az's expiresOn: local wall-clock time, no zone
+    "%Y-%m-%d %H:%M:%S",
 )
 
 
 def parse_expires_on(value: Union[str, int, float]) -> float:
-    """An ``expires_on`` value as POSIX seconds: epoch seconds (number or text) or a date string."""
+    """An expiry as POSIX seconds: epoch seconds (number or text) or a date string (App Service, az)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _finite(float(value))
     text = str(value).strip()
@@ -56,6 +59,35 @@ def _finite(seconds: float) -> float:
     if not math.isfinite(seconds):
         raise ValueError(f"expiry time {seconds!r} is not a moment")
     return seconds
+
+
+#: Where a token response says when the token expires, in the order they are trusted.
+_EXPIRY_FIELDS = ("expires_on", "expiresOn")
+
+
+def read_token_response(text: str, token_field: str, unreadable: Tuple[str, str],
+                        now: Optional[float] = None) -> AccessToken:
+    """The token in a JSON token response (az, a managed identity endpoint).
+
+    The expiry is ``expires_on`` (epoch seconds or a date), else az's ``expiresOn``, else
+    ``expires_in`` seconds from ``now``. Anything else raises AuthenticationError(*unreadable):
+    the body may hold a token, so it is never echoed.
+    """
+    import json
+
+    try:
+        body = json.loads(text)
+        token = body[token_field]
+        if not isinstance(token, str) or not token:
+            raise ValueError(f"empty {token_field}")
+        stated = next((body[name] for name in _EXPIRY_FIELDS if body.get(name) not in (None, "")), None)
+        if stated is not None:
+            expires_on = parse_expires_on(stated)
+        else:
+            expires_on = _finite((time.time() if now is None else now) + float(body["expires_in"]))
+    except (ValueError, KeyError, TypeError, RecursionError):
+        raise AuthenticationError(*unreadable) from None
+    return AccessToken(token, expires_on)
 
 
 def resource_for(scope: str) -> str:
