@@ -191,13 +191,6 @@ class ChatCompletionsBackend(CommandGenerator):
 
         return get_json(self, url, deadline, credentials)
 
-    def status_error(self, response: "requests.Response", method: str, url: str, model: Optional[str],
-                     deadline: float, credentials: Optional[Credentials] = None) -> CmdaiError:
-        """The error for an unsuccessful HTTP status, after retries."""
-        from .exchange import error_for
-
-        return error_for(self, response, method, url, model, deadline, credentials)
-
     def list_models(self, refresh: bool = False) -> List[ModelInfo]:
         """The service's models, from a cache renewed daily (or now with ``refresh``)."""
         from .model_list import cached_models, mark_default

@@ -22,7 +22,8 @@ _TLS_PROBE_SECONDS = 10.0
 class RemoteBackend(Protocol):
     """What the checks ask of a remote backend: where it sends, how it signs in, one real request."""
 
-    config: Any
+    #: Its own settings section (the Entra check reads the Azure one).
+    settings: Any
 
     @property
     def model(self) -> Optional[str]: ...

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
+from ..lazy_regex import lazy_regex
 from ..records import Record
 
 if TYPE_CHECKING:
@@ -26,12 +27,12 @@ MAX_COMPLETION_TOKENS = COMPLETION_CAPS["medium"]
 #: The largest cap an empty answer cut short by "length" may grow to.
 MAX_COMPLETION_CAP = 16384
 
-_REASONING_MODEL = re.compile(r"(?:^|[/_.-])(?:o[1-9](?:[_.-]|$)|gpt-5)", re.IGNORECASE)
+_REASONING_MODEL = lazy_regex(r"(?:^|[/_.-])(?:o[1-9](?:[_.-]|$)|gpt-5)", re.IGNORECASE)
 #: reasoning_effort values, lowest first.
 REASONING_EFFORTS = ("none", "minimal", "low", "medium", "high", "xhigh")
-_GPT5 = re.compile(r"gpt-?5(?:[._-]?(\d+))?(?:[._-](\w+))?", re.IGNORECASE)
-_O_SERIES = re.compile(r"(?:^|[/_.-])o[1-9](?:[_.-](\w+))?(?:$|[/_.-])", re.IGNORECASE)
-_QUOTED = re.compile(r"""['"]([a-z]+)['"]""")
+_GPT5 = lazy_regex(r"gpt-?5(?:[._-]?(\d+))?(?:[._-](\w+))?", re.IGNORECASE)
+_O_SERIES = lazy_regex(r"(?:^|[/_.-])o[1-9](?:[_.-](\w+))?(?:$|[/_.-])", re.IGNORECASE)
+_QUOTED = lazy_regex(r"""['"]([a-z]+)['"]""")
 #: Body parameters a model may reject, which the request can do without.
 ADJUSTABLE_PARAMETERS = ("response_format", "max_tokens", "max_completion_tokens", "temperature", "reasoning_effort")
 

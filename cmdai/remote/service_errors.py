@@ -1,22 +1,20 @@
 """What an unsuccessful answer says, and the error it becomes.
 
 Error bodies, headers and messages come from the network: every piece is read defensively and
-shortened to one line before it reaches a message. The wait a service asks for (retry-after) is
-worked out here, once, for the transport's retries, the rate-limit message and the failover's
-cool-down alike.
+shortened to one line before it reaches a message. The error carries the wait the service asked
+for (``retry_after``), which the failover's cool-down honours.
 """
 from __future__ import annotations
 
 import math
-import re
 import time
-from typing import TYPE_CHECKING, List, Mapping, Optional, Protocol, Tuple
+from typing import TYPE_CHECKING, List, Optional, Protocol, Tuple
 
 from ..errors import (AuthenticationError, BackendConfigurationError, BackendTimeoutError, BackendUnavailableError,
                       CmdaiError, ContentFilteredError, RateLimitError, RedirectedError)
-from ..lazy_regex import lazy_regex
 from ..records import Record
 from ..sanitize import hide_secrets, one_line
+from .retry_after import retry_after_seconds
 
 if TYPE_CHECKING:
     import requests
@@ -27,9 +25,6 @@ if TYPE_CHECKING:
 SUPPORT_HEADERS = ("apim-request-id", "x-ms-region", "x-ms-client-request-id", "x-request-id",
                    "x-ms-error-code", "retry-after-ms", "retry-after", "x-ratelimit-remaining-requests",
                    "x-ratelimit-remaining-tokens", "x-ratelimit-limit-requests", "x-ratelimit-limit-tokens")
-#: Headers that state a wait in milliseconds (Azure's, finer than retry-after's seconds).
-_MILLISECOND_HEADERS = ("retry-after-ms", "x-ms-retry-after-ms")
-_RETRY_IN_MESSAGE = lazy_regex(r"retry after (\d+(?:\.\d+)?) (second|millisecond)", re.IGNORECASE)
 
 
 class ServiceError(Record):
@@ -89,52 +84,6 @@ def read_service_error(response: "requests.Response") -> ServiceError:
         return ServiceError(message=one_line(messages, 240), rejected_fields=fields)
     text = detail or data.get("message") or data.get("status") or ""
     return ServiceError(message=one_line(str(text), 240))
-
-
-def retry_after_seconds(headers: Mapping[str, str], message: str = "") -> Optional[float]:
-    """The wait the service asked for, in seconds, or None when it names none a client can honour.
-
-    ``retry-after-ms`` (Azure) first, then ``retry-after`` (seconds or an HTTP date), then "retry
-    after N seconds" in the error ``message``. "inf", "nan" and unreadable values are no wait.
-    """
-    for name in _MILLISECOND_HEADERS:
-        wait = _seconds(headers.get(name), 1000.0)
-        if wait is not None:
-            return wait
-    value = headers.get("retry-after")
-    wait = _seconds(value, 1.0)
-    if wait is None and value:
-        wait = _seconds_until(value)
-    if wait is not None:
-        return wait
-    match = _RETRY_IN_MESSAGE.search(message) if message else None
-    if match:
-        return float(match.group(1)) / (1000.0 if match.group(2).lower() == "millisecond" else 1.0)
-    return None
-
-
-def _seconds(value: Optional[str], scale: float) -> Optional[float]:
-    try:
-        seconds = float(value or "") / scale
-    except ValueError:
-        return None
-    return max(0.0, seconds) if math.isfinite(seconds) else None
-
-
-def _seconds_until(date: str) -> Optional[float]:
-    """Seconds from now until an HTTP date (``Wed, 21 Oct 2015 07:28:00 GMT``); None for other text."""
-    from email.utils import parsedate_to_datetime
-
-    try:
-        moment = parsedate_to_datetime(date)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if moment is None:
-        return None
-    try:
-        return max(0.0, moment.timestamp() - time.time())
-    except (OverflowError, OSError, ValueError):
-        return None
 
 
 def rate_limit_kind(response: "requests.Response", error: ServiceError) -> Optional[str]:

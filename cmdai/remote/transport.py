@@ -22,7 +22,7 @@ from urllib3.util import Retry, Timeout
 from .. import __version__, deadline as invocation
 from ..errors import BackendTimeoutError, BackendUnavailableError, CmdaiError, ConfigError, MissingDependencyError
 from ..sanitize import hide_secrets, one_line
-from .service_errors import retry_after_seconds
+from .retry_after import retry_after_seconds
 
 #: Statuses worth another attempt: the service says "later", not "never".
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})

@@ -9,7 +9,7 @@ import pytest
 
 from cmdai.remote.entra import check_credential
 from cmdai.errors import AuthenticationError
-from cmdai.remote.entra.tokens import parse_expires_on, read_token_response, resource_for
+from cmdai.remote.entra.tokens import AccessToken, parse_expires_on, read_token_response, resource_for
 
 COGNITIVE = "https://cognitiveservices.azure.com/.default"
 
@@ -95,6 +95,24 @@ def test_unreadable_token_response_is_one_error_without_the_token(text):
 def test_parse_expires_on_rejects_other_text():
     with pytest.raises(ValueError):
         parse_expires_on("tomorrow")
+
+
+def test_a_token_value_never_shows_the_token():
+    token = AccessToken("eyJhbGciOi.secret-part.sig", 1700000000.0)
+    assert "secret-part" not in repr(token) and "secret-part" not in str(token) and "secret-part" not in f"{[token]}"
+    assert token.usable(1700000000.0 - 301) and not token.usable(1700000000.0 - 300)
+
+
+def test_the_entra_path_stays_off_dataclasses():
+    # A cached token answers the hotkey: the modules that read it must not pay for dataclasses/inspect.
+    import subprocess
+    import sys
+
+    code = ("import sys, cmdai.remote.credentials, cmdai.remote.entra, cmdai.remote.entra.azure_cli, "
+            "cmdai.remote.entra.managed_identity; print(sorted({'dataclasses', 'inspect'} & set(sys.modules)))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
 
 
 def test_resource_for_strips_only_the_default_suffix():

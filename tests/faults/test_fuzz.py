@@ -96,7 +96,7 @@ headers = st.dictionaries(st.sampled_from(["retry-after", "retry-after-ms", "loc
 def test_any_server_answer_is_a_generation_or_a_named_error(isolated_env, status, body, header_values):
     import time
 
-    from cmdai.remote.exchange import read_generation
+    from cmdai.remote.exchange import error_for, read_generation
 
     backend = _backend()
     response = _response(status, body, header_values)
@@ -105,7 +105,7 @@ def test_any_server_answer_is_a_generation_or_a_named_error(isolated_env, status
             generation = read_generation(response, response.url, "m", "")
             assert generation.command and not CONTROLS & set(generation.command)
         else:
-            error = backend.status_error(response, "POST", response.url, "m", time.monotonic() + 5)
+            error = error_for(backend, response, "POST", response.url, "m", time.monotonic() + 5)
             assert isinstance(error, CmdaiError)
             assert not CONTROLS & set(error.one_line()), repr(error.one_line())
     except CmdaiError:

@@ -181,9 +181,10 @@ def test_empty_answer_cut_short_is_retried_once_with_a_larger_cap():
 @responses.activate
 def test_empty_answer_cut_short_twice_is_an_error():
     responses.post(V1_CHAT, json=completion("", finish_reason="length"))
-    with pytest.raises(ModelOutputError):
+    with pytest.raises(ModelOutputError) as caught:
         backend(model="gpt-5-mini").generate(REQUEST)
     assert len(responses.calls) == 2
+    assert caught.value.message == "the model used its whole token budget before answering"
 
 
 def test_cap_never_grows_past_the_limit():

@@ -481,9 +481,11 @@ def test_5xx_after_retries_allow_fallback(status, error_type):
 @responses.activate
 def test_no_retry_on_400():
     responses.post(INFERENCE_CHAT, status=400, json=azure_error("BadRequest", "messages too long"))
-    with pytest.raises(BackendConfigurationError):
+    with pytest.raises(BackendConfigurationError) as caught:
         backend().generate(REQUEST)
     assert len(responses.calls) == 1
+    assert caught.value.message.endswith("rejected the request (HTTP 400): messages too long")
+    assert not caught.value.fallback_allowed
 
 
 @responses.activate

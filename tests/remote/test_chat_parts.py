@@ -151,3 +151,30 @@ def test_a_parameter_is_changed_only_once(isolated_env):
         post_chat(service, MESSAGES, "m", 1e12, RequestOptions(), "fake key", effort_configured=False)
     assert len(service.transport.sent) == 2
     assert caught.value.hint == "check the request"
+
+
+def test_no_two_remote_modules_import_each_other_even_for_type_checking():
+    import ast
+    from pathlib import Path
+
+    import cmdai.remote
+
+    root = Path(cmdai.remote.__file__).parent
+    names = {".".join(("cmdai.remote",) + path.relative_to(root).with_suffix("").parts).removesuffix(".__init__"): path
+             for path in root.rglob("*.py")}
+    graph = {}
+    for name, path in names.items():
+        package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+        targets = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                base = package[: len(package) - node.level + 1] if node.level else []
+                module = ".".join(base + ([node.module] if node.module else []))
+                targets.update(f"{module}.{a.name}" if f"{module}.{a.name}" in names else module for a in node.names)
+        graph[name] = {t for t in targets if t in names and t != name}
+
+    def reaches(start, goal, seen):
+        return any(t == goal or (t not in seen and not seen.add(t) and reaches(t, goal, seen)) for t in graph[start])
+
+    cycles = sorted(f"{a} <-> {b}" for a in graph for b in graph[a] if reaches(b, a, set()))
+    assert cycles == []

@@ -8,6 +8,11 @@ from cmdai.remote.endpoints import (AI_FOUNDRY_SCOPE, COGNITIVE_SERVICES_SCOPE, 
 from cmdai.errors import ConfigError
 
 
+LABELS = {"model-inference": "Azure AI Foundry model inference", "azure-openai": "Azure OpenAI deployment",
+          "azure-openai-v1": "OpenAI v1 API (Foundry / Azure OpenAI)", "serverless": "serverless API (models as a service)",
+          "managed-online": "Azure Machine Learning managed online endpoint", "project": "Azure AI Foundry project"}
+
+
 @pytest.mark.parametrize("url, kind, base", [
     ("https://res.services.ai.azure.com/models", "model-inference", "https://res.services.ai.azure.com/models"),
     ("https://res.services.ai.azure.com/models/", "model-inference", "https://res.services.ai.azure.com/models"),
@@ -35,7 +40,7 @@ from cmdai.errors import ConfigError
 def test_kind_and_base_from_url(url, kind, base):
     info = detect_endpoint(url)
     assert (info.kind, info.base_url) == (kind, base)
-    assert info.label
+    assert info.label == LABELS[kind]
 
 
 @pytest.mark.parametrize("kind, scope", [
@@ -120,8 +125,10 @@ def test_deployment_kind_needs_a_deployment():
 @pytest.mark.parametrize("url", ["", "r.services.ai.azure.com/models", "ftp://r.services.ai.azure.com",
                                  "https://", "https://r.services.ai.azure.com:99999/models", "https://a b.com"])
 def test_malformed_urls_are_refused(url):
-    with pytest.raises(ConfigError):
+    with pytest.raises(ConfigError) as caught:
         detect_endpoint(url)
+    assert caught.value.message == f"endpoint {url!r} is not a valid https:// URL"
+    assert "Azure AI Foundry portal" in caught.value.hint
 
 
 def test_unknown_api_style_is_refused():

@@ -11,7 +11,7 @@ import requests
 from urllib3 import HTTPHeaderDict
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError, ReadTimeoutError
 
-from cmdai.remote.service_errors import retry_after_seconds
+from cmdai.remote.retry_after import retry_after_seconds
 from cmdai.remote.transport import (DeadlineRetry, DeadlineTimeout, Transport, TransportSettings, ca_bundle_setting,
                                     connection_error)
 from cmdai.errors import BackendTimeoutError, BackendUnavailableError, ConfigError, MissingDependencyError

@@ -4,9 +4,8 @@ from __future__ import annotations
 import math
 import re
 import time
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Optional, Tuple, Union
+from typing import NamedTuple, Optional, Tuple, Union
 
 from ...errors import AuthenticationError, ConfigError
 from ...sanitize import hide_secrets, shorten
@@ -15,12 +14,14 @@ from ...sanitize import hide_secrets, shorten
 REFRESH_MARGIN_SECONDS = 300
 
 
-@dataclass(frozen=True)
-class AccessToken:
+class AccessToken(NamedTuple):
     """A bearer token and when it expires (POSIX seconds). Its repr never shows the token."""
 
-    token: str = field(repr=False)
+    token: str
     expires_on: float
+
+    def __repr__(self) -> str:
+        return f"AccessToken(expires_on={self.expires_on!r})"
 
     def usable(self, now: Optional[float] = None) -> bool:
         """Whether more than the refresh margin is left."""
