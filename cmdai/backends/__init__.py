@@ -41,13 +41,15 @@ def names() -> Tuple[str, ...]:
 
 def get(name: str) -> Type[CommandGenerator]:
     """The class of the backend ``name``, its module imported on first use."""
-    if name not in REGISTERED:
-        module = _module_names().get(name)
-        if module is not None:
-            import_module(module)
+    module = None if name in REGISTERED else _module_names().get(name)
+    if module is not None:
+        import_module(module)
     try:
         return REGISTERED[name]
     except KeyError:
+        if module is not None:
+            raise ConfigError(f"{module} defines no backend named {name!r}",
+                              f'its CommandGenerator subclass needs name = "{name}"') from None
         raise ConfigError(f"unknown backend {name!r}", f"choose one of: {', '.join(names())}") from None
 
 

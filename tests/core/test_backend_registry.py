@@ -50,6 +50,16 @@ def test_a_subclass_defined_anywhere_registers_itself(registered):
     assert "backend.elsewhere.colour" in schema()
 
 
+def test_a_backend_file_must_define_the_backend_it_is_named_after(monkeypatch):
+    monkeypatch.setattr(backends, "_module_names", lambda: {"values": "cmdai.values"})
+    with pytest.raises(ConfigError) as info:
+        backends.get("values")
+    assert info.value.message == "cmdai.values defines no backend named 'values'"
+    assert 'name = "values"' in info.value.hint
+    with pytest.raises(ConfigError, match="unknown backend 'nowhere'"):
+        backends.get("nowhere")
+
+
 def test_a_stand_in_can_stay_off_the_list():
     class StandIn(CommandGenerator, register=False):
         name = "azure-foundry"
