@@ -149,9 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="classify COMMAND (or stdin) by risk without generating anything")
     tools.add_argument("--explain", nargs="?", const="-", metavar="COMMAND",
                        help="explain each part of COMMAND (or stdin) and its risk, without running it")
-    integrated = [shell.name for shell in shells.integrated()]
-    tools.add_argument("--init", metavar="SHELL", choices=integrated,
-                       help=f"print the Ctrl-G integration for {', '.join(integrated[:-1])} or {integrated[-1]}")
+    # Which shells have a Ctrl-G script is known once their modules are read: --init says so itself
+    # (and Tab completion lists them) rather than every run paying for it here.
+    tools.add_argument("--init", metavar="SHELL", choices=shells.names(),
+                       help="print the Ctrl-G integration for SHELL, to load from its startup file")
     tools.add_argument("--list-models", action="store_true", help="list the models the backend offers")
     tools.add_argument("--refresh", action="store_true", help="with --list-models: ignore the cached list")
     tools.add_argument("--doctor", action="store_true", help="check the configuration and the connection")

@@ -65,6 +65,10 @@ def _values(action: argparse.Action, partial: str) -> List[Candidate]:
         from .backends import names as backend_names
 
         names: Sequence[str] = backend_names()
+    elif action.dest == "init":
+        from . import shells
+
+        names = [shell.name for shell in shells.integrated()]
     elif action.dest == "safety":
         from .safety.levels import SAFETY_LEVELS
 

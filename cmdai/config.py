@@ -26,39 +26,104 @@ if TYPE_CHECKING:
 #: cmdai's own keys; backends add theirs.
 CORE: Dict[str, Key] = {
     "backend.type": Key("choice", None, example='type = "azure-foundry"', env=("CMDAI_BACKEND",), flag="--backend",
-                        doc="the backend (-b)"),
+                        doc="the backend that answers (default: embedded, or the one an endpoint setting chooses)"),
     "backend.model": Key("str", None, example='model = "gpt-4o-mini"', flag="--model", doc="model or deployment name",
                          # The older, Azure-named variable loses to the general one.
                          env=("CMDAI_MODEL", "CMDAI_AZURE_FOUNDRY_MODEL")),
-    "backend.timeout_seconds": Key("float", 30.0, minimum=1, maximum=600, example="timeout_seconds = 30"),
-    "backend.max_retries": Key("int", 3, minimum=0, maximum=10, example="max_retries = 3"),
-    "backend.fallback": Key("bool", True, example="fallback = true"),
-    "backend.allow_insecure_http": Key("bool", False, example="allow_insecure_http = false"),
-    "backend.ca_bundle": Key("str", None, example='ca_bundle = "/etc/ssl/certs/corp-ca.pem"'),
-    "backend.use_system_trust_store": Key("bool", False, example="use_system_trust_store = true"),
+    "backend.timeout_seconds": Key("float", 30.0, minimum=1, maximum=600, example="timeout_seconds = 30",
+                                   doc="deadline for the whole run from start-up, retries, tokens and key helpers "
+                                       "included"),
+    "backend.max_retries": Key("int", 3, minimum=0, maximum=10, example="max_retries = 3",
+                               doc="retries on 408/429/5xx and connection errors"),
+    "backend.fallback": Key("bool", True, example="fallback = true",
+                            doc="answer with the offline engine when the service cannot be reached"),
+    "backend.allow_insecure_http": Key("bool", False, example="allow_insecure_http = false",
+                                       doc="allow plain http:// to hosts other than this machine"),
+    "backend.ca_bundle": Key("str", None, example='ca_bundle = "/etc/ssl/certs/corp-ca.pem"',
+                             doc="CA bundle for TLS interception proxies (REQUESTS_CA_BUNDLE also works)"),
+    "backend.use_system_trust_store": Key("bool", False, example="use_system_trust_store = true",
+                                          doc="trust the operating system's certificate store (needs truststore)"),
     "backend.reasoning_effort": Key("choice", None, ("none", "minimal", "low", "medium", "high", "xhigh"),
-                                    example='reasoning_effort = "low"'),
-    "backend.prices": Key("prices", None, example='prices = { "gpt-4o-mini" = { input = 0.15, output = 0.60 } }'),
+                                    example='reasoning_effort = "low"',
+                                    doc="effort of reasoning models (default: the lowest the deployment accepts)"),
+    "backend.prices": Key("prices", None, example='prices = { "gpt-4o-mini" = { input = 0.15, output = 0.60 } }',
+                          doc="prices per million tokens per deployment, for cmdai --usage"),
     "safety.level": Key("choice", "moderate", SAFETY_LEVELS, example='level = "moderate"',
                         env=("CMDAI_SAFETY_LEVEL",), flag="--safety", doc="strict, moderate or permissive"),
     "policy.minimum_safety_level": Key("choice", None, SAFETY_LEVELS, site_only=True,
-                                       example='minimum_safety_level = "strict"'),
-    "cache.enabled": Key("bool", True, example="enabled = true"),
-    "cache.ttl_hours": Key("float", 24.0, minimum=0, maximum=24 * 365, example="ttl_hours = 24"),
+                                       example='minimum_safety_level = "strict"',
+                                       doc="a safety level users cannot go below"),
+    "cache.enabled": Key("bool", True, example="enabled = true", doc="keep answers of backends that are cached"),
+    "cache.ttl_hours": Key("float", 24.0, minimum=0, maximum=24 * 365, example="ttl_hours = 24",
+                           doc="how long an answer is kept"),
     "shell.hotkey_timeout_seconds": Key("float", 10.0, minimum=1, maximum=600,
-                                        example="hotkey_timeout_seconds = 10"),
-    "shell.record_requests": Key("bool", False, example="record_requests = true"),
-    **{f"context.{name}": Key("bool", default, example=f"{name} = {str(not default).lower()}")
-       for name, _, default, _ in CONTEXT_SOURCES},
+                                        example="hotkey_timeout_seconds = 10",
+                                        doc="time budget of one press of the key, apart from timeout_seconds"),
+    "shell.record_requests": Key("bool", False, example="record_requests = true",
+                                 doc="add each request to the shell's history as a comment (read by --init)"),
+    **{f"context.{name}": Key("bool", default, example=f"{name} = {str(not default).lower()}", doc=f"send {told}")
+       for name, _, default, told in CONTEXT_SOURCES},
     "policy.forbid_context": Key("list", None, tuple(name for name, _, _, _ in CONTEXT_SOURCES), site_only=True,
-                                 example='forbid_context = ["cwd", "git", "last_command"]'),
-    "audit.enabled": Key("bool", False, example="enabled = true"),
-    "audit.max_bytes": Key("int", 1_048_576, minimum=4096, maximum=1 << 30, example="max_bytes = 1048576"),
-    "audit.keep_files": Key("int", 3, minimum=1, maximum=50, example="keep_files = 3"),
-    "policy.audit": Key("bool", None, site_only=True, example="audit = true"),
+                                 example='forbid_context = ["cwd", "git", "last_command"]',
+                                 doc="context sources never sent, whatever users set"),
+    "audit.enabled": Key("bool", False, example="enabled = true", doc="keep the audit log of answers"),
+    "audit.max_bytes": Key("int", 1_048_576, minimum=4096, maximum=1 << 30, example="max_bytes = 1048576",
+                           doc="size at which the log moves to audit.jsonl.1"),
+    "audit.keep_files": Key("int", 3, minimum=1, maximum=50, example="keep_files = 3",
+                            doc="how many moved logs are kept"),
+    "policy.audit": Key("bool", None, site_only=True, example="audit = true",
+                        doc="true keeps the audit log on for everyone"),
 }
-#: The sections of cmdai's own keys, each a NamedTuple on Config.
-SECTIONS = ("backend", "safety", "policy", "cache", "shell", "context", "audit")
+
+
+class BackendSettings(NamedTuple):
+    """[backend]: what every backend shares (each backend's own keys are in ``Config.settings_of``)."""
+
+    type: str
+    model: Optional[str]
+    timeout_seconds: float
+    max_retries: int
+    fallback: bool
+    allow_insecure_http: bool
+    ca_bundle: Optional[str]
+    use_system_trust_store: bool
+    reasoning_effort: Optional[str]
+    prices: Optional[Dict[str, Dict[str, float]]]
+
+
+class SafetySettings(NamedTuple):
+    level: str
+
+
+class PolicySettings(NamedTuple):
+    """The site file's floors."""
+
+    minimum_safety_level: Optional[str]
+    forbid_context: Optional[List[str]]
+    audit: Optional[bool]
+
+
+class CacheSettings(NamedTuple):
+    enabled: bool
+    ttl_hours: float
+
+
+class ShellSettings(NamedTuple):
+    hotkey_timeout_seconds: float
+    record_requests: bool
+
+
+class AuditSettings(NamedTuple):
+    enabled: bool
+    max_bytes: int
+    keep_files: int
+
+
+#: The sections of cmdai's own keys, each a NamedTuple on Config; [context] has a field per context source.
+SECTIONS: Dict[str, Optional[Type[Any]]] = {
+    "backend": BackendSettings, "safety": SafetySettings, "policy": PolicySettings, "cache": CacheSettings,
+    "shell": ShellSettings, "context": None, "audit": AuditSettings,
+}
 
 
 def core_key(dotted: str) -> Optional[Key]:
@@ -111,8 +176,15 @@ class Config(Record):
         self.files = files
         self.warnings = warnings
         self._settings: Dict[str, Any] = {}
-        for name, section in _core_sections(values).items():
-            setattr(self, name, section)
+        sections = _core_sections(values)
+        self.backend: BackendSettings = sections["backend"]
+        self.safety: SafetySettings = sections["safety"]
+        self.policy: PolicySettings = sections["policy"]
+        self.cache: CacheSettings = sections["cache"]
+        self.shell: ShellSettings = sections["shell"]
+        #: One bool per context source (``cmdai.context.SOURCES``).
+        self.context: Any = sections["context"]
+        self.audit: AuditSettings = sections["audit"]
 
     def source_of(self, key: str) -> str:
         return self.sources.get(key, "default")
@@ -139,16 +211,19 @@ def _core_sections(values: Mapping[str, Any]) -> Dict[str, Any]:
     for dotted, key in CORE.items():
         section, name = dotted.split(".")
         grouped[section][name] = values.get(dotted, key.default)
-    return {section: section_type(section.title() + "Settings", fields)(**fields)
+    return {section: (SECTIONS[section] or section_type(section.title() + "Settings", fields))(**fields)
             for section, fields in grouped.items()}
 
 
-def _spec(dotted: str, load_all: bool = True) -> Optional[Tuple[Key, Optional[str]]]:
-    """The key ``dotted`` and the backend that declares it (None for cmdai's own); None if unknown."""
+def _spec(dotted: str, load_all: bool = True, chosen: Optional[str] = None) -> Optional[Tuple[Key, Optional[str]]]:
+    """The key ``dotted`` and the backend that declares it (None for cmdai's own); None if unknown.
+
+    ``chosen``, the backend set so far, is asked first: Azure's endpoint in [backend] then loads Azure alone.
+    """
     key = core_key(dotted)
     if key is not None:
         return key, None
-    owner = backends.owner_of(dotted, load_all=load_all)
+    owner = backends.owner_of(dotted, load_all=load_all, prefer=chosen)
     if owner is None:
         return None
     return owner.keys[dotted.rsplit(".", 1)[1]], owner.name
@@ -159,43 +234,39 @@ def _nested(dotted: str) -> bool:
     return found is not None and found[0].nested
 
 
-def _backend_variables(environ: Mapping[str, str]) -> Dict[str, str]:
-    """Variables of the backends whose prefix (``CMDAI_OLLAMA_``) is in ``environ``: only those load."""
+def _variables(environ: Mapping[str, str]) -> Dict[str, Tuple[str, Key, Optional[str]]]:
+    """Variable -> (dotted key, key, backend) for cmdai's variables and those of the backends whose prefix
+    (``CMDAI_OLLAMA_``) is in ``environ``: only those backends load."""
+    found: Dict[str, Tuple[str, Key, Optional[str]]] = {
+        variable: (dotted, key, None) for dotted, key in CORE.items() for variable in key.env}
     prefixes = {f"CMDAI_{name.upper().replace('-', '_')}_": name for name in backends.names()}
     wanted = {name for variable in environ for prefix, name in prefixes.items() if variable.startswith(prefix)}
-    return {variable: cls.key_path(name) for cls in map(backends.get, sorted(wanted))
-            for name, key in cls.keys.items() for variable in key.env}
+    for cls in map(backends.get, sorted(wanted)):
+        found.update({variable: (cls.key_path(name), key, cls.name)
+                      for name, key in cls.keys.items() for variable in key.env})
+    return found
 
 
-def _layer_values(layer: Layer, warnings: List[str]) -> Iterator[Tuple[str, Any, str, bool]]:
-    """(dotted key, raw value, source, from text) for everything ``layer`` sets."""
+def _layer_values(layer: Layer) -> Iterator[Tuple[str, Any, str, bool, Optional[str]]]:
+    """(dotted key, raw value, source, from text, the backend that declares it if known) for what ``layer`` sets."""
     if layer.kind == "environment":
-        variables = {variable: dotted for dotted, key in CORE.items() for variable in key.env}
-        variables.update(_backend_variables(layer.values))
         chosen: Dict[str, str] = {}
-        for variable, dotted in variables.items():
+        for variable, (dotted, key, owner) in _variables(layer.values).items():
             value = layer.values.get(variable)
-            spec = _spec(dotted)
             # An empty variable means "unset", except a key's: CMDAI_…_API_KEY= blanks the file's key.
-            if value is None or (value == "" and not (spec and spec[0].secret)) or dotted in chosen:
+            if value is None or (value == "" and not key.secret) or dotted in chosen:
                 continue
             chosen[dotted] = variable
-            yield dotted, value, variable, True
+            yield dotted, value, variable, True, owner
     elif layer.kind == "flags":
         for dotted, value in layer.values.items():
             if value is not None:
                 spec = _spec(dotted)
                 flag = spec[0].flag if spec else None
-                yield dotted, value, flag or "--" + dotted.rsplit(".", 1)[-1].replace("_", "-"), False
+                yield dotted, value, flag or "--" + dotted.rsplit(".", 1)[-1].replace("_", "-"), False, None
     else:
-        site = layer.kind == "site"
         for dotted, value in flatten(layer.values, _nested).items():
-            spec = _spec(dotted)
-            if spec is not None and spec[0].site_only and not site:
-                warnings.append(f"{layer.source}: [{dotted.rsplit('.', 1)[0]}] is only read from the site config "
-                                f"({paths.site_config_file()}); ignored")
-                continue
-            yield dotted, value, layer.source, False
+            yield dotted, value, layer.source, False, None
 
 
 def resolve(layers: Sequence[Layer]) -> Config:
@@ -211,11 +282,15 @@ def resolve(layers: Sequence[Layer]) -> Config:
     files: List[Path] = []
     for layer in layers:
         secret_here = False
-        for dotted, raw, source, from_text in _layer_values(layer, warnings):
-            found = _spec(dotted)
+        for dotted, raw, source, from_text, declared_by in _layer_values(layer):
+            found = _spec(dotted, chosen=declared_by or values.get("backend.type"))
             if found is None:
                 raise unknown_key_error(dotted, source, schema())
             key, owner = found
+            if key.site_only and layer.kind != "site":
+                warnings.append(f"{source}: [{dotted.rsplit('.', 1)[0]}] is only read from the site config "
+                                f"({paths.site_config_file()}); ignored")
+                continue
             values[dotted] = coerce(dotted, key, raw, source, from_text)
             sources[dotted] = source
             secret_here = secret_here or holds_secret(key, values[dotted])
@@ -245,6 +320,31 @@ def _settle(values: Dict[str, Any], sources: Dict[str, str], owners: Dict[str, s
             values["backend.type"] = "embedded"
     for cls in involved:
         cls.settle(values, sources)
+
+
+def reference_markdown() -> str:
+    """Every key as docs/configuration.md lists it: cmdai's own, then each backend's, from their declarations."""
+    groups = [("cmdai", list(CORE.items()))] + [
+        (f"{cls.title or cls.name} (`-b {cls.name}`)", [(cls.key_path(name), key) for name, key in cls.keys.items()])
+        for cls in backends.every() if cls.keys]
+    lines: List[str] = []
+    for title, keys in groups:
+        lines += [f"### {title}", "", "| key | default | variable, flag | meaning |", "|---|---|---|---|"]
+        for dotted, key in keys:
+            default = "—" if key.default is None else f"`{str(key.default).lower() if key.kind == 'bool' else key.default}`"
+            set_by = ", ".join(f"`{name}`" for name in (*key.env, *((key.flag,) if key.flag else ()))) or "—"
+            notes = [key.doc or ""]
+            if key.choices and key.kind in ("choice", "list") and not all(c in key.doc for c in key.choices):
+                notes.append("one of " + ", ".join(f"`{choice}`" for choice in key.choices))
+            if key.minimum is not None and key.maximum is not None:
+                notes.append(f"{key.minimum:.0f} to {key.maximum:.0f}")
+            if key.site_only:
+                notes.append("**site file only**")
+            if key.secret:
+                notes.append("a secret: never shown")
+            lines.append(f"| `{dotted}` | {default} | {set_by} | {'; '.join(note for note in notes if note)} |")
+        lines.append("")
+    return "\n".join(lines)
 
 
 def load_config(

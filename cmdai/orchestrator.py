@@ -147,12 +147,10 @@ def _valid_for_shell(backend: CommandGenerator, request: GenerationRequest, gene
     parsed with their secrets back in place (an unquoted ``<SECRET_1>`` reads as a redirection),
     and the repair request passes the redactor like the first one.
     """
-    from .widget import syntax_error as parse_error
-
     shell = request.shell
 
     def syntax_error(command: str, shell: str) -> Optional[str]:
-        return parse_error(redactor.restore(command) or "", shell)
+        return shells.syntax_error(redactor.restore(command) or "", shell)
 
     valid = [other for other in generation.alternatives if syntax_error(other.command, shell) is None]
     error = syntax_error(generation.command, shell)

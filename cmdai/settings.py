@@ -66,7 +66,7 @@ def unknown_key_error(key: str, source: str, known: Iterable[str]) -> ConfigErro
     import difflib
 
     close = difflib.get_close_matches(key, list(known), n=1)
-    hint = f"did you mean '{close[0]}'?" if close else "see the configuration reference in the README"
+    hint = f"did you mean '{close[0]}'?" if close else "every key is in docs/configuration.md"
     return ConfigError(f"{source}: unknown key '{key}'", hint)
 
 

@@ -8,9 +8,7 @@ that replaces the line (the scripts drop trailing newlines, as command substitut
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import subprocess
 import sys
 import time
 from typing import TYPE_CHECKING, Any, List, Optional
@@ -24,9 +22,6 @@ from .sanitize import one_line, strip_terminal_controls
 if TYPE_CHECKING:
     from .config import Config
     from .values import Outcome
-
-#: A parse is quick; a shell that takes longer than this is stuck, not busy.
-SYNTAX_CHECK_TIMEOUT = 2.0
 
 #: Set by the bash and fish scripts, whose indicator has a terminal row to itself (zsh keeps it in
 #: POSTDISPLAY and counts the seconds there): cmdai redraws that row every second. Only a key
@@ -193,7 +188,7 @@ def render_for_widget(outcome: "Outcome", shell: str) -> WidgetOutput:
     elif assessment.risk > Risk.SAFE:
         messages.append(f"cmdai: {assessment.risk.label} risk — {reason}")
 
-    error = syntax_error(command, shell)
+    error = shells.syntax_error(command, shell)
     if error:
         messages.append(f"cmdai: not valid {shell} syntax — {error}")
     return WidgetOutput(text, [one_line(message) for message in messages], EXIT_OK)
@@ -202,31 +197,3 @@ def render_for_widget(outcome: "Outcome", shell: str) -> WidgetOutput:
 def disarm(command: str) -> str:
     """Comment out every line, so pressing Enter by mistake runs nothing."""
     return "\n".join(f"# {line}" for line in command.split("\n"))
-
-
-def syntax_error(command: str, shell: str) -> Optional[str]:
-    """The first error ``shell`` reports when parsing ``command``, or None.
-
-    None also when the shell is not installed or does not answer in time: the check is a
-    courtesy, and a missing checker must not stop a command from being inserted.
-    """
-    known = shells.find(shell)
-    checker = known.syntax_check if known is not None else ()
-    if not checker or shutil.which(checker[0]) is None:
-        return None
-    # BASH_ENV and ENV would make the checking shell read files; the user's rc files are
-    # no business of a parse.
-    env = {key: value for key, value in os.environ.items() if key not in ("BASH_ENV", "ENV")}
-    try:
-        result = subprocess.run(checker, input=command + "\n", capture_output=True, text=True,
-                                timeout=SYNTAX_CHECK_TIMEOUT, env=env, errors="replace")
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if result.returncode == 0:
-        return None
-    for line in result.stderr.splitlines():
-        line = line.strip()
-        if line:
-            # "bash: line 2: syntax error …" reads better without the shell's own name.
-            return one_line(line.split(": ", 1)[1] if line.startswith(f"{shell}: ") else line)
-    return f"{shell} exited with status {result.returncode}"

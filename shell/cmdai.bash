@@ -58,16 +58,19 @@ __cmdai_run() {
     __cmdai_message="cmdai is not installed any more; remove the line from your rc file"
     return
   fi
-  last_command=$(HISTTIMEFORMAT= builtin fc -ln -1 2>/dev/null)
-  last_command=${last_command#"${last_command%%[![:space:]]*}"}
 
   # bash has already cleared the prompt's last line for the duration of the binding; the
   # indicator takes its place until readline redraws it, and cmdai counts the seconds there.
   __cmdai_indicator >/dev/tty
 
   # Ctrl-C ends cmdai. Without a trap bash would jump back to the top level and readline would
-  # throw the line away; with one, this function carries on and the line survives.
-  saved_trap=$(trap -p INT)
+  # throw the line away; with one, this function carries on and the line survives. The user's own
+  # trap (which only a command substitution sees) and the previous command are read in one
+  # subshell: each costs the key press a fork.
+  saved_trap=$(builtin trap -p INT; printf '\037'; HISTTIMEFORMAT= builtin fc -ln -1 2>/dev/null)
+  last_command=${saved_trap#*$'\037'}
+  last_command=${last_command#"${last_command%%[![:space:]]*}"}
+  saved_trap=${saved_trap%%$'\037'*}
   trap 'interrupted=1' INT
   # cmdai's messages come first, then "\037" status "\037" and the text for the line (cmdai
   # never prints a \037 itself): no temporary file. The previous command goes to cmdai in its

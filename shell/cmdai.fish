@@ -56,10 +56,13 @@ function __cmdai_screen_rows --description 'Prompt lines, rows above the cursor 
     test (count $before) -ge $cursor_line; and set before_width (string length --visible -- $before[-1])
     set -l rows 0
     set -l cursor_row 0
-    for index in (seq (count $lines))
+    set -l index 0
+    # Counted by hand: `seq` would cost the key press a process.
+    for line in $lines
+        set index (math $index + 1)
         test $index -eq $cursor_line
         and set cursor_row (math "$rows + floor(($column + $before_width) / $COLUMNS)")
-        set rows (math "$rows + floor(($column + "(string length --visible -- $lines[$index])") / $COLUMNS) + 1")
+        set rows (math "$rows + floor(($column + "(string length --visible -- $line)") / $COLUMNS) + 1")
         set column 0
     end
     echo (count $prompt) $cursor_row (math $rows - 1 - $cursor_row)

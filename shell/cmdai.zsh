@@ -122,7 +122,16 @@ _cmdai_run() {
 _cmdai_show_message() {
   zle reset-prompt
   _cmdai_message_line=$BUFFER
-  zle -M -- "$_cmdai_message"
+  # zle counts a message line that fills whole rows exactly as one row more than the terminal
+  # shows (the cursor waits at the margin), then redraws the command line a row too low and
+  # leaves a copy of it above: such a line gets one blank column more.
+  local line
+  local -a lines
+  for line in "${(@f)_cmdai_message}"; do
+    (( ${(m)#line} && ${(m)#line} % COLUMNS == 0 )) && line+=' '
+    lines+=("$line")
+  done
+  zle -M -- "${(F)lines}"
 }
 
 # -------------------------------------------------------------------------------- the hooks

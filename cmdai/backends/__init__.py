@@ -56,19 +56,24 @@ def every() -> List[Type[CommandGenerator]]:
     return [get(name) for name in names()]
 
 
-def owner_of(dotted: str, load_all: bool = True) -> Optional[Type[CommandGenerator]]:
+def owner_of(dotted: str, load_all: bool = True, prefer: Optional[str] = None) -> Optional[Type[CommandGenerator]]:
     """The backend that declares the setting ``dotted`` (``backend.ollama.model``), or None.
 
-    The backend named after the table is tried first, so that a file with ``[backend.ollama]``
-    loads Ollama's module alone; only then (and with ``load_all``) every backend.
+    The backend named after the table, then ``prefer``, are tried first, so that a file with
+    ``[backend.ollama]`` loads Ollama's module alone; only then (and with ``load_all``) every backend.
     """
     parts = dotted.split(".")
     guess = parts[1].replace("_", "-") if len(parts) == 3 and parts[0] == "backend" else None
-    candidates = [get(guess)] if guess in _module_names() or guess in REGISTERED else []
-    for cls in candidates + (every() if load_all else []):
-        if any(cls.key_path(name) == dotted for name in cls.keys):
+    known = set(_module_names()) | set(REGISTERED)
+    candidates = [get(name) for name in (guess, prefer) if name in known]
+    for cls in candidates:
+        if _declares(cls, dotted):
             return cls
-    return None
+    return next((cls for cls in every() if _declares(cls, dotted)), None) if load_all else None
+
+
+def _declares(cls: Type[CommandGenerator], dotted: str) -> bool:
+    return any(cls.key_path(name) == dotted for name in cls.keys)
 
 
 def declared_keys() -> Dict[str, Tuple[Type[CommandGenerator], "Key"]]:

@@ -94,6 +94,10 @@ class CommandGenerator(ABC):
         return [self.name, *(str(getattr(self.settings, name)) for name in self.cache_identity),
                 request.model or self.model]
 
+    def reply_text(self, messages: List[Dict[str, str]], model: Optional[str] = None) -> Optional[str]:
+        """A model's reply to ``messages`` (for ``--explain``); None when the backend has no model to ask."""
+        return None
+
     def check_connection(self) -> None:
         """Make one cheap authenticated call; raise a GeneratorError that names the fix if it fails."""
         if not self.is_available():

@@ -18,9 +18,10 @@ class OllamaBackend(OpenAICompatibleBackend):
     summary = "a local Ollama server"
     keys = {
         "base_url": Key("url", "http://127.0.0.1:11434", example='base_url = "http://127.0.0.1:11434"',
-                        flag="--endpoint", prompt="Ollama server URL"),
-        "model": Key("str", example='model = "qwen2.5-coder:7b"', flag="--model", prompt="Model", required=True),
-        "api_key": Key("str", secret=True, example='api_key = "…"'),
+                        flag="--endpoint", prompt="Ollama server URL", doc="the Ollama server"),
+        "model": Key("str", example='model = "qwen2.5-coder:7b"', flag="--model", prompt="Model", required=True,
+                     doc="model name (ollama list shows yours)"),
+        "api_key": Key("str", secret=True, example='api_key = "…"', doc="key a proxy in front of Ollama expects"),
     }
 
     def base_url(self) -> str:

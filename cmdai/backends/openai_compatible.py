@@ -23,9 +23,10 @@ class OpenAICompatibleBackend(ChatCompletionsBackend):
     cache_identity = ("base_url",)
     keys = {
         "base_url": Key("url", example='base_url = "http://127.0.0.1:8000/v1"', flag="--endpoint",
-                        prompt="OpenAI-compatible server URL"),
-        "api_key": Key("str", secret=True, example='api_key = "…"', prompt="API key"),
-        "model": Key("str", example='model = "qwen2.5-coder-7b-instruct"', flag="--model", prompt="Model"),
+                        prompt="OpenAI-compatible server URL", doc="the server, usually ending in /v1"),
+        "api_key": Key("str", secret=True, example='api_key = "…"', prompt="API key", doc="key the server expects"),
+        "model": Key("str", example='model = "qwen2.5-coder-7b-instruct"', flag="--model", prompt="Model",
+                     doc="model name (default: the server's)"),
     }
 
     def base_url(self) -> str:

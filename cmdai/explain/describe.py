@@ -64,8 +64,9 @@ def describe(command: str, shell: str, os_name: str, config: "Config") -> Descri
             warnings.append(f"{backend_name} could not explain the command ({error.message}); "
                             "explained from cmdai's catalog")
         else:
-            meanings = {redactor.restore(part) or "": redactor.restore(meaning) or ""
-                        for part, meaning in model_meanings(reply).items()}
-            explanation = checked_against_parse(explanation, meanings)
-            source = backend_name
+            if reply is not None:  # None: the backend has no model to ask
+                meanings = {redactor.restore(part) or "": redactor.restore(meaning) or ""
+                            for part, meaning in model_meanings(reply).items()}
+                explanation = checked_against_parse(explanation, meanings)
+                source = backend_name
     return Described(explanation, judge(command, None, shell, config.safety.level), source, warnings)

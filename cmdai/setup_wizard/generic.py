@@ -59,11 +59,11 @@ class GenericSetup:
     def _scripted(self) -> Plan:
         session = self.session
         for name, key in self.asked.items():
-            if key.flag:
-                # A flag's answer is never taken from the old file: --yes says exactly what to write.
-                self.values[name] = self._flag(key) or key.default
-                if key.required or name == self.address_key:
-                    self.values[name] = require(self.values[name], key.flag, f"the {key.prompt}")
+            if key.flag and key.required:
+                # A required answer is never taken from the old file: --yes says exactly what to write.
+                self.values[name] = require(self._flag(key), key.flag, f"the {key.prompt}")
+            elif key.flag and name == self.address_key:
+                self.values[name] = require(self.values[name], key.flag, f"the {key.prompt}")
         safety = safety_answer(session)
         if session.args.skip_test:
             session.console.note("Connection test skipped (--skip-test).")

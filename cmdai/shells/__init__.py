@@ -7,8 +7,8 @@ quotes a word, how the bash-grammar engines (safety, explain) read it, the Ctrl-
 are found by listing this directory, so a new shell is one new file; the module is imported when
 its shell is first asked for.
 """
-from __future__ import annotations
-
+# No `from __future__ import annotations`: typing.NamedTuple compiles each string annotation, which
+# costs this module three times its import time on every key press.
 import importlib
 import os
 from typing import Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
@@ -148,6 +148,89 @@ def named_by(program: str) -> Optional[Shell]:
         if base == shell.name or base in shell.aliases:
             return shell
     return None
+
+
+#: A parse is quick; a checker that takes longer than this is stuck, not busy.
+SYNTAX_CHECK_TIMEOUT = 2.0
+
+
+def syntax_error(command: str, shell: str) -> Optional[str]:
+    """The first error ``shell`` reports when parsing ``command``, or None.
+
+    None also for a shell with no checker, one not installed or not answering in time: the check is
+    a courtesy, and a missing checker must not stop a command from being inserted.
+    """
+    known = find(shell)
+    if known is None or not known.syntax_check:
+        return None
+    checked = _run_checker(known.syntax_check, command + "\n")
+    if checked is None or checked[0] == 0:
+        return None
+    from ..sanitize import one_line
+
+    for line in checked[1].splitlines():
+        line = line.strip()
+        if line:
+            # "bash: line 2: syntax error …" reads better without the shell's own name.
+            return one_line(line.split(": ", 1)[1] if line.startswith(f"{shell}: ") else line)
+    return f"{shell} exited with status {checked[0]}"
+
+
+def _run_checker(argv: Sequence[str], script: str) -> Optional[Tuple[int, str]]:
+    """The exit status and error output of ``argv`` reading ``script`` on stdin; None when it cannot
+    start or does not end within SYNTAX_CHECK_TIMEOUT.
+
+    Spawned directly rather than through ``subprocess``, whose import alone costs the key press
+    milliseconds. BASH_ENV and ENV would make the checking shell read files: the user's startup
+    files are no business of a parse.
+    """
+    import select
+    import signal
+    import time
+
+    env = {key: value for key, value in os.environ.items() if key not in ("BASH_ENV", "ENV")}
+    stdin_read, stdin_write = os.pipe()
+    errors_read, errors_write = os.pipe()
+    try:
+        pid = os.posix_spawnp(argv[0], list(argv), env, file_actions=[
+            (os.POSIX_SPAWN_DUP2, stdin_read, 0),
+            (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+            (os.POSIX_SPAWN_DUP2, errors_write, 2)])
+    except OSError:
+        pid = None
+    os.close(stdin_read)
+    os.close(errors_write)
+    reaped = False
+    try:
+        try:
+            # A command line fits in a pipe; one that does not is not checked rather than waited on.
+            os.set_blocking(stdin_write, False)
+            os.write(stdin_write, script.encode("utf-8", "replace"))
+        except OSError:
+            pass
+        finally:
+            os.close(stdin_write)
+        if pid is None:
+            return None
+        errors = b""
+        deadline = time.monotonic() + SYNTAX_CHECK_TIMEOUT
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([errors_read], [], [], left)[0]:
+                return None
+            chunk = os.read(errors_read, 65536)
+            if not chunk:
+                break
+            errors += chunk
+        status = os.waitpid(pid, 0)[1]
+        reaped = True
+        return os.waitstatus_to_exitcode(status), errors.decode("utf-8", "replace")
+    finally:
+        os.close(errors_read)
+        # Stuck, or interrupted by the hotkey's budget: the checker must not outlive the check.
+        if pid is not None and not reaped:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
 
 
 def shipped_files() -> "importlib.resources.abc.Traversable":

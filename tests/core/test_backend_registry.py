@@ -87,6 +87,11 @@ def test_resolve_takes_layers_and_names_the_source():
 
 
 def test_sections_are_named_tuples():
+    from cmdai.config import CORE, SECTIONS
+
+    for section, cls in SECTIONS.items():
+        declared = {dotted.split(".")[1] for dotted in CORE if dotted.split(".")[0] == section}
+        assert cls is None or set(cls._fields) == declared, section
     config = load_config(environ={})
     assert config.cache._fields == ("enabled", "ttl_hours")
     assert config.backend._replace(timeout_seconds=5).timeout_seconds == 5
@@ -171,3 +176,14 @@ def test_the_doctor_names_the_azure_resource():
                                   "backend.azure.resource_group": "rg-ai"}, environ={})
     check = next(c for c in backends.create_backend("azure-foundry", half).endpoint_checks() if c.name == "resource")
     assert not check.ok and "subscription_id" in check.detail and "[backend.azure]" in check.hint
+
+
+def test_every_key_is_documented_and_the_reference_is_current():
+    from pathlib import Path
+
+    from cmdai.config import reference_markdown
+
+    for dotted, key in schema().items():
+        assert key.doc, f"{dotted} has no doc"
+    docs = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"
+    assert reference_markdown() in docs.read_text(encoding="utf-8"), "run: python scripts/config_reference.py"

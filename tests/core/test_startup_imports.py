@@ -58,3 +58,5 @@ def test_azure_path_imports_no_slow_module(widget, httpserver, user_config, writ
     assert "cmdai.remote.chat" in imported
     for module in SLOW_MODULES:
         assert module not in imported, f"{module} imported on the Azure path"
+    # Azure's settings in [backend] are found in the backend the file chooses, without loading the others.
+    assert not {"cmdai.backends.ollama", "cmdai.backends.openai_compatible"} & imported

@@ -117,11 +117,11 @@ def servers():
 def toy(toy_package: Path, tmp_path: Path):
     """toy(*args, env=…): the copy's cmdai, run as a process with the toy backend in it."""
 
-    def run(*args: str, env: Dict[str, str] = None) -> subprocess.CompletedProcess:
+    def run(*args: str, env: Dict[str, str] = None, input: str = "") -> subprocess.CompletedProcess:
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
         full_env.update({"PYTHONPATH": str(toy_package), **(env or {})})
         return subprocess.run([sys.executable, "-m", "cmdai", *args], capture_output=True, text=True,
-                              env=full_env, cwd=tmp_path, timeout=60, input="")
+                              env=full_env, cwd=tmp_path, timeout=60, input=input)
 
     return run
 
@@ -145,6 +145,16 @@ def test_the_toy_backend_is_set_up_listed_checked_and_answers(toy, servers, user
     assert answer.returncode == 0, answer.stderr
     assert answer.stdout.strip() == "echo first"
     assert first.answers() == ["list files"]
+
+    # The Ctrl-G key gets it too (a cached answer: the service is asked once).
+    widget = toy("--widget", "--shell", "bash", input="list files")
+    assert widget.returncode == 0 and widget.stdout.strip() == "echo first", widget.stderr
+    assert first.answers() == ["list files"]
+
+    # No model to ask about a command: --explain answers from the catalog alone.
+    explained = toy("--explain", "ls -la")
+    assert explained.returncode == 0, explained.stderr
+    assert "ls" in explained.stdout and not explained.stderr
 
 
 def test_the_generic_setup_checks_the_connection_and_names_the_flag(toy, servers, user_config):

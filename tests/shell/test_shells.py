@@ -8,6 +8,7 @@ of its syntax with reasons quoted back as the toy writes them.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -103,8 +104,10 @@ def test_the_toy_checks_its_own_syntax_under_the_line(toy):
 def test_the_cli_offers_the_toy_and_judges_it_as_written(toy):
     help_text = run_with_toy(toy, "--help").stdout
     assert "{bash,fish,sh,toy,zsh}" in help_text
-    # No Ctrl-G script: not an --init choice.
-    assert "invalid choice: 'toy'" in run_with_toy(toy, "--init", "toy").stderr
+    # No Ctrl-G script: --init says so, and does not offer it.
+    assert run_with_toy(toy, "--init", "toy").stderr == (
+        "cmdai: no shell integration for 'toy' — choose one of: bash, fish, zsh\n")
+    assert run_with_toy(toy, "--complete", "--init", "").stdout.split() == ["bash", "fish", "zsh"]
     assert run_with_toy(toy, "--complete", "-s", "t").stdout.split() == ["toy"]
 
     checked = run_with_toy(toy, "-s", "toy", "--json", "--check", "rm -rf @(find . -name x)")
@@ -127,3 +130,15 @@ def test_an_unknown_shell_names_the_choices():
         shells.get("tcsh")
     assert caught.value.hint == "choose one of: bash, fish, sh, zsh"
 
+
+
+def test_a_stuck_checker_is_given_up_and_killed(tmp_path, monkeypatch):
+    pid_file = tmp_path / "pid"
+    stuck = (sys.executable, "-c", "import os, sys, time; open(sys.argv[1], 'w').write(str(os.getpid())); "
+                                   "time.sleep(60)", str(pid_file))
+    monkeypatch.setitem(shells._LOADED, "stuck", shells.Shell("stuck", (), "", stuck, shells.posix_quote))
+    monkeypatch.setattr(shells, "SYNTAX_CHECK_TIMEOUT", 1.0)
+
+    assert shells.syntax_error("ls", "stuck") is None
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(pid_file.read_text()), 0)  # killed and reaped, not left running

@@ -7,7 +7,8 @@ import pytest
 
 from cmdai.safety import Action, Assessment, Risk
 from cmdai.values import GenerationRequest, Outcome
-from cmdai.widget import WidgetOutput, disarm, render_for_widget, syntax_error
+from cmdai.shells import syntax_error
+from cmdai.widget import WidgetOutput, disarm, render_for_widget
 
 needs = {shell: pytest.mark.skipif(shutil.which(shell) is None, reason=f"{shell} is not installed")
          for shell in ("bash", "zsh", "fish")}

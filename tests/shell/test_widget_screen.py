@@ -38,6 +38,19 @@ def test_zsh_clears_an_old_message_when_the_next_request_starts(foundry, open_sh
     session.wait_for_screen(lambda rows: "READY> ls -la" in rows, "the command")
 
 
+def test_zsh_draws_the_line_once_when_the_message_fills_its_row(foundry, open_shell, run_cmdai):
+    # zle counts a message as tall as whole rows one row too tall; a copy of the line was left above.
+    foundry.command = "git reset --hard"
+    message = run_cmdai("--widget", "--shell", "zsh", input="discard local changes").stderr.strip()
+    assert message.startswith("cmdai: high risk") and "\n" not in message
+    session = open_shell("zsh", in_tmux=True, size=(24, len(message)))
+    session.press("discard local changes")
+    rows = session.wait_for_screen(lambda rows: "READY> # git reset --hard" in rows and message in rows,
+                                   "the disarmed command and the message below it")
+    assert _rows_with(rows, "# git reset --hard") == [rows.index("READY> # git reset --hard")], rows
+    assert rows.index(message) == rows.index("READY> # git reset --hard") + 1
+
+
 def _fish_request_keeps_its_message(session, request: str, finish, message: str) -> None:
     session.press(request)
     finish()
