@@ -1,6 +1,6 @@
 """Ctrl-G in real zsh, bash and fish: the time from the key to the redrawn line, offline, against the goal.
 
-    python bench/bench_widget.py [--runs N] [--shell zsh|bash|fish]
+    python bench/bench_widget.py [--runs N] [--shell zsh|bash|fish] [--profile]
 
 Each shell runs interactively in a pseudo-terminal with the script `cmdai --init SHELL` prints, in an
 isolated home whose configuration picks the offline engine. A run types a request, waits until the
@@ -12,6 +12,9 @@ the line; the line is then cleared for the next run. Reported per shell, as medi
     of which the syntax check of the answer (the shell's own parser, one more process) and the bare
     interpreter (`python -c pass`); the rest is the shell script around cmdai (its subshells, pipes
     and redraw).
+
+--profile adds the slowest imports of one `cmdai --widget` run (`-X importtime`): most of the
+cmdai process goes there.
 """
 from __future__ import annotations
 
@@ -171,10 +174,29 @@ def measure(shell: str, env: Dict[str, str], home: Path, runs: int) -> Timings:
     return Timings(*(statistics.median(column) for column in zip(*rows[1:])))
 
 
+def profile(shell: str) -> None:
+    """The slowest imports of one `cmdai --widget` run."""
+    with tempfile.TemporaryDirectory() as directory:
+        env = isolated_env(Path(directory))
+        widget = [sys.executable, "-X", "importtime", "-m", "cmdai", "--widget", "--shell", shell]
+        subprocess.run(widget, input=REQUEST, env=env, capture_output=True, text=True)  # writes the caches
+        stderr = subprocess.run(widget, input=REQUEST, env=env, capture_output=True, text=True).stderr
+    rows = []
+    for line in stderr.splitlines():
+        if line.startswith("import time:") and "self [us]" not in line:
+            self_us, cumulative_us, name = line[len("import time:"):].split("|")
+            rows.append((int(self_us), int(cumulative_us), name.strip()))
+    print(f"\nslowest imports of one `cmdai --widget --shell {shell}` (self / cumulative ms):")
+    for self_us, cumulative_us, name in sorted(rows, reverse=True)[:15]:
+        print(f"  {self_us / 1000:6.1f} {cumulative_us / 1000:7.1f}  {name}")
+    print(f"  {sum(row[0] for row in rows) / 1000:6.1f} ms in {len(rows)} imports")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--shell", action="append", choices=("zsh", "bash", "fish"))
+    parser.add_argument("--profile", action="store_true", help="add the slowest imports of the cmdai process")
     args = parser.parse_args()
     shells_to_run = [shell for shell in args.shell or ("zsh", "bash", "fish") if shutil.which(shell)]
     print(f"Ctrl-G offline, key to redrawn line: median of {args.runs} runs, in ms; goal {GOAL_MS:g} ms")
@@ -190,6 +212,8 @@ def main() -> int:
           "the answer, which cmdai runs (part of cmdai); python: `python -c pass`, the floor of any Python\n"
           "process; script: key→redraw minus cmdai, the shell script's own subshells, pipes and redraw.\n"
           "On a busy machine every figure grows; the ratio to `python -c pass` moves less.")
+    if args.profile and shells_to_run:
+        profile(shells_to_run[0])
     return 0
 
 

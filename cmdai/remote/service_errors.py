@@ -23,8 +23,9 @@ if TYPE_CHECKING:
 
 #: Response headers worth quoting in a support ticket.
 SUPPORT_HEADERS = ("apim-request-id", "x-ms-region", "x-ms-client-request-id", "x-request-id",
-                   "x-ms-error-code", "retry-after-ms", "retry-after", "x-ratelimit-remaining-requests",
-                   "x-ratelimit-remaining-tokens", "x-ratelimit-limit-requests", "x-ratelimit-limit-tokens")
+                   "x-ms-error-code", "retry-after-ms", "x-ms-retry-after-ms", "retry-after",
+                   "x-ratelimit-remaining-requests", "x-ratelimit-remaining-tokens", "x-ratelimit-limit-requests",
+                   "x-ratelimit-limit-tokens")
 
 
 class ServiceError(Record):
