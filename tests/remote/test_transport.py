@@ -126,13 +126,16 @@ def test_new_keeps_the_deadline():
     assert policy(deadline=123.0).new(total=1).deadline == 123.0
 
 
-def test_timeouts_shrink_to_the_deadline():
-    timeout = DeadlineTimeout(connect=10, read=30, deadline=time.monotonic() + 2)
-    assert 1.5 < timeout.read_timeout <= 2 and 1.5 < timeout.connect_timeout <= 2
+def test_timeouts_shrink_to_the_deadline(monkeypatch):
+    monkeypatch.setattr(time, "monotonic", lambda: 1000.0)  # a clock that stands still: exact answers
+    timeout = DeadlineTimeout(connect=10, read=30, deadline=1002.0)
+    assert timeout.read_timeout == 2.0 and timeout.connect_timeout == 2.0
     # urllib3 clones the timeout for every attempt: the clone keeps the same deadline.
     clone = timeout.clone()
-    assert clone.deadline == timeout.deadline and 1.5 < clone.read_timeout <= 2
-    assert DeadlineTimeout(connect=0.5, read=1, deadline=time.monotonic() + 60).connect_timeout == 0.5
+    assert clone.deadline == 1002.0 and clone.read_timeout == 2.0
+    assert DeadlineTimeout(connect=0.5, read=1, deadline=1060.0).connect_timeout == 0.5
+    # Past the deadline a socket still gets a sliver, so the read ends with a timeout, not a hang.
+    assert DeadlineTimeout(connect=10, read=30, deadline=999.0).read_timeout == 0.05
     # Past the deadline a socket still gets a moment, never zero (which would mean "no timeout").
     assert DeadlineTimeout(connect=10, read=30, deadline=time.monotonic() - 5).read_timeout == 0.05
 
