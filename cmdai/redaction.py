@@ -209,15 +209,22 @@ def _spans(text: str) -> Iterator[Tuple[int, int, bool]]:
     for detector in DETECTORS:
         if not any(hint in lowered for hint in detector.hints):
             continue
-        for match in detector.pattern.finditer(text):
+        position = 0
+        while True:
+            match = detector.pattern.search(text, position)
+            if match is None:
+                break
             groups = match.groupdict()
-            if detector.secret_name and not is_secret_name(groups["name"]):
+            value_group = next((group for group, value in groups.items() if group.startswith("s") and value is not None),
+                               None)
+            # Matches may overlap: a quoted value (`_: '… API_KEY=… '`) can hold a secret of its own, so
+            # the search goes on inside the value, not after it.
+            position = max(match.start() + 1, match.start(value_group) if value_group else match.end())
+            if value_group is None or detector.secret_name and not is_secret_name(groups["name"]):
                 continue
-            for group, value in groups.items():
-                if group.startswith("s") and value is not None:
-                    if detector.accept is None or detector.accept(value):
-                        yield (*match.span(group), detector.accept is _is_high_entropy)
-                    break
+            value = groups[value_group]
+            if detector.accept is None or detector.accept(value):
+                yield (*match.span(value_group), detector.accept is _is_high_entropy)
 
 
 def find_secrets(text: str) -> List[str]:

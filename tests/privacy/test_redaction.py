@@ -151,3 +151,18 @@ def test_secrets_at_random_positions_never_survive(words, seeds, data):
 def test_a_specific_find_beats_the_generic_high_entropy_one():
     redactor = Redactor()
     assert redactor.redact("psql 'postgres://app:hlXdScXQJ_blD3@db/app'") == "psql 'postgres://app:<SECRET_1>@db/app'"
+
+
+@pytest.mark.parametrize("text, secret", [
+    # A quote opened after a name swallows the assignment that follows; the search goes on inside it.
+    ("_:'export API_KEY=B51YbmwxAscRq9Zt postgres://app:pa'ss9Kx@db.example.com/app", "B51YbmwxAscRq9Zt"),
+    ("_:' export API_KEY=B51YbmwxAscR --password 'pw", "B51YbmwxAscR"),
+    ("note: 'export GITHUB_TOKEN=ghp_4x9QzL2mN8vR1tY6uW3eK7jH5gF0dS2aB9cX please'",
+     "ghp_4x9QzL2mN8vR1tY6uW3eK7jH5gF0dS2aB9cX"),
+    ('title="run with --password Zq8!vL2#pX9m now"', "Zq8!vL2#pX9m"),
+])
+def test_a_secret_inside_another_match_is_found(text, secret):
+    redactor = Redactor()
+    redacted = redactor.redact(text) if redactor.learn(text) is None else text
+    assert secret not in redacted
+    assert redactor.restore(redacted) == text
