@@ -203,34 +203,24 @@ def _normalise_path(path: str) -> str:
     return path
 
 
-_DEPLOYMENT_PATH = re.compile(r"^(.*?)/openai/deployments/([^/]+)(?:/.*)?$", re.IGNORECASE)
-_V1_PATH = re.compile(r"^(.*?)/openai/v1(?:/.*)?$", re.IGNORECASE)
-_OPENAI_PATH = re.compile(r"^(.*?)/openai(?:/.*)?$", re.IGNORECASE)
-_PROJECT_PATH = re.compile(r"^(.*?)/api/projects/([^/]+)(?:/.*)?$", re.IGNORECASE)
-_MODELS_PATH = re.compile(r"^(.*?)/models$", re.IGNORECASE)
-_V1_SUFFIX = re.compile(r"^(.*?)/v1$", re.IGNORECASE)
+#: What a URL's path names, tried in order: (pattern, kind or None, whether group 2 is a deployment or
+#: project). Group 1 is the prefix before the kind's own routes.
+_PATH_KINDS: Tuple[Tuple["re.Pattern[str]", Optional[str], bool], ...] = (
+    (re.compile(r"^(.*?)/openai/deployments/([^/]+)(?:/.*)?$", re.IGNORECASE), AZURE_OPENAI, True),
+    (re.compile(r"^(.*?)/openai/v1(?:/.*)?$", re.IGNORECASE), AZURE_OPENAI_V1, False),
+    (re.compile(r"^(.*?)/openai(?:/.*)?$", re.IGNORECASE), AZURE_OPENAI, False),
+    (re.compile(r"^(.*?)/api/projects/([^/]+)(?:/.*)?$", re.IGNORECASE), PROJECT, True),
+    (re.compile(r"^(.*?)/models$", re.IGNORECASE), MODEL_INFERENCE, False),
+    (re.compile(r"^(.*?)/v1$", re.IGNORECASE), None, False),
+)
 
 
 def _path_kind(path: str) -> Tuple[Optional[str], str, Optional[str]]:
     """(kind the path names, path prefix before the kind's own routes, deployment or project)."""
-    match = _DEPLOYMENT_PATH.match(path)
-    if match:
-        return AZURE_OPENAI, match.group(1), match.group(2)
-    match = _V1_PATH.match(path)
-    if match:
-        return AZURE_OPENAI_V1, match.group(1), None
-    match = _OPENAI_PATH.match(path)
-    if match:
-        return AZURE_OPENAI, match.group(1), None
-    match = _PROJECT_PATH.match(path)
-    if match:
-        return PROJECT, match.group(1), match.group(2)
-    match = _MODELS_PATH.match(path)
-    if match:
-        return MODEL_INFERENCE, match.group(1), None
-    match = _V1_SUFFIX.match(path)
-    if match:
-        return None, match.group(1), None
+    for pattern, kind, named in _PATH_KINDS:
+        match = pattern.match(path)
+        if match:
+            return kind, match.group(1), match.group(2) if named else None
     return None, path, None
 
 
