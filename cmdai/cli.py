@@ -419,7 +419,7 @@ def _answer_widget(outcome: "Outcome", memory: Optional["SessionMemory"] = None)
     """
     from .widget import render_for_widget
 
-    rendered = render_for_widget(outcome, outcome.request.shell)
+    rendered = render_for_widget(outcome, outcome.request.shell, outcome.syntax_checked)
     if memory is not None and outcome.redactor is not None and outcome.redactor.count:
         # The commands hold secrets put back from placeholders; they are not written to disk.
         memory.forget()

@@ -119,6 +119,8 @@ def generate(request: GenerationRequest, config: Config, *, use_cache: bool = Tr
         debug=generation.debug,
         redactor=redactor,
         latency_ms=round((time.monotonic() - started) * 1000),
+        # A cached answer was checked for the same shell before it was kept.
+        syntax_checked=backend.is_remote and not fallback_used,
     )
 
 

@@ -105,14 +105,15 @@ class Outcome(Record):
 
     __slots__ = ("request", "command", "explanation", "assessment", "action", "backend", "model",
                  "fallback_used", "cached", "warnings", "usage", "alternatives", "deployment", "endpoint", "debug",
-                 "redactor", "latency_ms")
+                 "redactor", "latency_ms", "syntax_checked")
 
     def __init__(self, request: GenerationRequest, command: str, explanation: Optional[str],
                  assessment: Assessment, action: Action, backend: str, model: Optional[str] = None,
                  fallback_used: bool = False, cached: bool = False, warnings: Optional[List[str]] = None,
                  usage: Optional[Dict[str, int]] = None, alternatives: Optional[List[Alternative]] = None,
                  deployment: Optional[str] = None, endpoint: Optional[str] = None, debug: Optional[str] = None,
-                 redactor: Optional["Redactor"] = None, latency_ms: Optional[int] = None):
+                 redactor: Optional["Redactor"] = None, latency_ms: Optional[int] = None,
+                 syntax_checked: bool = False):
         self.request = request
         self.command = command
         self.explanation = explanation
@@ -134,6 +135,9 @@ class Outcome(Record):
         #: The secrets of this request and their placeholders (for the audit log).
         self.redactor = redactor
         self.latency_ms = latency_ms
+        #: The target shell parsed the command and every alternative already (a model's answers are
+        #: checked, and repaired, before they are offered or cached); the widget need not ask again.
+        self.syntax_checked = syntax_checked
 
     @property
     def blocked(self) -> bool:

@@ -11,7 +11,7 @@ import os
 import signal
 import sys
 import time
-from typing import TYPE_CHECKING, Any, List, Optional
+from typing import TYPE_CHECKING, Any, List, Optional, Union
 
 from . import shells
 from .errors import EXIT_NO_COMMAND, EXIT_OK, BackendTimeoutError
@@ -21,7 +21,7 @@ from .sanitize import one_line, strip_terminal_controls
 
 if TYPE_CHECKING:
     from .config import Config
-    from .values import Outcome
+    from .values import Alternative, Outcome
 
 #: Set by the bash and fish scripts, whose indicator has a terminal row to itself (zsh keeps it in
 #: POSTDISPLAY and counts the seconds there): cmdai redraws that row every second. Only a key
@@ -164,8 +164,10 @@ class WidgetOutput(Record):
         return (self.stdout, self.messages, self.exit_code) == (other.stdout, other.messages, other.exit_code)
 
 
-def render_for_widget(outcome: "Outcome", shell: str) -> WidgetOutput:
-    """Prepare an allowed or to-be-confirmed outcome for the command line of ``shell``.
+def render_for_widget(outcome: Union["Outcome", "Alternative"], shell: str,
+                      syntax_checked: bool = False) -> WidgetOutput:
+    """Prepare an allowed or to-be-confirmed outcome for the command line of ``shell``; ``syntax_checked``
+    says the shell has parsed it already (a model's answer is checked before it is offered).
 
     A command that needs confirmation arrives disarmed (every line commented out) with a
     warning; a command the shell cannot parse arrives as it is, with a warning naming the error.
@@ -188,7 +190,7 @@ def render_for_widget(outcome: "Outcome", shell: str) -> WidgetOutput:
     elif assessment.risk > Risk.SAFE:
         messages.append(f"cmdai: {assessment.risk.label} risk — {reason}")
 
-    error = shells.syntax_error(command, shell)
+    error = None if syntax_checked else shells.syntax_error(command, shell)
     if error:
         messages.append(f"cmdai: not valid {shell} syntax — {error}")
     return WidgetOutput(text, [one_line(message) for message in messages], EXIT_OK)

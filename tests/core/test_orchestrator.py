@@ -84,6 +84,7 @@ def test_remote_answer_is_assessed(wire):
     assert outcome.assessment.risk is Risk.SAFE
     assert outcome.action is Action.ALLOW
     assert not outcome.fallback_used
+    assert outcome.syntax_checked  # parsed (and repaired if need be) before it was offered
     assert calls == {"remote": 1}
 
 
@@ -97,6 +98,7 @@ def test_connection_class_failures_fall_back_to_offline(wire, error):
     assert outcome.fallback_used
     assert outcome.backend == "embedded"
     assert outcome.command == "ls"
+    assert not outcome.syntax_checked  # the offline answer leaves the check to the widget
     assert any(error.message in w and "offline" in w for w in outcome.warnings)
     assert calls == {"remote": 1, "offline": 1}
     assert outcome.to_json()["fallback_used"] is True
@@ -141,6 +143,7 @@ def test_identical_requests_are_answered_from_the_cache(wire):
     second = orchestrator.generate(REQUEST, azure_config())
     assert calls == {"remote": 1}
     assert not first.cached and second.cached
+    assert second.syntax_checked  # kept only after the same shell parsed it
     assert second.command == "ls -la"
     # Another shell, another model or --no-cache asks again.
     orchestrator.generate(GenerationRequest("list files", shell="fish"), azure_config())

@@ -75,6 +75,14 @@ def test_bash_syntax_error_is_named_and_the_command_still_inserted():
         "cmdai: not valid bash syntax — line 2: syntax error: unexpected end of file"], 0)
 
 
+def test_a_command_the_shell_parsed_already_is_not_checked_again(monkeypatch):
+    import cmdai.shells
+
+    monkeypatch.setattr(cmdai.shells, "syntax_error", lambda *args: pytest.fail("checked twice"))
+    rendered = render_for_widget(outcome_of("ls -la"), "bash", syntax_checked=True)
+    assert rendered == WidgetOutput("ls -la", [], 0)
+
+
 UNBALANCED_QUOTE = {
     "bash": "line 1: unexpected EOF while looking for matching `''",
     "zsh": "unmatched '",
