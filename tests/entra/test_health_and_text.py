@@ -105,12 +105,15 @@ def test_a_token_value_never_shows_the_token():
 
 def test_the_entra_path_stays_off_dataclasses():
     # A cached token answers the hotkey: the modules that read it must not pay for dataclasses/inspect.
+    import os
     import subprocess
     import sys
 
     code = ("import sys, cmdai.remote.credentials, cmdai.remote.entra, cmdai.remote.entra.azure_cli, "
             "cmdai.remote.entra.managed_identity; print(sorted({'dataclasses', 'inspect'} & set(sys.modules)))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    # Coverage measuring subprocesses (COVERAGE_PROCESS_START) imports both itself: measure cmdai alone.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
 
