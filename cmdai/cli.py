@@ -1,10 +1,7 @@
 """The ``cmdai`` command: parse the command line, run one action, turn errors into exit codes."""
 from __future__ import annotations
 
-import argparse
-import json
 import sys
-from typing import TYPE_CHECKING, Any, Dict, List, NoReturn, Optional, Sequence
 
 from . import __version__, deadline, shells
 from .errors import (EXIT_BLOCKED, EXIT_INTERRUPTED, EXIT_NO_COMMAND, EXIT_OK, EXIT_USAGE, CmdaiError,
@@ -13,7 +10,10 @@ from .errors import (EXIT_BLOCKED, EXIT_INTERRUPTED, EXIT_NO_COMMAND, EXIT_OK, E
 from .sanitize import hide_secrets, strip_terminal_controls, valid_unicode
 from .terminal import paint
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import argparse
+    from typing import Any, Dict, List, NoReturn, Optional, Sequence
     from .config import Config
     from .safety import Assessment
     from .session_memory import SessionMemory
@@ -81,23 +81,6 @@ def _epilog() -> str:
     return EPILOG.replace("{backends}", "\n".join(parts)).replace("{environment}", "\n".join(sorted(variables)))
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage mistake is one line and exit code 2 (and a JSON object with --json)."""
-
-    #: Set when --json is on the command line, so even a usage error answers in JSON.
-    wants_json = False
-
-    def format_help(self) -> str:
-        # Built when asked for: the hotkey never pays for importing every backend.
-        self.epilog = _epilog()
-        return super().format_help()
-
-    def error(self, message: str) -> "NoReturn":  # type: ignore[override]
-        if self.wants_json:
-            _print_json_error(message, "see cmdai --help", EXIT_USAGE)
-        self.exit(2, f"cmdai: {message} — see cmdai --help\n")
-
-
 def _asks_for_json(argv: Sequence[str]) -> bool:
     """Whether --json (or an abbreviation argparse accepts) comes before any ``--``."""
     options = argv[: list(argv).index("--")] if "--" in argv else argv
@@ -110,78 +93,160 @@ def _print_json_error(message: str, hint: Optional[str], exit_code: int) -> None
         return strip_terminal_controls(hide_secrets(text)) if text else text
 
     try:
-        print(json.dumps({"error": {"message": clean(message), "hint": clean(hint)}, "exit_code": exit_code},
-                         ensure_ascii=False))
+        _print_json({"error": {"message": clean(message), "hint": clean(hint)}, "exit_code": exit_code})
         sys.stdout.flush()
     except (CmdaiError, OSError):
         pass  # stdout itself is what failed; the line on stderr says so
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: Written out rather than imported: the usual runs never import argparse (with its gettext, locale and
+#: shutil), yet read their options from the same table (test_cli_arguments checks the values).
+SUPPRESS, REMAINDER = "==SUPPRESS==", "..."
+
+#: Every option once, by group: its flags and how argparse reads it. ``build_parser`` builds the
+#: parser from it; ``_read_usual`` reads the usual runs (a request, a key press) straight from it.
+#: "{backends}" and "{shells}" stand for the names found when the parser is built.
+OPTIONS = (
+    ("generation", ("-b", "--backend"), dict(metavar="NAME", help="{backends}")),
+    ("generation", ("-m", "--model"), dict(metavar="NAME", help="model or deployment to use for this run")),
+    ("generation", ("-s", "--shell"), dict(choices="{shells}", help="target shell syntax (default: the shell you run cmdai from, then $SHELL)")),
+    ("generation", ("--safety",), dict(metavar="LEVEL", help="strict, moderate (default) or permissive")),
+    ("generation", ("--json",), dict(action="store_true", help="print one JSON object instead of the command")),
+    ("generation", ("--no-cache",), dict(action="store_true", help="ask the backend even for a request answered recently")),
+    ("generation", ("-n", "--count"), dict(type=int, metavar="N", help=f"print up to N commands, one per line: the best, then alternatives (N ≤ {MAX_COUNT})")),
+    ("generation", ("-x", "--execute"), dict(action="store_true", help="show the command, what each part does and its risk, and run it after you confirm")),
+    ("generation", ("--widget",), dict(action="store_true", help=SUPPRESS)),
+    # The widget names its interactive shell (its PID), so one Ctrl-G can follow on from the last.
+    ("generation", ("--session",), dict(metavar="ID", help=SUPPRESS)),
+    # Tab completion in the shells: the words after `cmdai`, the last one being typed (cmdai/completions.py).
+    ("generation", ("--complete",), dict(nargs=REMAINDER, help=SUPPRESS)),
+    ("other actions", ("--check",), dict(nargs="?", const="-", metavar="COMMAND", help="classify COMMAND (or stdin) by risk without generating anything")),
+    ("other actions", ("--explain",), dict(nargs="?", const="-", metavar="COMMAND", help="explain each part of COMMAND (or stdin) and its risk, without running it")),
+    ("other actions", ("--init",), dict(metavar="SHELL", choices="{shells}", help="print the Ctrl-G integration for SHELL, to load from its startup file")),
+    ("other actions", ("--list-models",), dict(action="store_true", help="list the models the backend offers")),
+    ("other actions", ("--refresh",), dict(action="store_true", help="with --list-models: ignore the cached list")),
+    ("other actions", ("--doctor",), dict(action="store_true", help="check the configuration and the connection")),
+    ("other actions", ("--usage",), dict(action="store_true", help="tokens used per day and per deployment in the last 30 days (with --json: as JSON)")),
+    ("other actions", ("--context",), dict(action="store_true", help="print exactly the context a request from here would send, after redaction")),
+    ("other actions", ("--history",), dict(nargs="?", type=int, const=20, metavar="N", help="list the last N (default 20) entries of the audit log; with --json for tools")),
+    ("other actions", ("--setup-backend",), dict(metavar="NAME", help="guided setup of a backend ({backends})")),
+    ("setup options (with --setup-backend)", ("--endpoint",), dict(metavar="URL", help="endpoint URL")),
+    ("setup options (with --setup-backend)", ("--auth",), dict(choices=("api-key", "managed-identity", "azure-cli", "default"), help="authentication method")),
+    ("setup options (with --setup-backend)", ("--api-key-command",), dict(metavar="CMD", help="command that prints the API key (password managers, vaults)")),
+    ("setup options (with --setup-backend)", ("--yes",), dict(action="store_true", help="no questions: take every answer from flags")),
+    ("setup options (with --setup-backend)", ("--skip-test",), dict(action="store_true", help="write the config even if the connection test fails")),
+    ("common", ("--config",), dict(metavar="PATH", help="user config file to use instead of the default")),
+    ("common", ("--debug",), dict(action="store_true", help="show details and tracebacks on errors")),
+    ("common", ("--version",), dict(action="store_true", help="show the version, the Python and the config files cmdai reads")),
+)
+#: The options of the usual runs, read without argparse; any other word that starts with "-" (or an
+#: option twice, or "--") sends the whole command line to argparse.
+USUAL_OPTIONS = frozenset(("-b", "--backend", "-m", "--model", "-s", "--shell", "--safety", "--no-cache",
+                           "--widget", "--session", "--config", "--debug"))
+
+
+def _destination(flags: Sequence[str]) -> str:
+    return next((flag for flag in flags if flag.startswith("--")), flags[0]).lstrip("-").replace("-", "_")
+
+
+def _resolved(keywords: Dict[str, Any], argparse: Any) -> Dict[str, Any]:
+    """The add_argument keywords with the names of the backends and shells found here filled in, and
+    argparse's own constants (it compares them by identity)."""
     from . import backends
 
-    parser = _Parser(
-        prog="cmdai", description=DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+    out = dict(keywords)
+    if out.get("help") == SUPPRESS:
+        out["help"] = argparse.SUPPRESS
+    elif "help" in out:
+        out["help"] = out["help"].replace("{backends}", ", ".join(backends.names()))
+    if out.get("nargs") == REMAINDER:
+        out["nargs"] = argparse.REMAINDER
+    if out.get("choices") == "{shells}":
+        out["choices"] = shells.names()
+    return out
+
+
+def build_parser() -> "argparse.ArgumentParser":
+    import argparse
+
+    class Parser(argparse.ArgumentParser):
+        """argparse, but a usage mistake is one line and exit code 2 (and a JSON object with --json)."""
+
+        #: Set when --json is on the command line, so even a usage error answers in JSON.
+        wants_json = False
+
+        def format_help(self) -> str:
+            # Built when asked for: the hotkey never pays for importing every backend.
+            self.epilog = _epilog()
+            return super().format_help()
+
+        def error(self, message: str) -> "NoReturn":  # type: ignore[override]
+            if self.wants_json:
+                _print_json_error(message, "see cmdai --help", EXIT_USAGE)
+            self.exit(2, f"cmdai: {message} — see cmdai --help\n")
+
+    parser = Parser(prog="cmdai", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("request", nargs="*", metavar="REQUEST",
                         help="what you want, in plain words (read from stdin when omitted)")
-
-    gen = parser.add_argument_group("generation")
-    gen.add_argument("-b", "--backend", metavar="NAME", help=", ".join(backends.names()))
-    gen.add_argument("-m", "--model", metavar="NAME", help="model or deployment to use for this run")
-    gen.add_argument("-s", "--shell", choices=shells.names(),
-                     help="target shell syntax (default: the shell you run cmdai from, then $SHELL)")
-    gen.add_argument("--safety", metavar="LEVEL", help="strict, moderate (default) or permissive")
-    gen.add_argument("--json", action="store_true", help="print one JSON object instead of the command")
-    gen.add_argument("--no-cache", action="store_true", help="ask the backend even for a request answered recently")
-    gen.add_argument("-n", "--count", type=int, metavar="N",
-                     help=f"print up to N commands, one per line: the best, then alternatives (N ≤ {MAX_COUNT})")
-    gen.add_argument("-x", "--execute", action="store_true",
-                     help="show the command, what each part does and its risk, and run it after you confirm")
-    gen.add_argument("--widget", action="store_true", help=argparse.SUPPRESS)
-    # The widget names its interactive shell (its PID), so one Ctrl-G can follow on from the last.
-    gen.add_argument("--session", metavar="ID", help=argparse.SUPPRESS)
-    # Tab completion in the shells: the words after `cmdai`, the last one being typed (cmdai/completions.py).
-    gen.add_argument("--complete", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
-
-    tools = parser.add_argument_group("other actions")
-    tools.add_argument("--check", nargs="?", const="-", metavar="COMMAND",
-                       help="classify COMMAND (or stdin) by risk without generating anything")
-    tools.add_argument("--explain", nargs="?", const="-", metavar="COMMAND",
-                       help="explain each part of COMMAND (or stdin) and its risk, without running it")
-    # Which shells have a Ctrl-G script is known once their modules are read: --init says so itself
-    # (and Tab completion lists them) rather than every run paying for it here.
-    tools.add_argument("--init", metavar="SHELL", choices=shells.names(),
-                       help="print the Ctrl-G integration for SHELL, to load from its startup file")
-    tools.add_argument("--list-models", action="store_true", help="list the models the backend offers")
-    tools.add_argument("--refresh", action="store_true", help="with --list-models: ignore the cached list")
-    tools.add_argument("--doctor", action="store_true", help="check the configuration and the connection")
-    tools.add_argument("--usage", action="store_true",
-                       help="tokens used per day and per deployment in the last 30 days (with --json: as JSON)")
-    tools.add_argument("--context", action="store_true",
-                       help="print exactly the context a request from here would send, after redaction")
-    tools.add_argument("--history", nargs="?", type=int, const=20, metavar="N",
-                       help="list the last N (default 20) entries of the audit log; with --json for tools")
-    tools.add_argument("--setup-backend", metavar="NAME",
-                       help=f"guided setup of a backend ({', '.join(backends.names())})")
-
-    setup = parser.add_argument_group("setup options (with --setup-backend)")
-    setup.add_argument("--endpoint", metavar="URL", help="endpoint URL")
-    setup.add_argument("--auth", choices=("api-key", "managed-identity", "azure-cli", "default"),
-                       help="authentication method")
-    setup.add_argument("--api-key-command", metavar="CMD",
-                       help="command that prints the API key (password managers, vaults)")
-    setup.add_argument("--yes", action="store_true", help="no questions: take every answer from flags")
-    setup.add_argument("--skip-test", action="store_true", help="write the config even if the connection test fails")
-
-    common = parser.add_argument_group("common")
-    common.add_argument("--config", metavar="PATH", help="user config file to use instead of the default")
-    common.add_argument("--debug", action="store_true", help="show details and tracebacks on errors")
-    common.add_argument("--version", action="store_true",
-                        help="show the version, the Python and the config files cmdai reads")
+    groups: Dict[str, Any] = {}
+    for title, flags, keywords in OPTIONS:
+        if title not in groups:
+            groups[title] = parser.add_argument_group(title)
+        groups[title].add_argument(*flags, **_resolved(keywords, argparse))
     return parser
 
 
+def _read_usual(arguments: Sequence[str]) -> "Optional[argparse.Namespace]":
+    """The arguments of a usual run as argparse would read them, or None to leave them to argparse.
+
+    A request in words, with only USUAL_OPTIONS before or after it (``-s zsh``, ``--shell=zsh``),
+    is read here: the hotkey path does not pay for importing argparse and building the parser.
+    """
+    from types import SimpleNamespace
+
+    by_flag = {flag: (_destination(flags), keywords) for _, flags, keywords in OPTIONS for flag in flags}
+    values: Dict[str, Any] = {"request": []}
+    for dest, keywords in by_flag.values():
+        values[dest] = False if keywords.get("action") == "store_true" else None
+    seen = set()
+    words_ended = False
+    i = 0
+    while i < len(arguments):
+        word = arguments[i]
+        if not word.startswith("-") or word == "-":
+            if words_ended or word == "-":
+                return None  # argparse reads a second run of words as an error; "-" is its own case
+            values["request"].append(word)
+            i += 1
+            continue
+        words_ended = bool(values["request"])
+        flag, has_value, value = word.partition("=")
+        if flag not in USUAL_OPTIONS or by_flag[flag][0] in seen:
+            return None
+        dest, keywords = by_flag[flag]
+        seen.add(dest)
+        if keywords.get("action") == "store_true":
+            if has_value:
+                return None
+            values[dest] = True
+        else:
+            if not has_value:
+                i += 1
+                if i == len(arguments) or arguments[i].startswith("-"):
+                    return None
+                value = arguments[i]
+            if keywords.get("choices") == "{shells}" and value not in shells.names():
+                return None
+            values[dest] = value
+        i += 1
+    return SimpleNamespace(**values)  # type: ignore[return-value]
+
+
+def _print_json(value: Any) -> None:
+    """One JSON document on stdout; text stays readable (no \\u escapes)."""
+    import json
+
+    print(json.dumps(value, ensure_ascii=False))
 
 
 def _say(message: str, *, kind: str = "", painted: bool = False) -> None:
@@ -317,7 +382,7 @@ def run_generate(args: argparse.Namespace) -> int:
         if outcome.blocked:
             blocked = _blocked_error(outcome.assessment, config.safety.level)
             answer["error"] = {"message": blocked.message, "hint": blocked.hint}
-        print(json.dumps(answer, ensure_ascii=False))
+        _print_json(answer)
         _audit(outcome, config, args)
         return answer["exit_code"]
     if outcome.blocked:
@@ -349,6 +414,8 @@ def run_generate(args: argparse.Namespace) -> int:
 
 
 def _audit(outcome: "Outcome", config: "Config", args: argparse.Namespace, executed: bool = False) -> None:
+    if not config.audit.enabled:
+        return  # the log's module and its imports are paid only by those who keep one
     from .audit import action_label, record
 
     problem = record(outcome, config, action=action_label(outcome, widget=args.widget), executed=executed)
@@ -372,8 +439,7 @@ def run_context(args: argparse.Namespace) -> int:
     if config.backend.type == "embedded":
         _say("the offline engine sends nothing anywhere; a remote backend would receive this", kind="note")
     if args.json:
-        print(json.dumps({"sources": enabled, "off": off, "forbidden": forbidden, "context": context},
-                         ensure_ascii=False))
+        _print_json({"sources": enabled, "off": off, "forbidden": forbidden, "context": context})
     elif context:
         print(context_message(context))
     else:
@@ -389,7 +455,7 @@ def run_history(args: argparse.Namespace) -> int:
         raise UsageError("--history needs a positive number", "try: cmdai --history 20")
     entries = read_recent(args.history)
     if args.json:
-        print(json.dumps(entries, ensure_ascii=False))
+        _print_json(entries)
         return EXIT_OK
     if not entries:
         state = "on" if config.audit.enabled else "off"
@@ -473,11 +539,11 @@ def run_check(args: argparse.Namespace) -> int:
     verdict = judge(command, None, args.shell or detect_shell(), config.safety.level)
     assessment, action = verdict.assessment, verdict.action
     if args.json:
-        print(json.dumps({
+        _print_json({
             "command": command, "risk": assessment.risk.label, "reasons": list(assessment.reasons),
             "categories": list(assessment.categories), "blocked": action is Action.BLOCK,
             "action": action.value, "exit_code": EXIT_BLOCKED if action is Action.BLOCK else EXIT_OK,
-        }, ensure_ascii=False))
+        })
     else:
         print(paint(assessment.risk.label, assessment.risk.label, sys.stdout))
         for reason in assessment.reasons:
@@ -500,7 +566,7 @@ def run_explain(args: argparse.Namespace) -> int:
     for warning in described.warnings:
         _say(warning, kind="warning")
     if args.json:
-        print(json.dumps(described.to_json(), ensure_ascii=False))
+        _print_json(described.to_json())
         return EXIT_OK
     lines = described.lines()
     if args.widget and len(lines) > MAX_WIDGET_EXPLAIN_LINES:
@@ -520,9 +586,9 @@ def run_list_models(args: argparse.Namespace) -> int:
     backend = create_backend(config.backend.type, config)
     models = backend.list_models(refresh=args.refresh)
     if args.json:
-        print(json.dumps([{
+        _print_json([{
             "id": m.id, "default": m.is_default, "can_chat": m.can_chat, "status": m.status,
-            "capabilities": list(m.capabilities), "description": m.description} for m in models]))
+            "capabilities": list(m.capabilities), "description": m.description} for m in models])
         return EXIT_OK
     _say(backend.describe())
     if not models:
@@ -580,9 +646,9 @@ def run_version(args: argparse.Namespace) -> int:
 
     user, site = user_config_path(args.config), paths.site_config_file()
     if args.json:
-        print(json.dumps({"version": __version__, "python": platform.python_version(), "python_path": sys.executable,
+        _print_json({"version": __version__, "python": platform.python_version(), "python_path": sys.executable,
                           "config": str(user), "config_exists": user.is_file(),
-                          "site_config": str(site), "site_config_exists": site.is_file(), "exit_code": EXIT_OK}))
+                          "site_config": str(site), "site_config_exists": site.is_file(), "exit_code": EXIT_OK})
         return EXIT_OK
     print(f"cmdai {__version__}")
     print(f"Python {platform.python_version()} ({sys.executable})")
@@ -678,11 +744,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         # Bytes that are not UTF-8 arrive as surrogates; they must not reach an encoder later.
         arguments = [valid_unicode(a) for a in (sys.argv[1:] if argv is None else argv)]
-        parser = build_parser()
-        parser.wants_json = _asks_for_json(arguments)
-        args = parser.parse_args(arguments)
+        args = _read_usual(arguments)
+        if args is None:
+            parser = build_parser()
+            parser.wants_json = _asks_for_json(arguments)
+            args = parser.parse_args(arguments)
+            _check_combinations(parser, args)
         debug, json_output = args.debug, args.json
-        _check_combinations(parser, args)
         if not args.setup_backend:
             # Everything but the interactive setup shares one budget from the start of the process.
             deadline.start_invocation(at_process_start=argv is None)

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Optional
 
 from . import shells
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Optional
 
 
 def _parent_program() -> Optional[str]:

@@ -5,7 +5,9 @@ The CLI turns an error into one line on stderr and the error's exit code.
 """
 from __future__ import annotations
 
-from typing import Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Optional
 
 EXIT_OK = 0
 EXIT_NO_COMMAND = 1

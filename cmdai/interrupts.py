@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import os
 import signal
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 EXIT_INTERRUPTED = 130
 MESSAGE = b"cmdai: interrupted\n"

@@ -6,7 +6,10 @@ them; compiling them all at import would be paid on every keypress of the hotkey
 from __future__ import annotations
 
 import re
-from typing import Any, Optional, Pattern
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Optional, Pattern
 
 
 class LazyRegex:

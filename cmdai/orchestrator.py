@@ -1,9 +1,7 @@
 """The path of a request: cache, backend, offline fallback, syntax repair, then the safety verdict."""
 from __future__ import annotations
 
-import json
 import time
-from typing import TYPE_CHECKING, Dict, List, Optional
 
 from . import shells
 from .backends import create_backend
@@ -13,7 +11,9 @@ from .errors import GeneratorError, ModelOutputError, NoAnswerError
 from .safety import Assessment, assess, decide
 from .values import MAX_ALTERNATIVES, Alternative, Generation, GenerationRequest, Outcome
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Dict, List, Optional
     from .redaction import Redactor
 
 OFFLINE_BACKEND = "embedded"
@@ -40,7 +40,11 @@ def _cache_key_parts(request: GenerationRequest, backend: CommandGenerator) -> O
     service = backend.cache_key_parts(request)
     if service is None:
         return None
-    context = json.dumps(request.context, sort_keys=True) if request.context else None
+    context = None
+    if request.context:
+        import json
+
+        context = json.dumps(request.context, sort_keys=True)
     return [request.text.strip(), request.shell, request.os_name, request.refine, context, *service]
 
 

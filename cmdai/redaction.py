@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Tuple
 
 from .lazy_regex import LazyRegex, lazy_regex
+from .records import Value
 from .values import GenerationRequest
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 PLACEHOLDER = "<SECRET_{}>"
 _PLACEHOLDER = lazy_regex(r"<SECRET_(\d+)>")
@@ -20,7 +24,7 @@ _PLACEHOLDER = lazy_regex(r"<SECRET_(\d+)>")
 _ROUTING_FIELDS = frozenset({"shell", "os_name", "model"})
 
 
-class Detector(NamedTuple):
+class Detector(Value):
     """One kind of secret: ``pattern``'s groups named ``s…`` hold the value, ``accept`` vets it."""
 
     name: str

@@ -6,10 +6,12 @@ comment: unquoted, at the start of a word, not inside ``${…}``, ``$(…)`` or 
 """
 from __future__ import annotations
 
-import shutil
-from typing import Collection, NamedTuple, Optional
-
 from . import shells
+from .records import Value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Collection, Optional
 
 #: Words a shell runs without a program on PATH.
 _BUILTINS = frozenset(
@@ -20,7 +22,7 @@ _BUILTINS = frozenset(
     "setopt unsetopt autoload zmodload print whence where which [ [[ . :".split())
 
 
-class Refinement(NamedTuple):
+class Refinement(Value):
     """A command and the instruction written after it as a comment."""
 
     command: str
@@ -115,7 +117,11 @@ def names_a_command(command: str) -> bool:
     first = words[0].lstrip("({!")
     if not first:
         return False
-    if first in _BUILTINS or "/" in first or first.startswith("~") or shutil.which(first) is not None:
+    if first in _BUILTINS or "/" in first or first.startswith("~"):
+        return True
+    import shutil
+
+    if shutil.which(first) is not None:
         return True
     # A command written for another machine (docker, pbcopy) need not be installed here.
     from .explain.catalog import COMMANDS

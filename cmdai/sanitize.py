@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable
+
+from .lazy_regex import lazy_regex
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Iterable
 
 # CSI, OSC, DCS/SOS/PM/APC strings and two-character escapes (ESC followed by one byte),
 # in both their 7-bit (ESC …) and 8-bit (C1) forms.
-_ESCAPE_SEQUENCES = re.compile(
+_ESCAPE_SEQUENCES = lazy_regex(
     r"""
     (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]                   # CSI … final byte
   | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f]).*?(?:\x07|\x1b\\|\x9c|$)   # OSC, DCS, SOS, PM, APC
@@ -15,17 +20,17 @@ _ESCAPE_SEQUENCES = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 # Every C0 control except tab and newline, DEL, and the C1 range.
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_CHARACTERS = lazy_regex(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Characters that reorder or hide text (bidi overrides, zero-width) can make a command look
 # different from what runs.
-_INVISIBLE = re.compile("[\u061c\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_INVISIBLE = lazy_regex("[\u061c\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 # Halves of a surrogate pair on their own are not text; no encoder accepts them.
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_LONE_SURROGATE = lazy_regex("[\ud800-\udfff]")
 # The password of a URL's user part (proxy URLs): scheme://user:PASSWORD@host
-_URL_PASSWORD = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]*:)[^@\s/]*@")
+_URL_PASSWORD = lazy_regex(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]*:)[^@\s/]*@")
 # Entra access tokens are JWTs; anything shaped like one, or a token field, is masked in messages.
-_JWT = re.compile(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*)?")
-_TOKEN_FIELD = re.compile(r"""(["']?(?:access_?token|refresh_?token)["']?\s*[:=]\s*["']?)[^"'\s,}]+""", re.I)
+_JWT = lazy_regex(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*)?")
+_TOKEN_FIELD = lazy_regex(r"""(["']?(?:access_?token|refresh_?token)["']?\s*[:=]\s*["']?)[^"'\s,}]+""", re.I)
 #: What stands in for a secret in a message.
 MASK = "****"
 #: Known secrets shorter than this are not masked: they would mask ordinary words.
@@ -38,6 +43,8 @@ def strip_terminal_controls(text: str) -> str:
     Tabs and newlines survive; carriage returns become newlines first so that "a\\r\\nb"
     keeps its line break.
     """
+    if text.isascii() and text.isprintable():
+        return text  # the usual case: nothing to remove, and no pattern to compile
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ESCAPE_SEQUENCES.sub("", text)
     text = _CONTROL_CHARACTERS.sub("", text)
@@ -46,7 +53,7 @@ def strip_terminal_controls(text: str) -> str:
 
 
 def has_lone_surrogate(text: str) -> bool:
-    return _LONE_SURROGATE.search(text) is not None
+    return not text.isascii() and _LONE_SURROGATE.search(text) is not None
 
 
 def valid_unicode(text: str) -> str:

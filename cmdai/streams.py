@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any, List, Optional, TextIO, Tuple
 
 from .errors import OutputError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, List, Optional, TextIO, Tuple
 
 _HINT = "check where standard output goes (a closed descriptor, a full disk or a file system error)"
 

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import os
-from typing import TextIO
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TextIO
 
 #: SGR codes by meaning, so that every part of cmdai paints the same thing the same way.
 COLOURS = {"bold": "1", "ok": "32", "safe": "32", "moderate": "33", "warning": "33", "high": "31", "error": "31",

@@ -4,19 +4,19 @@ The bottom floor: every other module may use these, and this module uses nothing
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, Optional, Tuple, Union
-
-from .records import Record
+from .records import Record, Value
 from .safety.levels import Action, Assessment
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional, Tuple, Union
     from .redaction import Redactor
 
 #: At most this many alternatives accompany an answer, however many a model sends.
 MAX_ALTERNATIVES = 2
 
 
-class GenerationRequest(NamedTuple):
+class GenerationRequest(Value):
     """What the user asked for, and where the command will run."""
 
     text: str
@@ -61,7 +61,7 @@ class Generation(Record):
         self.alternatives: List["Generation"] = [] if alternatives is None else alternatives
 
 
-class ModelInfo(NamedTuple):
+class ModelInfo(Value):
     """One model (or deployment) a backend offers."""
 
     id: str
@@ -73,7 +73,7 @@ class ModelInfo(NamedTuple):
     description: Optional[str] = None
 
 
-class HealthCheck(NamedTuple):
+class HealthCheck(Value):
     """One line of ``cmdai --doctor``: a check, whether it passed, and the fix if not."""
 
     name: str
@@ -82,7 +82,7 @@ class HealthCheck(NamedTuple):
     hint: Optional[str] = None
 
 
-class Alternative(NamedTuple):
+class Alternative(Value):
     """Another command for the same request, judged by safety on its own."""
 
     command: str

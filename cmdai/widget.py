@@ -11,7 +11,6 @@ import os
 import signal
 import sys
 import time
-from typing import TYPE_CHECKING, Any, List, Optional, Union
 
 from . import shells
 from .errors import EXIT_NO_COMMAND, EXIT_OK, BackendTimeoutError
@@ -19,7 +18,9 @@ from .records import Record
 from .safety import Action, Risk
 from .sanitize import one_line, strip_terminal_controls
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, List, Optional, Union
     from .config import Config
     from .values import Alternative, Outcome
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 from importlib import import_module
-from typing import TYPE_CHECKING, Dict, List, Optional, Tuple, Type
 
 from ..errors import ConfigError
 from .base import REGISTERED, CommandGenerator
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Dict, List, Optional, Tuple, Type
     from ..config import Config
     from ..settings import Key
 

@@ -6,12 +6,13 @@ the built-in modules and is the only list that configuration, help, setup, docto
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING, Any, ClassVar, Dict, Iterator, List, Mapping, Optional, Tuple, Type
 
 from ..settings import Key
 from ..values import Generation, GenerationRequest, HealthCheck, ModelInfo
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, ClassVar, Dict, Iterator, List, Mapping, Optional, Tuple, Type
     from ..config import Config
 
 #: Every backend class defined so far, by name (filled by ``CommandGenerator.__init_subclass__``).

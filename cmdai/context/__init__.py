@@ -8,9 +8,10 @@ source, and the site ``[policy] forbid_context`` turns sources off for everyone.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Tuple
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Dict, List, Mapping, Optional, Tuple
     from ..config import Config
 
 #: (name, module, on by default, what it tells the model)

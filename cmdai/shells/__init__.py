@@ -7,14 +7,18 @@ quotes a word, how the bash-grammar engines (safety, explain) read it, the Ctrl-
 are found by listing this directory, so a new shell is one new file; the module is imported when
 its shell is first asked for.
 """
-# No `from __future__ import annotations`: typing.NamedTuple compiles each string annotation, which
-# costs this module three times its import time on every key press.
+from __future__ import annotations
+
 import importlib
 import os
-from typing import Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 from ..errors import UsageError
 from ..lazy_regex import lazy_regex
+from ..records import Value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 #: Words no POSIX shell reads specially, left unquoted (``shlex.quote``'s characters, any letter).
 _PLAIN_WORD = lazy_regex(r"[\w@%+=:,./-]+")
@@ -33,7 +37,7 @@ def unchanged(text: str, *_: str) -> str:
     return text
 
 
-class InitScript(NamedTuple):
+class InitScript(Value):
     """The Ctrl-G script in ``shell/`` that ``cmdai --init`` prints, and the two lines it fills in."""
 
     file_name: str
@@ -54,7 +58,7 @@ class InitScript(NamedTuple):
     enabling_words: Tuple[str, ...] = ()
 
 
-class Shell(NamedTuple):
+class Shell(Value):
     """Everything cmdai does differently for one shell."""
 
     name: str

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Iterator, List, Optional, Tuple
 
 from ..lazy_regex import lazy_regex
 from . import InitScript, Shell, posix_quote
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Iterator, List, Optional, Tuple
 
 _DROP_LINE = lazy_regex(r"^\s*(end|else|function\b.*|case\b.*|begin)\s*$")
 # Block headers whose words may hold substitutions: keep the words as arguments of ':'.

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from cmdai.errors import ModelOutputError
 from cmdai.remote.parsing import parse_model_output
@@ -78,3 +79,16 @@ def test_sanitize_helpers():
     assert strip_terminal_controls("a\r\nb\tc") == "a\nb\tc"
     assert one_line("  many\n spaces \x1b[1mhere ") == "many spaces here"
     assert one_line("x" * 400, limit=10) == "x" * 9 + "…"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab \t\n\r\x1b[]0;m\x07\x9b\u200e\u202e\ud800~") | st.characters(), max_size=40))
+def test_removal_leaves_only_printable_text_and_is_stable(text):
+    cleaned = strip_terminal_controls(text)
+    # What is left is printable apart from tabs and newlines, and cleaning it again changes nothing
+    # (the shortcut for plain text and the full path agree).
+    assert all(ch.isprintable() or ch in "\t\n" or ord(ch) > 0x9f for ch in cleaned)
+    assert not any(ch in cleaned for ch in "\x1b\x9b\r\u200e\u202e\ud800")
+    assert strip_terminal_controls(cleaned) == cleaned
+    if text.isascii() and text.isprintable():
+        assert cleaned == text
