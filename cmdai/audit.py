@@ -26,7 +26,7 @@ LOCK_WAIT_SECONDS = 0.05
 def log_path() -> Path:
     from . import paths
 
-    return paths.user_state_dir() / LOG_NAME
+    return Path(paths.user_state_dir(), LOG_NAME)
 
 
 def action_label(outcome: "Outcome", *, widget: bool) -> str:

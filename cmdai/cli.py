@@ -639,6 +639,7 @@ def run_setup(args: argparse.Namespace) -> int:
 
 
 def run_version(args: argparse.Namespace) -> int:
+    import os
     import platform
 
     from . import paths
@@ -647,13 +648,13 @@ def run_version(args: argparse.Namespace) -> int:
     user, site = user_config_path(args.config), paths.site_config_file()
     if args.json:
         _print_json({"version": __version__, "python": platform.python_version(), "python_path": sys.executable,
-                          "config": str(user), "config_exists": user.is_file(),
-                          "site_config": str(site), "site_config_exists": site.is_file(), "exit_code": EXIT_OK})
+                     "config": user, "config_exists": os.path.isfile(user),
+                     "site_config": site, "site_config_exists": os.path.isfile(site), "exit_code": EXIT_OK})
         return EXIT_OK
     print(f"cmdai {__version__}")
     print(f"Python {platform.python_version()} ({sys.executable})")
-    print(f"config: {user}" + ("" if user.is_file() else " (not found: built-in defaults apply)"))
-    print(f"site config: {site}" + ("" if site.is_file() else " (not found)"))
+    print(f"config: {user}" + ("" if os.path.isfile(user) else " (not found: built-in defaults apply)"))
+    print(f"site config: {site}" + ("" if os.path.isfile(site) else " (not found)"))
     return EXIT_OK
 
 

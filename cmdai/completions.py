@@ -29,7 +29,7 @@ def cached_models() -> List[str]:
     from .paths import user_cache_dir
 
     try:
-        with open(user_cache_dir() / "models.json", encoding="utf-8") as handle:
+        with open(os.path.join(user_cache_dir(), "models.json"), encoding="utf-8") as handle:
             data = json.load(handle)
     except (OSError, ValueError):
         return []

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
-from typing import (TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Type,
-                    Union)
 
 from . import backends, paths
 from .context import SOURCES as CONTEXT_SOURCES
 from .errors import ConfigError
-from .records import Record
+from .records import Record, Value
 from .safety.levels import SAFETY_LEVELS, stricter
 from .settings import Key, coerce, flatten, holds_secret, section_type, unknown_key_error
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Type, Union
+
     from .backends.base import CommandGenerator
 
 #: cmdai's own keys; backends add theirs.
@@ -76,7 +76,7 @@ CORE: Dict[str, Key] = {
 }
 
 
-class BackendSettings(NamedTuple):
+class BackendSettings(Value):
     """[backend]: what every backend shares (each backend's own keys are in ``Config.settings_of``)."""
 
     type: str
@@ -91,11 +91,11 @@ class BackendSettings(NamedTuple):
     prices: Optional[Dict[str, Dict[str, float]]]
 
 
-class SafetySettings(NamedTuple):
+class SafetySettings(Value):
     level: str
 
 
-class PolicySettings(NamedTuple):
+class PolicySettings(Value):
     """The site file's floors."""
 
     minimum_safety_level: Optional[str]
@@ -103,17 +103,17 @@ class PolicySettings(NamedTuple):
     audit: Optional[bool]
 
 
-class CacheSettings(NamedTuple):
+class CacheSettings(Value):
     enabled: bool
     ttl_hours: float
 
 
-class ShellSettings(NamedTuple):
+class ShellSettings(Value):
     hotkey_timeout_seconds: float
     record_requests: bool
 
 
-class AuditSettings(NamedTuple):
+class AuditSettings(Value):
     enabled: bool
     max_bytes: int
     keep_files: int
@@ -145,7 +145,7 @@ def environment_variables() -> Dict[str, str]:
     return {variable: dotted for dotted, key in schema().items() for variable in key.env}
 
 
-class Layer(NamedTuple):
+class Layer(Value):
     """One source of settings for ``resolve``: where they come from and what they say.
 
     ``kind`` is "site" or "file" (``values`` is the file's tables; every value is from ``source``),
@@ -165,7 +165,7 @@ class Config(Record):
                  "warnings", "values", "owners", "_settings")
 
     def __init__(self, values: Dict[str, Any], sources: Dict[str, str], owners: Dict[str, str],
-                 files: List[Path], warnings: List[str]):
+                 files: List[str], warnings: List[str]):
         #: Every key that was set, resolved and checked, by dotted name.
         self.values = values
         #: Where each key's value came from (a file path, an environment variable, a "--flag").
@@ -279,7 +279,7 @@ def resolve(layers: Sequence[Layer]) -> Config:
     sources: Dict[str, str] = {}
     owners: Dict[str, str] = {}
     warnings: List[str] = []
-    files: List[Path] = []
+    files: List[str] = []
     for layer in layers:
         secret_here = False
         for dotted, raw, source, from_text, declared_by in _layer_values(layer):
@@ -297,9 +297,9 @@ def resolve(layers: Sequence[Layer]) -> Config:
             if owner is not None:
                 owners[dotted] = owner
         if layer.kind in ("site", "file"):
-            files.append(Path(layer.source))
+            files.append(layer.source)
             if secret_here:
-                _warn_if_readable_by_others(Path(layer.source), warnings)
+                _warn_if_readable_by_others(layer.source, warnings)
     _settle(values, sources, owners)
     _apply_policy_floor(values, sources, warnings)
     _apply_policy_privacy(values, sources, warnings)
@@ -361,12 +361,12 @@ def load_config(
     layers: List[Layer] = []
     site = paths.site_config_file()
     if _config_file_exists(site, None):
-        layers.append(Layer(str(site), read_toml(site), "site"))
+        layers.append(Layer(site, read_toml(site), "site"))
     explicit = path or environ.get("CMDAI_CONFIG") or None
     user = user_config_path(path, environ)
     origin = ("--config" if path else "CMDAI_CONFIG") if explicit else None
     if _config_file_exists(user, origin):
-        layers.append(Layer(str(user), read_toml(user), "file"))
+        layers.append(Layer(user, read_toml(user), "file"))
     elif explicit:
         raise ConfigError(f"config file {user} (from {origin}) does not exist",
                           "check the path, or run: cmdai --setup-backend azure-foundry")
@@ -375,14 +375,14 @@ def load_config(
     return resolve(layers)
 
 
-def user_config_path(path: Optional[str] = None, environ: Optional[Mapping[str, str]] = None) -> Path:
+def user_config_path(path: Optional[str] = None, environ: Optional[Mapping[str, str]] = None) -> str:
     """The user config file cmdai reads: ``--config``, else ``CMDAI_CONFIG``, else the XDG one."""
     environ = os.environ if environ is None else environ
     explicit = path or environ.get("CMDAI_CONFIG") or None
-    return Path(explicit).expanduser() if explicit else paths.user_config_file()
+    return os.path.expanduser(explicit) if explicit else paths.user_config_file()
 
 
-def read_toml(path: Path) -> Dict[str, Any]:
+def read_toml(path: str) -> Dict[str, Any]:
     """Parse one TOML file; a syntax error names the file and the line."""
     if sys.version_info >= (3, 11):
         import tomllib
@@ -399,7 +399,7 @@ def read_toml(path: Path) -> Dict[str, Any]:
         raise ConfigError(f"{path}: cannot be read ({exc.strerror})", "check the path and its permissions") from None
 
 
-def _config_file_exists(path: Path, origin: Optional[str]) -> bool:
+def _config_file_exists(path: str, origin: Optional[str]) -> bool:
     """Whether there is a config file to read at ``path``; a directory or an unreadable folder is an error.
 
     Any readable non-directory counts (``--config /dev/null`` means "no settings"; ``<(…)`` works).
@@ -407,7 +407,7 @@ def _config_file_exists(path: Path, origin: Optional[str]) -> bool:
     import stat
 
     try:
-        mode = path.stat().st_mode
+        mode = os.stat(path).st_mode
     except FileNotFoundError:
         return False
     except NotADirectoryError:
@@ -415,18 +415,18 @@ def _config_file_exists(path: Path, origin: Optional[str]) -> bool:
                           "check the path" + (f" given by {origin}" if origin else "")) from None
     except PermissionError:
         raise ConfigError(f"cannot read the folder of the config file {path} (permission denied)",
-                          f"check its permissions, e.g. chmod u+rx '{path.parent}'") from None
+                          f"check its permissions, e.g. chmod u+rx '{os.path.dirname(path) or os.curdir}'") from None
     except OSError as exc:
         raise ConfigError(f"config file {path} cannot be read ({exc.strerror})", "check the path") from None
     if stat.S_ISDIR(mode):
         raise ConfigError(f"config file {path}{f' (from {origin})' if origin else ''} is a directory",
-                          f"point it at a file, e.g. {path / paths.CONFIG_FILE_NAME}")
+                          f"point it at a file, e.g. {os.path.join(path, paths.CONFIG_FILE_NAME)}")
     return True
 
 
-def _warn_if_readable_by_others(path: Path, warnings: List[str]) -> None:
+def _warn_if_readable_by_others(path: str, warnings: List[str]) -> None:
     try:
-        mode = path.stat().st_mode
+        mode = os.stat(path).st_mode
     except OSError:
         return
     if mode & 0o077:

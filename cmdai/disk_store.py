@@ -1,5 +1,6 @@
 """Small private JSON stores in the cache directory: the answer cache, request-option memory, model
-lists and Entra tokens all keep their entries here.
+lists and Entra tokens all keep their entries here, and every other cache file (the compiled offline
+catalog, parsed config files) is written by the same ``write_private``.
 
 Every write replaces the file atomically (a reader sees the old file or the new one) with mode 0600
 inside directories created 0700; a store holding many entries in one file is updated under a lock,
@@ -9,20 +10,22 @@ read or written costs only speed: reads miss, writes are skipped.
 """
 from __future__ import annotations
 
-import json
 import math
 import os
 import time
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, Optional
 
 from .paths import ensure_private_dir
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, Iterator, Optional, Union
+
+    Validator = Callable[[Any], bool]
+    StrPath = Union[str, "os.PathLike[str]"]
+
 #: Seconds a writer waits for another cmdai to finish updating the same file, then gives up.
 LOCK_WAIT_SECONDS = 0.5
-
-Validator = Callable[[Any], bool]
 
 
 def finite_number(value: Any) -> bool:
@@ -34,39 +37,42 @@ def optional_text(value: Any) -> bool:
     return value is None or isinstance(value, str)
 
 
-def cache_dir(*parts: str) -> Path:
+def cache_dir(*parts: str) -> str:
     """A folder in the user's cache directory (``~/.cache/cmdai/...``), not created."""
     from .paths import user_cache_dir
 
-    return user_cache_dir().joinpath(*parts)
+    return os.path.join(user_cache_dir(), *parts)
 
 
-def _tighten(path: Path) -> None:
+def _tighten(path: str) -> None:
     """cmdai's own cache folder is private even when an older version created it 0755."""
     try:
-        info = path.stat()
+        info = os.stat(path)
         if info.st_mode & 0o077 and info.st_uid == os.getuid():
-            path.chmod(0o700)
+            os.chmod(path, 0o700)
     except (OSError, AttributeError):
         pass
 
 
-def write_json(path: Path, data: Any) -> None:
-    """Replace ``path`` with ``data`` as JSON, atomically and readable only by the user. Raises OSError.
+def write_private(path: StrPath, data: bytes) -> None:
+    """Replace ``path`` with ``data``, atomically and readable only by the user. Raises OSError.
 
-    The temporary file is created with mode 0600, so the content is private from the first byte.
+    The temporary file is created with mode 0600, so the content is private from the first byte; the
+    folders on the way are created 0700, and the cache folder itself is tightened when it is open.
     """
-    import tempfile
-
-    root = cache_dir()
-    if path.parent == root or root in path.parents:
+    path = os.path.abspath(path)
+    folder, name = os.path.split(path)
+    root = os.path.abspath(cache_dir())
+    if path.startswith(root + os.sep):
         ensure_private_dir(root)
         _tighten(root)
-    ensure_private_dir(path.parent)
-    fd, tmp = tempfile.mkstemp(dir=str(path.parent), prefix=f".{path.name}.", suffix=".tmp")
+    ensure_private_dir(folder)
+    # A random part keeps two writers (and a temporary file a killed run left behind) apart.
+    tmp = os.path.join(folder, f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -76,8 +82,17 @@ def write_json(path: Path, data: Any) -> None:
         raise
 
 
-def read_json(path: Path) -> Any:
+def write_json(path: StrPath, data: Any) -> None:
+    """Replace ``path`` with ``data`` as JSON, atomically and readable only by the user. Raises OSError."""
+    import json
+
+    write_private(path, json.dumps(data).encode("utf-8"))
+
+
+def read_json(path: StrPath) -> Any:
     """The JSON in ``path``, or None when it is missing, unreadable or not JSON."""
+    import json
+
     try:
         with open(path, encoding="utf-8") as handle:
             return json.load(handle)
@@ -86,15 +101,16 @@ def read_json(path: Path) -> Any:
 
 
 @contextmanager
-def _locked(path: Path) -> Iterator[bool]:
+def _locked(path: str) -> Iterator[bool]:
     """Hold an exclusive lock on ``path``'s lock file; yields False when it could not be had in time."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - no flock on this platform; atomic replace still holds
         yield True
         return
-    ensure_private_dir(path.parent)
-    fd = os.open(str(path.parent / f".{path.name}.lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    folder, name = os.path.split(path)
+    ensure_private_dir(folder)
+    fd = os.open(os.path.join(folder, f".{name}.lock"), os.O_RDWR | os.O_CREAT, 0o600)
     try:
         yield flock_within(fd, LOCK_WAIT_SECONDS)
     finally:
@@ -119,8 +135,8 @@ def flock_within(fd: int, seconds: float) -> bool:
 class KeyedFile:
     """Entries under keys in one JSON object file (request options, model lists)."""
 
-    def __init__(self, name: str, valid: Validator, directory: Optional[Path] = None):
-        self.path = (directory or cache_dir()) / name
+    def __init__(self, name: str, valid: Validator, directory: Optional[StrPath] = None):
+        self.path = os.path.join(cache_dir() if directory is None else os.fspath(directory), name)
         self.valid = valid
 
     def _entries(self) -> Dict[str, Any]:
@@ -152,12 +168,12 @@ class KeyedFile:
 class KeyedFolder:
     """One JSON file per key in a folder (answers, tokens): writers of different keys never meet."""
 
-    def __init__(self, directory: Path, valid: Validator):
-        self.directory = directory
+    def __init__(self, directory: StrPath, valid: Validator):
+        self.directory = os.fspath(directory)
         self.valid = valid
 
-    def path_for(self, key: str) -> Path:
-        return self.directory / f"{key}.json"
+    def path_for(self, key: str) -> str:
+        return os.path.join(self.directory, f"{key}.json")
 
     def get(self, key: str) -> Optional[Any]:
         entry = read_json(self.path_for(key))
@@ -180,21 +196,21 @@ class KeyedFolder:
     def prune(self, keep: int, older_than: float) -> None:
         """Remove entries written before ``older_than`` (POSIX time), and all but the newest ``keep``."""
         try:
-            entries = list(self.directory.glob("*.json"))
+            entries = [entry.path for entry in os.scandir(self.directory) if entry.name.endswith(".json")]
         except OSError:
             return
         if len(entries) <= keep:
             return
 
-        def modified(path: Path) -> float:
+        def modified(path: str) -> float:
             try:
-                return path.stat().st_mtime
+                return os.stat(path).st_mtime
             except OSError:
                 return 0.0
 
         for index, path in enumerate(sorted(entries, key=modified, reverse=True)):
             if index >= keep or modified(path) < older_than:
                 try:
-                    path.unlink()
+                    os.unlink(path)
                 except OSError:
                     pass

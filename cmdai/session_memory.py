@@ -42,7 +42,7 @@ class Memory(NamedTuple):
 
 
 def _directory() -> Path:
-    return paths.user_cache_dir() / _DIRECTORY
+    return Path(paths.user_cache_dir(), _DIRECTORY)
 
 
 def same_line(line: str, inserted: str) -> bool:

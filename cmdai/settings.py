@@ -6,12 +6,17 @@ and resolves the layers (site file, user file, environment, flags). Nothing here
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Dict, Iterable, List, Mapping, NamedTuple, Optional, Tuple, Type
+from collections.abc import Mapping
 
 from .errors import ConfigError
+from .records import Value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple, Type
 
 
-class Key(NamedTuple):
+class Key(Value):
     """One setting: its type, default and the rules its value follows, and where else it may be set."""
 
     kind: str  # "str", "bool", "int", "float", "url", "choice", "list" (of choices), "prices", "tables"

@@ -24,7 +24,7 @@ _FIELDS = ("requests", "prompt_tokens", "completion_tokens")
 
 
 def usage_file() -> Path:
-    return paths.user_data_dir() / "usage.json"
+    return Path(paths.user_data_dir(), "usage.json")
 
 
 def _load(path: Path) -> Dict[str, Dict[str, Dict[str, int]]]:

@@ -110,7 +110,7 @@ def collect(environ: Mapping[str, str]) -> Optional[Dict[str, Any]]:
     from .. import paths
     from ..disk_store import write_json
 
-    path = paths.user_cache_dir() / CACHE_FILE
+    path = os.path.join(paths.user_cache_dir(), CACHE_FILE)
     key = cache_key(environ)
     try:
         with open(path, encoding="utf-8") as handle:

@@ -261,7 +261,7 @@ def default_config_path() -> Path:
     from .. import paths
 
     explicit = os.environ.get("CMDAI_CONFIG")
-    return Path(explicit).expanduser() if explicit else paths.user_config_file()
+    return Path(explicit).expanduser() if explicit else Path(paths.user_config_file())
 
 
 def print_next_steps(session: Session, notes: List[str]) -> None:

@@ -24,7 +24,7 @@ def test_precedence_flags_over_env_over_user_over_site(user_config, site_config,
     assert config.backend.model == "user-model"
     assert config.backend.timeout_seconds == 7
     assert config.backend.max_retries == 1  # only the site file sets it
-    assert config.files == [site_config, user_config]
+    assert config.files == [str(site_config), str(user_config)]
 
     monkeypatch.setenv("CMDAI_MODEL", "env-model")
     assert load_config().backend.model == "env-model"
@@ -121,7 +121,7 @@ def test_cmdai_config_variable_selects_the_file(tmp_path, write_file, monkeypatc
     monkeypatch.setenv("CMDAI_CONFIG", str(other))
     config = load_config()
     assert config.safety.level == "strict"
-    assert config.files == [other]
+    assert config.files == [str(other)]
 
 
 def test_site_policy_floor_cannot_be_lowered(site_config, user_config, write_file, monkeypatch):

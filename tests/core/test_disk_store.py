@@ -36,7 +36,7 @@ def test_the_cache_folders_and_files_are_private(isolated_env):
 
 
 def test_an_existing_open_cache_folder_is_tightened(isolated_env):
-    root = cache_dir()
+    root = Path(cache_dir())
     root.mkdir(parents=True, mode=0o755)
     root.chmod(0o755)
     ResponseCache(24).put(KEY, Generation(command="ls"))
@@ -95,7 +95,7 @@ def test_a_cached_command_that_is_no_command_is_a_miss(tmp_path, command):
 ])
 def test_a_malformed_token_is_a_miss(tmp_path, entry):
     cache = TokenCache(tmp_path)
-    cache.path_for("azure-cli-x").write_text(json.dumps(entry))
+    Path(cache.path_for("azure-cli-x")).write_text(json.dumps(entry))
 
     assert cache.load("azure-cli-x") is None
     cache.store("azure-cli-x", AccessToken("fresh", time.time() + 3600))
@@ -117,7 +117,7 @@ def test_a_null_token_is_never_sent_as_bearer_none(tmp_path):
             return ()
 
     cache = TokenCache(tmp_path)
-    cache.path_for("key").write_text(json.dumps({"access_token": None, "expires_on": time.time() + 3600}))
+    Path(cache.path_for("key")).write_text(json.dumps({"access_token": None, "expires_on": time.time() + 3600}))
     provider = TokenProvider(Credential(), "scope", cache, "key")
 
     assert provider.token() == "real-token"

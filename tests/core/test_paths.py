@@ -1,8 +1,8 @@
 """Where cmdai keeps its files: on Linux the XDG rules are read directly and agree with platformdirs."""
 from __future__ import annotations
 
+import os
 import sys
-from pathlib import Path
 
 import platformdirs
 import pytest
@@ -14,14 +14,17 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="XD
 VALUES = ["", "   ", "relative/dir", "/abs/dir", "/abs/dir/", "~/tilde"]
 
 
-def reference(kind: str) -> Path:
+def reference(kind: str) -> str:
     if kind == "site":
-        return Path(platformdirs.site_config_dir("cmdai", appauthor=False, multipath=False)) / "config.toml"
-    return Path(getattr(platformdirs, f"user_{kind}_dir")("cmdai", appauthor=False))
+        return os.path.join(platformdirs.site_config_dir("cmdai", appauthor=False, multipath=False), "config.toml")
+    return getattr(platformdirs, f"user_{kind}_dir")("cmdai", appauthor=False)
 
 
-def ours(kind: str) -> Path:
-    return paths.site_config_file() if kind == "site" else getattr(paths, f"user_{kind}_dir")()
+def ours(kind: str) -> str:
+    """The path as a str: the hotkey never builds a pathlib.Path for it."""
+    found = paths.site_config_file() if kind == "site" else getattr(paths, f"user_{kind}_dir")()
+    assert type(found) is str
+    return found
 
 
 @pytest.mark.parametrize("kind, variable", [("config", "XDG_CONFIG_HOME"), ("cache", "XDG_CACHE_HOME"),
@@ -48,9 +51,9 @@ def test_home_is_used_when_nothing_is_set(monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
     for variable in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
         monkeypatch.delenv(variable, raising=False)
-    assert paths.user_config_file() == tmp_path / ".config" / "cmdai" / "config.toml"
-    assert paths.user_cache_dir() == tmp_path / ".cache" / "cmdai"
-    assert paths.user_data_dir() == tmp_path / ".local" / "share" / "cmdai"
+    assert paths.user_config_file() == str(tmp_path / ".config" / "cmdai" / "config.toml")
+    assert paths.user_cache_dir() == str(tmp_path / ".cache" / "cmdai")
+    assert paths.user_data_dir() == str(tmp_path / ".local" / "share" / "cmdai")
 
 
 def test_the_hotkey_path_does_not_import_platformdirs() -> None:

@@ -43,12 +43,12 @@ def test_the_second_run_reads_the_cache_and_skips_the_catalog() -> None:
     second = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert first.stdout.split() == ["find", ".", "-name", "'*.py'", "True"], first.stderr
     assert second.stdout.split() == ["find", ".", "-name", "'*.py'", "False"], second.stderr
-    path = catalog_cache.cache_file()
+    path = Path(catalog_cache.cache_file())
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
 def test_a_stale_or_damaged_cache_is_rebuilt(monkeypatch) -> None:
-    path = catalog_cache.cache_file()
+    path = Path(catalog_cache.cache_file())
     catalog_cache.load_matcher()
     assert path.is_file()
     # Another version or a changed module: the stored key no longer fits.

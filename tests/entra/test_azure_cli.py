@@ -6,6 +6,7 @@ import os
 import stat
 import time
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -107,7 +108,7 @@ def test_token_with_more_than_five_minutes_left_is_reused(fake_az, azure_setting
 def test_invalidate_drops_memory_and_disk_and_the_next_token_is_new(fake_az, azure_settings):
     provider = token_provider_for(azure_settings(), COGNITIVE)
     provider.token()
-    path = provider.cache.path_for(provider.cache_key)
+    path = Path(provider.cache.path_for(provider.cache_key))
     assert path.exists()
 
     provider.invalidate()
@@ -131,7 +132,7 @@ def test_older_az_without_expires_on_uses_local_expires_on(fake_az, azure_settin
 def test_cache_file_is_private_and_holds_only_the_access_token(fake_az, azure_settings, isolated_environment):
     provider = token_provider_for(azure_settings(), COGNITIVE)
     provider.token()
-    path = provider.cache.path_for(provider.cache_key)
+    path = Path(provider.cache.path_for(provider.cache_key))
 
     assert path.parent == isolated_environment / "cmdai" / "tokens"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -145,7 +146,7 @@ def test_cache_file_is_private_and_holds_only_the_access_token(fake_az, azure_se
 def test_unreadable_cache_file_is_replaced(fake_az, azure_settings):
     provider = token_provider_for(azure_settings(), COGNITIVE)
     provider.token()
-    provider.cache.path_for(provider.cache_key).write_text("{not json")
+    Path(provider.cache.path_for(provider.cache_key)).write_text("{not json")
 
     assert token_provider_for(azure_settings(), COGNITIVE).token() == fake_az.token_of_call(2)
 

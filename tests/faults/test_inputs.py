@@ -150,16 +150,14 @@ def test_config_dev_null_means_no_settings(run_cmdai):
 
 
 def test_an_unreadable_config_folder_is_named(monkeypatch, tmp_path):
-    from pathlib import Path
+    real_stat = os.stat
 
-    real_stat = Path.stat
-
-    def stat(self, *args, **kwargs):
-        if self.name == "config.toml":
+    def stat(path, *args, **kwargs):
+        if os.path.basename(path) == "config.toml":
             raise PermissionError(13, "Permission denied")
-        return real_stat(self, *args, **kwargs)
+        return real_stat(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "stat", stat)
+    monkeypatch.setattr(os, "stat", stat)
     with pytest.raises(ConfigError) as caught:
         load_config()
 

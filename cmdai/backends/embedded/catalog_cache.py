@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import marshal
 import os
-from pathlib import Path
 from typing import Any, Optional, Tuple
 
 from ... import __version__, paths
+from ...disk_store import write_private
 from .engine import Matcher
 
 #: Bump when the snapshot's layout changes.
@@ -32,13 +32,14 @@ def _key() -> Tuple[Any, ...]:
     return _FORMAT, __version__, tuple(stamps)
 
 
-def cache_file() -> Path:
-    return paths.user_cache_dir() / _FILE_NAME
+def cache_file() -> str:
+    return os.path.join(paths.user_cache_dir(), _FILE_NAME)
 
 
-def _read(path: Path, key: Tuple[Any, ...]) -> Optional[Matcher]:
+def _read(path: str, key: Tuple[Any, ...]) -> Optional[Matcher]:
     try:
-        stored_key, snapshot = marshal.loads(path.read_bytes())
+        with open(path, "rb") as handle:
+            stored_key, snapshot = marshal.loads(handle.read())
         if stored_key != key:
             return None
         return Matcher.from_snapshot(snapshot)
@@ -46,20 +47,11 @@ def _read(path: Path, key: Tuple[Any, ...]) -> Optional[Matcher]:
         return None
 
 
-def _write(path: Path, key: Tuple[Any, ...], matcher: Matcher) -> None:
-    data = marshal.dumps((key, matcher.snapshot()))
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def _write(path: str, key: Tuple[Any, ...], matcher: Matcher) -> None:
     try:
-        paths.ensure_private_dir(path.parent)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
+        write_private(path, marshal.dumps((key, matcher.snapshot())))
     except OSError:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        pass
 
 
 def load_matcher() -> Matcher:

@@ -14,7 +14,7 @@ from ...disk_store import KeyedFolder, cache_dir, finite_number
 from .tokens import AccessToken
 
 
-def default_directory() -> Path:
+def default_directory() -> str:
     return cache_dir("tokens")
 
 
@@ -35,7 +35,7 @@ class TokenCache:
         digest = hashlib.sha256(json.dumps([method, *parts]).encode()).hexdigest()[:32]
         return f"{method}-{digest}"
 
-    def path_for(self, key: str) -> Path:
+    def path_for(self, key: str) -> str:
         return self._files.path_for(key)
 
     def load(self, key: str) -> Optional[AccessToken]:
