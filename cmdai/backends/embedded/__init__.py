@@ -2,14 +2,15 @@
 and no model. It declines rather than guesses when no intent fits the request."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List, Optional
-
 from ...errors import NoAnswerError
 from ..base import CommandGenerator
 from ...values import Generation, GenerationRequest, ModelInfo
 from .engine import Matcher, NoMatch
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import List, Optional
+
     from ...config import Config
 
 MODEL_NAME = "offline catalog"

@@ -8,13 +8,17 @@ tie between different commands is treated as ambiguity and answered with nothing
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, FrozenSet, Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
+from ...records import Value
 from ...values import MAX_ALTERNATIVES
 from .intent import Intent
 from .render import PLACEHOLDER, describe, fill, pick_variant
 from .slots import Parsed, Phrase, Slot, extract
 from .words import norm
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 #: A leftover word may fill ``<arg>`` (a package, branch or container name) if it looks like one.
 _ARG_RE = re.compile(r"[A-Za-z0-9][\w.+@:=-]*")
@@ -22,7 +26,7 @@ _ARG_RE = re.compile(r"[A-Za-z0-9][\w.+@:=-]*")
 _MACOS_NAMES = frozenset({"macos", "darwin", "mac", "osx"})
 
 
-class Match(NamedTuple):
+class Match(Value):
     """The engine's answer for one request."""
 
     intent_id: str
@@ -34,7 +38,7 @@ class Match(NamedTuple):
 
 
 
-class _Candidate(NamedTuple):
+class _Candidate(Value):
     """An intent that explains the request, with what it was filled with."""
 
     match: Match
@@ -56,7 +60,7 @@ def os_family(os_name: str) -> str:
     return "macos" if os_name.lower() in _MACOS_NAMES else "linux"
 
 
-class _Compiled(NamedTuple):
+class _Compiled(Value):
     intent: Intent
     need: Tuple[FrozenSet[str], ...]
     vocab: FrozenSet[str]

@@ -4,9 +4,11 @@ The catalog (``catalog/``) is a list of these values; the engine (``engine.py``)
 """
 from __future__ import annotations
 
-from typing import Dict, Optional, Sequence, Tuple
-
 from ...records import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, Optional, Sequence, Tuple
 
 
 class Intent(Record):

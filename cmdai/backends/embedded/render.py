@@ -7,7 +7,10 @@ text never reaches a command unquoted.
 from __future__ import annotations
 
 import re
-from typing import Dict, Mapping, Optional
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, Mapping, Optional
 
 from ... import shells
 from .slots import Slot

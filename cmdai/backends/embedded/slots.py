@@ -7,14 +7,17 @@ the word matcher do not see it again. Values stay raw here; quoting happens when
 from __future__ import annotations
 
 import re
-from typing import Callable, Dict, FrozenSet, List, NamedTuple, Optional, Tuple
 
 from ...lazy_regex import lazy_regex
-from ...records import Record
+from ...records import Record, Value
 from .words import DESCRIPTIVE, STOPWORDS, norm, tokenize
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Callable, Dict, FrozenSet, List, Optional, Tuple
 
-class Slot(NamedTuple):
+
+class Slot(Value):
     """One value for a template placeholder."""
 
     raw: str
@@ -46,7 +49,7 @@ class Phrase(Record):
         self.words = words
 
 
-class Parsed(NamedTuple):
+class Parsed(Value):
     """A request split into slot phrases and the remaining content words."""
 
     phrases: List[Phrase]
@@ -130,7 +133,8 @@ def _sed_escape_replacement(s: str) -> str:
 
 # Each recogniser: (compiled regex, builder). The builder gets the match and returns
 # (phrase, span to blank out) or None to skip the match.
-_Builder = Callable[["re.Match[str]"], Optional[Tuple[Phrase, Tuple[int, int]]]]
+if TYPE_CHECKING:
+    _Builder = Callable[["re.Match[str]"], Optional[Tuple[Phrase, Tuple[int, int]]]]
 
 
 def _subst(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
@@ -281,7 +285,7 @@ def _size(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
 _UNIT_DAYS = {"minute": 0, "min": 0, "hour": 0, "hr": 0, "day": 1, "week": 7, "wk": 7, "month": 30, "year": 365, "yr": 365}
 
 
-def _duration(recent: bool) -> _Builder:
+def _duration(recent: bool) -> "_Builder":
     def build(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
         groups = m.groupdict()
         num_text = (groups.get("num") or "1").lower()
@@ -315,7 +319,7 @@ _DOT_NAMES = frozenset("env git svn hg bzr idea venv cache npmrc zshrc vimrc loc
 _PLURAL_FILES_AFTER = lazy_regex(r"\s+files\b", re.IGNORECASE)
 
 
-def _glob(any_extension: bool) -> _Builder:
+def _glob(any_extension: bool) -> "_Builder":
     def build(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
         word = m.group("e").lower()
         if any_extension and word in STOPWORDS:
@@ -348,7 +352,7 @@ def _star_glob(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     return Phrase("glob", m.start(), slots, _glue("file name named whose matching match pattern like")), m.span()
 
 
-def _value_after(kind: str, keys: Tuple[str, ...], glue: str, style: str = "quote") -> _Builder:
+def _value_after(kind: str, keys: Tuple[str, ...], glue: str, style: str = "quote") -> "_Builder":
     def build(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
         value = m.group("v").rstrip(".,;:!?)")
         if not value or value.lower() in _NOT_VALUES:
@@ -399,7 +403,7 @@ def _unpack_dest(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]
     return _named_dir(m)
 
 
-def _number_slot(kind: str, key: str, glue: str) -> _Builder:
+def _number_slot(kind: str, key: str, glue: str) -> "_Builder":
     def build(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
         return Phrase(kind, m.start(), {key: Slot(m.group("v"), "literal")}, _glue(glue)), m.span("v")
     return build
@@ -424,7 +428,7 @@ def _host(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     return Phrase("host", m.start(), slots, _glue("host server machine domain website address ip remote")), m.span("v")
 
 
-def _location(value: str) -> _Builder:
+def _location(value: str) -> "_Builder":
     def build(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
         implicit = value == "."
         slots = {k: Slot(value, "literal", implicit=implicit) for k in ("path", "dir")}

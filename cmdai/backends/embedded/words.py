@@ -3,7 +3,10 @@ request and the catalog so that "folders", "directory" and "dirs" all compare eq
 from __future__ import annotations
 
 import re
-from typing import Dict, FrozenSet, List, Tuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, FrozenSet, List, Tuple
 
 #: Words that carry no meaning for choosing a command. Negations ("not", "except", "without")
 #: are deliberately absent: an unexplained negation must stop the engine from answering.

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import importlib
 import os
-from types import ModuleType
-from typing import List, Tuple
 
 from ..intent import Intent
 from .vocab import NOT_ARGS
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from types import ModuleType
+    from typing import List, Tuple
 
 
 def _topics() -> Tuple[ModuleType, ...]:

@@ -1,7 +1,11 @@
 """System information, services, users, scheduled jobs and the shell itself."""
-from typing import List, Optional
+from __future__ import annotations
 
 from ..intent import Intent, intent
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import List, Optional
 
 #: A systemd unit or Homebrew service name.
 SERVICE = r"[A-Za-z0-9][\w@.-]*"
