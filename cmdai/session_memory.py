@@ -10,12 +10,16 @@ from __future__ import annotations
 import json
 import os
 import time
-from pathlib import Path
-from typing import Any, Dict, List, NamedTuple, Optional
-
 from . import paths
 from .disk_store import write_json
 from .lazy_regex import lazy_regex
+from .records import Value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional
+
+    from .disk_store import StrPath
 
 #: How long the commands of one answer stay available for cycling.
 TTL_SECONDS = 15 * 60
@@ -23,14 +27,14 @@ _SESSION_ID = lazy_regex(r"^[A-Za-z0-9_.-]{1,64}$")
 _DIRECTORY = "sessions"
 
 
-class Choice(NamedTuple):
+class Choice(Value):
     """One command of the last answer."""
 
     command: str
     explanation: Optional[str] = None
 
 
-class Memory(NamedTuple):
+class Memory(Value):
     """The last answer in one session: its commands, which one is in the line, and that line's text."""
 
     choices: List[Choice]
@@ -41,8 +45,8 @@ class Memory(NamedTuple):
     request: str = ""
 
 
-def _directory() -> Path:
-    return Path(paths.user_cache_dir(), _DIRECTORY)
+def _directory() -> str:
+    return os.path.join(paths.user_cache_dir(), _DIRECTORY)
 
 
 def same_line(line: str, inserted: str) -> bool:
@@ -53,11 +57,11 @@ def same_line(line: str, inserted: str) -> bool:
 class SessionMemory:
     """The memory file of one shell session."""
 
-    def __init__(self, session_id: str, directory: Optional[Path] = None):
-        self.path = (directory or _directory()) / f"{session_id}.json"
+    def __init__(self, session_id: str, directory: Optional[StrPath] = None):
+        self.path = os.path.join(directory or _directory(), f"{session_id}.json")
 
     @classmethod
-    def open(cls, session_id: Optional[str], directory: Optional[Path] = None) -> Optional["SessionMemory"]:
+    def open(cls, session_id: Optional[str], directory: Optional[StrPath] = None) -> Optional["SessionMemory"]:
         """The memory of ``session_id``, or None when the widget named no usable session."""
         if not session_id or not _SESSION_ID.match(session_id) or session_id.strip(".") == "":
             return None
@@ -89,14 +93,14 @@ class SessionMemory:
 
     def forget(self) -> None:
         try:
-            self.path.unlink()
+            os.unlink(self.path)
         except OSError:
             pass
 
     def _prune(self, now: float) -> None:
         """Remove the expired files of shells that have gone."""
         try:
-            entries = list(os.scandir(self.path.parent))
+            entries = list(os.scandir(os.path.dirname(self.path)))
         except OSError:
             return
         for entry in entries:

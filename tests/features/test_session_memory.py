@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 import stat
 import time
 
@@ -28,14 +29,14 @@ def test_default_place_is_the_user_cache_dir(isolated_env):
     store = SessionMemory.open("77")
     store.save(memory())
     assert str(store.path).startswith(isolated_env["XDG_CACHE_HOME"])
-    assert stat.S_IMODE(os.stat(store.path.parent).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(os.path.dirname(store.path)).st_mode) == 0o700
 
 
 def test_the_request_is_remembered_and_older_files_without_it_still_load(tmp_path):
     store = SessionMemory.open("5", tmp_path)
     store.save(memory()._replace(request="show folder sizes"))
     assert store.load().request == "show folder sizes"
-    store.path.write_text('{"saved": %f, "index": 0, "inserted": "ls", "choices": [{"command": "ls"}]}' % time.time())
+    Path(store.path).write_text('{"saved": %f, "index": 0, "inserted": "ls", "choices": [{"command": "ls"}]}' % time.time())
     assert store.load().request == ""
 
 
@@ -53,7 +54,7 @@ def test_an_old_memory_has_expired_and_old_files_are_pruned(tmp_path):
     assert old.load() is None
     os.utime(old.path, (time.time() - TTL_SECONDS - 5,) * 2)
     SessionMemory.open("2", tmp_path).save(memory())
-    assert not old.path.exists()
+    assert not os.path.exists(old.path)
 
 
 @pytest.mark.parametrize("content", [
@@ -64,13 +65,13 @@ def test_an_old_memory_has_expired_and_old_files_are_pruned(tmp_path):
 ])
 def test_a_damaged_file_counts_as_no_memory(tmp_path, content):
     store = SessionMemory.open("9", tmp_path)
-    store.path.write_text(content)
+    Path(store.path).write_text(content)
     assert store.load() is None
 
 
 def test_binary_garbage_counts_as_no_memory(tmp_path):
     store = SessionMemory.open("9", tmp_path)
-    store.path.write_bytes(b"\xff\xfe\x00garbage")
+    Path(store.path).write_bytes(b"\xff\xfe\x00garbage")
     assert store.load() is None
 
 
