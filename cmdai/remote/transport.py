@@ -171,6 +171,10 @@ def system_trust_context() -> ssl.SSLContext:
     return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 
 
+def _headers_as_given(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    return request
+
+
 class Transport:
     """A requests session with cmdai's retry, deadline and TLS policy."""
 
@@ -182,6 +186,9 @@ class Transport:
         else:
             self._adapter = HTTPAdapter()
         self.session = requests.Session()
+        # cmdai sends its own api-key or Authorization header; requests would otherwise look up ~/.netrc
+        # on every call and put its password for the host in an Authorization header over a bearer token.
+        self.session.auth = _headers_as_given
         self.session.headers["User-Agent"] = USER_AGENT
         self.session.headers["Accept-Encoding"] = ACCEPT_ENCODING
         self.session.mount("https://", self._adapter)

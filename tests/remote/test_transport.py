@@ -5,6 +5,7 @@ import socket
 import ssl
 import sys
 import time
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -223,3 +224,21 @@ def test_connection_errors_are_named(exc, error_type, message, hint):
 def test_tls_error_hints_at_ca_bundle():
     error = connection_error(requests.exceptions.SSLError("bad"), URL, 30)
     assert "REQUESTS_CA_BUNDLE" in error.hint and "use_system_trust_store" in error.hint
+
+
+def test_netrc_credentials_never_replace_cmdais_own_header(tmp_path, monkeypatch, httpserver):
+    # A ~/.netrc entry for the endpoint's host: requests would add Basic auth from it, over the bearer token.
+    netrc = tmp_path / ".netrc"
+    host = urlsplit(httpserver.url_for("/")).hostname
+    netrc.write_text(f"machine {host} login someone password netrc-password\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("NETRC", str(netrc))
+    httpserver.expect_request("/chat").respond_with_json({"ok": True})
+    transport = Transport(TransportSettings(max_retries=0))
+    response = transport.request("POST", httpserver.url_for("/chat"), headers={"Authorization": "Bearer entra-token"},
+                                 json={}, deadline=time.monotonic() + 10)
+    assert response.status_code == 200
+    sent = httpserver.log[0][0]
+    assert sent.headers["Authorization"] == "Bearer entra-token"
+    assert "netrc-password" not in str(sent.headers)
