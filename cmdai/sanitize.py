@@ -43,8 +43,10 @@ def strip_terminal_controls(text: str) -> str:
     Tabs and newlines survive; carriage returns become newlines first so that "a\\r\\nb"
     keeps its line break.
     """
-    if text.isascii() and text.isprintable():
-        return text  # the usual case: nothing to remove, and no pattern to compile
+    if text.isprintable():
+        # Every character removed below is unprintable (a control, a format or separator character, a
+        # lone surrogate): printable text, the usual case, is left as it is without a pattern compiled.
+        return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ESCAPE_SEQUENCES.sub("", text)
     text = _CONTROL_CHARACTERS.sub("", text)
@@ -53,7 +55,7 @@ def strip_terminal_controls(text: str) -> str:
 
 
 def has_lone_surrogate(text: str) -> bool:
-    return not text.isascii() and _LONE_SURROGATE.search(text) is not None
+    return not (text.isascii() or text.isprintable()) and _LONE_SURROGATE.search(text) is not None
 
 
 def valid_unicode(text: str) -> str:

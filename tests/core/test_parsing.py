@@ -90,5 +90,17 @@ def test_removal_leaves_only_printable_text_and_is_stable(text):
     assert all(ch.isprintable() or ch in "\t\n" or ord(ch) > 0x9f for ch in cleaned)
     assert not any(ch in cleaned for ch in "\x1b\x9b\r\u200e\u202e\ud800")
     assert strip_terminal_controls(cleaned) == cleaned
-    if text.isascii() and text.isprintable():
+    if text.isprintable():
         assert cleaned == text
+
+
+def test_every_character_removed_is_unprintable():
+    # strip_terminal_controls returns printable text untouched: that is only right if nothing it
+    # would remove is printable.
+    from cmdai import sanitize
+
+    every_character = "".join(map(chr, range(0x110000)))
+    for pattern in (sanitize._CONTROL_CHARACTERS, sanitize._INVISIBLE, sanitize._LONE_SURROGATE):
+        removed = pattern.findall(every_character)
+        assert removed and not [hex(ord(ch)) for ch in removed if ch.isprintable()]
+    assert not any(chr(code).isprintable() for code in (0x1b, 0x9b, 0x90, 0x98, 0x9d, 0x9e, 0x9f, 0x07, 0x0d))
