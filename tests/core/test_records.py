@@ -53,6 +53,34 @@ def test_a_value_behaves_like_the_typing_namedtuple_it_stands_for():
         Point()  # type: ignore[call-arg]
 
 
+@pytest.mark.parametrize("args, kwargs", [((), {}), ((1, 2, 3), {}), ((1,), {"x": 2}), ((1,), {"z": 2}),
+                                          ((), {"y": 1})])
+def test_wrong_arguments_are_refused_as_namedtuple_refuses_them(args, kwargs):
+    with pytest.raises(TypeError):
+        TypedPoint(*args, **kwargs)
+    with pytest.raises(TypeError):
+        Point(*args, **kwargs)
+
+
+@pytest.mark.parametrize("args, kwargs", [((1,), {}), ((1, 2), {}), ((), {"x": 1}), ((), {"y": 2, "x": 1}),
+                                          ((1,), {"y": None})])
+def test_right_arguments_build_the_same_tuple(args, kwargs):
+    assert tuple(Point(*args, **kwargs)) == tuple(TypedPoint(*args, **kwargs))
+
+
+def test_copies_and_matching_work():
+    import copy
+
+    point = Point(1, 2)
+    assert copy.copy(point) == copy.deepcopy(point) == point
+    assert Point._make([3, 4]) == Point(3, 4)
+    with pytest.raises(ValueError):
+        point._replace(z=1)
+    match point:
+        case Point(x, y):
+            assert (x, y) == (1, 2)
+
+
 def test_methods_properties_and_class_attributes_are_kept():
     assert Point(1, 2).total() == 3
     assert Point(4).doubled == 8
