@@ -4,15 +4,17 @@ tree-sitter-bash parses the line; the walk goes through pipelines, lists, subshe
 loops, conditionals, functions, substitutions and here-docs, follows what each command writes
 to the next (``Stream``), reads redirections and assignments, and hands each simple command to
 the unwrapper (``invoke``). Nodes of the grammar it does not model, and code the grammar
-misreads, fail closed: they are reported as code cmdai cannot check.
+misreads, fail closed: they are reported as code cmdai cannot check. A plain line (one command or
+a pipeline of plain words, ``plain.py``) is read without the grammar into the same words.
 """
 from __future__ import annotations
 
 import re
-from typing import Any, List, Optional, Tuple
+from typing import Any, Callable, List, Optional, Tuple
 
 from .. import shells
 from ..lazy_regex import lazy_regex
+from .plain import plain_pipeline
 from .rules import PIPELINE_HOOKS, REDIRECT_HOOKS, Cmd, Hit, Redirect, Stream
 from .rules import network, shell, system
 from .rules.paths import normalize, secret_in
@@ -85,10 +87,11 @@ class Walker:
             text = _COPROC_GROUP.sub(lambda m: " " * len(m.group(0)), text)
         outer = (self.depth, self.tree)
         try:
-            tree = parser().parse(text.encode("utf-8", "surrogatepass"))
-            self.depth, self.tree = depth, id(tree)
-            self.trees.append(tree)  # keeps id(tree) unique while its nodes are cached
-            if tree.root_node.has_error:
+            stages = plain_pipeline(text)
+            read = stages if stages is not None else parser().parse(text.encode("utf-8", "surrogatepass"))
+            self.depth, self.tree = depth, id(read)
+            self.trees.append(read)  # keeps id(read) unique while substitutions are cached under it
+            if stages is None and read.root_node.has_error:
                 self.add(Hit(shell.UNPARSEABLE))
                 if heredocs and "<<" in text:
                     self.heredoc_fallback(text, depth)
@@ -96,9 +99,11 @@ class Walker:
                 self.add(Hit(shell.OBFUSCATED_NAME, m.group(0).strip()))
                 self.script(text[:m.start()] + " " + " ".join(m.group(1).split(",")) + text[m.end():],
                             "bash", depth + 1)
-            out = self.statement(tree.root_node, Stream())
+            if stages is not None:
+                return self.plain(stages)
+            out = self.statement(read.root_node, Stream())
             if "$(" in text or "`" in text or "<(" in text or ">(" in text:
-                self.sweep(tree.root_node)
+                self.sweep(read.root_node)
             return out
         finally:
             self.depth, self.tree = outer
@@ -125,6 +130,14 @@ class Walker:
                 i += 1
                 self.script("\n".join(body), "bash", depth + 1)
         self.script("\n".join(rest), "bash", depth + 1, heredocs=False)
+
+    def plain(self, stages: List[List[Word]]) -> Stream:
+        """Walk a line read without the grammar (plain.py), as ``statement`` walks its tree."""
+        if not stages:
+            return Stream()
+        if len(stages) == 1:
+            return self.invoke(stages[0], Stream(), [])
+        return self.pipeline(stages, Stream(), lambda words, stdin: self.invoke(words, stdin, []))
 
     def evaluated_variables(self, node: Any, prompt: bool = False) -> None:
         """Variables whose value the shell evaluates again (arithmetic, ${x@P}): a[$(cmd)] in it runs cmd."""
@@ -155,7 +168,7 @@ class Walker:
         if t == "command":
             return self.command(node, stdin, [])
         if t == "pipeline":
-            return self.pipeline(self.stages(node), stdin)
+            return self.pipeline(self.stages(node), stdin, self.statement)
         if t == "redirected_statement":
             return self.redirected(node, stdin)
         if t == "variable_assignment":
@@ -225,11 +238,12 @@ class Walker:
                 out.append(child)
         return out
 
-    def pipeline(self, stages: List[Any], stdin: Stream) -> Stream:
+    def pipeline(self, stages: List[Any], stdin: Stream, walk: Callable[[Any, Stream], Stream]) -> Stream:
+        """Walk each stage (``walk``) with what the stage before writes, then the pipeline hooks."""
         stream = stdin
         names: List[Cmd] = []
         for stage in stages:
-            out = self.statement(stage, stream)
+            out = walk(stage, stream)
             if out.source is not None:
                 names.append(out.source)
             stream = stream.joined(out) if stream.present else out.connected()
@@ -260,7 +274,7 @@ class Walker:
             self.write_hits(None, redirects, out)
         for extra in continuation:
             if extra.type == "pipeline":
-                out = self.pipeline(self.stages(extra), out.connected())
+                out = self.pipeline(self.stages(extra), out.connected(), self.statement)
             else:
                 out = self.statement(extra, Stream())
         return out

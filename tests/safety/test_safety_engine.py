@@ -93,7 +93,7 @@ def test_parser_loads_only_when_assess_is_called() -> None:
     code = (
         "import sys, cmdai.safety as s\n"
         "assert 'tree_sitter' not in sys.modules, 'imported too early'\n"
-        "s.assess('ls')\n"
+        "s.assess('ls > out')\n"
         "assert 'tree_sitter' in sys.modules\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
