@@ -3,7 +3,8 @@
 Precedence, highest first: command-line flags, environment, the user's config.toml, the
 site-wide config.toml an administrator manages, built-in defaults. The site file's ``[policy]``
 sets a safety floor that nothing else can lower. The keys below are cmdai's own; every backend
-declares its own keys (``CommandGenerator.keys``), and the schema is both together.
+declares its own keys (``CommandGenerator.keys``), and the schema is both together. A config file
+that has not changed since an earlier run is not parsed again (``config_cache``).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import os
 import sys
 
 from . import backends, paths
+from .config_cache import ParsedFiles
 from .context import SOURCES as CONTEXT_SOURCES
 from .errors import ConfigError
 from .records import Record, Value
@@ -161,11 +163,11 @@ class Layer(Value):
 class Config(Record):
     """The validated configuration: a NamedTuple per section, and where each value came from."""
 
-    __slots__ = ("backend", "safety", "policy", "cache", "shell", "context", "audit", "files", "sources",
-                 "warnings", "values", "owners", "_settings")
+    __slots__ = ("backend", "safety", "policy", "cache", "shell", "context", "audit", "files", "secret_files",
+                 "sources", "warnings", "values", "owners", "_settings")
 
     def __init__(self, values: Dict[str, Any], sources: Dict[str, str], owners: Dict[str, str],
-                 files: List[str], warnings: List[str]):
+                 files: List[str], warnings: List[str], secret_files: List[str]):
         #: Every key that was set, resolved and checked, by dotted name.
         self.values = values
         #: Where each key's value came from (a file path, an environment variable, a "--flag").
@@ -174,6 +176,8 @@ class Config(Record):
         self.owners = owners
         #: Config files that were read, site file first.
         self.files = files
+        #: Those of them that hold a secret (an API key): never copied to a cache.
+        self.secret_files = secret_files
         self.warnings = warnings
         self._settings: Dict[str, Any] = {}
         sections = _core_sections(values)
@@ -280,6 +284,7 @@ def resolve(layers: Sequence[Layer]) -> Config:
     owners: Dict[str, str] = {}
     warnings: List[str] = []
     files: List[str] = []
+    secret_files: List[str] = []
     for layer in layers:
         secret_here = False
         for dotted, raw, source, from_text, declared_by in _layer_values(layer):
@@ -299,11 +304,12 @@ def resolve(layers: Sequence[Layer]) -> Config:
         if layer.kind in ("site", "file"):
             files.append(layer.source)
             if secret_here:
+                secret_files.append(layer.source)
                 _warn_if_readable_by_others(layer.source, warnings)
     _settle(values, sources, owners)
     _apply_policy_floor(values, sources, warnings)
     _apply_policy_privacy(values, sources, warnings)
-    return Config(values, sources, owners, files, warnings)
+    return Config(values, sources, owners, files, warnings, secret_files)
 
 
 def _settle(values: Dict[str, Any], sources: Dict[str, str], owners: Dict[str, str]) -> None:
@@ -359,20 +365,23 @@ def load_config(
     """
     environ = os.environ if environ is None else environ
     layers: List[Layer] = []
+    parsed = ParsedFiles(read_toml)
     site = paths.site_config_file()
     if _config_file_exists(site, None):
-        layers.append(Layer(site, read_toml(site), "site"))
+        layers.append(Layer(site, parsed.read(site), "site"))
     explicit = path or environ.get("CMDAI_CONFIG") or None
     user = user_config_path(path, environ)
     origin = ("--config" if path else "CMDAI_CONFIG") if explicit else None
     if _config_file_exists(user, origin):
-        layers.append(Layer(user, read_toml(user), "file"))
+        layers.append(Layer(user, parsed.read(user), "file"))
     elif explicit:
         raise ConfigError(f"config file {user} (from {origin}) does not exist",
                           "check the path, or run: cmdai --setup-backend azure-foundry")
     layers.append(Layer("environment", environ, "environment"))
     layers.append(Layer("flags", dict(overrides or {}), "flags"))
-    return resolve(layers)
+    config = resolve(layers)
+    parsed.save(holding_secrets=config.secret_files)
+    return config
 
 
 def user_config_path(path: Optional[str] = None, environ: Optional[Mapping[str, str]] = None) -> str:

@@ -17,7 +17,7 @@ FLOORS: List[List[str]] = [
     # values and utilities every floor may use
     ["cmdai", "cmdai.errors", "cmdai.records", "cmdai.lazy_regex", "cmdai.values", "cmdai.safety.levels",
      "cmdai.sanitize", "cmdai.terminal", "cmdai.paths", "cmdai.disk_store", "cmdai.deadline", "cmdai.interrupts",
-     "cmdai.streams", "cmdai.settings"],
+     "cmdai.streams", "cmdai.settings", "cmdai.config_cache"],
     # what differs per shell, and the facts of the machine
     ["cmdai.shells", "cmdai.environment", "cmdai.context"],
     # engines that know nothing of configuration files or of the request path
