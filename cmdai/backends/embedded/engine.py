@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ...lazy_regex import lazy_regex
 from ...records import Value
 from ...values import MAX_ALTERNATIVES
 from .intent import Intent
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 #: A leftover word may fill ``<arg>`` (a package, branch or container name) if it looks like one.
-_ARG_RE = re.compile(r"[A-Za-z0-9][\w.+@:=-]*")
+_ARG_RE = lazy_regex(r"[A-Za-z0-9][\w.+@:=-]*")
 
 _MACOS_NAMES = frozenset({"macos", "darwin", "mac", "osx"})
 

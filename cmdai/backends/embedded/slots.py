@@ -540,6 +540,19 @@ def _number(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     return Phrase("number", m.start(), slots, _glue("number")), m.span()
 
 
+#: "python files", "c++ source code". The word is any run of word characters, "+" and "#", and
+#: _extension_word looks it up: spelling out every extension here took longer to compile than the
+#: rest of a request takes to answer. A word before whitespace is the whole run, so the two agree.
+EXTENSION_WORD_FILES = (r"\b(?P<e>[\w+#]+)(?:\s+source)?\s+(?:files?|scripts?|sources?|code|programs?|modules?|documents?)\b"
+                        # "the log file server.log" names one file rather than a pattern.
+                        r"(?!\s+(?:named|called)\b|\s+[\w./~-]+\.[A-Za-z])")
+_EXTENSION_GLOB = _glob(False)
+
+
+def _extension_word(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
+    return _EXTENSION_GLOB(m) if m.group("e").lower() in EXTENSIONS else None
+
+
 DIGITS = tuple("0123456789")
 QUOTES = tuple("\"'“‘`")
 
@@ -573,10 +586,7 @@ _RECOGNISERS: List[Tuple[str, _Builder, Tuple[str, ...]]] = [
     (rf"\b{_VERB}(?:(?:more|older|greater)\s+than|over)\s+{_NUM}\s+{_UNIT}(?:\s+(?:ago|old))?", _duration(False), ("than", "over")),
     (r"\b(?P<verb>modified|changed|edited|updated|touched|written|created|accessed|opened)\s+(?P<unit>today)\b", _duration(True), ("today",)),
     (r"(?<![\w/*])\*?\.(?P<e>[A-Za-z0-9]{1,10}(?:\.[A-Za-z0-9]{1,4})?)(?![\w/])", _glob(False), (".",)),
-    (r"\b(?P<e>" + "|".join(re.escape(k) for k in sorted(EXTENSIONS, key=len, reverse=True)) + r")"
-     r"(?:\s+source)?\s+(?:files?|scripts?|sources?|code|programs?|modules?|documents?)\b"
-     # "the log file server.log" names one file rather than a pattern.
-     r"(?!\s+(?:named|called)\b|\s+[\w./~-]+\.[A-Za-z])", _glob(False), ("file", "script", "source", "code", "program", "module", "document")),
+    (EXTENSION_WORD_FILES, _extension_word, ("file", "script", "source", "code", "program", "module", "document")),
     (r"(?<![^\s(])(?P<g>[\w.~#-]*\*[\w.*~#-]*)(?![^\s),;:!?])", _star_glob, ("*",)),
     # "lines of python": a language after "lines of" means its source files.
     (r"(?<=\blines of )(?P<e>" + "|".join(re.escape(k) for k in _LANGUAGES) + r")(?![\w+#])", _glob(False), ("lines of",)),
@@ -620,10 +630,13 @@ _RECOGNISERS: List[Tuple[str, _Builder, Tuple[str, ...]]] = [
 _COMPILED: Dict[int, "re.Pattern[str]"] = {}
 
 #: A quantifier asking for one result per entry. "All" is absent: "list all files" wants one list.
+_PER_ENTRY_TRIGGERS = ("each", "every", "by")
 _PER_ENTRY = lazy_regex(r"\b(?:each|every)\b|\bby\s+(?:dir|directory|folder|subdir|subdirectory|subfolder|file|entry|item)\b",
                         re.IGNORECASE)
 
-#: Looking into an archive without unpacking it.
+#: Looking into an archive without unpacking it. "Without" is found as "thout": re's IGNORECASE also
+#: takes a dotless ı for its i, which str.lower() keeps.
+_LIST_ONLY_TRIGGERS = ("not", "thout")
 _LIST_ONLY = lazy_regex(r"\b(?:without|but\s+not|not)\s+(?:extracting|unpacking|unzipping|decompressing|opening|expanding)(?:\s+(?:it|them))?\b",
                         re.IGNORECASE)
 
@@ -679,12 +692,14 @@ def extract(text: str) -> Parsed:
             (renames.get(k, k + suffix) if index == 1 else k + suffix): v for k, v in phrase.slots.items()
         }
     marks = set()
-    listing = _LIST_ONLY.search(work)
+    # Most requests have none of the trigger words, and then the patterns need not even be compiled.
+    lowered = work.lower()
+    listing = _LIST_ONLY.search(work) if any(t in lowered for t in _LIST_ONLY_TRIGGERS) else None
     if listing:
         # "list backup.tar.gz without extracting": a listing, never an unpacking.
         marks.add("listonly")
         work = work[:listing.start()] + " " * (listing.end() - listing.start()) + work[listing.end():]
-    if _PER_ENTRY.search(work):
+    if any(t in lowered for t in _PER_ENTRY_TRIGGERS) and _PER_ENTRY.search(work):
         marks.add("each")
     if _ALL.search(work):
         marks.add("all")
