@@ -5,7 +5,9 @@ import pytest
 
 from cmdai.backends.embedded import matcher
 from cmdai.backends.embedded.engine import Matcher, NoMatch, os_family
+from cmdai.backends.embedded.catalog import INTENTS, NOT_ARGS
 from cmdai.backends.embedded.intent import intent
+from cmdai.backends.embedded.slots import extract
 
 
 def answer(text: str, shell: str = "bash", os_name: str = "linux") -> str:
@@ -187,6 +189,30 @@ def test_scoring_on_a_private_catalog() -> None:
         m.match("greet Bob1")
     with pytest.raises(NoMatch):
         m.match("greet everyone")
+
+
+def test_the_intents_a_request_is_not_tried_against_would_all_decline_it(bench_requests) -> None:
+    m = Matcher(INTENTS, NOT_ARGS)
+    every = range(len(INTENTS))
+    for text, shell, os_name in bench_requests:
+        parsed = extract(text)
+        tried = m._candidates(parsed)
+        assert len(tried) < len(INTENTS) / 4
+        for family in ("linux", "macos"):
+            for index in sorted(set(every) - set(tried)):
+                assert m._try(m._entry(index), parsed, text, shell, family) is None, (text, INTENTS[index].id)
+
+
+def test_a_first_required_word_may_come_from_a_value_a_mark_or_a_place_word() -> None:
+    m = Matcher([
+        intent("value", "pip install -r <file>", "requirement install"),
+        intent("mark", "du -sh */", "each size", "disk dir"),
+        intent("place", "pwd", "here where"),
+    ])
+    # "requirements.txt" holds the word, "of each" is a mark, "here" a place no template uses.
+    assert m.match("install requirements.txt").command == "pip install -r requirements.txt"
+    assert m.match("disk size of each dir").command == "du -sh */"
+    assert m.match("where am i here").command == "pwd"
 
 
 def test_explanations_describe_the_filled_slots() -> None:

@@ -5,19 +5,24 @@ milliseconds that the hotkey would pay on every press. The compiled form is writ
 ``marshal`` to the user's cache directory, keyed on the cmdai version and on the size and
 modification time of every module of the offline engine, so any change to the catalog or the
 word rules rebuilds it. A missing, stale, unreadable or unwritable cache only costs the rebuild.
+Each intent is packed on its own and unpacked only when a request is tried against it.
 """
 from __future__ import annotations
 
 import marshal
 import os
-from typing import Any, Optional, Tuple
 
 from ... import __version__, paths
-from ...disk_store import write_private
 from .engine import Matcher
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, List, Optional, Tuple
+
+    from .intent import Intent
+
 #: Bump when the snapshot's layout changes.
-_FORMAT = 1
+_FORMAT = 2
 _FILE_NAME = "offline-catalog.marshal"
 _PACKAGE = os.path.dirname(os.path.abspath(__file__))
 
@@ -42,12 +47,20 @@ def _read(path: str, key: Tuple[Any, ...]) -> Optional[Matcher]:
             stored_key, snapshot = marshal.loads(handle.read())
         if stored_key != key:
             return None
-        return Matcher.from_snapshot(snapshot)
+        return Matcher.from_snapshot(snapshot, _catalog)
     except (OSError, EOFError, ValueError, TypeError):
         return None
 
 
+def _catalog() -> List[Intent]:
+    from .catalog import INTENTS
+
+    return INTENTS
+
+
 def _write(path: str, key: Tuple[Any, ...], matcher: Matcher) -> None:
+    from ...disk_store import write_private
+
     try:
         write_private(path, marshal.dumps((key, matcher.snapshot())))
     except OSError:

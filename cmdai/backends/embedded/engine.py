@@ -1,4 +1,4 @@
-"""The matcher: score every catalog intent against a request and pick one, or none.
+"""The matcher: score the catalog's intents against a request and pick one, or none.
 
 Precision over coverage: an intent is a candidate only when all its required word groups are
 present, every content word of the request is explained (by the intent, a slot it uses, or as
@@ -7,7 +7,9 @@ tie between different commands is treated as ambiguity and answered with nothing
 """
 from __future__ import annotations
 
+import marshal
 import re
+from itertools import chain
 
 from ...lazy_regex import lazy_regex
 from ...records import Value
@@ -19,7 +21,7 @@ from .words import norm
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
+    from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 #: A leftover word may fill ``<arg>`` (a package, branch or container name) if it looks like one.
 _ARG_RE = lazy_regex(r"[A-Za-z0-9][\w.+@:=-]*")
@@ -79,6 +81,17 @@ def _compile(it: Intent) -> _Compiled:
     return _Compiled(it, need, _words(it.need) | _words(it.opt), _words(it.avoid), avoid_first)
 
 
+def _pack(compiled: _Compiled) -> bytes:
+    fields = tuple(getattr(compiled.intent, field) for field in Intent.__slots__)
+    return marshal.dumps((fields, compiled.need, compiled.vocab, compiled.avoid, compiled.avoid_first))
+
+
+def _unpack(row: bytes) -> _Compiled:
+    """Raises ValueError, EOFError or TypeError when the row is not one :func:`_pack` wrote."""
+    fields, need, vocab, avoid, avoid_first = marshal.loads(row)
+    return _Compiled(Intent(*fields), need, vocab, avoid, avoid_first)
+
+
 _ARG_PATTERNS: Dict[str, "re.Pattern[str]"] = {}
 
 
@@ -92,37 +105,86 @@ def _arg_pattern(it: Intent) -> "re.Pattern[str]":
     return pattern
 
 
+def _first_groups(entries: Sequence[_Compiled]) -> Tuple[Dict[str, Tuple[int, ...]], Tuple[int, ...]]:
+    """Each word of an intent's first required group, with the intents it starts; the intents with none."""
+    by_word: Dict[str, List[int]] = {}
+    unconditional = []
+    for index, compiled in enumerate(entries):
+        if compiled.need:
+            for word in compiled.need[0]:
+                by_word.setdefault(word, []).append(index)
+        else:
+            unconditional.append(index)
+    return {word: tuple(indices) for word, indices in by_word.items()}, tuple(unconditional)
+
+
 class Matcher:
-    """Scores requests against a catalog; compiles the catalog on first use."""
+    """Scores requests against a catalog.
+
+    A request is tried only against the intents whose first required word group it could meet
+    (looked up by word), since every other intent would fail the same check in :meth:`_try`. A
+    matcher from a snapshot unpacks an intent the first time a request tries it.
+    """
 
     def __init__(self, intents: Iterable[Intent], not_args: Iterable[str] = ()):
-        self._intents = list(intents)
         # Words that are never a name in <arg> ("list running containers" names no image "list").
         self._not_args = frozenset(norm(w) for w in not_args)
-        self._compiled: Optional[List[_Compiled]] = None
+        intents = list(intents)
+        self._entries: List[Optional[_Compiled]] = [_compile(it) for it in intents]
+        self._rows: Tuple[bytes, ...] = ()
+        self._source: Callable[[], Sequence[Intent]] = lambda: intents
+        self._by_word, self._unconditional = _first_groups(self._entries)
         self._names: Dict[str, FrozenSet[str]] = {}
 
-    def _catalog(self) -> List[_Compiled]:
-        if self._compiled is None:
-            self._compiled = [_compile(it) for it in self._intents]
-        return self._compiled
-
     def snapshot(self) -> Tuple[Any, ...]:
-        """The compiled catalog as plain values (strings, tuples, dicts, frozensets) for ``marshal``."""
-        rows = tuple((tuple(getattr(c.intent, field) for field in Intent.__slots__), c.need, c.vocab, c.avoid, c.avoid_first)
-                     for c in self._catalog())
-        return tuple(sorted(self._not_args)), rows
+        """The compiled catalog as plain values for ``marshal``: one packed row per intent, and the index."""
+        rows = tuple(_pack(self._entry(index)) for index in range(len(self._entries)))
+        return tuple(sorted(self._not_args)), rows, self._by_word, self._unconditional
 
     @classmethod
-    def from_snapshot(cls, snapshot: Tuple[Any, ...]) -> "Matcher":
-        """A matcher over a catalog compiled earlier (see :meth:`snapshot`), with nothing to compile."""
-        not_args, rows = snapshot
+    def from_snapshot(cls, snapshot: Tuple[Any, ...], source: Callable[[], Sequence[Intent]]) -> "Matcher":
+        """A matcher over a catalog compiled earlier (see :meth:`snapshot`), with nothing to compile.
+
+        ``source`` gives the catalog the snapshot was taken of: an intent whose row cannot be
+        unpacked (a damaged file) is compiled from it. Raises ValueError or TypeError when the
+        snapshot's index does not fit its rows.
+        """
+        not_args, rows, by_word, unconditional = snapshot
+        if type(rows) is not tuple or type(by_word) is not dict:
+            raise TypeError("not a snapshot of the catalog")
+        indices = set(chain.from_iterable(by_word.values()))
+        indices.update(unconditional)
+        if not indices <= set(range(len(rows))):
+            raise ValueError("the snapshot's index names intents it does not hold")
         matcher = cls(())
         matcher._not_args = frozenset(not_args)
-        matcher._compiled = [_Compiled(Intent(*fields), need, vocab, avoid, avoid_first)
-                             for fields, need, vocab, avoid, avoid_first in rows]
-        matcher._intents = [c.intent for c in matcher._compiled]
+        matcher._entries = [None] * len(rows)
+        matcher._rows = rows
+        matcher._source = source
+        matcher._by_word, matcher._unconditional = by_word, unconditional
         return matcher
+
+    def _entry(self, index: int) -> _Compiled:
+        entry = self._entries[index]
+        if entry is None:
+            try:
+                entry = _unpack(self._rows[index])
+            except (ValueError, EOFError, TypeError):
+                entry = _compile(self._source()[index])
+            self._entries[index] = entry
+        return entry
+
+    def _candidates(self, parsed: Parsed) -> List[int]:
+        """The intents, in catalog order, whose first required group a word of the request may meet."""
+        # Everything _try may count as evidence: the words, marks, soft words and words inside values.
+        words = {w for w, _ in parsed.tokens} | parsed.marks
+        for phrase in parsed.phrases:
+            words.update(w for w, _ in phrase.soft)
+            words |= phrase.words
+        found = set(self._unconditional)
+        for word in words:
+            found.update(self._by_word.get(word, ()))
+        return sorted(found)
 
     def _slot_names(self, template: str) -> FrozenSet[str]:
         names = self._names.get(template)
@@ -135,8 +197,8 @@ class Matcher:
         parsed = extract(text)
         family = os_family(os_name)
         results: List[_Candidate] = []
-        for compiled in self._catalog():
-            found = self._try(compiled, parsed, text, shell, family)
+        for index in self._candidates(parsed):
+            found = self._try(self._entry(index), parsed, text, shell, family)
             if found is not None:
                 results.append(found)
         if not results:
