@@ -67,6 +67,8 @@ def user_data_dir() -> str:
 
 def user_state_dir() -> str:
     """State worth keeping but not configuration (the audit log): ~/.local/state/cmdai on Linux."""
+    if _XDG_DIRECT:
+        return _xdg_home("XDG_STATE_HOME", "~/.local/state")
     from platformdirs import user_state_dir as _dir
 
     return _dir(APP_NAME, appauthor=False)

@@ -28,7 +28,7 @@ def ours(kind: str) -> str:
 
 
 @pytest.mark.parametrize("kind, variable", [("config", "XDG_CONFIG_HOME"), ("cache", "XDG_CACHE_HOME"),
-                                            ("data", "XDG_DATA_HOME")])
+                                            ("data", "XDG_DATA_HOME"), ("state", "XDG_STATE_HOME")])
 @pytest.mark.parametrize("value", VALUES + [None])
 def test_user_dirs_agree_with_platformdirs(kind: str, variable: str, value, monkeypatch) -> None:
     if value is None:
@@ -49,16 +49,17 @@ def test_site_config_agrees_with_platformdirs(value, monkeypatch) -> None:
 
 def test_home_is_used_when_nothing_is_set(monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
-    for variable in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
+    for variable in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
         monkeypatch.delenv(variable, raising=False)
     assert paths.user_config_file() == str(tmp_path / ".config" / "cmdai" / "config.toml")
     assert paths.user_cache_dir() == str(tmp_path / ".cache" / "cmdai")
     assert paths.user_data_dir() == str(tmp_path / ".local" / "share" / "cmdai")
+    assert paths.user_state_dir() == str(tmp_path / ".local" / "state" / "cmdai")
 
 
 def test_the_hotkey_path_does_not_import_platformdirs() -> None:
     import subprocess
 
-    code = "import sys, cmdai.paths as p; p.user_config_file(); p.site_config_file(); print('platformdirs' in sys.modules)"
+    code = "import sys, cmdai.paths as p; p.user_config_file(); p.site_config_file(); p.user_state_dir(); print('platformdirs' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "False", result.stderr
