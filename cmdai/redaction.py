@@ -168,7 +168,8 @@ DETECTORS: Tuple[Detector, ...] = (
     # Connection strings and URLs that carry credentials.
     _detector("connection string credential", "accountkey sharedaccess password pwd",
               r"(?i)(?:AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)\s*=\s*(?P<s>[^;\"'\s]+)"),
-    _detector("URL password", "://", r"\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s/:@'\"`]*:(?P<s>[^\s@/'\"`]+)@"),
+    # The password runs to the last "@" before the host, as URL parsers read it: a raw "@" in it stays in.
+    _detector("URL password", "://", r"\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s/:@'\"`]*:(?P<s>[^\s/'\"`]+)@"),
     _detector("URL credential parameter", "=",
               r"(?i)[?&;](?:sig|signature|token|access_token|id_token|refresh_token|api[_\-]?key|apikey|key|code|"
               r"client_secret|password|secret|auth|x-amz-signature|x-amz-credential|x-amz-security-token|"
@@ -272,11 +273,12 @@ class Redactor:
         if not text:
             return text
         self.learn(text)
-        # Longest first, so a secret that contains another is replaced whole.
-        for value in sorted(self._by_value, key=len, reverse=True):
-            if value in text:
-                text = _replace_standalone(text, value, self._by_value[value])
-        return text
+        if not self._by_value:
+            return text
+        # One pass, longest first: a secret that contains another is replaced whole, and a placeholder
+        # put in is never searched again (a secret "3" must not change "<SECRET_3>").
+        pattern = "|".join(_standalone(value) for value in sorted(self._by_value, key=len, reverse=True))
+        return re.sub(pattern, lambda m: self._by_value[m.group(0)], text)
 
     def redact_value(self, value: Any) -> Any:
         """Strings, and strings inside lists and dicts, redacted; other values unchanged."""
@@ -316,9 +318,8 @@ class Redactor:
         return _PLACEHOLDER.sub(lambda m: self._by_placeholder.get(m.group(0), m.group(0)), text)
 
 
-def _replace_standalone(text: str, value: str, placeholder: str) -> str:
-    """Replace ``value`` where it is not part of a longer word (short passwords hide inside words)."""
+def _standalone(value: str) -> str:
+    """A pattern for ``value`` where it is not part of a longer word (short passwords hide inside words)."""
     if len(value) >= 12:
-        return text.replace(value, placeholder)
-    pattern = r"(?<![A-Za-z0-9])" + re.escape(value) + r"(?![A-Za-z0-9])"
-    return re.sub(pattern, lambda _: placeholder, text)
+        return re.escape(value)
+    return r"(?<![A-Za-z0-9])" + re.escape(value) + r"(?![A-Za-z0-9])"

@@ -26,8 +26,9 @@ _CONTROL_CHARACTERS = lazy_regex(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _INVISIBLE = lazy_regex("[\u061c\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 # Halves of a surrogate pair on their own are not text; no encoder accepts them.
 _LONE_SURROGATE = lazy_regex("[\ud800-\udfff]")
-# The password of a URL's user part (proxy URLs): scheme://user:PASSWORD@host
-_URL_PASSWORD = lazy_regex(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]*:)[^@\s/]*@")
+# The password of a URL's user part (proxy URLs): scheme://user:PASSWORD@host, to the last "@" before
+# the host as URL parsers read it, so a raw "@" in a password stays hidden.
+_URL_PASSWORD = lazy_regex(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]*:)[^\s/]*@")
 # Entra access tokens are JWTs; anything shaped like one, or a token field, is masked in messages.
 _JWT = lazy_regex(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*)?")
 _TOKEN_FIELD = lazy_regex(r"""(["']?(?:access_?token|refresh_?token)["']?\s*[:=]\s*["']?)[^"'\s,}]+""", re.I)

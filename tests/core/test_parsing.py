@@ -104,3 +104,10 @@ def test_every_character_removed_is_unprintable():
         removed = pattern.findall(every_character)
         assert removed and not [hex(ord(ch)) for ch in removed if ch.isprintable()]
     assert not any(chr(code).isprintable() for code in (0x1b, 0x9b, 0x90, 0x98, 0x9d, 0x9e, 0x9f, 0x07, 0x0d))
+
+
+def test_a_proxy_password_with_a_raw_at_sign_is_masked_whole():
+    from cmdai.sanitize import hide_secrets
+
+    assert hide_secrets("proxy http://me:p@ss@proxy.example:8080 refused") == \
+        "proxy http://me:****@proxy.example:8080 refused"

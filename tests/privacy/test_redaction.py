@@ -166,3 +166,19 @@ def test_a_secret_inside_another_match_is_found(text, secret):
     redacted = redactor.redact(text) if redactor.learn(text) is None else text
     assert secret not in redacted
     assert redactor.restore(redacted) == text
+
+
+def test_a_url_password_with_a_raw_at_sign_is_hidden_whole():
+    redactor = Redactor()
+    text = "psql postgres://app:3@m+h1Air,7+Cd@db.example.com/app"
+    assert redactor.redact(text) == "psql postgres://app:<SECRET_1>@db.example.com/app"
+    assert redactor.restore(redactor.redact(text)) == text
+
+
+def test_a_short_secret_never_rewrites_a_placeholder():
+    # "3" is the first secret; the third placeholder, <SECRET_3>, holds that digit too.
+    text = "tool --password 3 --token Zx81kqQ2wLp0 && export API_KEY=B51YbmwxAscRq9Zt"
+    redactor = Redactor()
+    redacted = redactor.redact(text)
+    assert redacted == "tool --password <SECRET_1> --token <SECRET_2> && export API_KEY=<SECRET_3>"
+    assert redactor.restore(redacted) == text
