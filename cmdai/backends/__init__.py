@@ -7,9 +7,7 @@ registers itself when its module is imported.
 """
 from __future__ import annotations
 
-import os
-from importlib import import_module
-
+from ..discovery import load, module_names
 from ..errors import ConfigError
 from .base import REGISTERED, CommandGenerator
 
@@ -25,14 +23,8 @@ _NOT_BACKENDS = ("base",)
 
 def _module_names() -> Dict[str, str]:
     """Backend name -> module, from a directory listing (pkgutil would import inspect: milliseconds)."""
-    found: Dict[str, str] = {}
-    for directory in __path__:
-        for entry in os.listdir(directory):
-            stem, ext = os.path.splitext(entry)
-            is_package = not ext and os.path.isfile(os.path.join(directory, entry, "__init__.py"))
-            if (ext == ".py" or is_package) and not stem.startswith("_") and stem not in _NOT_BACKENDS:
-                found[stem.replace("_", "-")] = f"{__name__}.{stem}"
-    return found
+    return {stem.replace("_", "-"): f"{__name__}.{stem}" for stem in module_names(__path__, packages=True)
+            if stem not in _NOT_BACKENDS}
 
 
 def names() -> Tuple[str, ...]:
@@ -44,7 +36,7 @@ def get(name: str) -> Type[CommandGenerator]:
     """The class of the backend ``name``, its module imported on first use."""
     module = None if name in REGISTERED else _module_names().get(name)
     if module is not None:
-        import_module(module)
+        load(module)
     try:
         return REGISTERED[name]
     except KeyError:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 
+from ..discovery import load
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Dict, List, Mapping, Optional, Tuple
@@ -32,14 +34,12 @@ def enabled_sources(config: "Config") -> List[str]:
 
 def collect(config: "Config", environ: Optional[Mapping[str, str]] = None) -> Dict[str, Any]:
     """Context from every enabled source, in registry order; a source that fails is left out."""
-    from importlib import import_module
-
     environ = os.environ if environ is None else environ
     modules = {name: module for name, module, _, _ in SOURCES}
     context: Dict[str, Any] = {}
     for name in enabled_sources(config):
         try:
-            value = import_module(f"{__name__}.{modules[name]}").collect(environ)
+            value = load(f"{__name__}.{modules[name]}").collect(environ)
         except Exception:  # noqa: BLE001 - context is a courtesy; it must never cost the answer
             continue
         if value:

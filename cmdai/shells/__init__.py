@@ -9,15 +9,16 @@ its shell is first asked for.
 """
 from __future__ import annotations
 
-import importlib
 import os
 
+from ..discovery import load, module_names
 from ..errors import UsageError
 from ..lazy_regex import lazy_regex
 from ..records import Value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
     from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 #: Words no POSIX shell reads specially, left unquoted (``shlex.quote``'s characters, any letter).
@@ -106,12 +107,8 @@ _NAMES: List[str] = []
 def names() -> List[str]:
     """Every shell cmdai writes commands for, in the order of its ``--shell`` choices (bash first)."""
     if not _NAMES:
-        found = []
-        for directory in __path__:
-            found += [stem for stem, ext in map(os.path.splitext, os.listdir(directory))
-                      if ext == ".py" and not stem.startswith("_")]
         # bash leads: it is the default and what most requests are written for.
-        _NAMES.extend(sorted(set(found), key=lambda name: (name != "bash", name)))
+        _NAMES.extend(sorted(module_names(__path__), key=lambda name: (name != "bash", name)))
     return list(_NAMES)
 
 
@@ -119,7 +116,7 @@ def find(name: str) -> Optional[Shell]:
     """The shell called ``name``, or None when cmdai knows none by that name."""
     shell = _LOADED.get(name)
     if shell is None and name in names():
-        shell = getattr(importlib.import_module(f"{__name__}.{name}"), "SHELL", None)
+        shell = getattr(load(f"{__name__}.{name}"), "SHELL", None)
         # A module here that declares no shell of its own name is a mistake, not something to skip.
         if not isinstance(shell, Shell) or shell.name != name:
             raise TypeError(f"{__name__}.{name} must declare SHELL = Shell({name!r}, …)")
@@ -237,7 +234,7 @@ def _run_checker(argv: Sequence[str], script: str) -> Optional[Tuple[int, str]]:
             os.waitpid(pid, 0)
 
 
-def shipped_files() -> "importlib.resources.abc.Traversable":
+def shipped_files() -> Traversable:
     """The directory of the shell scripts: ``cmdai.shell`` when installed, else ``shell/`` in the checkout."""
     from importlib import resources
 

@@ -15,7 +15,7 @@ PACKAGE = Path(cmdai.__file__).parent
 #: Lowest first. A module belongs to the floor of its longest listed prefix.
 FLOORS: List[List[str]] = [
     # values and utilities every floor may use
-    ["cmdai", "cmdai.errors", "cmdai.records", "cmdai.lazy_regex", "cmdai.values", "cmdai.safety.levels",
+    ["cmdai", "cmdai.errors", "cmdai.records", "cmdai.discovery", "cmdai.lazy_regex", "cmdai.values", "cmdai.safety.levels",
      "cmdai.sanitize", "cmdai.terminal", "cmdai.paths", "cmdai.disk_store", "cmdai.deadline", "cmdai.interrupts",
      "cmdai.streams", "cmdai.settings", "cmdai.config_cache"],
     # what differs per shell, and the facts of the machine
