@@ -10,6 +10,7 @@ a pipeline of plain words, ``plain.py``) is read without the grammar into the sa
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any, Callable, List, Optional, Tuple
 
 from .. import shells
@@ -43,14 +44,42 @@ _HEREDOC_OPERATOR = lazy_regex(r"(?<!<)<<(?!<)(-?)\s*(['\"]?)\\?([A-Za-z_0-9.@%+
 
 
 def parser() -> Any:
-    """The tree-sitter parser, created on first use (importing it costs milliseconds)."""
+    """The tree-sitter parser, created on first use (loading it costs milliseconds)."""
     global _PARSER
     if _PARSER is None:
-        import tree_sitter_bash
-        from tree_sitter import Language, Parser
+        try:
+            binding, bash = _extension("tree_sitter"), _extension("tree_sitter_bash")
+            _PARSER = binding.Parser(binding.Language(bash.language()))
+        except (ImportError, AttributeError):
+            # Not laid out as this version of the packages is (another install, a renamed module).
+            import tree_sitter_bash
+            from tree_sitter import Language, Parser
 
-        _PARSER = Parser(Language(tree_sitter_bash.language()))
+            _PARSER = Parser(Language(tree_sitter_bash.language()))
     return _PARSER
+
+
+def _extension(package: str) -> Any:
+    """The compiled ``_binding`` module of ``package``, loaded without the package's ``__init__``.
+
+    The two packages import ``typing`` and ``importlib.resources`` there (for type hints and a
+    query file), which takes ten times longer than loading the compiled modules. The module is
+    registered under its name, so a later ``import tree_sitter`` uses it rather than loading it twice.
+    """
+    name = package + "._binding"
+    module = sys.modules.get(name)
+    if module is None:
+        from importlib.machinery import ExtensionFileLoader, PathFinder
+
+        found = PathFinder.find_spec(package)
+        folders = found.submodule_search_locations if found is not None else None
+        spec = PathFinder.find_spec(name, folders) if folders else None
+        if spec is None or not isinstance(spec.loader, ExtensionFileLoader):
+            raise ImportError(f"no compiled module {name} found", name=name)
+        module = spec.loader.create_module(spec)
+        spec.loader.exec_module(module)
+        sys.modules[name] = module
+    return module
 
 
 def _text(node: Any) -> str:

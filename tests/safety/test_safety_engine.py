@@ -92,13 +92,48 @@ def test_safe_command_has_no_reasons() -> None:
 def test_parser_loads_only_when_assess_is_called() -> None:
     code = (
         "import sys, cmdai.safety as s\n"
-        "assert 'tree_sitter' not in sys.modules, 'imported too early'\n"
+        "assert 'tree_sitter._binding' not in sys.modules, 'imported too early'\n"
         "s.assess('ls > out')\n"
-        "assert 'tree_sitter' in sys.modules\n"
+        "assert 'tree_sitter._binding' in sys.modules\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
 
+
+def test_the_parser_loads_its_two_compiled_modules_and_nothing_else() -> None:
+    code = (
+        "import sys, importlib.machinery\n"
+        "from cmdai.safety.walker import parser\n"
+        "before = set(sys.modules)\n"
+        "root = parser().parse(b'ls > out').root_node\n"
+        "print(root.type, root.has_error, sorted(set(sys.modules) - before))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "program False ['tree_sitter._binding', 'tree_sitter_bash._binding']"
+
+
+def test_a_package_without_its_compiled_module_is_not_loaded_directly() -> None:
+    from cmdai.safety.walker import _extension
+
+    for package in ("json", "no_such_package_here"):
+        with pytest.raises(ImportError):
+            _extension(package)
+
+
+def test_the_parser_falls_back_to_the_public_packages() -> None:
+    code = (
+        "import sys\n"
+        "from cmdai.safety import assess, walker\n"
+        "def missing(package):\n"
+        "    raise ImportError(package)\n"
+        "walker._extension = missing\n"
+        "verdict = assess('ls > out; rm -rf ~')\n"
+        "print(verdict.risk.label, 'tree_sitter' in sys.modules, 'tree_sitter_bash' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "critical True True"
 
 def test_every_rule_is_well_formed() -> None:
     assert len(RULES) >= 100

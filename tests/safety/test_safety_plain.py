@@ -228,6 +228,6 @@ def test_a_plain_command_is_judged_without_loading_the_grammar() -> None:
 def test_a_command_outside_the_class_still_loads_the_grammar_and_is_judged_as_before() -> None:
     result = _fresh("import sys\nfrom cmdai.safety import assess\n"
                     "v = assess('cd ~ && rm -rf .')\n"
-                    "print(v.risk.label, v.rule_ids, 'tree_sitter' in sys.modules)")
+                    "print(v.risk.label, v.rule_ids, 'tree_sitter._binding' in sys.modules)")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "critical ('fs.rm-home',) True"
