@@ -8,12 +8,10 @@ and assignment does. The level of the line is the highest level of anything foun
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import posixpath
 import re
-from typing import Any, Dict, List, Optional, Set, Tuple
 
+from ..lazy_regex import lazy_regex
 from . import inline
 from .levels import Assessment, Risk
 from .rules import ASSIGNMENT_HOOKS, Cmd, Hit, Stream, checkers_for
@@ -23,10 +21,14 @@ from .unwrapper import SHELLS, Unwrapper
 from .walker import _INFINITE, Walker, parser
 from .words import Word
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional, Set, Tuple
+
 #: Longest input inspected; the rest of a longer one is reported as not inspected.
 MAX_INPUT = 200_000
 _HELP = {"--help", "-help", "--version", "--usage"}
-_DRY_RUN = re.compile(r"^--(dry-?run|simulate|what-if|just-print|no-act)(=(?!none).*)?$")
+_DRY_RUN = lazy_regex(r"^--(dry-?run|simulate|what-if|just-print|no-act)(=(?!none).*)?$")
 _READERS = frozenset(["cat", "head", "tail", "base64", "xxd", "od", "hexdump", "gzip", "tar", "zip", "bzip2",
                       "xz", "gpg", "openssl", "less", "more", "strings", "tac", "nl", "cp", "sed", "awk",
                       "grep", "7z", "dd", "sort", "uniq", "cut"])
@@ -111,7 +113,7 @@ class _Analysis(Walker, Unwrapper):
             return Stream()
         if self.cwd is not None and name in _PATH_TAKERS:
             cmd.args = [_relative_to(self.cwd, a) for a in cmd.args]
-        if set(cmd.args) & _HELP or any(_DRY_RUN.match(a) for a in cmd.args) or (
+        if set(cmd.args) & _HELP or any(a.startswith("--") and _DRY_RUN.match(a) for a in cmd.args) or (
                 name == "git" and cmd.args[:1] == ["help"]) or name in ("which", "whereis", "type",
                                                                          "apropos", "whatis", "tldr", "info"):
             return Stream()
@@ -261,9 +263,11 @@ def _decode(name: str, args: List[str], text: Optional[str]) -> Optional[str]:
     if text is None:
         return None
     if name == "base64" or name == "openssl":
+        import base64
+
         try:
             return base64.b64decode("".join(text.split()), validate=False).decode("utf-8", "replace")
-        except (binascii.Error, ValueError):
+        except ValueError:  # binascii.Error is one
             return None
     if name == "rev":
         return "\n".join(line[::-1] for line in text.splitlines())

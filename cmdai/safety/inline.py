@@ -6,14 +6,14 @@ shell engine to judge, file deletions become the equivalent ``rm``.
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import re
-import shlex
-from typing import List, Optional, Tuple
 
 from ..lazy_regex import lazy_regex
 from .finding import Finding
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import List, Optional, Tuple
 
 _STR = r"""(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")"""
 
@@ -102,17 +102,18 @@ _UNCHECKABLE = {
 
 
 def language_of(name: str) -> Optional[str]:
-    if re.fullmatch(r"python[\d.]*|pypy[\d.]*|ipython[\d.]*", name):
+    # Each pattern is tried only on a name that starts as it does: most names are none of these.
+    if name.startswith(("python", "pypy", "ipython")) and re.fullmatch(r"python[\d.]*|pypy[\d.]*|ipython[\d.]*", name):
         return "python"
     if name in ("node", "nodejs", "deno", "bun"):
         return "node"
     if name in ("perl", "ruby", "php", "lua"):
         return name
-    if re.fullmatch(r"perl[\d.]+", name):
+    if name.startswith("perl") and re.fullmatch(r"perl[\d.]+", name):
         return "perl"
-    if re.fullmatch(r"ruby[\d.]+|jruby", name):
+    if name.startswith(("ruby", "jruby")) and re.fullmatch(r"ruby[\d.]+|jruby", name):
         return "ruby"
-    if re.fullmatch(r"php[\d.]+", name):
+    if name.startswith("php") and re.fullmatch(r"php[\d.]+", name):
         return "php"
     if name in ("awk", "gawk", "mawk", "nawk", "busybox-awk"):
         return "awk"
@@ -120,7 +121,7 @@ def language_of(name: str) -> Optional[str]:
         return "powershell"
     if name in _OTHER_INTERPRETERS:
         return "other"
-    if re.fullmatch(r"lua(jit|[\d.]+)?", name):
+    if name.startswith("lua") and re.fullmatch(r"lua(jit|[\d.]+)?", name):
         return "lua"
     return None
 
@@ -177,9 +178,11 @@ def code_of(lang: str, args: List[str]) -> Tuple[Optional[str], bool, Optional[s
 
 def _powershell_decoded(text: str) -> str:
     """The script of powershell -EncodedCommand (base64 of UTF-16LE); marked so the scan sees the encoding."""
+    import base64
+
     try:
         return "#encoded\n" + base64.b64decode(text).decode("utf-16-le", "replace")
-    except (binascii.Error, ValueError):
+    except ValueError:  # binascii.Error is one
         return "#encoded\n"
 
 
@@ -243,9 +246,11 @@ def scan(code: str, lang: str) -> List[Finding]:
     else:
         found += _lexical(_home_spelled(code, lang), lang, shell_calls, rec_deletes, file_deletes)
     for m in re.finditer(r"(?:b64decode|base64_decode|decode_base64|atob)\s*\(\s*b?" + _STR, code):
+        import base64
+
         try:
             decoded = base64.b64decode(m.group(1) if m.group(1) is not None else m.group(2)).decode("utf-8", "replace")
-        except (binascii.Error, ValueError):
+        except ValueError:  # binascii.Error is one
             continue
         if any(re.search(p, code) for p in shell_calls):
             found.append(Finding("shell", decoded))
@@ -339,4 +344,6 @@ def _unescape(s: str) -> str:
 
 
 def _quote(s: str) -> str:
+    import shlex
+
     return shlex.quote(s)

@@ -2,7 +2,12 @@
 from __future__ import annotations
 
 from enum import Enum, IntEnum
-from typing import NamedTuple, Tuple
+
+from ..records import Value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Tuple
 
 
 class Risk(IntEnum):
@@ -56,7 +61,7 @@ def stricter(a: str, b: str) -> str:
     return a if SAFETY_LEVELS.index(a) <= SAFETY_LEVELS.index(b) else b
 
 
-class Assessment(NamedTuple):
+class Assessment(Value):
     """The safety engine's verdict on one command line."""
 
     command: str

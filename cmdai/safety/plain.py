@@ -21,12 +21,9 @@ if TYPE_CHECKING:
 #: Left to the grammar: ``$``, backquotes, double quotes, backslashes, ``; & < > ( ) { } [ ] # ! ^``
 #: (the grammar reads ``[ ]`` as one word), control characters and newlines, anything beyond ASCII.
 _TOKEN = lazy_regex(r"[ \t]+|\||(?:[A-Za-z0-9_./,:=@%+*?~-]+|'[ -&(-~]*')+")
-#: A command's name: the grammar reads much else there as syntax (a=1, x@y, a+:b, a?b, - a=1).
-_NAME = lazy_regex(r"(?:[A-Za-z0-9_./]|'[^']*')(?:[A-Za-z0-9_./-]|'[^']*')*")
-#: Where the grammar may end one token of a word and start the next (if'x' starts with the keyword if).
-_PIECES = lazy_regex(r"['=]")
-#: The parts of a word: an unquoted run or one quoted string.
-_PART = lazy_regex(r"[^']+|'[^']*'")
+#: What a command's name may hold outside quotes, not starting with ``-``: the grammar reads much else
+#: there as syntax (a=1, x@y, a+:b, a?b, - a=1).
+_NAME_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./-")
 #: Words the grammar reads as syntax where a command may stand (reserved words, declarations):
 #: not plain anywhere in the line.
 _RESERVED = frozenset("case coproc declare do done elif else esac export fi for function if in local readonly "
@@ -64,12 +61,16 @@ def plain_pipeline(text: str) -> Optional[List[List[Word]]]:
 
 def _word(token: str, first: bool) -> Optional[Word]:
     """The word as the walk reads it from the tree; None when the grammar may read it as more than a word."""
-    if first and not _NAME.fullmatch(token) or token.startswith("="):
+    pieces = token.split("'")  # the token's quotes pair up: unquoted and quoted text alternate
+    unquoted, quoted = pieces[0::2], pieces[1::2]
+    if first and (token[0] == "-" or not _NAME_CHARACTERS.issuperset("".join(unquoted))):
+        return None
+    if token.startswith("="):
         return None  # == and =~ are test operators to the grammar, even among a command's words
-    parts = _PART.findall(token)
-    text = "".join(part[1:-1] if part[0] == "'" else part for part in parts)
-    if text in _RESERVED or not _RESERVED.isdisjoint(_PIECES.split(token)):
+    text = "".join(pieces)
+    # The grammar may end a token of a word at a quote or = (if'x' starts with the keyword if).
+    if text in _RESERVED or not _RESERVED.isdisjoint(token.replace("=", "'").split("'")):
         return None
     # The tree holds quoted text next to other text as a concatenation, which the reader notes.
-    glued = len(parts) > 1 and any(part[0] == "'" for part in parts)
+    glued = bool(quoted) and len(quoted) + sum(1 for run in unquoted if run) > 1
     return Word(text, tricks=[QUOTES] if glued else [])

@@ -13,9 +13,15 @@ from __future__ import annotations
 
 import ast
 import shlex
-from typing import Dict, List, Optional, Union
 
 from .finding import Finding
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional, Union
+
+    #: What an expression is known to hold: a string, a list of strings, or None when unknown.
+    Value = Union[str, List[str], None]
 
 #: Functions that run a shell command line (a string) or a program with arguments (a list).
 _SHELL_CALLS = frozenset(["os.system", "os.popen", "subprocess.run", "subprocess.call", "subprocess.check_call",
@@ -31,8 +37,6 @@ _CODE_RUNNERS = frozenset(["exec", "eval", "compile", "execfile", "builtins.exec
                            "runpy.run_module", "code.interact", "importlib.import_module", "__import__"])
 _HOME_CALLS = frozenset(["pathlib.Path.home", "Path.home", "os.path.expanduser", "pathlib.Path.expanduser"])
 _LISTINGS = frozenset(["os.listdir", "os.scandir", "glob.glob", "glob.iglob"])
-
-Value = Union[str, List[str], None]
 
 
 def scan(code: str) -> List[Finding]:

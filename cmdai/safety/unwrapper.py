@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-import shlex
-from typing import Any, Dict, List, Optional, Set, Tuple
 
 from ..lazy_regex import lazy_regex
 from . import inline
@@ -18,6 +16,10 @@ from .rules import Appended, Cmd, Hit, Stream, checked_names
 from .rules import cloud, filesystem, network, shell, system
 from .rules.paths import normalize
 from .words import IFS, INDIRECTION, LIST, QUOTED, SEPARATOR, SUBSTITUTION, Word, list_word
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional, Set, Tuple
 
 SHELLS = frozenset(["sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "rbash", "yash", "posh",
                     "csh", "tcsh", "busybox-sh"])
@@ -65,6 +67,11 @@ _IN_PLACE_EDITORS = frozenset(["sed", "perl", "truncate"])
 _HISTORY_EXPANSION = lazy_regex(r"^!(!|-?\d+|\?[^?]+\??|[A-Za-z_./][^\s:]*)(:(?!p)\S*)*$")
 #: A command word that bash expands as a file name pattern (/bin/r?, /usr/bin/[r]m).
 _GLOB_NAME = lazy_regex(r"[*?]|\[[^\]]+\]")
+#: A character one of its matches holds: a name without any is not matched (nor the pattern compiled).
+_GLOB_CHARACTERS = frozenset("*?[")
+#: Shells a name with a version (bash5.2, sh-4) still names.
+_VERSIONED_SHELLS = ("bash", "zsh", "ksh", "mksh", "dash", "ash", "yash", "fish", "tcsh", "csh", "sh")
+_VERSIONED_SHELL = lazy_regex(rf"({'|'.join(_VERSIONED_SHELLS)})[\d.-]+")
 #: Variables that hold the path of a shell.
 _SHELL_VARIABLES = lazy_regex(r"^\$\{?(BASH|SHELL|0|ZSH_ARGZERO|BASH_ARGV0)\}?$")
 _KNOWN_COMMANDS: Set[str] = set()
@@ -108,11 +115,11 @@ def canonical(name: str) -> str:
     base = base.lstrip("\\")
     if base.startswith("mkfs.") or base.startswith("mkfs_"):
         return "mkfs"
-    if re.fullmatch(r"python[\d.]*", base):
+    if base.startswith("python") and re.fullmatch(r"python[\d.]*", base):
         return "python"
-    if re.fullmatch(r"pip[\d.]*", base):
+    if base.startswith("pip") and re.fullmatch(r"pip[\d.]*", base):
         return "pip"
-    versioned = re.fullmatch(r"(bash|zsh|ksh|mksh|dash|ash|yash|fish|tcsh|csh|sh)[\d.-]+", base)
+    versioned = base.startswith(_VERSIONED_SHELLS) and _VERSIONED_SHELL.fullmatch(base)
     if versioned:
         return versioned.group(1)
     return _NAME_ALIASES.get(base, base)
@@ -157,12 +164,14 @@ class Unwrapper:
                     self.invoke([Word(guess)] + words[1:], stdin, redirects, sudo)
                 self.unknown_runner(words, stdin, redirects, sudo)
                 return Stream()
-            if _GLOB_NAME.search(head.text) and head.text not in ("[", "[["):
+            if (not _GLOB_CHARACTERS.isdisjoint(head.text) and _GLOB_NAME.search(head.text)
+                    and head.text not in ("[", "[[")):
                 self.glob_command(words, stdin, redirects, sudo)
                 return Stream()
             if head.text.startswith("=") and len(head.text) > 1:
                 head = words[0] = Word(head.text[1:], head.dynamic, head.tricks, head.subs)  # zsh: =rm is rm's path
-            if _HISTORY_EXPANSION.match(head.text) or _reruns_history(head.text, words[1:]):
+            if (head.text.startswith("!") and _HISTORY_EXPANSION.match(head.text)
+                    or _reruns_history(head.text, words[1:])):
                 self.add(Hit(shell.DYNAMIC_COMMAND, "a command from the shell history"))
                 return Stream()
             name = canonical(head.text.strip())
@@ -214,7 +223,7 @@ class Unwrapper:
                         self.env_hits(key, value)
                 words = words[start:]
                 continue
-            if _POWERSHELL_COMMAND.match(head.text):
+            if ("-" in head.text or head.text in ("iex", "iwr", "irm")) and _POWERSHELL_COMMAND.match(head.text):
                 # A PowerShell command line (Remove-Item …, iex …): read as PowerShell code.
                 self.inline_code(" ".join(w.text for w in words), "powershell")
                 return Stream()
@@ -663,6 +672,8 @@ class Unwrapper:
 
 
 def _split(text: str) -> List[str]:
+    import shlex
+
     try:
         return shlex.split(text)
     except ValueError:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import Any, Callable, List, Optional, Tuple
 
 from .. import shells
 from ..lazy_regex import lazy_regex
@@ -20,6 +19,10 @@ from .rules import PIPELINE_HOOKS, REDIRECT_HOOKS, Cmd, Hit, Redirect, Stream
 from .rules import network, shell, system
 from .rules.paths import normalize, secret_in
 from .words import SEPARATOR, Word, WordReader, list_word
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable, List, Optional, Tuple
 
 #: Deepest nesting of code in code (sh -c "eval '…'") that is followed.
 MAX_DEPTH = 8
@@ -124,7 +127,7 @@ class Walker:
                 self.add(Hit(shell.UNPARSEABLE))
                 if heredocs and "<<" in text:
                     self.heredoc_fallback(text, depth)
-            for m in _BRACE_COMMAND.finditer(text):
+            for m in _BRACE_COMMAND.finditer(text) if "{" in text else ():
                 self.add(Hit(shell.OBFUSCATED_NAME, m.group(0).strip()))
                 self.script(text[:m.start()] + " " + " ".join(m.group(1).split(",")) + text[m.end():],
                             "bash", depth + 1)

@@ -6,10 +6,13 @@ dynamic; tricks that hide a word from a reader (``r''m``, ``${IFS}``, ``$'\\x72m
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional
 
 from ..lazy_regex import lazy_regex
 from ..records import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional
 
 _ANSI = lazy_regex(r"\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|[0-7]{1,3}|c.|.)", re.S)
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b",

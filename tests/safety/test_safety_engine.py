@@ -156,3 +156,20 @@ def test_catalog_covers_every_issue_category() -> None:
 def test_docs_embed_the_current_catalog() -> None:
     assert catalog_markdown() in DOCS.read_text(encoding="utf-8"), (
         "docs/safety.md is out of date: paste `python -m cmdai.safety.rules` into its rule table")
+
+
+def test_judging_plain_commands_imports_only_what_they_need() -> None:
+    # The standard modules some commands need (shlex, base64) load with them; the grammar and typing do not.
+    code = (
+        "import sys\n"
+        "before = set(sys.modules)\n"
+        "from cmdai.safety import assess\n"
+        "for command in (\"find . -name '*.py'\", 'du -sh -- * | sort -h', 'git log --oneline -n 10'):\n"
+        "    assess(command)\n"
+        "unneeded = {'typing', 'shlex', 'base64', 'binascii', 'struct', 'ast', 'tree_sitter._binding',\n"
+        "            'importlib.resources', 'pathlib', 'tempfile', 'inspect', 'dataclasses'}\n"
+        "print(sorted(unneeded & (set(sys.modules) - before)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -9,13 +9,15 @@ no list to be added to.
 """
 from __future__ import annotations
 
-from typing import Callable, Dict, Iterable, List, NamedTuple, Optional, Set, Tuple
-
-from ...records import Record
+from ...records import Record, Value
 from ..levels import Risk
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple
 
-class Rule(NamedTuple):
+
+class Rule(Value):
     """One kind of danger: an id, a level, a category and one line a user understands."""
 
     id: str
@@ -30,7 +32,7 @@ class Rule(NamedTuple):
         return self.explanation.replace("{target}", target or "the target")
 
 
-class Hit(NamedTuple):
+class Hit(Value):
     """A rule that matched, with what it matched on."""
 
     rule: Rule
@@ -178,7 +180,7 @@ class Options(Record):
         return None
 
 
-class Appended(NamedTuple):
+class Appended(Value):
     """Operands added at run time: by xargs from its input, or by find from what it finds."""
 
     #: The directory find walks, or what the command feeding xargs lists (None when unknown).
@@ -187,7 +189,7 @@ class Appended(NamedTuple):
     filtered: bool
 
 
-class Redirect(NamedTuple):
+class Redirect(Value):
     """Output sent to a file or descriptor: ``cmd >>path``."""
 
     #: The target, normalised (~ for the home directory, /dev/tcp/… for a socket).
@@ -199,10 +201,11 @@ class Redirect(NamedTuple):
     cmd: Optional[Cmd]
 
 
-Checker = Callable[[Cmd], Iterable[Hit]]
-RedirectHook = Callable[[Redirect], Iterable[Hit]]
-PipelineHook = Callable[[List[Cmd]], Iterable[Hit]]
-AssignmentHook = Callable[[str, str], Iterable[Hit]]
+if TYPE_CHECKING:
+    Checker = Callable[[Cmd], Iterable[Hit]]
+    RedirectHook = Callable[[Redirect], Iterable[Hit]]
+    PipelineHook = Callable[[List[Cmd]], Iterable[Hit]]
+    AssignmentHook = Callable[[str, str], Iterable[Hit]]
 
 RULES: Dict[str, Rule] = {}
 _CHECKERS: Dict[str, List[Checker]] = {}

@@ -1,11 +1,14 @@
 """Containers, Kubernetes, cloud CLIs and infrastructure as code: bulk and single deletes."""
 from __future__ import annotations
 
-from typing import List, NamedTuple, Optional, Tuple
-
+from ...records import Value
 from ..levels import Risk
 from .base import Cmd, Hit, checks, rule
 from .paths import Scope, normalize, scope
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import List, Optional, Tuple
 
 CLOUD = "containers, clusters and cloud"
 H, M = Risk.HIGH, Risk.MODERATE
@@ -50,7 +53,7 @@ _FLAG_WORDS = {"--rm", "--privileged", "--init", "--read-only", "--detach", "--i
                "--leave-stdin-open", "--help"}
 
 
-class ContainerCall(NamedTuple):
+class ContainerCall(Value):
     """A container or pod CLI call that runs a command: what it is told and where the command starts."""
 
     verb: str

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import re
-from typing import List, Optional
 
 from ...lazy_regex import lazy_regex
 from ..levels import Risk
 from .base import Cmd, Hit, checks, option_values, rule
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import List, Optional
 
 DB = "databases"
 H, M = Risk.HIGH, Risk.MODERATE

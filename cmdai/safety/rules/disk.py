@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import re
-from typing import List
 
 from ..levels import Risk
 from .base import Cmd, Hit, Redirect, checks, on_redirect, rule
 from .filesystem import writes
 from .paths import is_block_device
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import List
 
 DISK = "disk and device writes"
 

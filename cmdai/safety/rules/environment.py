@@ -2,13 +2,15 @@
 (PROMPT_COMMAND, pagers, editors, prompts, exported functions) and history switches."""
 from __future__ import annotations
 
-from typing import List
-
 from ..levels import Risk
 from .base import Hit, on_assignment, rule
 from .network import env_tls_hits
 from .shell import RUNS
 from .system import HISTORY_CLEAR
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import List
 
 PATH_CHANGE = rule("env.path", Risk.MODERATE, "environment", "changes {target}, which decides what programs run")
 

@@ -9,13 +9,15 @@ code that cannot be read is "runs code that cmdai cannot check".
 from __future__ import annotations
 
 import re
-import shlex
-from typing import Iterable, List, Optional, Tuple
 
 from ...lazy_regex import lazy_regex
 from .base import Cmd, Hit, checks, option_values
 from .filesystem import writes
 from .shell import INLINE_DYNAMIC, RUNS, UNCHECKABLE, code_from_input
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Iterable, List, Optional, Tuple
 
 
 def runs(code: Optional[str], consumer: str, lang: str = "bash") -> Hit:
@@ -26,6 +28,8 @@ def runs(code: Optional[str], consumer: str, lang: str = "bash") -> Hit:
 
 
 def _join(words: Iterable[str]) -> str:
+    import shlex
+
     return " ".join(shlex.quote(w) for w in words)
 
 
@@ -104,6 +108,8 @@ def _tmux_command(name: str, args: List[str]) -> List[Hit]:
 
 
 def _split(text: str) -> List[str]:
+    import shlex
+
     try:
         return shlex.split(text)
     except ValueError:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from typing import List, Optional
 
 from ...lazy_regex import lazy_regex
 from ..levels import Risk
@@ -10,6 +9,10 @@ from .base import Cmd, Hit, Redirect, checks, on_redirect, rule
 from .paths import (AUTHORIZED_KEYS, CREDENTIAL_FILES, CRITICAL_FILES, CRON_PATHS, HISTORY_FILES, LOG_PATHS,
                     PERSISTENCE_PATHS, STARTUP_FILES, SUDOERS, Scope, is_block_device, normalize,
                     scope, secret_in)
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import List, Optional
 
 C, H, M = Risk.CRITICAL, Risk.HIGH, Risk.MODERATE
 DEL = "file deletion"
@@ -74,7 +77,7 @@ _RECURSIVE_RULE = {
     Scope.TEMP: RM_TEMP, Scope.NAMED: RM_NAMED,
 }
 _WIDE = (Scope.ROOT, Scope.SYSTEM, Scope.ALL_HOMES, Scope.HOME)
-_GLOB = re.compile(r"[*?\[]")
+_GLOB = lazy_regex(r"[*?\[]")
 
 
 def delete_hits(target: str, recursive: bool, filtered: bool = False) -> List[Hit]:

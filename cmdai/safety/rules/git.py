@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import re
-from typing import List, Tuple
 
 from ...lazy_regex import lazy_regex
 from ..levels import Risk
 from .base import Cmd, Hit, checks, rule
 from .network import CHANGING_METHODS, REMOTE_CHANGE, REMOTE_DELETE
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import List, Tuple
 
 GIT = "git"
 H, M = Risk.HIGH, Risk.MODERATE

@@ -1,12 +1,14 @@
 """Remote code execution, reverse shells, secret exfiltration, uploads and remote logins."""
 from __future__ import annotations
 
-from typing import List, Optional, Tuple
-
 from ...lazy_regex import lazy_regex
 from ..levels import Risk
 from .base import Cmd, Hit, Redirect, checks, on_pipeline, on_redirect, rule
 from .paths import secret_in
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import List, Optional, Tuple
 
 C, H, M = Risk.CRITICAL, Risk.HIGH, Risk.MODERATE
 RCE = "remote code execution"

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import re
 from enum import Enum
-from typing import Optional
 
 from ...lazy_regex import lazy_regex
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Optional
 
 
 class Scope(Enum):

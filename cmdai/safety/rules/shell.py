@@ -1,11 +1,13 @@
 """Rules the engine itself applies: parsing, obfuscation, fork bombs, code of unknown origin."""
 from __future__ import annotations
 
-from typing import List
-
 from ..levels import Risk
 from .base import Hit, Stream, rule
 from .network import PIPE_TO_SHELL
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import List
 
 C, H, M = Risk.CRITICAL, Risk.HIGH, Risk.MODERATE
 OBF = "obfuscation"

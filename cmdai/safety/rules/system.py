@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import re
-from typing import List
 
 from ...lazy_regex import lazy_regex
 from ..levels import Risk
 from .base import Cmd, Hit, checks, rule
 from .filesystem import cron_code
 from .shell import code_from_input
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import List
 
 C, H, M = Risk.CRITICAL, Risk.HIGH, Risk.MODERATE
 PRIV = "privilege and persistence"
