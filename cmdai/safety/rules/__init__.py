@@ -7,9 +7,7 @@ rule module is one new file: there is no list to add it to.
 """
 from __future__ import annotations
 
-import importlib
-import os
-
+from ...discovery import load, module_names
 from ..levels import Risk
 from .base import (ASSIGNMENT_HOOKS, PIPELINE_HOOKS, REDIRECT_HOOKS, RULES, Appended, Cmd, Hit, Redirect, Rule,
                    Stream, checked_names, checkers_for)
@@ -17,11 +15,8 @@ from .base import (ASSIGNMENT_HOOKS, PIPELINE_HOOKS, REDIRECT_HOOKS, RULES, Appe
 __all__ = ["ASSIGNMENT_HOOKS", "PIPELINE_HOOKS", "REDIRECT_HOOKS", "RULES", "Appended", "Cmd", "Hit", "Redirect",
            "Rule", "Stream", "catalog_markdown", "checked_names", "checkers_for"]
 
-# Listed by hand rather than with pkgutil, which imports inspect (milliseconds on every hotkey press).
-for _directory in __path__:
-    for _name, _ext in sorted(os.path.splitext(entry) for entry in os.listdir(_directory)):
-        if _ext == ".py" and not _name.startswith("_"):
-            importlib.import_module(f"{__name__}.{_name}")
+for _name in module_names(__path__):
+    load(f"{__name__}.{_name}")
 
 
 def catalog_markdown() -> str:
