@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Iterator, List, Tuple
+
+import pytest
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -16,7 +18,13 @@ _PIECES = sorted(slots.EXTENSIONS) + [
     "files", "file", "source", "code", "scripts", "programs", "named", "called", "report.md", "all", "not", "NOT",
     "without", "WITHOUT", "wıthout", "wİthout", "but", "each", "Every", "by", "dir", "subfolder", "extracting",
     "unpacking", "opening", "them", "ſh", "İni", "ını", "\u212aotlin", "pythın", "Python", "C++", "C#", "cs", "x",
-    "+", "#", ".", "-", "/", "'", "*", "ı", "İ", "ſ", "\u212a", "s", "i", "k"]
+    "+", "#", ".", "-", "/", "'", '"', "“", "”", "*", "ı", "İ", "ſ", "\u212a", "s", "i", "k",
+    # The words of the patterns that need more than their triggers.
+    "to", "into", "an", "gif", "clip.MP4", "a.wav", ".mkv", "larger", "biggeR", "than", "at", "leaſt", "moſt", "less",
+    "exceeds", ">=", "<", "10", "1.5", "MB", "g", "modified", "accessed", "in", "the", "last", "past", "previous", "within",
+    "over", "more", "older", "newer", "three", "mınutes", "hrs", "Days", "weeks", "wk", "months", "yr", "ago", "old",
+    "example.com", "host.ınternal", "a.ıo", "b.Dev", "change", "swap", "with", "'a'", '"b"', "“c”", "‘d’", "png",
+    "JPEG", "images", "photos", "songs", "webm", "videos", "pıc", "tıff"]
 _REQUESTS = st.lists(st.sampled_from(_PIECES) | st.sampled_from([" ", " ", "  ", "\t"]), max_size=12).map("".join)
 
 #: The extension pattern as it was: every extension and language name spelt out, longest first.
@@ -27,9 +35,9 @@ _SPELT_OUT = slots.EXTENSION_WORD_FILES.replace(
 @contextmanager
 def _spelt_out_extensions() -> Iterator[None]:
     """extract() with the extension recogniser spelling out every extension, as it used to."""
-    index = next(i for i, (p, _, _) in enumerate(slots._RECOGNISERS) if p == slots.EXTENSION_WORD_FILES)
+    index = next(i for i, entry in enumerate(slots._RECOGNISERS) if entry[0] == slots.EXTENSION_WORD_FILES)
     current = slots._RECOGNISERS[index]
-    slots._RECOGNISERS[index] = (_SPELT_OUT, slots._glob(False), current[2])
+    slots._RECOGNISERS[index] = (_SPELT_OUT, slots._glob(False), *current[2:])
     slots._COMPILED.pop(index, None)
     try:
         yield
@@ -63,8 +71,46 @@ def test_any_word_looked_up_in_the_table_reads_like_the_spelt_out_extensions(tex
 @example("show it but NOT opening it")
 @example("disk usage by subfolder")
 @example("count lines of Every file")
-def test_a_request_without_the_trigger_words_never_matches_the_pattern(text: str) -> None:
-    lowered = text.lower()
-    for pattern, triggers in ((slots._LIST_ONLY, slots._LIST_ONLY_TRIGGERS), (slots._PER_ENTRY, slots._PER_ENTRY_TRIGGERS)):
+@example("convert clip.MP4 into an animated gif")
+@example("files bigger than 1.5MB modified in the last 3 days")
+@example("not accessed for twenty days, more than 2 mınutes ago")
+@example("ping host.example.com and b.Dev")
+@example("change 'a' to 'b', swap “c” with ‘d’")
+@example("list the JPEG images and webm videos")
+@example("find .X files")
+def test_a_request_without_the_words_a_pattern_needs_never_matches_it(text: str) -> None:
+    for pattern, needs in _needing():
         if pattern.search(text):
-            assert any(t in lowered for t in triggers), (text, pattern.pattern)
+            assert slots._mentions(text.lower(), needs), (text, pattern.pattern)
+
+
+def _needing() -> List[Tuple["re.Pattern[str]", Tuple[str, ...]]]:
+    """Every pattern that needs more than its triggers, with the words it needs."""
+    needing = [(re.compile(pattern, re.IGNORECASE), needs) for pattern, _, _, needs in slots._RECOGNISERS if needs]
+    return needing + [(slots._LIST_ONLY, slots._LIST_ONLY_NEEDS), (slots._PER_ENTRY, slots._PER_ENTRY_NEEDS)]
+
+
+#: One request for each spelling of the needed words: a unit, a comparison, a media type, a dot.
+_EVERY_SPELLING = [
+    f"modified in the last 2 {unit}" for unit in ("minutes", "mins", "hours", "hrs", "days", "weeks", "wks", "months", "years", "yrs")
+] + [
+    f"files {comparison} 5MB" for comparison in ("larger than", "bigger than", "greater than", "more than", "over", "above",
+                                                 "exceeding", "exceeds", "at least", "smaller than", "less than", "under",
+                                                 "below", "at most", "fewer than", ">=", "<=", ">", "<")
+] + [
+    f"list the {ext} {kind}" for ext, kind in (("jpg", "images"), ("jpeg", "photos"), ("png", "pictures"), ("gif", "pics"),
+                                               ("svg", "images"), ("webp", "images"), ("bmp", "images"), ("tif", "images"),
+                                               ("tiff", "images"), ("mp3", "songs"), ("wav", "tracks"), ("flac", "audio"),
+                                               ("ogg", "songs"), ("m4a", "songs"), ("mp4", "videos"), ("mov", "clips"),
+                                               ("mkv", "movies"), ("avi", "videos"), ("webm", "videos"))
+] + [f"find *.{c} files" for c in "abcdefghijklmnopqrstuvwxyz0123456789"] + [
+    "convert talk.webm to mp3", "ping www.example.org", "change 'a' to 'b'", "swap “c” with “d”",
+    "list a.zip without extracting", "list a.zip but not unpacking it", "size of each dir", "sizes by folder"]
+
+
+@pytest.mark.parametrize("text", _EVERY_SPELLING)
+def test_every_spelling_a_pattern_accepts_is_among_the_words_it_needs(text: str) -> None:
+    matched = [needs for pattern, needs in _needing() if pattern.search(text)]
+    assert matched, text
+    for needs in matched:
+        assert slots._mentions(text.lower(), needs), text

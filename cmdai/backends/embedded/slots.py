@@ -556,87 +556,108 @@ def _extension_word(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int
 DIGITS = tuple("0123456789")
 QUOTES = tuple("\"'“‘`")
 
-# (pattern, builder, triggers): a pattern is compiled and run only when the lower-cased request
-# contains one of its triggers, which keeps start-up and matching cheap.
-_RECOGNISERS: List[Tuple[str, _Builder, Tuple[str, ...]]] = [
-    (r"(?<![\w$])(?P<v>\$(?:\{\w+\}|\w+))(?P<rest>/[^\s'\"]*)?", _variable, ("$",)),
+# Words a pattern cannot match without, beyond its triggers (see _mentions).
+_UNITS = ("min", "hour", "hr", "day", "week", "wk", "month", "year", "yr")
+_COMPARISONS = ("larger", "bigger", "greater", "more", "over", "above", "exceed", "least", "smaller", "less", "under",
+                "below", "most", "fewer", "<", ">")
+_DOT_MEDIA = tuple("." + ext for ext in sorted(_MEDIA_EXT))
+_DOT_TLDS = tuple("." + tld for tld in _TLDS.split("|"))
+_DOT_ALNUM = tuple("." + c for c in "abcdefghijklmnopqrstuvwxyz0123456789")
+_QUOTE_OPENERS = ('"', "'", "“", "‘")
+_MEDIA_WORDS = ("jpg", "jpeg", "png", "gif", "svg", "webp", "bmp", "tif", "mp3", "wav", "flac", "ogg", "m4a", "mp4", "mov",
+                "mkv", "avi", "webm")
+
+
+def _mentions(lowered: str, words: Tuple[str, ...]) -> bool:
+    """Whether a case-insensitive pattern could find one of ``words`` (lower case) in the request.
+
+    For ASCII text re's IGNORECASE is plain lower-casing; beyond it, re also folds ı and İ to i and ſ
+    to s where str.lower() does not, so such text always may.
+    """
+    return not lowered.isascii() or any(word in lowered for word in words)
+
+
+# (pattern, builder, triggers, needs): a pattern is compiled and run only when the lower-cased
+# request contains one of its triggers and, if it names any, one of the words it needs
+# (_mentions): compiling the patterns takes longer than matching, so most requests compile few.
+_RECOGNISERS: List[Tuple[str, _Builder, Tuple[str, ...], Tuple[str, ...]]] = [
+    (r"(?<![\w$])(?P<v>\$(?:\{\w+\}|\w+))(?P<rest>/[^\s'\"]*)?", _variable, ("$",), ()),
     (r"\b(?:containing|contains?|with|having|have|has|including|includes?)\s+(?:the\s+)?(?:(?:words?|strings?|text)\s+)?"
      r"(?P<v>{Q}|{W})\s+in\s+(?:their|the|its|his|her)?\s*(?:file\s*)?names?\b"
-     .replace("{Q}", _Q).replace("{W}", _W), _name_contains, ("name",)),
+     .replace("{Q}", _Q).replace("{W}", _W), _name_contains, ("name",), ()),
     (r"\bwhose\s+(?:file\s*)?names?\s+(?:contains?|includes?|has)\s+(?P<v>{Q}|{W})".replace("{Q}", _Q).replace("{W}", _W),
-     _name_contains, ("whose",)),
+     _name_contains, ("whose",), ()),
     (r"\b(?:replace|substitute)\s+(?:all\s+)?(?:(?:the\s+)?occurrences?\s+of\s+)?(?:the\s+)?(?:(?:word|string|text)\s+)?"
-     rf"(?P<old>{_Q}|{_W})\s+(?:with|by)\s+(?:the\s+)?(?:(?:word|string|text)\s+)?(?P<new>{_Q}|{_W})", _subst, ("replace", "substitute")),
+     rf"(?P<old>{_Q}|{_W})\s+(?:with|by)\s+(?:the\s+)?(?:(?:word|string|text)\s+)?(?P<new>{_Q}|{_W})", _subst, ("replace", "substitute"), ()),
     (r"\b(?:change|swap)\s+(?:all\s+)?(?:(?:the\s+)?occurrences?\s+of\s+)?"
-     rf"(?P<old>{_Q})\s+(?:to|with|into)\s+(?P<new>{_Q})", _subst, ("change", "swap")),
-    (r"(?<![\w])(?P<o>[\"'“‘`])(?P<v>[^\"'“”‘’`\n]+)(?P<c>[\"'”’`])(?![\w])", _quoted, QUOTES),
-    (r"\b(?:https?|ftp)://[^\s'\"]+", _url, ("://",)),
-    (r"(?P<src>\bfrom\s+)?(?<![\w@./-])(?P<user>[A-Za-z_][\w.-]*)@(?P<host>[A-Za-z0-9][\w.-]*)(?::(?P<rpath>[^\s'\"]*))?", _remote, ("@",)),
-    (r"(?P<src>\bfrom\s+)?(?<![\w@./:-])(?P<host>[A-Za-z0-9][\w-]+(?:\.[\w-]+)*):(?P<rpath>[~/][^\s'\"]*)", _host_path, (":/", ":~")),
-    (r"\b(?:as|with\s+user(?:name)?)\s+(?:(?:the\s+)?user\s+)?(?P<v>[A-Za-z_][\w.-]*)\b(?![@./])", _as_user, ("ssh",)),
+     rf"(?P<old>{_Q})\s+(?:to|with|into)\s+(?P<new>{_Q})", _subst, ("change", "swap"), _QUOTE_OPENERS),
+    (r"(?<![\w])(?P<o>[\"'“‘`])(?P<v>[^\"'“”‘’`\n]+)(?P<c>[\"'”’`])(?![\w])", _quoted, QUOTES, ()),
+    (r"\b(?:https?|ftp)://[^\s'\"]+", _url, ("://",), ()),
+    (r"(?P<src>\bfrom\s+)?(?<![\w@./-])(?P<user>[A-Za-z_][\w.-]*)@(?P<host>[A-Za-z0-9][\w.-]*)(?::(?P<rpath>[^\s'\"]*))?", _remote, ("@",), ()),
+    (r"(?P<src>\bfrom\s+)?(?<![\w@./:-])(?P<host>[A-Za-z0-9][\w-]+(?:\.[\w-]+)*):(?P<rpath>[~/][^\s'\"]*)", _host_path, (":/", ":~"), ()),
+    (r"\b(?:as|with\s+user(?:name)?)\s+(?:(?:the\s+)?user\s+)?(?P<v>[A-Za-z_][\w.-]*)\b(?![@./])", _as_user, ("ssh",), ()),
     (r"(?<![\w./~-])(?P<file>[\w./~+-]*[\w+-]\.(?P<src>{M}))\s+(?:in)?to\s+(?:an?\s+)?\.?(?P<dst>gif|{M})\b(?![\w.])"
-     .replace("{M}", "|".join(sorted(_MEDIA_EXT))), _media_convert, ("to",)),
+     .replace("{M}", "|".join(sorted(_MEDIA_EXT))), _media_convert, ("to",), _DOT_MEDIA),
     (r"(?P<cmp>larger|bigger|greater|more|over|above|exceeding|exceeds?|at\s+least|smaller|less|under|below|at\s+most|fewer|>=|<=|>|<)"
      r"(?:\s+than)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>bytes?|b|kb|kib|k|kilobytes?|mb|mib|m|megs?|megabytes?|gb|gib|g|gigs?|gigabytes?|tb|t|terabytes?)\b",
-     _size, DIGITS),
-    (rf"\bnot\s+(?:been\s+)?{_VERB}(?:in|within|for|during)\s+(?:the\s+)?(?:(?:last|past)\s+)?(?:{_NUM}\s+)?{_UNIT}", _duration(False), ("not",)),
-    (rf"\b{_VERB}(?:(?:in|within|during|over|from)\s+)?(?:the\s+)?(?:last|past|previous)\s+(?:{_NUM}\s+)?{_UNIT}", _duration(True), ("last", "past", "previous")),
-    (rf"\b{_VERB}within\s+(?:the\s+)?{_NUM}\s+{_UNIT}", _duration(True), ("within",)),
-    (rf"\b{_VERB}(?:less|fewer|newer|younger)\s+than\s+{_NUM}\s+{_UNIT}(?:\s+(?:ago|old))?", _duration(True), ("than",)),
-    (rf"\b{_VERB}(?:(?:more|older|greater)\s+than|over)\s+{_NUM}\s+{_UNIT}(?:\s+(?:ago|old))?", _duration(False), ("than", "over")),
-    (r"\b(?P<verb>modified|changed|edited|updated|touched|written|created|accessed|opened)\s+(?P<unit>today)\b", _duration(True), ("today",)),
-    (r"(?<![\w/*])\*?\.(?P<e>[A-Za-z0-9]{1,10}(?:\.[A-Za-z0-9]{1,4})?)(?![\w/])", _glob(False), (".",)),
-    (EXTENSION_WORD_FILES, _extension_word, ("file", "script", "source", "code", "program", "module", "document")),
-    (r"(?<![^\s(])(?P<g>[\w.~#-]*\*[\w.*~#-]*)(?![^\s),;:!?])", _star_glob, ("*",)),
+     _size, DIGITS, _COMPARISONS),
+    (rf"\bnot\s+(?:been\s+)?{_VERB}(?:in|within|for|during)\s+(?:the\s+)?(?:(?:last|past)\s+)?(?:{_NUM}\s+)?{_UNIT}", _duration(False), ("not",), _UNITS),
+    (rf"\b{_VERB}(?:(?:in|within|during|over|from)\s+)?(?:the\s+)?(?:last|past|previous)\s+(?:{_NUM}\s+)?{_UNIT}", _duration(True), ("last", "past", "previous"), _UNITS),
+    (rf"\b{_VERB}within\s+(?:the\s+)?{_NUM}\s+{_UNIT}", _duration(True), ("within",), _UNITS),
+    (rf"\b{_VERB}(?:less|fewer|newer|younger)\s+than\s+{_NUM}\s+{_UNIT}(?:\s+(?:ago|old))?", _duration(True), ("than",), _UNITS),
+    (rf"\b{_VERB}(?:(?:more|older|greater)\s+than|over)\s+{_NUM}\s+{_UNIT}(?:\s+(?:ago|old))?", _duration(False), ("than", "over"), _UNITS),
+    (r"\b(?P<verb>modified|changed|edited|updated|touched|written|created|accessed|opened)\s+(?P<unit>today)\b", _duration(True), ("today",), ()),
+    (r"(?<![\w/*])\*?\.(?P<e>[A-Za-z0-9]{1,10}(?:\.[A-Za-z0-9]{1,4})?)(?![\w/])", _glob(False), (".",), _DOT_ALNUM),
+    (EXTENSION_WORD_FILES, _extension_word, ("file", "script", "source", "code", "program", "module", "document"), ()),
+    (r"(?<![^\s(])(?P<g>[\w.~#-]*\*[\w.*~#-]*)(?![^\s),;:!?])", _star_glob, ("*",), ()),
     # "lines of python": a language after "lines of" means its source files.
-    (r"(?<=\blines of )(?P<e>" + "|".join(re.escape(k) for k in _LANGUAGES) + r")(?![\w+#])", _glob(False), ("lines of",)),
-    (r"\bextension\s\.?(?P<e>[A-Za-z0-9]{1,10})\b", _glob(True), ("extension",)),
+    (r"(?<=\blines of )(?P<e>" + "|".join(re.escape(k) for k in _LANGUAGES) + r")(?![\w+#])", _glob(False), ("lines of",), ()),
+    (r"\bextension\s\.?(?P<e>[A-Za-z0-9]{1,10})\b", _glob(True), ("extension",), ()),
     (r"\b(?P<e>jpe?g|png|gif|svg|webp|bmp|tiff?)\s+(?:images?|photos?|pictures?|pics?)\b"
      r"|\b(?P<e2>mp3|wav|flac|ogg|m4a)\s+(?:songs?|tracks?|audio)\b|\b(?P<e3>mp4|mov|mkv|avi|webm)\s+(?:videos?|clips?|movies?)\b",
-     _media_glob, ("image", "photo", "picture", "pic", "song", "track", "audio", "video", "clip", "movie")),
-    (r"\b(?P<e>pdf|jpe?g|png|gif|csv|mp3|mp4|svg|mov)s\b", _glob(False), ("pdfs", "jpgs", "jpegs", "pngs", "gifs", "csvs", "mp3s", "mp4s", "svgs", "movs")),
-    (r"\b(?P<v>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)(?=\s+(?:column|field)s?\b)", _ordinal, ("column", "field")),
-    (r"\b(?:first|last|top|bottom)\s+(?P<v>line)\b(?!s)", _single_line, ("line",)),
-    (r"\b(?:named|called|titled)\s(?P<v>[^\s'\"]+)", _name, ("named", "called", "titled")),
+     _media_glob, ("image", "photo", "picture", "pic", "song", "track", "audio", "video", "clip", "movie"), _MEDIA_WORDS),
+    (r"\b(?P<e>pdf|jpe?g|png|gif|csv|mp3|mp4|svg|mov)s\b", _glob(False), ("pdfs", "jpgs", "jpegs", "pngs", "gifs", "csvs", "mp3s", "mp4s", "svgs", "movs"), ()),
+    (r"\b(?P<v>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)(?=\s+(?:column|field)s?\b)", _ordinal, ("column", "field"), ()),
+    (r"\b(?:first|last|top|bottom)\s+(?P<v>line)\b(?!s)", _single_line, ("line",), ()),
+    (r"\b(?:named|called|titled)\s(?P<v>[^\s'\"]+)", _name, ("named", "called", "titled"), ()),
     (r"\b(?:containing|contains?|with\s+the\s+(?:word|text|string)|the\s+(?:word|text|string|pattern)|matching)\s(?P<v>[^\s'\"]+)",
-     _value_after("text", ("text", "arg"), "contain word text string pattern match", "force"), ("contain", "with the", "the word", "the text", "the string", "the pattern", "matching")),
+     _value_after("text", ("text", "arg"), "contain word text string pattern match", "force"), ("contain", "with the", "the word", "the text", "the string", "the pattern", "matching"), ()),
     (r"\b(?:(?:search|grep|look)\s+(?:for\s+)?(?:the\s+)?(?:(?:word|string|text|pattern)\s+)?|find\s+(?:the\s+)?(?:word|string|text|pattern)\s+)"
      r"(?P<v>[^\s'\"/*]+)\s+(?=(?:in|inside|within|across|under|through)\b)",
-     _value_after("text", ("text", "arg"), "search grep look find word text string pattern", "force"), ("search", "grep", "look", "find")),
+     _value_after("text", ("text", "arg"), "search grep look find word text string pattern", "force"), ("search", "grep", "look", "find"), ()),
     (r"\b(?:search|grep|look)\s+(?:recursively\s+|everywhere\s+)?for\s+(?:the\s+)?(?:(?:word|string|text|pattern)\s+)?(?P<v>[^\s'\"/*]+)\s*$",
-     _value_after("text", ("text", "arg"), "search grep look word text string pattern", "force"), ("search", "grep", "look")),
-    (r"\b(?:user(?:name)?|owned\s+by|belonging\s+to)\s(?P<v>[A-Za-z_][\w.-]*)", _value_after("user", ("user",), "user owned belonging owner"), ("user", "owned", "belonging")),
-    (r"\b(?:pid|process\s+id|process)\s+#?(?P<v>\d+)\b", _number_slot("pid", "pid", "pid process id"), ("pid", "process")),
-    (r"\bport\s*(?:number\s*)?#?(?P<v>\d{1,5})\b", _number_slot("port", "port", "port number"), ("port",)),
-    (r"(?<![\w/:])(?:localhost)?:(?P<v>\d{2,5})\b", _number_slot("port", "port", "port number"), (":",)),
-    (r"(?<![\w.])(?P<v>\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?)(?![\w.])", _host, DIGITS),
-    (rf"(?<![\w./@-])(?P<v>(?:[A-Za-z0-9-]+\.)+(?:{_TLDS}))(?![\w/-])", _host, (".",)),
-    (r"\b(?P<v>localhost)\b", _host, ("localhost",)),
-    (r"\b(?:the\s+)?(?:current|present|this|working|current\s+working)\s+(?:dir|directory|folder)\b|\bhere\b", _location("."), ("current", "present", "this", "working", "here")),
-    (r"\b(?:my\s+|the\s+|your\s+)?home\s+(?:dir|directory|folder)\b", _location("~"), ("home",)),
+     _value_after("text", ("text", "arg"), "search grep look word text string pattern", "force"), ("search", "grep", "look"), ()),
+    (r"\b(?:user(?:name)?|owned\s+by|belonging\s+to)\s(?P<v>[A-Za-z_][\w.-]*)", _value_after("user", ("user",), "user owned belonging owner"), ("user", "owned", "belonging"), ()),
+    (r"\b(?:pid|process\s+id|process)\s+#?(?P<v>\d+)\b", _number_slot("pid", "pid", "pid process id"), ("pid", "process"), ()),
+    (r"\bport\s*(?:number\s*)?#?(?P<v>\d{1,5})\b", _number_slot("port", "port", "port number"), ("port",), ()),
+    (r"(?<![\w/:])(?:localhost)?:(?P<v>\d{2,5})\b", _number_slot("port", "port", "port number"), (":",), ()),
+    (r"(?<![\w.])(?P<v>\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?)(?![\w.])", _host, DIGITS, ()),
+    (rf"(?<![\w./@-])(?P<v>(?:[A-Za-z0-9-]+\.)+(?:{_TLDS}))(?![\w/-])", _host, (".",), _DOT_TLDS),
+    (r"\b(?P<v>localhost)\b", _host, ("localhost",), ()),
+    (r"\b(?:the\s+)?(?:current|present|this|working|current\s+working)\s+(?:dir|directory|folder)\b|\bhere\b", _location("."), ("current", "present", "this", "working", "here"), ()),
+    (r"\b(?:my\s+|the\s+|your\s+)?home\s+(?:dir|directory|folder)\b", _location("~"), ("home",), ()),
     (r"\b(?:the\s+)?(?:root\s+(?:dir|directory|folder)|(?:whole|entire)\s+(?:system|filesystem|file\s+system|disk|computer|machine))\b|\beverywhere\b",
-     _location("/"), ("root", "whole", "entire", "everywhere")),
+     _location("/"), ("root", "whole", "entire", "everywhere"), ()),
     (r"\b(?:in|under|inside|within|of|from|to|into|compress|archive|zip|tar|pack|backup|back\s+up|copy|move|sync)"
      r"\s+(?:the\s+|(?P<my>my\s+))?(?P<v>[\w.-]+)\s+(?:dir|directory|folder)\b",
-     _named_dir, ("dir", "folder")),
+     _named_dir, ("dir", "folder"), ()),
     # "unzip data.zip into out": the word after an archive's name is where it unpacks.
-    (r"\.(?:zip|tar|tgz|tar\.gz|tar\.bz2|tar\.xz)\s+(?:in)?to\s+(?:the\s+)?(?P<v>[A-Za-z0-9_][\w-]*)(?![\w./~-])", _unpack_dest, (".zip", ".tar", ".tgz")),
+    (r"\.(?:zip|tar|tgz|tar\.gz|tar\.bz2|tar\.xz)\s+(?:in)?to\s+(?:the\s+)?(?P<v>[A-Za-z0-9_][\w-]*)(?![\w./~-])", _unpack_dest, (".zip", ".tar", ".tgz"), ()),
     (r"(?<![\w./~$@*-])(?P<v>\.?(?:" + "|".join(_PROJECT_DIRS + _WORD_DIRS) + r")|[a-z0-9]+(?:_[a-z0-9]+)+)(?![\w/.*@-])",
-     _bare_dir, _PROJECT_DIRS + _WORD_DIRS + ("_",)),
-    (r"(?<![\w@*-])(?P<v>(?:~|\.{1,2})?/[^\s'\"]*|~|\.\.?(?=\s|$)|[\w.+@-]+/[^\s'\"]*|[\w+@-][\w.+@-]*\.[A-Za-z][A-Za-z0-9]{0,7}[.,;:!?)]?|\.[\w][\w.-]*)", _path, ("/", "~", ".")),
-    (r"(?<![\w.\-])(?P<v>\d+)(?:st|nd|rd|th)?(?![\w.])", _number, DIGITS),
+     _bare_dir, _PROJECT_DIRS + _WORD_DIRS + ("_",), ()),
+    (r"(?<![\w@*-])(?P<v>(?:~|\.{1,2})?/[^\s'\"]*|~|\.\.?(?=\s|$)|[\w.+@-]+/[^\s'\"]*|[\w+@-][\w.+@-]*\.[A-Za-z][A-Za-z0-9]{0,7}[.,;:!?)]?|\.[\w][\w.-]*)", _path, ("/", "~", "."), ()),
+    (r"(?<![\w.\-])(?P<v>\d+)(?:st|nd|rd|th)?(?![\w.])", _number, DIGITS, ()),
 ]
 
 _COMPILED: Dict[int, "re.Pattern[str]"] = {}
 
 #: A quantifier asking for one result per entry. "All" is absent: "list all files" wants one list.
-_PER_ENTRY_TRIGGERS = ("each", "every", "by")
+_PER_ENTRY_NEEDS = ("each", "every", "by")
 _PER_ENTRY = lazy_regex(r"\b(?:each|every)\b|\bby\s+(?:dir|directory|folder|subdir|subdirectory|subfolder|file|entry|item)\b",
                         re.IGNORECASE)
 
-#: Looking into an archive without unpacking it. "Without" is found as "thout": re's IGNORECASE also
-#: takes a dotless ı for its i, which str.lower() keeps.
-_LIST_ONLY_TRIGGERS = ("not", "thout")
+#: Looking into an archive without unpacking it.
+_LIST_ONLY_NEEDS = ("not", "without")
 _LIST_ONLY = lazy_regex(r"\b(?:without|but\s+not|not)\s+(?:extracting|unpacking|unzipping|decompressing|opening|expanding)(?:\s+(?:it|them))?\b",
                         re.IGNORECASE)
 
@@ -652,8 +673,8 @@ def extract(text: str) -> Parsed:
     work = text
     lowered = text.lower()
     phrases: List[Phrase] = []
-    for index, (pattern, build, triggers) in enumerate(_RECOGNISERS):
-        if not any(t in lowered for t in triggers):
+    for index, (pattern, build, triggers, needs) in enumerate(_RECOGNISERS):
+        if not any(t in lowered for t in triggers) or needs and not _mentions(lowered, needs):
             continue
         regex = _COMPILED.get(index)
         if regex is None:
@@ -692,14 +713,12 @@ def extract(text: str) -> Parsed:
             (renames.get(k, k + suffix) if index == 1 else k + suffix): v for k, v in phrase.slots.items()
         }
     marks = set()
-    # Most requests have none of the trigger words, and then the patterns need not even be compiled.
-    lowered = work.lower()
-    listing = _LIST_ONLY.search(work) if any(t in lowered for t in _LIST_ONLY_TRIGGERS) else None
+    listing = _LIST_ONLY.search(work) if _mentions(lowered, _LIST_ONLY_NEEDS) else None
     if listing:
         # "list backup.tar.gz without extracting": a listing, never an unpacking.
         marks.add("listonly")
         work = work[:listing.start()] + " " * (listing.end() - listing.start()) + work[listing.end():]
-    if any(t in lowered for t in _PER_ENTRY_TRIGGERS) and _PER_ENTRY.search(work):
+    if _mentions(lowered, _PER_ENTRY_NEEDS) and _PER_ENTRY.search(work):
         marks.add("each")
     if _ALL.search(work):
         marks.add("all")
