@@ -185,3 +185,17 @@ def test_replacement_pairs_become_a_sed_script() -> None:
 
 def test_no_replacement_for_character_classes() -> None:
     assert "sed_sub" not in slots_of("replace tabs with spaces in x.txt")
+
+
+@pytest.mark.parametrize("text, key, value", [
+    # re's IGNORECASE reads ı and İ as i and ſ as s; the values follow what the pattern read.
+    ("find files modified in the last 3 dayſ", "age", "-mtime -3"),
+    ("find files acceſſed in the last 2 days", "age", "-atime -2"),
+    ("files changed within ſix hours", "age", "-mmin -360"),
+    ("print the fırst column of data.csv", "n", "1"),
+    ("find files leſs than 5MB", "size", "-5M"),
+    ("find files at  most 5MB", "size", "-5M"),
+    ("find files ſmaller than 500 kB", "size", "-500k"),
+])
+def test_letters_the_patterns_fold_give_the_values_they_read(text: str, key: str, value: str) -> None:
+    assert slots_of(text)[key].raw == value

@@ -117,6 +117,15 @@ _CLASS_WORDS = frozenset(
 )
 
 
+#: Letters re's IGNORECASE matches with an ASCII one where str.lower() keeps them apart (K lowers to k).
+_RE_FOLDS = str.maketrans({"ı": "i", "İ": "i", "ſ": "s"})
+
+
+def _fold(word: str) -> str:
+    """A word a case-insensitive pattern matched, spelt as the pattern spells it: "Fırst" is "first"."""
+    return word.translate(_RE_FOLDS).lower()
+
+
 def _unquote(s: str) -> str:
     if len(s) >= 2 and s[0] in _QUOTE_PAIRS and s[-1] == _QUOTE_PAIRS[s[0]]:
         return s[1:-1]
@@ -264,11 +273,15 @@ def _media_convert(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]
     return Phrase("media", m.start(), slots, _glue("file video audio clip movie song format")), m.span()
 
 
+#: The size pattern's comparisons that ask for smaller files.
+_SMALLER = frozenset(("smaller", "less", "under", "below", "at most", "fewer", "<", "<="))
+
+
 def _size(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
-    cmp_word = m.group("cmp").lower()
-    sign = "-" if cmp_word in ("smaller", "less", "under", "below", "at most", "fewer", "<", "<=") else "+"
+    cmp_word = " ".join(_fold(m.group("cmp")).split())  # "at  most" is "at most"
+    sign = "-" if cmp_word in _SMALLER else "+"
     num = float(m.group("num"))
-    unit = m.group("unit").lower()
+    unit = _fold(m.group("unit"))
     letter = {"b": "c", "k": "k", "m": "M", "g": "G", "t": "T"}[unit[0]]
     if unit.startswith("byte"):
         letter = "c"
@@ -288,12 +301,12 @@ _UNIT_DAYS = {"minute": 0, "min": 0, "hour": 0, "hr": 0, "day": 1, "week": 7, "w
 def _duration(recent: bool) -> "_Builder":
     def build(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
         groups = m.groupdict()
-        num_text = (groups.get("num") or "1").lower()
+        num_text = _fold(groups.get("num") or "1")
         n = int(num_text) if num_text.isdigit() else _NUMBER_WORDS[num_text]
-        unit = (groups.get("unit") or "day").lower().rstrip("s")
+        unit = _fold(groups.get("unit") or "day").rstrip("s")
         if unit in ("today",):
             unit = "day"
-        verb = (groups.get("verb") or "").lower()
+        verb = _fold(groups.get("verb") or "")
         letter = "a" if verb in ("accessed", "read", "opened", "used") else "m"
         sign = "-" if recent else "+"
         if unit in ("minute", "min"):
@@ -413,7 +426,7 @@ _ORDINALS = {w: i + 1 for i, w in enumerate("first second third fourth fifth six
 
 
 def _ordinal(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
-    n = str(_ORDINALS[m.group("v").lower()])
+    n = str(_ORDINALS[_fold(m.group("v"))])
     return Phrase("number", m.start(), {"n": Slot(n, "literal")}, _glue("number")), m.span("v")
 
 
