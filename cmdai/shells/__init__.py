@@ -155,14 +155,43 @@ def named_by(program: str) -> Optional[Shell]:
 SYNTAX_CHECK_TIMEOUT = 2.0
 
 
+#: A word of a plain line: letters, digits, ``_ . / , : = @ % + - ~ * ?`` and single-quoted printable ASCII,
+#: not starting with ``=`` (zsh expands ``=cmd`` to a path even while it only parses).
+_PLAIN_LINE_WORD = r"(?:[A-Za-z0-9_./,:@%+*?~-]|'[ -&(-~]*')(?:[A-Za-z0-9_./,:=@%+*?~-]|'[ -&(-~]*')*"
+_PLAIN_COMMAND = rf"{_PLAIN_LINE_WORD}(?:[ \t]+{_PLAIN_LINE_WORD})*"
+#: One command of plain words, or several joined by ``|``: what most answers are.
+_PLAIN_LINE = lazy_regex(rf"[ \t]*{_PLAIN_COMMAND}(?:[ \t]*\|[ \t]*{_PLAIN_COMMAND})*[ \t]*")
+_ASSIGNMENT = lazy_regex(r"[A-Za-z_][A-Za-z0-9_]*=")
+#: Words a POSIX shell (bash, zsh, dash) may read as syntax where a command starts: reserved words,
+#: zsh's declarations and precommand modifiers.
+_COMMAND_POSITION_SYNTAX = frozenset("""
+    case coproc do done elif else end esac fi for foreach function if in repeat select then time until while
+    always declare export float integer local readonly typeset nocorrect noglob builtin command exec -""".split())
+
+
+def plainly_valid(command: str) -> bool:
+    """Whether every POSIX shell parses ``command`` without asking one: a plain line (above) whose
+    commands start with no word the shell reads as syntax. tests/shell/test_plain_syntax.py asks
+    bash, zsh and dash about every line this accepts."""
+    if not _PLAIN_LINE.fullmatch(command):
+        return False
+    for stage in command.split("|"):
+        # The command word comes after any leading assignments (a=1 b=2 cmd).
+        words = [word for word in stage.split() if not _ASSIGNMENT.match(word)]
+        if words and words[0].replace("'", "") in _COMMAND_POSITION_SYNTAX:
+            return False
+    return True
+
+
 def syntax_error(command: str, shell: str) -> Optional[str]:
     """The first error ``shell`` reports when parsing ``command``, or None.
 
     None also for a shell with no checker, one not installed or not answering in time: the check is
-    a courtesy, and a missing checker must not stop a command from being inserted.
+    a courtesy, and a missing checker must not stop a command from being inserted. A plain line in a
+    POSIX shell needs no checker: starting one would cost the key press milliseconds.
     """
     known = find(shell)
-    if known is None or not known.syntax_check:
+    if known is None or not known.syntax_check or known.posix and plainly_valid(command):
         return None
     checked = _run_checker(known.syntax_check, command + "\n")
     if checked is None or checked[0] == 0:
