@@ -6,7 +6,6 @@ decides with it. Every command that comes back out of the memory is judged by sa
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
 
 from .errors import EXIT_OK, NoAnswerError
 from .orchestrator import cannot_refine, generate, judge
@@ -14,6 +13,7 @@ from .session_memory import Choice, Memory, SessionMemory
 from .values import GenerationRequest, Outcome
 from .widget import WidgetOutput, render_for_widget
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .config import Config
 

@@ -11,25 +11,28 @@ import json
 import os
 import subprocess
 import sys
-from typing import List, Set
+import time
+from typing import List, Sequence, Set
 
 import pytest
+
+from cmdai import config_cache
 
 SLOW_MODULES = ("dataclasses", "inspect")
 ANSWER = {"model": "m", "choices": [{"index": 0, "finish_reason": "stop", "message": {
     "role": "assistant", "content": json.dumps({"cmd": "ls -la", "explanation": "lists files"})}}]}
 
 
-def imported_modules(args: List[str], stdin: str) -> Set[str]:
+def imported_modules(args: List[str], stdin: str, program: Sequence[str] = ("-m", "cmdai")) -> Set[str]:
     """Run the real CLI with ``-X importtime`` and return the names of the modules it imported."""
     # Coverage's subprocess measurement would import modules of its own into the process; a
     # proxy setting would send the loopback request elsewhere.
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("COVERAGE_") and k.lower() not in ("http_proxy", "all_proxy")}
-    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "cmdai", *args], input=stdin,
+    result = subprocess.run([sys.executable, "-X", "importtime", *program, *args], input=stdin,
                             capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip(), result.stderr
+    assert result.stdout.strip() or program[0] == "-c", result.stderr
     return {line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
 
 
@@ -60,3 +63,33 @@ def test_azure_path_imports_no_slow_module(widget, httpserver, user_config, writ
         assert module not in imported, f"{module} imported on the Azure path"
     # Azure's settings in [backend] are found in the backend the file chooses, without loading the others.
     assert not {"cmdai.backends.ollama", "cmdai.backends.openai_compatible"} & imported
+
+
+#: What a key press answered offline must not import: each costs milliseconds of a budget of tens
+#: (typing, pathlib, argparse and tomllib alone were a quarter of the whole process).
+KEY_PRESS_NEVER_IMPORTS = (
+    "typing", "pathlib", "argparse", "gettext", "locale", "tomllib", "datetime", "tree_sitter", "tree_sitter_bash",
+    "importlib.resources", "importlib.util", "warnings", "shutil", "tempfile", "random", "subprocess", "shlex",
+    "base64", "struct", "urllib", "ipaddress", "platformdirs", "dataclasses", "inspect", "enum._test",
+)
+
+
+KEY_PRESSES = {
+    "widget-zsh": (["--widget", "--shell", "zsh", "--session", "4711"], "list all python files"),
+    "widget-bash": (["--widget", "--shell", "bash", "--session", "4712"], "find files larger than 100MB"),
+    "cli": (["-s", "bash", "list all python files"], ""),
+}
+
+
+def test_an_offline_key_press_imports_nothing_it_does_not_need(user_config, write_file):
+    write_file(user_config, '[backend]\ntype = "embedded"\n')
+    for args, stdin in KEY_PRESSES.values():
+        imported_modules(args, stdin)  # bytecode, the catalog cache, the session memory
+    # The config cache keeps a file only once it has been left alone for its racy window.
+    time.sleep(max(0.0, config_cache.RACY_SECONDS + 0.2 - (time.time() - user_config.stat().st_ctime)))
+    imported_modules(*KEY_PRESSES["cli"])
+    interpreter = imported_modules([], "", program=["-c", "pass"])
+    for name, (args, stdin) in KEY_PRESSES.items():
+        imported = imported_modules(args, stdin) - interpreter
+        assert "cmdai.backends.embedded.engine" in imported
+        assert (name, sorted(set(KEY_PRESS_NEVER_IMPORTS) & imported)) == (name, [])
