@@ -1,4 +1,4 @@
-"""Cheaper spellings of slot patterns: the engine reads every request exactly as the full patterns did."""
+"""Cheaper spellings of the offline engine's patterns: every request is read exactly as the full patterns read it."""
 from __future__ import annotations
 
 import re
@@ -11,6 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cmdai.backends.embedded import slots
+from cmdai.backends.embedded.words import words_of
 
 #: What requests are made of here: every extension word, the words around them, separators, and the
 #: letters re's IGNORECASE matches with an ASCII one although str.lower() keeps them apart (ı, İ, ſ, K).
@@ -114,3 +115,14 @@ def test_every_spelling_a_pattern_accepts_is_among_the_words_it_needs(text: str)
     assert matched, text
     for needs in matched:
         assert slots._mentions(text.lower(), needs), text
+
+
+_WORD = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_+\-]*")
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text() | st.text(alphabet="aZ09_+-. \t\n?é\u212aı\ud800\U0001f600", max_size=30))
+@example("list all c++ files --verbose")
+@example("+-a -b- c+ é9 _x")
+def test_words_are_what_the_word_pattern_finds(text: str) -> None:
+    assert words_of(text) == _WORD.findall(text)

@@ -2,8 +2,6 @@
 request and the catalog so that "folders", "directory" and "dirs" all compare equal."""
 from __future__ import annotations
 
-import re
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Dict, FrozenSet, List, Tuple
@@ -107,7 +105,20 @@ SYNONYMS: Dict[str, str] = {
     "which": "what",
 }
 
-_TOKEN_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_+\-]*")
+#: A word is a run of ASCII letters, digits, "_", "+" and "-" that starts with one of the first three.
+_WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-")
+#: Every other byte as a space, for bytes.translate.
+_SPACE_OUTSIDE_WORDS = bytes(byte if byte in _WORD_BYTES else 0x20 for byte in range(256))
+
+
+def words_of(text: str) -> List[str]:
+    """The words of the text, in order: what ``re.findall(r"[A-Za-z0-9_][A-Za-z0-9_+\\-]*", text)`` finds.
+
+    Spelt with str and bytes methods, which take microseconds where compiling the pattern took a
+    tenth of a millisecond. A character beyond ASCII is never part of a word: encoded, it is a "?".
+    """
+    spaced = text.encode("ascii", "replace").translate(_SPACE_OUTSIDE_WORDS).decode("ascii")
+    return [word for word in (run.lstrip("+-") for run in spaced.split()) if word]
 
 
 _NORM_CACHE: Dict[str, str] = {}
@@ -138,8 +149,8 @@ def _norm(word: str) -> str:
 def tokenize(text: str) -> List[Tuple[str, str]]:
     """Split text into (canonical word, surface form) pairs, skipping stop words."""
     out: List[Tuple[str, str]] = []
-    for m in _TOKEN_RE.finditer(text):
-        surface = m.group(0).rstrip("-")
+    for word in words_of(text):
+        surface = word.rstrip("-")
         if not surface or surface.lower() in STOPWORDS:
             continue
         out.append((norm(surface), surface))
