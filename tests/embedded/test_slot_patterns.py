@@ -25,7 +25,9 @@ _PIECES = sorted(slots.EXTENSIONS) + [
     "exceeds", ">=", "<", "10", "1.5", "MB", "g", "modified", "accessed", "in", "the", "last", "past", "previous", "within",
     "over", "more", "older", "newer", "three", "mınutes", "hrs", "Days", "weeks", "wk", "months", "yr", "ago", "old",
     "example.com", "host.ınternal", "a.ıo", "b.Dev", "change", "swap", "with", "'a'", '"b"', "“c”", "‘d’", "png",
-    "JPEG", "images", "photos", "songs", "webm", "videos", "pıc", "tıff"]
+    "JPEG", "images", "photos", "songs", "webm", "videos", "pıc", "tıff", "search", "grep", "look", "for", "find",
+    "word", "pattern", "contains", "havıng", "has", "includes", "their", "names", "name", "lines of", "ssh", "as", "user",
+    "root", "fewer", "younger", "newer", "greater", "a.zip", "out", "python", "C#"]
 _REQUESTS = st.lists(st.sampled_from(_PIECES) | st.sampled_from([" ", " ", "  ", "\t"]), max_size=12).map("".join)
 
 #: The extension pattern as it was: every extension and language name spelt out, longest first.
@@ -82,13 +84,13 @@ def test_any_word_looked_up_in_the_table_reads_like_the_spelt_out_extensions(tex
 def test_a_request_without_the_words_a_pattern_needs_never_matches_it(text: str) -> None:
     for pattern, needs in _needing():
         if pattern.search(text):
-            assert slots._mentions(text.lower(), needs), (text, pattern.pattern)
+            assert all(slots._mentions(text.lower(), words) for words in needs), (text, pattern.pattern)
 
 
-def _needing() -> List[Tuple["re.Pattern[str]", Tuple[str, ...]]]:
-    """Every pattern that needs more than its triggers, with the words it needs."""
+def _needing() -> List[Tuple["re.Pattern[str]", Tuple[Tuple[str, ...], ...]]]:
+    """Every pattern that needs more than its triggers, with the groups of words it needs one of."""
     needing = [(re.compile(pattern, re.IGNORECASE), needs) for pattern, _, _, needs in slots._RECOGNISERS if needs]
-    return needing + [(slots._LIST_ONLY, slots._LIST_ONLY_NEEDS), (slots._PER_ENTRY, slots._PER_ENTRY_NEEDS)]
+    return needing + [(slots._LIST_ONLY, (slots._LIST_ONLY_NEEDS,)), (slots._PER_ENTRY, (slots._PER_ENTRY_NEEDS,))]
 
 
 #: One request for each spelling of the needed words: a unit, a comparison, a media type, a dot.
@@ -106,7 +108,16 @@ _EVERY_SPELLING = [
                                                ("mkv", "movies"), ("avi", "videos"), ("webm", "videos"))
 ] + [f"find *.{c} files" for c in "abcdefghijklmnopqrstuvwxyz0123456789"] + [
     "convert talk.webm to mp3", "ping www.example.org", "change 'a' to 'b'", "swap “c” with “d”",
-    "list a.zip without extracting", "list a.zip but not unpacking it", "size of each dir", "sizes by folder"]
+    "list a.zip without extracting", "list a.zip but not unpacking it", "size of each dir", "sizes by folder",
+    "files newer than 2 days", "files younger than 2 days", "files fewer than 2 days old", "files older than 2 days",
+    "files greater than 2 days old", "files over 2 days old", "not modified within 3 days", "changed within 3 days",
+    "files containing x in their names", "files that contain x in the name", "files with x in their name",
+    "files having x in the name", "files that have x in the name", "files that has x in the name",
+    "files including x in their name", "files that include x in the name", "search for foo in src",
+    "grep foo in src", "look for foo in src", "find the word foo in src", "find the string foo in src",
+    "find the text foo in src", "find the pattern foo in src", "search recursively for foo",
+    "count lines of python", "lines of javascript", "lines of c++", "lines of c#", "unzip a.zip into out",
+    "extract a.tar.gz to out", "ssh to host as root", "ssh to host with user bob"]
 
 
 @pytest.mark.parametrize("text", _EVERY_SPELLING)
@@ -114,7 +125,7 @@ def test_every_spelling_a_pattern_accepts_is_among_the_words_it_needs(text: str)
     matched = [needs for pattern, needs in _needing() if pattern.search(text)]
     assert matched, text
     for needs in matched:
-        assert slots._mentions(text.lower(), needs), text
+        assert all(slots._mentions(text.lower(), words) for words in needs), text
 
 
 _WORD = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_+\-]*")
@@ -126,3 +137,19 @@ _WORD = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_+\-]*")
 @example("+-a -b- c+ é9 _x")
 def test_words_are_what_the_word_pattern_finds(text: str) -> None:
     assert words_of(text) == _WORD.findall(text)
+
+
+def test_a_request_compiles_only_the_patterns_it_may_match() -> None:
+    saved = dict(slots._COMPILED)
+    slots._COMPILED.clear()
+    try:
+        slots.extract("find files larger than 10MB modified in the last 7 days")
+        compiled = [slots._RECOGNISERS[index][0] for index in slots._COMPILED]
+    finally:
+        slots._COMPILED.clear()
+        slots._COMPILED.update(saved)
+    # The size and the "in the last" patterns; not "newer than 2 days", "older than", "find the word".
+    assert any("exceeding" in pattern for pattern in compiled)
+    assert any("(?:last|past|previous)" in pattern for pattern in compiled)
+    assert not any("younger" in pattern or "(?:more|older|greater)" in pattern or "find\\s+(?:the" in pattern
+                   for pattern in compiled)

@@ -569,7 +569,7 @@ def _extension_word(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int
 DIGITS = tuple("0123456789")
 QUOTES = tuple("\"'“‘`")
 
-# Words a pattern cannot match without, beyond its triggers (see _mentions).
+# Words a pattern cannot match without one of, beyond its triggers (see _mentions).
 _UNITS = ("min", "hour", "hr", "day", "week", "wk", "month", "year", "yr")
 _COMPARISONS = ("larger", "bigger", "greater", "more", "over", "above", "exceed", "least", "smaller", "less", "under",
                 "below", "most", "fewer", "<", ">")
@@ -591,44 +591,45 @@ def _mentions(lowered: str, words: Tuple[str, ...]) -> bool:
 
 
 # (pattern, builder, triggers, needs): a pattern is compiled and run only when the lower-cased
-# request contains one of its triggers and, if it names any, one of the words it needs
-# (_mentions): compiling the patterns takes longer than matching, so most requests compile few.
-_RECOGNISERS: List[Tuple[str, _Builder, Tuple[str, ...], Tuple[str, ...]]] = [
+# request contains one of its triggers and one word of each group it needs (_mentions):
+# compiling the patterns takes longer than matching, so most requests compile few.
+_RECOGNISERS: List[Tuple[str, _Builder, Tuple[str, ...], Tuple[Tuple[str, ...], ...]]] = [
     (r"(?<![\w$])(?P<v>\$(?:\{\w+\}|\w+))(?P<rest>/[^\s'\"]*)?", _variable, ("$",), ()),
     (r"\b(?:containing|contains?|with|having|have|has|including|includes?)\s+(?:the\s+)?(?:(?:words?|strings?|text)\s+)?"
      r"(?P<v>{Q}|{W})\s+in\s+(?:their|the|its|his|her)?\s*(?:file\s*)?names?\b"
-     .replace("{Q}", _Q).replace("{W}", _W), _name_contains, ("name",), ()),
+     .replace("{Q}", _Q).replace("{W}", _W), _name_contains, ("name",),
+     (("contain", "with", "having", "have", "has", "includ"),)),
     (r"\bwhose\s+(?:file\s*)?names?\s+(?:contains?|includes?|has)\s+(?P<v>{Q}|{W})".replace("{Q}", _Q).replace("{W}", _W),
      _name_contains, ("whose",), ()),
     (r"\b(?:replace|substitute)\s+(?:all\s+)?(?:(?:the\s+)?occurrences?\s+of\s+)?(?:the\s+)?(?:(?:word|string|text)\s+)?"
      rf"(?P<old>{_Q}|{_W})\s+(?:with|by)\s+(?:the\s+)?(?:(?:word|string|text)\s+)?(?P<new>{_Q}|{_W})", _subst, ("replace", "substitute"), ()),
     (r"\b(?:change|swap)\s+(?:all\s+)?(?:(?:the\s+)?occurrences?\s+of\s+)?"
-     rf"(?P<old>{_Q})\s+(?:to|with|into)\s+(?P<new>{_Q})", _subst, ("change", "swap"), _QUOTE_OPENERS),
+     rf"(?P<old>{_Q})\s+(?:to|with|into)\s+(?P<new>{_Q})", _subst, ("change", "swap"), (_QUOTE_OPENERS,)),
     (r"(?<![\w])(?P<o>[\"'“‘`])(?P<v>[^\"'“”‘’`\n]+)(?P<c>[\"'”’`])(?![\w])", _quoted, QUOTES, ()),
     (r"\b(?:https?|ftp)://[^\s'\"]+", _url, ("://",), ()),
     (r"(?P<src>\bfrom\s+)?(?<![\w@./-])(?P<user>[A-Za-z_][\w.-]*)@(?P<host>[A-Za-z0-9][\w.-]*)(?::(?P<rpath>[^\s'\"]*))?", _remote, ("@",), ()),
     (r"(?P<src>\bfrom\s+)?(?<![\w@./:-])(?P<host>[A-Za-z0-9][\w-]+(?:\.[\w-]+)*):(?P<rpath>[~/][^\s'\"]*)", _host_path, (":/", ":~"), ()),
-    (r"\b(?:as|with\s+user(?:name)?)\s+(?:(?:the\s+)?user\s+)?(?P<v>[A-Za-z_][\w.-]*)\b(?![@./])", _as_user, ("ssh",), ()),
+    (r"\b(?:as|with\s+user(?:name)?)\s+(?:(?:the\s+)?user\s+)?(?P<v>[A-Za-z_][\w.-]*)\b(?![@./])", _as_user, ("ssh",), (("as", "with"),)),
     (r"(?<![\w./~-])(?P<file>[\w./~+-]*[\w+-]\.(?P<src>{M}))\s+(?:in)?to\s+(?:an?\s+)?\.?(?P<dst>gif|{M})\b(?![\w.])"
-     .replace("{M}", "|".join(sorted(_MEDIA_EXT))), _media_convert, ("to",), _DOT_MEDIA),
+     .replace("{M}", "|".join(sorted(_MEDIA_EXT))), _media_convert, ("to",), (_DOT_MEDIA,)),
     (r"(?P<cmp>larger|bigger|greater|more|over|above|exceeding|exceeds?|at\s+least|smaller|less|under|below|at\s+most|fewer|>=|<=|>|<)"
      r"(?:\s+than)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>bytes?|b|kb|kib|k|kilobytes?|mb|mib|m|megs?|megabytes?|gb|gib|g|gigs?|gigabytes?|tb|t|terabytes?)\b",
-     _size, DIGITS, _COMPARISONS),
-    (rf"\bnot\s+(?:been\s+)?{_VERB}(?:in|within|for|during)\s+(?:the\s+)?(?:(?:last|past)\s+)?(?:{_NUM}\s+)?{_UNIT}", _duration(False), ("not",), _UNITS),
-    (rf"\b{_VERB}(?:(?:in|within|during|over|from)\s+)?(?:the\s+)?(?:last|past|previous)\s+(?:{_NUM}\s+)?{_UNIT}", _duration(True), ("last", "past", "previous"), _UNITS),
-    (rf"\b{_VERB}within\s+(?:the\s+)?{_NUM}\s+{_UNIT}", _duration(True), ("within",), _UNITS),
-    (rf"\b{_VERB}(?:less|fewer|newer|younger)\s+than\s+{_NUM}\s+{_UNIT}(?:\s+(?:ago|old))?", _duration(True), ("than",), _UNITS),
-    (rf"\b{_VERB}(?:(?:more|older|greater)\s+than|over)\s+{_NUM}\s+{_UNIT}(?:\s+(?:ago|old))?", _duration(False), ("than", "over"), _UNITS),
+     _size, DIGITS, (_COMPARISONS,)),
+    (rf"\bnot\s+(?:been\s+)?{_VERB}(?:in|within|for|during)\s+(?:the\s+)?(?:(?:last|past)\s+)?(?:{_NUM}\s+)?{_UNIT}", _duration(False), ("not",), (_UNITS,)),
+    (rf"\b{_VERB}(?:(?:in|within|during|over|from)\s+)?(?:the\s+)?(?:last|past|previous)\s+(?:{_NUM}\s+)?{_UNIT}", _duration(True), ("last", "past", "previous"), (_UNITS,)),
+    (rf"\b{_VERB}within\s+(?:the\s+)?{_NUM}\s+{_UNIT}", _duration(True), ("within",), (_UNITS,)),
+    (rf"\b{_VERB}(?:less|fewer|newer|younger)\s+than\s+{_NUM}\s+{_UNIT}(?:\s+(?:ago|old))?", _duration(True), ("than",), (_UNITS, ("less", "fewer", "newer", "younger"))),
+    (rf"\b{_VERB}(?:(?:more|older|greater)\s+than|over)\s+{_NUM}\s+{_UNIT}(?:\s+(?:ago|old))?", _duration(False), ("than", "over"), (_UNITS, ("more", "older", "greater", "over"))),
     (r"\b(?P<verb>modified|changed|edited|updated|touched|written|created|accessed|opened)\s+(?P<unit>today)\b", _duration(True), ("today",), ()),
-    (r"(?<![\w/*])\*?\.(?P<e>[A-Za-z0-9]{1,10}(?:\.[A-Za-z0-9]{1,4})?)(?![\w/])", _glob(False), (".",), _DOT_ALNUM),
+    (r"(?<![\w/*])\*?\.(?P<e>[A-Za-z0-9]{1,10}(?:\.[A-Za-z0-9]{1,4})?)(?![\w/])", _glob(False), (".",), (_DOT_ALNUM,)),
     (EXTENSION_WORD_FILES, _extension_word, ("file", "script", "source", "code", "program", "module", "document"), ()),
     (r"(?<![^\s(])(?P<g>[\w.~#-]*\*[\w.*~#-]*)(?![^\s),;:!?])", _star_glob, ("*",), ()),
     # "lines of python": a language after "lines of" means its source files.
-    (r"(?<=\blines of )(?P<e>" + "|".join(re.escape(k) for k in _LANGUAGES) + r")(?![\w+#])", _glob(False), ("lines of",), ()),
+    (r"(?<=\blines of )(?P<e>" + "|".join(re.escape(k) for k in _LANGUAGES) + r")(?![\w+#])", _glob(False), ("lines of",), (_LANGUAGES,)),
     (r"\bextension\s\.?(?P<e>[A-Za-z0-9]{1,10})\b", _glob(True), ("extension",), ()),
     (r"\b(?P<e>jpe?g|png|gif|svg|webp|bmp|tiff?)\s+(?:images?|photos?|pictures?|pics?)\b"
      r"|\b(?P<e2>mp3|wav|flac|ogg|m4a)\s+(?:songs?|tracks?|audio)\b|\b(?P<e3>mp4|mov|mkv|avi|webm)\s+(?:videos?|clips?|movies?)\b",
-     _media_glob, ("image", "photo", "picture", "pic", "song", "track", "audio", "video", "clip", "movie"), _MEDIA_WORDS),
+     _media_glob, ("image", "photo", "picture", "pic", "song", "track", "audio", "video", "clip", "movie"), (_MEDIA_WORDS,)),
     (r"\b(?P<e>pdf|jpe?g|png|gif|csv|mp3|mp4|svg|mov)s\b", _glob(False), ("pdfs", "jpgs", "jpegs", "pngs", "gifs", "csvs", "mp3s", "mp4s", "svgs", "movs"), ()),
     (r"\b(?P<v>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)(?=\s+(?:column|field)s?\b)", _ordinal, ("column", "field"), ()),
     (r"\b(?:first|last|top|bottom)\s+(?P<v>line)\b(?!s)", _single_line, ("line",), ()),
@@ -637,15 +638,17 @@ _RECOGNISERS: List[Tuple[str, _Builder, Tuple[str, ...], Tuple[str, ...]]] = [
      _value_after("text", ("text", "arg"), "contain word text string pattern match", "force"), ("contain", "with the", "the word", "the text", "the string", "the pattern", "matching"), ()),
     (r"\b(?:(?:search|grep|look)\s+(?:for\s+)?(?:the\s+)?(?:(?:word|string|text|pattern)\s+)?|find\s+(?:the\s+)?(?:word|string|text|pattern)\s+)"
      r"(?P<v>[^\s'\"/*]+)\s+(?=(?:in|inside|within|across|under|through)\b)",
-     _value_after("text", ("text", "arg"), "search grep look find word text string pattern", "force"), ("search", "grep", "look", "find"), ()),
+     _value_after("text", ("text", "arg"), "search grep look find word text string pattern", "force"), ("search", "grep", "look", "find"),
+     (("search", "grep", "look", "word", "string", "text", "pattern"),)),
     (r"\b(?:search|grep|look)\s+(?:recursively\s+|everywhere\s+)?for\s+(?:the\s+)?(?:(?:word|string|text|pattern)\s+)?(?P<v>[^\s'\"/*]+)\s*$",
-     _value_after("text", ("text", "arg"), "search grep look word text string pattern", "force"), ("search", "grep", "look"), ()),
+     _value_after("text", ("text", "arg"), "search grep look word text string pattern", "force"), ("search", "grep", "look"),
+     (("for",),)),
     (r"\b(?:user(?:name)?|owned\s+by|belonging\s+to)\s(?P<v>[A-Za-z_][\w.-]*)", _value_after("user", ("user",), "user owned belonging owner"), ("user", "owned", "belonging"), ()),
     (r"\b(?:pid|process\s+id|process)\s+#?(?P<v>\d+)\b", _number_slot("pid", "pid", "pid process id"), ("pid", "process"), ()),
     (r"\bport\s*(?:number\s*)?#?(?P<v>\d{1,5})\b", _number_slot("port", "port", "port number"), ("port",), ()),
     (r"(?<![\w/:])(?:localhost)?:(?P<v>\d{2,5})\b", _number_slot("port", "port", "port number"), (":",), ()),
     (r"(?<![\w.])(?P<v>\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?)(?![\w.])", _host, DIGITS, ()),
-    (rf"(?<![\w./@-])(?P<v>(?:[A-Za-z0-9-]+\.)+(?:{_TLDS}))(?![\w/-])", _host, (".",), _DOT_TLDS),
+    (rf"(?<![\w./@-])(?P<v>(?:[A-Za-z0-9-]+\.)+(?:{_TLDS}))(?![\w/-])", _host, (".",), (_DOT_TLDS,)),
     (r"\b(?P<v>localhost)\b", _host, ("localhost",), ()),
     (r"\b(?:the\s+)?(?:current|present|this|working|current\s+working)\s+(?:dir|directory|folder)\b|\bhere\b", _location("."), ("current", "present", "this", "working", "here"), ()),
     (r"\b(?:my\s+|the\s+|your\s+)?home\s+(?:dir|directory|folder)\b", _location("~"), ("home",), ()),
@@ -655,7 +658,7 @@ _RECOGNISERS: List[Tuple[str, _Builder, Tuple[str, ...], Tuple[str, ...]]] = [
      r"\s+(?:the\s+|(?P<my>my\s+))?(?P<v>[\w.-]+)\s+(?:dir|directory|folder)\b",
      _named_dir, ("dir", "folder"), ()),
     # "unzip data.zip into out": the word after an archive's name is where it unpacks.
-    (r"\.(?:zip|tar|tgz|tar\.gz|tar\.bz2|tar\.xz)\s+(?:in)?to\s+(?:the\s+)?(?P<v>[A-Za-z0-9_][\w-]*)(?![\w./~-])", _unpack_dest, (".zip", ".tar", ".tgz"), ()),
+    (r"\.(?:zip|tar|tgz|tar\.gz|tar\.bz2|tar\.xz)\s+(?:in)?to\s+(?:the\s+)?(?P<v>[A-Za-z0-9_][\w-]*)(?![\w./~-])", _unpack_dest, (".zip", ".tar", ".tgz"), (("to",),)),
     (r"(?<![\w./~$@*-])(?P<v>\.?(?:" + "|".join(_PROJECT_DIRS + _WORD_DIRS) + r")|[a-z0-9]+(?:_[a-z0-9]+)+)(?![\w/.*@-])",
      _bare_dir, _PROJECT_DIRS + _WORD_DIRS + ("_",), ()),
     (r"(?<![\w@*-])(?P<v>(?:~|\.{1,2})?/[^\s'\"]*|~|\.\.?(?=\s|$)|[\w.+@-]+/[^\s'\"]*|[\w+@-][\w.+@-]*\.[A-Za-z][A-Za-z0-9]{0,7}[.,;:!?)]?|\.[\w][\w.-]*)", _path, ("/", "~", "."), ()),
@@ -687,7 +690,7 @@ def extract(text: str) -> Parsed:
     lowered = text.lower()
     phrases: List[Phrase] = []
     for index, (pattern, build, triggers, needs) in enumerate(_RECOGNISERS):
-        if not any(t in lowered for t in triggers) or needs and not _mentions(lowered, needs):
+        if not any(t in lowered for t in triggers) or not all(_mentions(lowered, words) for words in needs):
             continue
         regex = _COMPILED.get(index)
         if regex is None:
