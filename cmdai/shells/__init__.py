@@ -13,13 +13,13 @@ import os
 
 from ..discovery import load, module_names
 from ..errors import UsageError
-from ..lazy_regex import lazy_regex
+from ..lazy_regex import LazyRegex, lazy_regex
 from ..records import Value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
-    from typing import Callable, Dict, List, Optional, Sequence, Tuple
+    from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 #: Words no POSIX shell reads specially, left unquoted (``shlex.quote``'s characters, any letter).
 _PLAIN_WORD = lazy_regex(r"[\w@%+=:,./-]+")
@@ -81,6 +81,10 @@ class Shell(Value):
     as_written: Callable[[str, str], str] = unchanged
     #: The block headers (``for x in``, ``switch``) that ``to_bash`` turned into ``:`` commands, in order.
     colon_headers: Callable[[str], List[str]] = lambda command: []
+    #: The words the shell reads as syntax where a command starts (reserved words, precommand modifiers):
+    #: a plain line starting none of its commands with one parses (``plainly_valid``). None: always ask
+    #: ``syntax_check``.
+    command_syntax: Optional[FrozenSet[str]] = None
     #: A command written in POSIX syntax (the offline engine's templates), rewritten for this shell.
     from_posix: Callable[[str], str] = unchanged
     #: The Ctrl-G integration, for shells that have one.
@@ -155,30 +159,40 @@ def named_by(program: str) -> Optional[Shell]:
 SYNTAX_CHECK_TIMEOUT = 2.0
 
 
-#: A word of a plain line: letters, digits, ``_ . / , : = @ % + - ~ * ?`` and single-quoted printable ASCII,
-#: not starting with ``=`` (zsh expands ``=cmd`` to a path even while it only parses).
-_PLAIN_LINE_WORD = r"(?:[A-Za-z0-9_./,:@%+*?~-]|'[ -&(-~]*')(?:[A-Za-z0-9_./,:=@%+*?~-]|'[ -&(-~]*')*"
-_PLAIN_COMMAND = rf"{_PLAIN_LINE_WORD}(?:[ \t]+{_PLAIN_LINE_WORD})*"
-#: One command of plain words, or several joined by ``|``: what most answers are.
-_PLAIN_LINE = lazy_regex(rf"[ \t]*{_PLAIN_COMMAND}(?:[ \t]*\|[ \t]*{_PLAIN_COMMAND})*[ \t]*")
+#: The characters of a plain word: letters, digits, ``_ . / , : = @ % + - ~ * ?``; a word does not start with
+#: ``=`` (zsh expands ``=cmd`` to a path even while it only parses).
+_PLAIN_CHARACTERS = "[A-Za-z0-9_./,:=@%+*?~-]"
+_PLAIN_FIRST_CHARACTERS = "[A-Za-z0-9_./,:@%+*?~-]"
+#: A single-quoted string of printable ASCII; outside POSIX (fish) without backslashes, which escape there.
+_QUOTED = {True: "'[ -&(-~]*'", False: "'[ -&(-\\[\\]-~]*'"}
+
+
+def _plain_line_pattern(posix: bool) -> LazyRegex:
+    """One command of plain words, or several joined by ``|``: what most answers are."""
+    quoted = _QUOTED[posix]
+    word = rf"(?:{_PLAIN_FIRST_CHARACTERS}|{quoted})(?:{_PLAIN_CHARACTERS}|{quoted})*"
+    command = rf"{word}(?:[ \t]+{word})*"
+    return lazy_regex(rf"[ \t]*{command}(?:[ \t]*\|[ \t]*{command})*[ \t]*")
+
+
+_PLAIN_LINE = {posix: _plain_line_pattern(posix) for posix in (True, False)}
 _ASSIGNMENT = lazy_regex(r"[A-Za-z_][A-Za-z0-9_]*=")
-#: Words a POSIX shell (bash, zsh, dash) may read as syntax where a command starts: reserved words,
-#: zsh's declarations and precommand modifiers.
-_COMMAND_POSITION_SYNTAX = frozenset("""
-    case coproc do done elif else end esac fi for foreach function if in repeat select then time until while
-    always declare export float integer local readonly typeset nocorrect noglob builtin command exec -""".split())
 
 
-def plainly_valid(command: str) -> bool:
-    """Whether every POSIX shell parses ``command`` without asking one: a plain line (above) whose
-    commands start with no word the shell reads as syntax. tests/shell/test_plain_syntax.py asks
-    bash, zsh and dash about every line this accepts."""
-    if not _PLAIN_LINE.fullmatch(command):
+def plainly_valid(command: str, shell: Shell) -> bool:
+    """Whether ``shell`` parses ``command`` without being asked: a plain line (above) whose commands start
+    with none of the words the shell reads as syntax there (``Shell.command_syntax``). A POSIX shell's
+    command may follow assignments (``a=1 cmd``); in fish a command word holding ``=`` is left to fish.
+    tests/shell/test_plain_syntax.py asks bash, zsh, dash and fish about every line this accepts."""
+    if shell.command_syntax is None or not _PLAIN_LINE[shell.posix].fullmatch(command):
         return False
     for stage in command.split("|"):
-        # The command word comes after any leading assignments (a=1 b=2 cmd).
-        words = [word for word in stage.split() if not _ASSIGNMENT.match(word)]
-        if words and words[0].replace("'", "") in _COMMAND_POSITION_SYNTAX:
+        words = stage.split()
+        if shell.posix:
+            words = [word for word in words if not _ASSIGNMENT.match(word)]
+        elif "=" in words[0]:
+            return False
+        if words and words[0].replace("'", "") in shell.command_syntax:
             return False
     return True
 
@@ -187,11 +201,11 @@ def syntax_error(command: str, shell: str) -> Optional[str]:
     """The first error ``shell`` reports when parsing ``command``, or None.
 
     None also for a shell with no checker, one not installed or not answering in time: the check is
-    a courtesy, and a missing checker must not stop a command from being inserted. A plain line in a
-    POSIX shell needs no checker: starting one would cost the key press milliseconds.
+    a courtesy, and a missing checker must not stop a command from being inserted. A plain line needs
+    no checker: starting one would cost the key press milliseconds.
     """
     known = find(shell)
-    if known is None or not known.syntax_check or known.posix and plainly_valid(command):
+    if known is None or not known.syntax_check or plainly_valid(command, known):
         return None
     checked = _run_checker(known.syntax_check, command + "\n")
     if checked is None or checked[0] == 0:

@@ -16,6 +16,8 @@ SHELL = Shell(
     aliases=(),
     prompt_notes="Use bash syntax.",
     syntax_check=("bash", "--norc", "--noprofile", "-n"),
+    command_syntax=frozenset("! [[ ]] { } case coproc do done elif else esac fi for function if in select then time "
+                             "until while".split()),
     quote=posix_quote,
     init=InitScript(
         file_name="cmdai.bash",

@@ -172,6 +172,9 @@ SHELL = Shell(
     ]),
     # --no-execute parses without running anything, startup files included.
     syntax_check=("fish", "--no-execute"),
+    # Block keywords, the job combiners and the commands fish parses itself.
+    command_syntax=frozenset("begin end if else switch case function while for in and or not break continue return "
+                             "exec command builtin time !".split()),
     quote=quote_word,
     posix=False,
     to_bash=to_bash,

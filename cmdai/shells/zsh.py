@@ -16,6 +16,10 @@ SHELL = Shell(
     prompt_notes="Use zsh syntax (bash-compatible constructs are fine).",
     # -f: no startup file is read.
     syntax_check=("zsh", "-f", "-n"),
+    # bash's reserved words, zsh's own, its declarations (parsed like keywords) and precommand modifiers.
+    command_syntax=frozenset("! [[ ]] { } case coproc do done elif else esac fi for function if in select then time "
+                             "until while end foreach repeat always declare export float integer local readonly "
+                             "typeset nocorrect noglob builtin command exec -".split()),
     quote=posix_quote,
     init=InitScript(
         file_name="cmdai.zsh",
