@@ -9,7 +9,8 @@ the line; the line is then cleared for the next run. Reported per shell, as medi
 
   * key to redraw, against the goal of 40 ms;
   * where it goes: the cmdai process alone (`cmdai --widget` on the same request, a subprocess),
-    of which the syntax check of the answer (the shell's own parser, one more process) and the bare
+    of which the syntax check of the answer (the shell's own parser, one more process, which a plain
+    line needs not) and the bare
     interpreter (`python -c pass`); the rest is the shell script around cmdai (its subshells, pipes
     and redraw).
 
@@ -145,10 +146,12 @@ def process_ms(argv: List[str], env: Dict[str, str], stdin: str) -> float:
 
 def measure(shell: str, env: Dict[str, str], home: Path, runs: int) -> Timings:
     """Key to redraw in the shell, and beside each press the parts it is made of, so that all see the same load."""
-    from cmdai.shells import get
+    from cmdai.shells import get, plainly_valid
 
     widget = [*cmdai_command(), "--widget", "--shell", shell]
     answer = subprocess.run(widget, input=REQUEST, env=env, capture_output=True, text=True, check=True).stdout.strip()
+    # cmdai starts the shell's checker only for a line that is not plainly valid.
+    checker = [] if plainly_valid(answer, get(shell)) else list(get(shell).syntax_check)
     init = home / f"init.{shell}"
     init.write_text(subprocess.run([*cmdai_command(), "--init", shell], env=env, capture_output=True, text=True,
                                    check=True).stdout)
@@ -167,7 +170,7 @@ def measure(shell: str, env: Dict[str, str], home: Path, runs: int) -> Timings:
             terminal.type(CTRL_E + CTRL_U)
             terminal.settle()
             rows.append((redraw, process_ms(widget, env, REQUEST),
-                         process_ms(list(get(shell).syntax_check), env, answer + "\n"),
+                         process_ms(checker, env, answer + "\n") if checker else 0.0,
                          process_ms([sys.executable, "-c", "pass"], env, "")))
     finally:
         terminal.close()
@@ -209,8 +212,9 @@ def main() -> int:
         print(f"{shell:<6}{took.redraw:>12.1f}{took.redraw / GOAL_MS:>8.2f}x{took.cmdai:>8.1f}{took.check:>8.1f}"
               f"{took.interpreter:>8.1f}{took.redraw - took.cmdai:>8.1f}{took.redraw / took.interpreter:>18.2f}x")
     print("\ncmdai: the `cmdai --widget` process alone, on the same request; check: the shell's syntax check of\n"
-          "the answer, which cmdai runs (part of cmdai); python: `python -c pass`, the floor of any Python\n"
-          "process; script: key→redraw minus cmdai, the shell script's own subshells, pipes and redraw.\n"
+          "the answer, when cmdai runs one (part of cmdai; 0: a plain line needs none); python: `python -c pass`,\n"
+          "the floor of any Python process; script: key→redraw minus cmdai, the shell script's own subshells,\n"
+          "pipes and redraw.\n"
           "On a busy machine every figure grows; the ratio to `python -c pass` moves less.")
     if args.profile and shells_to_run:
         profile(shells_to_run[0])

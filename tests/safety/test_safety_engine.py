@@ -135,6 +135,7 @@ def test_the_parser_falls_back_to_the_public_packages() -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "critical True True"
 
+
 def test_every_rule_is_well_formed() -> None:
     assert len(RULES) >= 100
     for rule in RULES.values():
