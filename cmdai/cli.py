@@ -142,7 +142,7 @@ OPTIONS = (
 #: The options of the usual runs, read without argparse; any other word that starts with "-" (or an
 #: option twice, or "--") sends the whole command line to argparse.
 USUAL_OPTIONS = frozenset(("-b", "--backend", "-m", "--model", "-s", "--shell", "--safety", "--no-cache",
-                           "--widget", "--session", "--config", "--debug"))
+                           "--widget", "--session", "--config", "--debug", "--json", "--init"))
 
 
 def _destination(flags: Sequence[str]) -> str:
@@ -194,6 +194,21 @@ def build_parser() -> "argparse.ArgumentParser":
             groups[title] = parser.add_argument_group(title)
         groups[title].add_argument(*flags, **_resolved(keywords, argparse))
     return parser
+
+
+class _ParserWhenNeeded:
+    """Stands in for the parser after a usual run was read without it: built only to report a mistake."""
+
+    def __init__(self, arguments: Sequence[str]):
+        self.arguments = arguments
+
+    def built(self) -> "argparse.ArgumentParser":
+        parser = build_parser()
+        parser.wants_json = _asks_for_json(self.arguments)  # type: ignore[attr-defined]
+        return parser
+
+    def error(self, message: str) -> "NoReturn":
+        self.built().error(message)
 
 
 def _read_usual(arguments: Sequence[str]) -> "Optional[argparse.Namespace]":
@@ -694,7 +709,7 @@ def _dispatch_widget(args: argparse.Namespace) -> int:
         return _dispatch(args)
 
 
-def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+def _check_combinations(parser: Any, args: argparse.Namespace) -> None:
     actions = [name for name, on in (("--version", args.version), ("--init", args.init),
                                      ("--check", args.check is not None),
                                      ("--explain", args.explain is not None),
@@ -746,11 +761,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         # Bytes that are not UTF-8 arrive as surrogates; they must not reach an encoder later.
         arguments = [valid_unicode(a) for a in (sys.argv[1:] if argv is None else argv)]
         args = _read_usual(arguments)
+        parser: Any = _ParserWhenNeeded(arguments)
         if args is None:
-            parser = build_parser()
-            parser.wants_json = _asks_for_json(arguments)
+            parser = parser.built()
             args = parser.parse_args(arguments)
-            _check_combinations(parser, args)
+        _check_combinations(parser, args)
         debug, json_output = args.debug, args.json
         if not args.setup_backend:
             # Everything but the interactive setup shares one budget from the start of the process.

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import List, Optional, Sequence
 
 from . import shells
 from .errors import UsageError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import List, Optional, Sequence
 
 
 def cmdai_command() -> List[str]:

@@ -18,7 +18,6 @@ from ..records import Value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from importlib.resources.abc import Traversable
     from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 #: Words no POSIX shell reads specially, left unquoted (``shlex.quote``'s characters, any letter).
@@ -95,13 +94,18 @@ class Shell(Value):
         if self.init is None:
             raise UsageError(f"no shell integration for '{self.name}'",
                              "choose one of: " + ", ".join(s.name for s in integrated()))
-        return shipped_files().joinpath(self.init.file_name).read_text(encoding="utf-8")
+        return _read(shipped_files(), self.init.file_name)
 
     def completion_text(self) -> str:
         """The Tab completion script as shipped (empty for a shell without an integration)."""
         if self.init is None:
             return ""
-        return shipped_files().joinpath("completions", self.init.completion_file).read_text(encoding="utf-8")
+        return _read(shipped_files(), "completions", self.init.completion_file)
+
+
+def _read(*parts: str) -> str:
+    with open(os.path.join(*parts), encoding="utf-8") as handle:
+        return handle.read()
 
 
 _LOADED: Dict[str, Shell] = {}
@@ -277,14 +281,14 @@ def _run_checker(argv: Sequence[str], script: str) -> Optional[Tuple[int, str]]:
             os.waitpid(pid, 0)
 
 
-def shipped_files() -> Traversable:
-    """The directory of the shell scripts: ``cmdai.shell`` when installed, else ``shell/`` in the checkout."""
-    from importlib import resources
+def shipped_files() -> str:
+    """The folder of the shell scripts: ``cmdai.shell`` when installed, else ``shell/`` in the checkout.
 
+    Read as a folder rather than through importlib.resources, whose imports (pathlib, zipfile, tempfile)
+    would add to every shell's start-up, which runs ``cmdai --init``.
+    """
     try:
-        return resources.files("cmdai.shell")
+        return load("cmdai.shell").__path__[0]
     except ModuleNotFoundError:
         # Run from a source checkout (PYTHONPATH, or an editable install that predates the mapping).
-        from pathlib import Path
-
-        return Path(__file__).resolve().parent.parent.parent / "shell"
+        return os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "shell")

@@ -22,6 +22,7 @@ TOKENS = st.lists(st.one_of(WORDS, VALUES, FLAGS), max_size=8)
 def argparse_reading(arguments):
     """What the full parser makes of ``arguments``, or None when it refuses them (exit 2)."""
     parser = cli.build_parser()
+    parser.wants_json = cli._asks_for_json(arguments)
     try:
         args = parser.parse_args(arguments)
         cli._check_combinations(parser, args)
@@ -30,12 +31,25 @@ def argparse_reading(arguments):
     return vars(args)
 
 
-@settings(max_examples=400, deadline=None)
+def usual_reading(arguments):
+    """What the usual reading makes of ``arguments``: "argparse" when it leaves them to argparse, None when
+    the combination is refused (exit 2), else the namespace."""
+    args = cli._read_usual(arguments)
+    if args is None:
+        return "argparse"
+    try:
+        cli._check_combinations(cli._ParserWhenNeeded(arguments), args)
+    except SystemExit:
+        return None
+    return vars(args)
+
+
+@settings(max_examples=600, deadline=None)
 @given(TOKENS)
 def test_the_usual_reading_is_argparse_reading_or_none(arguments):
-    usual = cli._read_usual(arguments)
-    if usual is not None:
-        assert vars(usual) == argparse_reading(arguments)
+    usual = usual_reading(arguments)
+    if usual != "argparse":
+        assert usual == argparse_reading(arguments)
 
 
 @pytest.mark.parametrize("arguments", [
@@ -45,15 +59,27 @@ def test_the_usual_reading_is_argparse_reading_or_none(arguments):
     ["list all python files"],
     ["--shell=zsh", "-b", "embedded", "--no-cache", "show disk usage", "--debug"],
     ["-m", "gpt-4o", "--safety", "strict", "--config", "/tmp/c.toml", "find big files"],
+    ["--init", "zsh"], ["--json", "list all python files"],
 ])
 def test_the_usual_runs_are_read_without_argparse(arguments):
-    usual = cli._read_usual(arguments)
-    assert usual is not None
-    assert vars(usual) == argparse_reading(arguments)
+    usual = usual_reading(arguments)
+    assert usual not in ("argparse", None)
+    assert usual == argparse_reading(arguments)
+
+
+@pytest.mark.parametrize("arguments", [["--init", "zsh", "list files"], ["--init", "bash", "--widget"],
+                                       ["--json", "--init", "fish"]])
+def test_a_combination_argparse_refuses_is_refused_the_same_way(arguments, capsys):
+    with pytest.raises(SystemExit) as refused:
+        cli._check_combinations(cli._ParserWhenNeeded(arguments), cli._read_usual(arguments))
+    assert refused.value.code == 2
+    ours = capsys.readouterr()
+    assert argparse_reading(arguments) is None
+    assert capsys.readouterr() == ours
 
 
 @pytest.mark.parametrize("arguments", [
-    ["--json", "list files"], ["-n", "2", "list files"], ["--check", "rm -rf /"], ["--help"],
+    ["-n", "2", "list files"], ["--check", "rm -rf /"], ["--help"],
     ["--shell", "nosh", "x"], ["--shell"], ["a", "--debug", "b"], ["--shell", "zsh", "--shell", "bash"],
     ["--", "-rf"], ["-"], ["--wid"], ["--widget=yes"],
 ])

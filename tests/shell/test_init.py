@@ -83,7 +83,7 @@ def test_paths_with_spaces_and_quotes_survive_quoting(shell, tmp_path, monkeypat
 def test_plugin_manager_entry_points_bind_the_key(shell, plugin, probe, tmp_path):
     if shutil.which(shell) is None:
         pytest.skip(f"{shell} is not installed")
-    path = shells.shipped_files() / plugin
+    path = os.path.join(shells.shipped_files(), plugin)
     argv = [shell, "-f", "-i", "-c"] if shell == "zsh" else [shell, "--no-config", "-i", "-c"]
 
     result = subprocess.run(argv + [f"source '{path}'; {probe}"], capture_output=True, text=True, timeout=30,
