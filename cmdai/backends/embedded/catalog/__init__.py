@@ -6,9 +6,7 @@ it, so there is no list to add a topic to (``vocab`` holds shared words, not int
 """
 from __future__ import annotations
 
-import importlib
-import os
-
+from ....discovery import load, module_names
 from ..intent import Intent
 from .vocab import NOT_ARGS
 
@@ -19,10 +17,7 @@ if TYPE_CHECKING:
 
 
 def _topics() -> Tuple[ModuleType, ...]:
-    # A directory listing rather than pkgutil, which imports inspect (milliseconds on a cold start).
-    names = sorted({os.path.splitext(entry)[0] for directory in __path__ for entry in os.listdir(directory)
-                    if entry.endswith(".py") and not entry.startswith("_")} - {"vocab"})
-    return tuple(importlib.import_module(f"{__name__}.{name}") for name in names)
+    return tuple(load(f"{__name__}.{name}") for name in module_names(__path__) if name != "vocab")
 
 
 TOPICS = _topics()
