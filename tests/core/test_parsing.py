@@ -111,3 +111,14 @@ def test_a_proxy_password_with_a_raw_at_sign_is_masked_whole():
 
     assert hide_secrets("proxy http://me:p@ss@proxy.example:8080 refused") == \
         "proxy http://me:****@proxy.example:8080 refused"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["https://me:pw@host", "eyJhbGciOi.eyJzdWIi.sig", "access_token=abc", "ToKeN",
+                                 '"refresh_token": "x"', "to\u212aen", "access_to\u212aen: v", " ", "x", "://", "@",
+                                 "eyJ", "=", ":"]), max_size=8).map("".join))
+def test_masking_skips_only_the_patterns_that_cannot_match(text):
+    from cmdai import sanitize
+
+    everything = sanitize._TOKEN_FIELD.sub(r"\1****", sanitize._JWT.sub("****", sanitize._URL_PASSWORD.sub(r"\1****@", text)))
+    assert sanitize.hide_secrets(text) == everything
