@@ -53,6 +53,11 @@ def isolated_env(home: Path) -> Dict[str, str]:
     """A home of its own whose configuration answers offline; no PYTHONDONTWRITEBYTECODE, as installed."""
     (home / ".config" / "cmdai").mkdir(parents=True)
     (home / ".config" / "cmdai" / "config.toml").write_text('[backend]\ntype = "embedded"\n', encoding="utf-8")
+    # A config file changed moments ago is parsed again on every run (cmdai/config_cache.py); a user's is
+    # older than that.
+    from cmdai.config_cache import RACY_SECONDS
+
+    time.sleep(RACY_SECONDS + 0.2)
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("CMDAI_", "PYTHON")) and key not in ("ENV", "BASH_ENV", "SHELL")}
     env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"), XDG_CACHE_HOME=str(home / ".cache"),

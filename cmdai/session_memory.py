@@ -2,16 +2,17 @@
 
 One small private file per shell session (the widget passes the shell's PID as ``--session``),
 in the user cache dir, holding the commands of the last answer and the text that went into the
-line. It holds nothing the answer cache does not, and it expires after a few minutes: a PID
+line, written with ``marshal`` like cmdai's other start-up caches (the ``json`` module and the
+patterns it compiles on import would cost every key press). It holds nothing the answer cache does not, and it expires after a few minutes: a PID
 reused later, or a line left for long, starts afresh. A damaged file counts as no memory.
 """
 from __future__ import annotations
 
-import json
+import marshal
 import os
 import time
 from . import paths
-from .disk_store import write_json
+from .disk_store import write_private
 from .lazy_regex import lazy_regex
 from .records import Value
 
@@ -54,6 +55,23 @@ def same_line(line: str, inserted: str) -> bool:
     return bool(inserted.strip()) and line.rstrip() == inserted.rstrip()
 
 
+def _memory_from(data: Any) -> Optional[Memory]:
+    """The memory a file held, or None when it is not exactly what ``save`` writes."""
+    if not isinstance(data, dict) or not isinstance(data.get("choices"), list):
+        return None
+    choices = []
+    for item in data["choices"]:
+        if not isinstance(item, dict) or not isinstance(item.get("command"), str) \
+                or not isinstance(item.get("explanation"), (str, type(None))):
+            return None
+        choices.append(Choice(item["command"], item["explanation"]))
+    fields = (data.get("index"), data.get("inserted"), data.get("saved"), data.get("request"))
+    if not (type(fields[0]) is int and isinstance(fields[1], str) and type(fields[2]) is float
+            and isinstance(fields[3], str)):
+        return None
+    return Memory(choices, *fields)
+
+
 class SessionMemory:
     """The memory file of one shell session."""
 
@@ -70,14 +88,12 @@ class SessionMemory:
     def load(self, now: Optional[float] = None) -> Optional[Memory]:
         now = time.time() if now is None else now
         try:
-            with open(self.path, encoding="utf-8") as handle:
-                data = json.load(handle)
-            saved = float(data["saved"])
-            choices = [Choice(str(item["command"]), item.get("explanation")) for item in data["choices"]]
-            memory = Memory(choices, int(data["index"]), str(data["inserted"]), saved, str(data.get("request") or ""))
-        except (OSError, ValueError, KeyError, TypeError):
+            with open(self.path, "rb") as handle:
+                memory = _memory_from(marshal.loads(handle.read()))
+        except (OSError, EOFError, ValueError, TypeError):
             return None
-        if not (0 <= now - saved <= TTL_SECONDS) or not choices or not 0 <= memory.index < len(choices):
+        if memory is None or not (0 <= now - memory.saved <= TTL_SECONDS) or not memory.choices \
+                or not 0 <= memory.index < len(memory.choices):
             return None
         return memory
 
@@ -86,7 +102,7 @@ class SessionMemory:
             "saved": memory.saved, "index": memory.index, "inserted": memory.inserted, "request": memory.request,
             "choices": [{"command": c.command, "explanation": c.explanation} for c in memory.choices]}
         try:
-            write_json(self.path, data)
+            write_private(self.path, marshal.dumps(data))
             self._prune(memory.saved)
         except OSError:
             pass  # Without the memory, the next Ctrl-G is a new request: nothing is lost.

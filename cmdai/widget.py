@@ -138,11 +138,10 @@ def keep_to_hotkey_budget(config: "Config") -> None:
 def discard_typeahead(tty: int) -> bool:
     """Throw away keys waiting in the terminal's input queue; True if there were any."""
     import fcntl
-    import struct
     import termios
 
     try:
-        waiting = struct.unpack("i", fcntl.ioctl(tty, termios.FIONREAD, b"\0\0\0\0"))[0]
+        waiting = int.from_bytes(fcntl.ioctl(tty, termios.FIONREAD, b"\0\0\0\0"), sys.byteorder, signed=True)
         termios.tcflush(tty, termios.TCIFLUSH)
     except OSError:
         return False

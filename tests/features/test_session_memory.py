@@ -1,12 +1,14 @@
 """The per-shell memory of the last answer, which lets Ctrl-G cycle through alternatives."""
 from __future__ import annotations
 
+import marshal
 import os
-from pathlib import Path
 import stat
 import time
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from cmdai.session_memory import TTL_SECONDS, Choice, Memory, SessionMemory, same_line
 
@@ -32,12 +34,10 @@ def test_default_place_is_the_user_cache_dir(isolated_env):
     assert stat.S_IMODE(os.stat(os.path.dirname(store.path)).st_mode) == 0o700
 
 
-def test_the_request_is_remembered_and_older_files_without_it_still_load(tmp_path):
+def test_the_request_is_remembered(tmp_path):
     store = SessionMemory.open("5", tmp_path)
     store.save(memory()._replace(request="show folder sizes"))
     assert store.load().request == "show folder sizes"
-    Path(store.path).write_text('{"saved": %f, "index": 0, "inserted": "ls", "choices": [{"command": "ls"}]}' % time.time())
-    assert store.load().request == ""
 
 
 def test_two_shells_do_not_see_each_other(tmp_path):
@@ -57,22 +57,39 @@ def test_an_old_memory_has_expired_and_old_files_are_pruned(tmp_path):
     assert not os.path.exists(old.path)
 
 
+NOW = time.time()
+GOOD = {"saved": NOW, "index": 0, "inserted": "a", "request": "", "choices": [{"command": "ls", "explanation": None}]}
+
+
 @pytest.mark.parametrize("content", [
-    "", "{", "[]", "null", '{"saved": "x"}', '{"saved": 1e99, "index": 0, "inserted": "a", "choices": []}',
-    '{"saved": %f, "index": 5, "inserted": "a", "choices": [{"command": "ls"}]}' % time.time(),
-    '{"saved": %f, "index": 0, "inserted": "a", "choices": ["ls"]}' % time.time(),
-    '{"saved": %f, "index": 0, "inserted": "a", "choices": [{"cmd": "ls"}]}' % time.time(),
+    b"", b"{", b"\xff\xfe\x00garbage", marshal.dumps([]), marshal.dumps(None), marshal.dumps({"saved": "x"}),
+    marshal.dumps({**GOOD, "saved": 1e99}), marshal.dumps({**GOOD, "saved": float("nan")}),
+    marshal.dumps({**GOOD, "index": 5}), marshal.dumps({**GOOD, "index": True}), marshal.dumps({**GOOD, "index": 0.0}),
+    marshal.dumps({**GOOD, "choices": ["ls"]}), marshal.dumps({**GOOD, "choices": [{"cmd": "ls"}]}),
+    marshal.dumps({**GOOD, "choices": [{"command": b"ls", "explanation": None}]}),
+    marshal.dumps({**GOOD, "choices": []}), marshal.dumps({**GOOD, "inserted": None}),
+    marshal.dumps({k: v for k, v in GOOD.items() if k != "request"}),
+    b'{"saved": 1, "index": 0, "inserted": "a", "choices": [{"command": "ls"}]}',  # an older version's JSON
+    marshal.dumps(compile("x = 1", "f", "exec")),
 ])
-def test_a_damaged_file_counts_as_no_memory(tmp_path, content):
+def test_a_damaged_or_foreign_file_counts_as_no_memory(tmp_path, content):
     store = SessionMemory.open("9", tmp_path)
-    Path(store.path).write_text(content)
+    Path(store.path).write_bytes(content)
     assert store.load() is None
 
 
-def test_binary_garbage_counts_as_no_memory(tmp_path):
+def test_what_is_saved_loads_back_exactly(tmp_path):
     store = SessionMemory.open("9", tmp_path)
-    Path(store.path).write_bytes(b"\xff\xfe\x00garbage")
-    assert store.load() is None
+    Path(store.path).write_bytes(marshal.dumps(GOOD))
+    assert store.load() == Memory([Choice("ls", None)], 0, "a", NOW, "")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=200))
+def test_any_bytes_load_as_a_memory_or_none(tmp_path_factory, data):
+    store = SessionMemory.open("9", tmp_path_factory.mktemp("s"))
+    Path(store.path).write_bytes(data)
+    assert store.load() is None or isinstance(store.load(), Memory)
 
 
 @pytest.mark.parametrize("session_id", [None, "", "..", "../x", "a/b", "x" * 65, "1 2", "$$"])
