@@ -1,6 +1,7 @@
 """Value: an annotated class body becomes a namedtuple, as typing.NamedTuple makes it, without typing."""
 from __future__ import annotations
 
+import os
 import pickle
 import subprocess
 import sys
@@ -116,7 +117,9 @@ def test_a_value_may_not_replace_what_namedtuple_provides():
 
 def test_records_import_neither_typing_nor_dataclasses():
     code = "import sys, cmdai.records; print(sorted({'typing', 'dataclasses'} & set(sys.modules)))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    # Coverage measuring subprocesses would import modules of its own.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
     assert out.strip() == "[]"
 
 
