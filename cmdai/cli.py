@@ -149,16 +149,16 @@ def _destination(flags: Sequence[str]) -> str:
     return next((flag for flag in flags if flag.startswith("--")), flags[0]).lstrip("-").replace("-", "_")
 
 
-def _resolved(keywords: Dict[str, Any], argparse: Any) -> Dict[str, Any]:
+def _resolved(keywords: Dict[str, Any], backend_names: str) -> Dict[str, Any]:
     """The add_argument keywords with the names of the backends and shells found here filled in, and
     argparse's own constants (it compares them by identity)."""
-    from . import backends
+    import argparse
 
     out = dict(keywords)
     if out.get("help") == SUPPRESS:
         out["help"] = argparse.SUPPRESS
     elif "help" in out:
-        out["help"] = out["help"].replace("{backends}", ", ".join(backends.names()))
+        out["help"] = out["help"].replace("{backends}", backend_names)
     if out.get("nargs") == REMAINDER:
         out["nargs"] = argparse.REMAINDER
     if out.get("choices") == "{shells}":
@@ -188,11 +188,14 @@ def build_parser() -> "argparse.ArgumentParser":
     parser = Parser(prog="cmdai", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("request", nargs="*", metavar="REQUEST",
                         help="what you want, in plain words (read from stdin when omitted)")
+    from . import backends
+
+    backend_names = ", ".join(backends.names())
     groups: Dict[str, Any] = {}
     for title, flags, keywords in OPTIONS:
         if title not in groups:
             groups[title] = parser.add_argument_group(title)
-        groups[title].add_argument(*flags, **_resolved(keywords, argparse))
+        groups[title].add_argument(*flags, **_resolved(keywords, backend_names))
     return parser
 
 

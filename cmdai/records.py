@@ -95,8 +95,9 @@ class _ValueMeta(type):
                 defaults[field] = namespace[field]
             elif defaults:
                 raise TypeError(f"{name}: field {field} without a default follows a field with one")
-        for key in namespace.keys() & _TUPLE_NAMES:
-            raise AttributeError(f"{name}: cannot overwrite the namedtuple attribute {key}")
+        taken = sorted(namespace.keys() & _TUPLE_NAMES)
+        if taken:
+            raise AttributeError(f"{name}: cannot overwrite the namedtuple attribute {taken[0]}")
         body = {key: value for key, value in namespace.items() if key not in _CLASS_BOOKKEEPING and key not in defaults}
         body.update((field, property(itemgetter(index))) for index, field in enumerate(fields))
         body.update(__slots__=(), _fields=fields, _field_defaults=defaults, __match_args__=fields,

@@ -7,6 +7,8 @@ registers itself when its module is imported.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..discovery import load, module_names
 from ..errors import ConfigError
 from .base import REGISTERED, CommandGenerator
@@ -21,8 +23,10 @@ if TYPE_CHECKING:
 _NOT_BACKENDS = ("base",)
 
 
+@lru_cache(maxsize=None)
 def _module_names() -> Dict[str, str]:
-    """Backend name -> module, from a directory listing (pkgutil would import inspect: milliseconds)."""
+    """Backend name -> module, from a directory listing (pkgutil would import inspect: milliseconds),
+    read once per run."""
     return {stem.replace("_", "-"): f"{__name__}.{stem}" for stem in module_names(__path__, packages=True)
             if stem not in _NOT_BACKENDS}
 
