@@ -10,6 +10,7 @@ purpose; whatever falls outside it, or could read differently, returns None and 
 from __future__ import annotations
 
 from ..lazy_regex import lazy_regex
+from ..shells import PLAIN_CHARACTERS, PLAIN_QUOTED
 from .words import QUOTES, Word
 
 TYPE_CHECKING = False
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 #: ``*`` and ``?`` (both readings keep them as written), and single-quoted strings of printable ASCII.
 #: Left to the grammar: ``$``, backquotes, double quotes, backslashes, ``; & < > ( ) { } [ ] # ! ^``
 #: (the grammar reads ``[ ]`` as one word), control characters and newlines, anything beyond ASCII.
-_TOKEN = lazy_regex(r"[ \t]+|\||(?:[A-Za-z0-9_./,:=@%+*?~-]+|'[ -&(-~]*')+")
+_TOKEN = lazy_regex(rf"[ \t]+|\||(?:{PLAIN_CHARACTERS}|{PLAIN_QUOTED})+")
 #: What a command's name may hold outside quotes, not starting with ``-``: the grammar reads much else
 #: there as syntax (a=1, x@y, a+:b, a?b, - a=1).
 _NAME_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./-")

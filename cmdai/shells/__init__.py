@@ -163,18 +163,21 @@ def named_by(program: str) -> Optional[Shell]:
 SYNTAX_CHECK_TIMEOUT = 2.0
 
 
-#: The characters of a plain word: letters, digits, ``_ . / , : = @ % + - ~ * ?``; a word does not start with
-#: ``=`` (zsh expands ``=cmd`` to a path even while it only parses).
-_PLAIN_CHARACTERS = "[A-Za-z0-9_./,:=@%+*?~-]"
-_PLAIN_FIRST_CHARACTERS = "[A-Za-z0-9_./,:@%+*?~-]"
-#: A single-quoted string of printable ASCII; outside POSIX (fish) without backslashes, which escape there.
-_QUOTED = {True: "'[ -&(-~]*'", False: "'[ -&(-\\[\\]-~]*'"}
+#: The characters of a plain word, which no shell reads specially: letters, digits, ``_ . / , : = @ % + - ~ * ?``.
+PLAIN_CHARACTERS = "[A-Za-z0-9_./,:=@%+*?~-]"
+#: A single-quoted string of printable ASCII, as POSIX shells read it (safety/plain.py reads the same words).
+PLAIN_QUOTED = "'[ -&(-~]*'"
+#: Outside POSIX (fish) the quoted string has no backslash, which escapes there.
+_QUOTED = {True: PLAIN_QUOTED, False: "'[ -&(-\\[\\]-~]*'"}
+#: Words the POSIX shells (bash, zsh, dash) reserve where a command starts; each shell module adds its own.
+POSIX_RESERVED_WORDS = frozenset("! [[ ]] { } case coproc do done elif else esac fi for function if in select then "
+                                 "time until while".split())
 
 
 def _plain_line_pattern(posix: bool) -> LazyRegex:
-    """One command of plain words, or several joined by ``|``: what most answers are."""
-    quoted = _QUOTED[posix]
-    word = rf"(?:{_PLAIN_FIRST_CHARACTERS}|{quoted})(?:{_PLAIN_CHARACTERS}|{quoted})*"
+    """One command of plain words, or several joined by ``|``: what most answers are. A word does not
+    start with ``=`` (zsh expands ``=cmd`` to a path even while it only parses)."""
+    word = rf"(?!=)(?:{PLAIN_CHARACTERS}|{_QUOTED[posix]})+"
     command = rf"{word}(?:[ \t]+{word})*"
     return lazy_regex(rf"[ \t]*{command}(?:[ \t]*\|[ \t]*{command})*[ \t]*")
 
@@ -187,7 +190,7 @@ def plainly_valid(command: str, shell: Shell) -> bool:
     """Whether ``shell`` parses ``command`` without being asked: a plain line (above) whose commands start
     with none of the words the shell reads as syntax there (``Shell.command_syntax``). A POSIX shell's
     command may follow assignments (``a=1 cmd``); in fish a command word holding ``=`` is left to fish.
-    tests/shell/test_plain_syntax.py asks bash, zsh, dash and fish about every line this accepts."""
+    tests/shell/test_plain_syntax.py asks bash, zsh and fish about every line this accepts."""
     if shell.command_syntax is None or not _PLAIN_LINE[shell.posix].fullmatch(command):
         return False
     for stage in command.split("|"):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from . import InitScript, Shell, posix_quote
+from . import POSIX_RESERVED_WORDS, InitScript, Shell, posix_quote
 
 
 def _startup_files() -> tuple:
@@ -16,8 +16,7 @@ SHELL = Shell(
     aliases=(),
     prompt_notes="Use bash syntax.",
     syntax_check=("bash", "--norc", "--noprofile", "-n"),
-    command_syntax=frozenset("! [[ ]] { } case coproc do done elif else esac fi for function if in select then time "
-                             "until while".split()),
+    command_syntax=POSIX_RESERVED_WORDS,
     quote=posix_quote,
     init=InitScript(
         file_name="cmdai.bash",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from . import InitScript, Shell, posix_quote
+from . import POSIX_RESERVED_WORDS, InitScript, Shell, posix_quote
 
 
 def _startup_files() -> tuple:
@@ -17,9 +17,8 @@ SHELL = Shell(
     # -f: no startup file is read.
     syntax_check=("zsh", "-f", "-n"),
     # bash's reserved words, zsh's own, its declarations (parsed like keywords) and precommand modifiers.
-    command_syntax=frozenset("! [[ ]] { } case coproc do done elif else esac fi for function if in select then time "
-                             "until while end foreach repeat always declare export float integer local readonly "
-                             "typeset nocorrect noglob builtin command exec -".split()),
+    command_syntax=POSIX_RESERVED_WORDS | frozenset("end foreach repeat always declare export float integer local "
+                                                    "readonly typeset nocorrect noglob builtin command exec -".split()),
     quote=posix_quote,
     init=InitScript(
         file_name="cmdai.zsh",
