@@ -263,12 +263,7 @@ def _decode(name: str, args: List[str], text: Optional[str]) -> Optional[str]:
     if text is None:
         return None
     if name == "base64" or name == "openssl":
-        import base64
-
-        try:
-            return base64.b64decode("".join(text.split()), validate=False).decode("utf-8", "replace")
-        except ValueError:  # binascii.Error is one
-            return None
+        return inline.base64_text(text)
     if name == "rev":
         return "\n".join(line[::-1] for line in text.splitlines())
     if name == "xxd":

@@ -176,14 +176,20 @@ def code_of(lang: str, args: List[str]) -> Tuple[Optional[str], bool, Optional[s
     return None, True, None
 
 
-def _powershell_decoded(text: str) -> str:
-    """The script of powershell -EncodedCommand (base64 of UTF-16LE); marked so the scan sees the encoding."""
+def base64_text(data: str, encoding: str = "utf-8") -> Optional[str]:
+    """``data`` decoded from base64 (characters outside the alphabet, blanks too, are skipped) as
+    ``encoding`` text, or None when it is not base64."""
     import base64
 
     try:
-        return "#encoded\n" + base64.b64decode(text).decode("utf-16-le", "replace")
+        return base64.b64decode(data).decode(encoding, "replace")
     except ValueError:  # binascii.Error is one
-        return "#encoded\n"
+        return None
+
+
+def _powershell_decoded(text: str) -> str:
+    """The script of powershell -EncodedCommand (base64 of UTF-16LE); marked so the scan sees the encoding."""
+    return "#encoded\n" + (base64_text(text, "utf-16-le") or "")
 
 
 _PS_DELETE = lazy_regex(r"\b(?:Remove-Item|rm|del|erase|rd|rmdir|ri)\b([^;|\n]*)", re.I)
@@ -246,11 +252,8 @@ def scan(code: str, lang: str) -> List[Finding]:
     else:
         found += _lexical(_home_spelled(code, lang), lang, shell_calls, rec_deletes, file_deletes)
     for m in re.finditer(r"(?:b64decode|base64_decode|decode_base64|atob)\s*\(\s*b?" + _STR, code):
-        import base64
-
-        try:
-            decoded = base64.b64decode(m.group(1) if m.group(1) is not None else m.group(2)).decode("utf-8", "replace")
-        except ValueError:  # binascii.Error is one
+        decoded = base64_text(m.group(1) if m.group(1) is not None else m.group(2))
+        if decoded is None:
             continue
         if any(re.search(p, code) for p in shell_calls):
             found.append(Finding("shell", decoded))
