@@ -10,6 +10,7 @@ import re
 
 from ..lazy_regex import lazy_regex
 from .finding import Finding
+from .words import join_words, quote_word
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -291,7 +292,7 @@ def _lexical(code: str, lang: str, shell_calls: List[str], rec_deletes: List[str
     for m in _LIST_CALL.finditer(code):
         parts = [_unescape(a if a else b) for a, b in re.findall(_STR, m.group(1))]
         if parts:
-            found.append(Finding("shell", " ".join(_quote(p) for p in parts)))
+            found.append(Finding("shell", join_words(parts)))
     if lang in ("ruby", "perl", "php", "node") or lang == "python" and _SHELL_TRUE.search(code):
         for m in _BACKTICKS.finditer(code):
             body = next(g for g in m.groups() if g is not None)
@@ -320,7 +321,7 @@ def _command_of(args: str) -> str:
     if len(parts) == 1:
         return parts[0]
     # An argv is not expanded by a shell, but ~ here stands for the home directory the code named.
-    return " ".join(p if p == "~" or p.startswith("~/") else _quote(p) for p in parts)
+    return " ".join(p if p == "~" or p.startswith("~/") else quote_word(p) for p in parts)
 
 
 def _awk_pipes(code: str) -> List[Finding]:
@@ -346,7 +347,3 @@ def _unescape(s: str) -> str:
     return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), s, flags=re.S)
 
 
-def _quote(s: str) -> str:
-    import shlex
-
-    return shlex.quote(s)

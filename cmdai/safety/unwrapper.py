@@ -15,7 +15,7 @@ from . import inline
 from .rules import Appended, Cmd, Hit, Stream, checked_names
 from .rules import cloud, filesystem, network, shell, system
 from .rules.paths import normalize
-from .words import IFS, INDIRECTION, LIST, QUOTED, SEPARATOR, SUBSTITUTION, Word, list_word
+from .words import IFS, INDIRECTION, LIST, QUOTED, SEPARATOR, SUBSTITUTION, Word, list_word, split_words
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -342,9 +342,9 @@ class Unwrapper:
         """``env -S 'cmd args'`` runs the split string; anything else after env is printed."""
         for i, w in enumerate(words):
             if w.text in ("-S", "--split-string") and i + 1 < len(words):
-                return [Word(p) for p in _split(words[i + 1].text)] + words[i + 2:]
+                return [Word(p) for p in split_words(words[i + 1].text)] + words[i + 2:]
             if w.text.startswith("-S") and len(w.text) > 2:
-                return [Word(p) for p in _split(w.text[2:])] + words[i + 1:]
+                return [Word(p) for p in split_words(w.text[2:])] + words[i + 1:]
         return None
 
     def xargs(self, name: str, words: List[Word], stdin: Stream, redirects: List[Tuple[str, str]],
@@ -359,7 +359,7 @@ class Unwrapper:
                 # parallel puts each argument where {} stands, and runs a one-word command through a shell.
                 for item in extra[:8]:
                     filled = [Word(w.text.replace("{}", item), w.dynamic, w.tricks, w.subs) for w in inner]
-                    self.invoke(filled if len(filled) > 1 else [Word(p) for p in _split(filled[0].text)],
+                    self.invoke(filled if len(filled) > 1 else [Word(p) for p in split_words(filled[0].text)],
                                 Stream(), redirects, sudo)
                 return Stream()
             return self.invoke(inner + [Word(a) for a in extra], Stream(), redirects, sudo)
@@ -389,7 +389,7 @@ class Unwrapper:
                             Stream(), redirects, sudo, None if known else listing)
             return Stream()
         if known:
-            return self.invoke(inner + [Word(p) for p in _split(stdin.text or "")], Stream(), redirects, sudo)
+            return self.invoke(inner + [Word(p) for p in split_words(stdin.text or "")], Stream(), redirects, sudo)
         if canonical(inner[0].text) in SHELLS and listing.root:
             inner = inner + [Word(listing.root)]  # what the shell sees as $0, $1 …
         return self.invoke(inner, Stream(), redirects, sudo, listing)
@@ -669,15 +669,6 @@ class Unwrapper:
             self.script(value, "bash", self.depth + 1)
             if name in ("rm", "ls", "cd", "sudo", "git", "cp", "mv", "cat", "echo", "grep", "ssh", "sh", "bash"):
                 self.add(Hit(system.ALIAS, name))
-
-
-def _split(text: str) -> List[str]:
-    import shlex
-
-    try:
-        return shlex.split(text)
-    except ValueError:
-        return text.split()
 
 
 def _listing(source: Optional[Cmd]) -> Appended:

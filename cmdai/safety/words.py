@@ -12,7 +12,7 @@ from ..records import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Dict, List, Optional
+    from typing import Any, Dict, Iterable, List, Optional
 
 _ANSI = lazy_regex(r"\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|[0-7]{1,3}|c.|.)", re.S)
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b",
@@ -231,3 +231,25 @@ def _echoed(node: Any) -> Optional[str]:
         parts = [p for p in parts if p not in ("-n", "-e", "-E")]
         return decode_ansi_c(" ".join(parts)) if escapes else " ".join(parts)
     return decode_ansi_c(parts[0]).replace("%s", " ".join(parts[1:]), 1) if parts else ""
+
+
+def split_words(text: str) -> List[str]:
+    """``text`` split into words as a POSIX shell quotes them; on blanks when its quotes do not close."""
+    import shlex
+
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text.split()
+
+
+def quote_word(word: str) -> str:
+    """``word`` as one shell word, quoted when it needs to be."""
+    import shlex
+
+    return shlex.quote(word)
+
+
+def join_words(words: Iterable[str]) -> str:
+    """The words as one command line that splits back into them."""
+    return " ".join(quote_word(word) for word in words)

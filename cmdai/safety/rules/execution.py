@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ...lazy_regex import lazy_regex
+from ..words import join_words, split_words
 from .base import Cmd, Hit, checks, option_values
 from .filesystem import writes
 from .shell import INLINE_DYNAMIC, RUNS, UNCHECKABLE, code_from_input
@@ -25,12 +26,6 @@ def runs(code: Optional[str], consumer: str, lang: str = "bash") -> Hit:
     if code is None:
         return Hit(UNCHECKABLE, consumer)
     return Hit(RUNS, consumer, code=code, lang=lang)
-
-
-def _join(words: Iterable[str]) -> str:
-    import shlex
-
-    return " ".join(shlex.quote(w) for w in words)
 
 
 # -- terminal multiplexers -----------------------------------------------------------------------
@@ -91,7 +86,7 @@ def _tmux_command(name: str, args: List[str]) -> List[Hit]:
         if skip:
             # if-shell CONDITION TMUX-COMMAND [ELSE-COMMAND]: the branches are tmux commands.
             return [runs(" ".join(shell_words), f"tmux {name}")] + [
-                h for o in operands[1:] for h in _tmux_commands(_split(o))]
+                h for o in operands[1:] for h in _tmux_commands(split_words(o))]
         return [runs(" ".join(shell_words), f"tmux {name}")] if shell_words else []
     if name in ("send-keys", "send"):
         literal = "-l" in args
@@ -100,20 +95,11 @@ def _tmux_command(name: str, args: List[str]) -> List[Hit]:
         return [runs(typed, "tmux send-keys")] if typed.strip() else []
     if name in _TMUX_NESTED and len(operands) > _TMUX_NESTED[name]:
         rest = operands[_TMUX_NESTED[name]:]
-        return _tmux_commands(_split(rest[0]) if len(rest) == 1 else rest)
+        return _tmux_commands(split_words(rest[0]) if len(rest) == 1 else rest)
     if name in ("set-option", "set", "set-window-option", "setw") and len(operands) >= 2 and operands[0] in (
             "default-command", "default-shell"):
         return [runs(operands[1], f"tmux {operands[0]}")]
     return []
-
-
-def _split(text: str) -> List[str]:
-    import shlex
-
-    try:
-        return shlex.split(text)
-    except ValueError:
-        return text.split()
 
 
 _SCREEN_VALUES = set("cehpstSTX")
@@ -137,7 +123,7 @@ def check_screen(cmd: Cmd) -> List[Hit]:
         if takes and flag[-1] == "X":
             return _screen_command(args[i - 1:])
     program = args[i + (1 if i < len(args) and args[i] == "--" else 0):]
-    return [runs(_join(program), "screen")] if program else []
+    return [runs(join_words(program), "screen")] if program else []
 
 
 def _screen_command(args: List[str]) -> List[Hit]:
@@ -146,7 +132,7 @@ def _screen_command(args: List[str]) -> List[Hit]:
     if args[0] == "stuff" and len(args) > 1:
         return [runs(args[1].replace("^M", "\n").replace("\\n", "\n").replace("\\r", "\n"), "screen stuff")]
     if args[0] in ("exec", "screen") and len(args) > 1:
-        return [runs(_join(a for a in args[1:] if not a.startswith("!")), f"screen {args[0]}")]
+        return [runs(join_words(a for a in args[1:] if not a.startswith("!")), f"screen {args[0]}")]
     return []
 
 
@@ -447,12 +433,12 @@ def check_git_commands(cmd: Cmd) -> List[Hit]:
         rest = [a for a in args[args.index("foreach") + 1:] if a not in ("--recursive", "-q", "--quiet")]
         hits.append(runs(" ".join(rest), "git submodule foreach"))
     if sub == "bisect" and args[:1] == ["run"]:
-        hits.append(runs(_join(args[1:]), "git bisect run"))
+        hits.append(runs(join_words(args[1:]), "git bisect run"))
     for url in args:
         if url.startswith("ext::"):
             # The ext transport runs its URL as a command; "% " is a space.
             argv = [a.replace("% ", " ").replace("%%", "%") for a in re.split(r"(?<!%) ", url[5:]) if a]
-            hits.append(runs(_join(argv), "git ext::"))
+            hits.append(runs(join_words(argv), "git ext::"))
     return hits
 
 
@@ -496,7 +482,7 @@ def check_runner(cmd: Cmd) -> List[Hit]:
         while i < len(args) and args[i].startswith("-"):
             i += 2 if args[i] in with_value else 1
         rest = args[i:]
-    return [runs(_join(rest), f"{cmd.name} {'/'.join(subs) or 'run'}")] if i <= len(args) and rest else []
+    return [runs(join_words(rest), f"{cmd.name} {'/'.join(subs) or 'run'}")] if i <= len(args) and rest else []
 
 
 # -- search, watch and fleet tools ---------------------------------------------------------------------
@@ -527,7 +513,7 @@ def check_watchers(cmd: Cmd) -> List[Hit]:
     values = ("-w", "--watch", "-e", "--exts", "-f", "--filter", "-i", "--ignore", "-d", "--debounce", "--shell",
               "-s", "--signal", "--project-origin", "--workdir", "-E", "--env")
     rest = cmd.args[cmd.args.index("--") + 1:] if "--" in cmd.args else cmd.options(values).operands
-    return [runs(" ".join(rest) if len(rest) == 1 else _join(rest), "watchexec")] if rest else []
+    return [runs(" ".join(rest) if len(rest) == 1 else join_words(rest), "watchexec")] if rest else []
 
 
 @checks("ansible")
