@@ -98,7 +98,9 @@ _NUMBER_WORDS = {
     "thirty": 30, "sixty": 60, "ninety": 90,
 }
 _NUM = r"(?P<num>\d+|" + "|".join(_NUMBER_WORDS) + r")"
-_UNIT = r"(?P<unit>minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|years?|yrs?)"
+#: Units of time, each also with a plural s; a duration pattern needs one of them in the request.
+_UNITS = ("minute", "min", "hour", "hr", "day", "week", "wk", "month", "year", "yr")
+_UNIT = rf"(?P<unit>(?:{'|'.join(_UNITS)})s?)"
 _VERB = r"(?:(?P<verb>modified|changed|edited|updated|touched|written|created|accessed|read|opened|used)\s+)?"
 
 _Q = r"(?:\"[^\"]*\"|'[^']*'|“[^”]*”|‘[^’]*’)"
@@ -570,7 +572,6 @@ DIGITS = tuple("0123456789")
 QUOTES = tuple("\"'“‘`")
 
 # Words a pattern cannot match without one of, beyond its triggers (see _mentions).
-_UNITS = ("min", "hour", "hr", "day", "week", "wk", "month", "year", "yr")
 _COMPARISONS = ("larger", "bigger", "greater", "more", "over", "above", "exceed", "least", "smaller", "less", "under",
                 "below", "most", "fewer", "<", ">")
 _DOT_MEDIA = tuple("." + ext for ext in sorted(_MEDIA_EXT))
