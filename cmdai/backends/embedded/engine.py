@@ -127,13 +127,20 @@ class Matcher:
     """
 
     def __init__(self, intents: Iterable[Intent], not_args: Iterable[str] = ()):
-        # Words that are never a name in <arg> ("list running containers" names no image "list").
-        self._not_args = frozenset(norm(w) for w in not_args)
         intents = list(intents)
-        self._entries: List[Optional[_Compiled]] = [_compile(it) for it in intents]
-        self._rows: Tuple[bytes, ...] = ()
-        self._source: Callable[[], Sequence[Intent]] = lambda: intents
-        self._by_word, self._unconditional = _first_groups(self._entries)
+        entries: List[Optional[_Compiled]] = [_compile(it) for it in intents]
+        self._fill(frozenset(norm(w) for w in not_args), entries, (), lambda: intents, *_first_groups(entries))
+
+    def _fill(self, not_args: FrozenSet[str], entries: List[Optional[_Compiled]], rows: Tuple[bytes, ...],
+              source: Callable[[], Sequence[Intent]], by_word: Dict[str, Tuple[int, ...]],
+              unconditional: Tuple[int, ...]) -> None:
+        # Words that are never a name in <arg> ("list running containers" names no image "list").
+        self._not_args = not_args
+        #: Compiled intents; None for one a snapshot holds packed in ``_rows`` until a request tries it.
+        self._entries = entries
+        self._rows = rows
+        self._source = source
+        self._by_word, self._unconditional = by_word, unconditional
         self._names: Dict[str, FrozenSet[str]] = {}
 
     def snapshot(self) -> Tuple[Any, ...]:
@@ -156,12 +163,8 @@ class Matcher:
         indices.update(unconditional)
         if not indices <= set(range(len(rows))):
             raise ValueError("the snapshot's index names intents it does not hold")
-        matcher = cls(())
-        matcher._not_args = frozenset(not_args)
-        matcher._entries = [None] * len(rows)
-        matcher._rows = rows
-        matcher._source = source
-        matcher._by_word, matcher._unconditional = by_word, unconditional
+        matcher = cls.__new__(cls)
+        matcher._fill(frozenset(not_args), [None] * len(rows), rows, source, by_word, unconditional)
         return matcher
 
     def _entry(self, index: int) -> _Compiled:
