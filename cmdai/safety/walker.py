@@ -119,23 +119,26 @@ class Walker:
             text = _COPROC_GROUP.sub(lambda m: " " * len(m.group(0)), text)
         outer = (self.depth, self.tree)
         try:
+            self.depth = depth
             stages = plain_pipeline(text)
-            read = stages if stages is not None else parser().parse(text.encode("utf-8", "surrogatepass"))
-            self.depth, self.tree = depth, id(read)
-            self.trees.append(read)  # keeps id(read) unique while substitutions are cached under it
-            if stages is None and read.root_node.has_error:
-                self.add(Hit(shell.UNPARSEABLE))
-                if heredocs and "<<" in text:
-                    self.heredoc_fallback(text, depth)
+            tree = None
+            if stages is None:
+                tree = parser().parse(text.encode("utf-8", "surrogatepass"))
+                self.tree = id(tree)
+                self.trees.append(tree)  # keeps id(tree) unique while substitutions are cached under it
+                if tree.root_node.has_error:
+                    self.add(Hit(shell.UNPARSEABLE))
+                    if heredocs and "<<" in text:
+                        self.heredoc_fallback(text, depth)
             for m in _BRACE_COMMAND.finditer(text) if "{" in text else ():
                 self.add(Hit(shell.OBFUSCATED_NAME, m.group(0).strip()))
                 self.script(text[:m.start()] + " " + " ".join(m.group(1).split(",")) + text[m.end():],
                             "bash", depth + 1)
-            if stages is not None:
+            if tree is None:
                 return self.plain(stages)
-            out = self.statement(read.root_node, Stream())
+            out = self.statement(tree.root_node, Stream())
             if "$(" in text or "`" in text or "<(" in text or ">(" in text:
-                self.sweep(read.root_node)
+                self.sweep(tree.root_node)
             return out
         finally:
             self.depth, self.tree = outer
