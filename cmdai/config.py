@@ -121,7 +121,7 @@ class AuditSettings(Value):
     keep_files: int
 
 
-#: The sections of cmdai's own keys, each a NamedTuple on Config; [context] has a field per context source.
+#: The sections of cmdai's own keys, each a records.Value on Config; [context] has a field per context source.
 SECTIONS: Dict[str, Optional[Type[Any]]] = {
     "backend": BackendSettings, "safety": SafetySettings, "policy": PolicySettings, "cache": CacheSettings,
     "shell": ShellSettings, "context": None, "audit": AuditSettings,
@@ -161,7 +161,7 @@ class Layer(Value):
 
 
 class Config(Record):
-    """The validated configuration: a NamedTuple per section, and where each value came from."""
+    """The validated configuration: a records.Value per section, and where each value came from."""
 
     __slots__ = ("backend", "safety", "policy", "cache", "shell", "context", "audit", "files", "secret_files",
                  "sources", "warnings", "values", "owners", "_settings")
@@ -194,7 +194,7 @@ class Config(Record):
         return self.sources.get(key, "default")
 
     def settings_of(self, backend: Union[str, Type["CommandGenerator"]]) -> Any:
-        """A backend's own settings (by name or class): a NamedTuple with one field per key it declares."""
+        """A backend's own settings (by name or class): a records.Value with one field per key it declares."""
         cls = backends.get(backend) if isinstance(backend, str) else backend
         found = self._settings.get(cls.name)
         if found is None:

@@ -19,6 +19,7 @@ import sys
 from time import time_ns
 
 from . import __version__, paths
+from .disk_store import read_marshal, write_marshal
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -62,19 +63,10 @@ def settled(file_stamp: Stamp) -> bool:
 
 def _load(path: str) -> Dict[str, Tuple[Stamp, Tables]]:
     """The stored entries by config path; {} unless the store is ours, private, intact and current."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
+    stored = read_marshal(path)
+    if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == _identity()):
         return {}
-    try:
-        with os.fdopen(fd, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if info.st_uid != os.getuid() or info.st_mode & 0o077:
-                return {}  # another user could have written it: config is trusted input
-            identity, entries = marshal.loads(handle.read())
-    except (OSError, EOFError, ValueError, TypeError, AttributeError):
-        return {}
-    return entries if identity == _identity() and isinstance(entries, dict) else {}
+    return stored[1] if isinstance(stored[1], dict) else {}
 
 
 def _marshallable(tables: Tables) -> bool:
@@ -119,9 +111,7 @@ class ParsedFiles:
         # Files read in this run replace what was stored for them; the others stay, newest last.
         others = [(path, entry) for path, entry in (self._stored or {}).items() if path not in self._fresh]
         entries = dict((others + list(fresh.items()))[-MAX_FILES:])
-        from .disk_store import write_private
-
         try:
-            write_private(self._store, marshal.dumps((_identity(), entries)))
+            write_marshal(self._store, (_identity(), entries))
         except (OSError, ValueError):
             pass  # costs only speed: the next run parses again

@@ -10,16 +10,15 @@ read or written costs only speed: reads miss, writes are skipped.
 """
 from __future__ import annotations
 
-import math
+import marshal
 import os
 import time
-from contextlib import contextmanager
 
 from .paths import ensure_private_dir
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable, Dict, Iterator, Optional, Union
+    from typing import Any, Callable, Dict, Optional, Union
 
     Validator = Callable[[Any], bool]
     StrPath = Union[str, "os.PathLike[str]"]
@@ -30,6 +29,8 @@ LOCK_WAIT_SECONDS = 0.5
 
 def finite_number(value: Any) -> bool:
     """A JSON number that is a moment or a length of time: not a bool, not NaN or infinite."""
+    import math
+
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
@@ -89,6 +90,29 @@ def write_json(path: StrPath, data: Any) -> None:
     write_private(path, json.dumps(data).encode("utf-8"))
 
 
+def write_marshal(path: StrPath, value: Any) -> None:
+    """Replace ``path`` with ``value`` in ``marshal`` form (for a cache read on every key press, where
+    importing ``json`` would cost more than the read), privately and atomically. Raises OSError."""
+    write_private(path, marshal.dumps(value))
+
+
+def read_marshal(path: StrPath) -> Any:
+    """The value ``write_marshal`` stored at ``path``, or None when the file is missing, damaged, or not
+    the user's own and private (another user could have written it: what it holds is trusted)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if info.st_uid != os.getuid() or info.st_mode & 0o077:
+                return None
+            return marshal.loads(handle.read())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+
+
 def read_json(path: StrPath) -> Any:
     """The JSON in ``path``, or None when it is missing, unreadable or not JSON."""
     import json
@@ -100,21 +124,27 @@ def read_json(path: StrPath) -> Any:
         return None
 
 
-@contextmanager
-def _locked(path: str) -> Iterator[bool]:
-    """Hold an exclusive lock on ``path``'s lock file; yields False when it could not be had in time."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - no flock on this platform; atomic replace still holds
-        yield True
-        return
-    folder, name = os.path.split(path)
-    ensure_private_dir(folder)
-    fd = os.open(os.path.join(folder, f".{name}.lock"), os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        yield flock_within(fd, LOCK_WAIT_SECONDS)
-    finally:
-        os.close(fd)  # closing releases the lock
+class _Locked:
+    """An exclusive lock on ``path``'s lock file while the block runs; ``with`` gives False when it
+    could not be had in time. (A class rather than contextlib, whose import the hotkey would pay.)"""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.fd: Optional[int] = None
+
+    def __enter__(self) -> bool:
+        try:
+            import fcntl  # noqa: F401 - only whether flock exists
+        except ImportError:  # pragma: no cover - no flock on this platform; atomic replace still holds
+            return True
+        folder, name = os.path.split(self.path)
+        ensure_private_dir(folder)
+        self.fd = os.open(os.path.join(folder, f".{name}.lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        return flock_within(self.fd, LOCK_WAIT_SECONDS)
+
+    def __exit__(self, *exc_info: Any) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # closing releases the lock
 
 
 def flock_within(fd: int, seconds: float) -> bool:
@@ -158,7 +188,7 @@ class KeyedFile:
     def update(self, change: Callable[[Dict[str, Any]], Dict[str, Any]]) -> None:
         """Replace the valid entries with ``change(entries)``, under the lock (invalid ones are dropped)."""
         try:
-            with _locked(self.path) as held:
+            with _Locked(self.path) as held:
                 if held:
                     write_json(self.path, change(self.entries()))
         except OSError:

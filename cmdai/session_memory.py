@@ -3,16 +3,17 @@
 One small private file per shell session (the widget passes the shell's PID as ``--session``),
 in the user cache dir, holding the commands of the last answer and the text that went into the
 line, written with ``marshal`` like cmdai's other start-up caches (the ``json`` module and the
-patterns it compiles on import would cost every key press). It holds nothing the answer cache does not, and it expires after a few minutes: a PID
-reused later, or a line left for long, starts afresh. A damaged file counts as no memory.
+patterns it compiles on import would cost every key press). It holds nothing the answer cache does
+not, and it expires after a few minutes: a PID reused later, or a line left for long, starts afresh.
+A damaged file, or one that is not private, counts as no memory.
 """
 from __future__ import annotations
 
-import marshal
 import os
 import time
+
 from . import paths
-from .disk_store import write_private
+from .disk_store import optional_text, read_marshal, write_marshal
 from .lazy_regex import lazy_regex
 from .records import Value
 
@@ -62,7 +63,7 @@ def _memory_from(data: Any) -> Optional[Memory]:
     choices = []
     for item in data["choices"]:
         if not isinstance(item, dict) or not isinstance(item.get("command"), str) \
-                or not isinstance(item.get("explanation"), (str, type(None))):
+                or not optional_text(item.get("explanation")):
             return None
         choices.append(Choice(item["command"], item["explanation"]))
     fields = (data.get("index"), data.get("inserted"), data.get("saved"), data.get("request"))
@@ -87,11 +88,7 @@ class SessionMemory:
 
     def load(self, now: Optional[float] = None) -> Optional[Memory]:
         now = time.time() if now is None else now
-        try:
-            with open(self.path, "rb") as handle:
-                memory = _memory_from(marshal.loads(handle.read()))
-        except (OSError, EOFError, ValueError, TypeError):
-            return None
+        memory = _memory_from(read_marshal(self.path))
         if memory is None or not (0 <= now - memory.saved <= TTL_SECONDS) or not memory.choices \
                 or not 0 <= memory.index < len(memory.choices):
             return None
@@ -102,7 +99,7 @@ class SessionMemory:
             "saved": memory.saved, "index": memory.index, "inserted": memory.inserted, "request": memory.request,
             "choices": [{"command": c.command, "explanation": c.explanation} for c in memory.choices]}
         try:
-            write_private(self.path, marshal.dumps(data))
+            write_marshal(self.path, data)
             self._prune(memory.saved)
         except OSError:
             pass  # Without the memory, the next Ctrl-G is a new request: nothing is lost.

@@ -81,7 +81,15 @@ def test_a_damaged_or_foreign_file_counts_as_no_memory(tmp_path, content):
 def test_what_is_saved_loads_back_exactly(tmp_path):
     store = SessionMemory.open("9", tmp_path)
     Path(store.path).write_bytes(marshal.dumps(GOOD))
+    os.chmod(store.path, 0o600)
     assert store.load() == Memory([Choice("ls", None)], 0, "a", NOW, "")
+
+
+def test_a_file_others_could_have_written_counts_as_no_memory(tmp_path):
+    store = SessionMemory.open("9", tmp_path)
+    Path(store.path).write_bytes(marshal.dumps(GOOD))
+    os.chmod(store.path, 0o666)
+    assert store.load() is None
 
 
 @settings(max_examples=200, deadline=None)

@@ -9,10 +9,10 @@ Each intent is packed on its own and unpacked only when a request is tried again
 """
 from __future__ import annotations
 
-import marshal
 import os
 
 from ... import __version__, paths
+from ...disk_store import read_marshal, write_marshal
 from .engine import Matcher
 
 TYPE_CHECKING = False
@@ -42,13 +42,12 @@ def cache_file() -> str:
 
 
 def _read(path: str, key: Tuple[Any, ...]) -> Optional[Matcher]:
+    stored = read_marshal(path)
+    if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == key):
+        return None
     try:
-        with open(path, "rb") as handle:
-            stored_key, snapshot = marshal.loads(handle.read())
-        if stored_key != key:
-            return None
-        return Matcher.from_snapshot(snapshot, _catalog)
-    except (OSError, EOFError, ValueError, TypeError):
+        return Matcher.from_snapshot(stored[1], _catalog)
+    except (ValueError, TypeError):
         return None
 
 
@@ -59,10 +58,8 @@ def _catalog() -> List[Intent]:
 
 
 def _write(path: str, key: Tuple[Any, ...], matcher: Matcher) -> None:
-    from ...disk_store import write_private
-
     try:
-        write_private(path, marshal.dumps((key, matcher.snapshot())))
+        write_marshal(path, (key, matcher.snapshot()))
     except OSError:
         pass
 
