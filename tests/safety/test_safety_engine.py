@@ -18,6 +18,13 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "safety.md"
 _UNPARSED = "could not be parsed"
 
 
+def in_fresh_interpreter(code: str) -> "subprocess.CompletedProcess[str]":
+    """Run ``code`` in a new Python process, which must succeed; its result."""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
 @pytest.mark.parametrize("text, risk, reason", [
     ("", Risk.SAFE, None),
     ("\x00", Risk.MODERATE, _UNPARSED),
@@ -96,8 +103,7 @@ def test_parser_loads_only_when_assess_is_called() -> None:
         "s.assess('ls > out')\n"
         "assert 'tree_sitter._binding' in sys.modules\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    in_fresh_interpreter(code)
 
 
 def test_the_parser_loads_its_two_compiled_modules_and_nothing_else() -> None:
@@ -108,8 +114,7 @@ def test_the_parser_loads_its_two_compiled_modules_and_nothing_else() -> None:
         "root = parser().parse(b'ls > out').root_node\n"
         "print(root.type, root.has_error, sorted(set(sys.modules) - before))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    result = in_fresh_interpreter(code)
     assert result.stdout.strip() == "program False ['tree_sitter._binding', 'tree_sitter_bash._binding']"
 
 
@@ -131,8 +136,7 @@ def test_the_parser_falls_back_to_the_public_packages() -> None:
         "verdict = assess('ls > out; rm -rf ~')\n"
         "print(verdict.risk.label, 'tree_sitter' in sys.modules, 'tree_sitter_bash' in sys.modules)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    result = in_fresh_interpreter(code)
     assert result.stdout.strip() == "critical True True"
 
 
@@ -171,6 +175,5 @@ def test_judging_plain_commands_imports_only_what_they_need() -> None:
         "            'importlib.resources', 'pathlib', 'tempfile', 'inspect', 'dataclasses'}\n"
         "print(sorted(unneeded & (set(sys.modules) - before)))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    result = in_fresh_interpreter(code)
     assert result.stdout.strip() == "[]"
