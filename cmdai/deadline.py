@@ -10,11 +10,10 @@ loop has to be trusted to look at the clock.
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable, Iterator, List, Optional
+    from typing import Any, Callable, List, Optional
 
 
 
@@ -107,7 +106,7 @@ def _on_alarm(signum: int, frame: Any) -> None:
 
 
 def _due_of_timer() -> Optional[float]:
-    import signal
+    from .interrupts import signal
 
     left = signal.getitimer(signal.ITIMER_REAL)[0]
     return time.monotonic() + left if left > 0 else None
@@ -115,7 +114,7 @@ def _due_of_timer() -> Optional[float]:
 
 def _arm() -> None:
     """Set the one real-time timer to the earliest thing waiting for it."""
-    import signal
+    from .interrupts import signal
 
     global _reported
     if not _armed:
@@ -129,44 +128,61 @@ def _arm() -> None:
 
 
 def _can_use_timer() -> bool:
-    import signal
+    from .interrupts import signal
     import threading
 
     return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
 
-@contextmanager
-def enforced(deadline: float, on_timeout: Callable[[], BaseException]) -> Iterator[None]:
-    """Run the block; if it is still running at ``deadline``, interrupt it and raise ``on_timeout()``.
+class enforced:
+    """``with enforced(deadline, on_timeout):`` runs the block; if it is still running at ``deadline``,
+    it is interrupted and ``on_timeout()`` is raised.
 
     Blocks nest (the earliest deadline wins). Off the main thread, where signals cannot reach,
     only the socket timeouts bound the block; an infinite deadline sets no timer.
     """
-    global _reported
-    if deadline == float("inf") or not _can_use_timer():
-        try:
-            yield
-        except DeadlinePassed:  # pragma: no cover - raised only by the main thread's timer
-            raise on_timeout() from None
-        return
-    import signal
 
-    global _outer_handler, _outer_due
-    if not _armed:
-        # Another user of the timer (the widget) keeps its handler and its next alarm.
-        _outer_handler = signal.signal(signal.SIGALRM, _on_alarm)
-        _outer_due = _due_of_timer()
-    _armed.append(deadline)
-    try:
-        if time.monotonic() >= deadline:
-            raise DeadlinePassed()
-        _arm()
-        yield
-    except DeadlinePassed:
-        _reported = True
-        raise on_timeout() from None
-    finally:
-        _armed.remove(deadline)
+    def __init__(self, deadline: float, on_timeout: Callable[[], BaseException]) -> None:
+        self.deadline = deadline
+        self.on_timeout = on_timeout
+        self.timed = False
+
+    def __enter__(self) -> None:
+        if self.deadline == float("inf") or not _can_use_timer():
+            return
+        from .interrupts import signal
+
+        global _outer_handler, _outer_due
+        if not _armed:
+            # Another user of the timer (the widget) keeps its handler and its next alarm.
+            _outer_handler = signal.signal(signal.SIGALRM, _on_alarm)
+            _outer_due = _due_of_timer()
+        _armed.append(self.deadline)
+        self.timed = True
+        try:
+            if time.monotonic() >= self.deadline:
+                raise DeadlinePassed()
+            _arm()
+        except BaseException as error:
+            self.__exit__(type(error), error, error.__traceback__)
+            raise
+
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
+        global _reported
+        try:
+            if isinstance(error, DeadlinePassed):
+                _reported = True
+                raise self.on_timeout() from None
+        finally:
+            if self.timed:
+                self.timed = False
+                self._disarm()
+
+    def _disarm(self) -> None:
+        from .interrupts import signal
+
+        global _outer_handler
+        _armed.remove(self.deadline)
         _arm()
         if not _armed:
             signal.signal(signal.SIGALRM, _outer_handler if _outer_handler is not None else signal.SIG_DFL)

@@ -7,7 +7,13 @@ processes are killed and temporary files removed on the way out; a second Ctrl-C
 from __future__ import annotations
 
 import os
-import signal
+
+try:
+    # The C core of the standard `signal` module: the same calls and numbers without the enum
+    # classes `signal` builds when it is imported, which every key press would pay for.
+    import _signal as signal
+except ImportError:  # an interpreter without CPython's core module
+    import signal
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

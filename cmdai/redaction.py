@@ -7,7 +7,6 @@ data: a pattern whose ``s…`` groups mark the secret, and an optional test of t
 """
 from __future__ import annotations
 
-import math
 import re
 
 from .lazy_regex import LazyRegex, lazy_regex
@@ -59,6 +58,8 @@ def _is_literal_secret(value: str) -> bool:
 
 def entropy_bits(value: str) -> float:
     """Shannon entropy of ``value``'s characters, in bits per character."""
+    import math
+
     counts: Dict[str, int] = {}
     for char in value:
         counts[char] = counts.get(char, 0) + 1

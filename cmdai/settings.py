@@ -5,7 +5,6 @@ and resolves the layers (site file, user file, environment, flags). Nothing here
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 
 from .errors import ConfigError
@@ -122,6 +121,8 @@ def _number(key: str, spec: Key, value: Any, source: str, from_text: bool) -> An
     if isinstance(value, bool) or not isinstance(value, ok_types):
         noun = "a whole number" if kind == "int" else "a number"
         raise _fail(key, source, f"must be {noun}, not {value!r}", spec.example)
+    import math
+
     if not math.isfinite(value):
         raise _fail(key, source, f"must be a finite number, not {value!r}", spec.example)
     if spec.minimum is not None and value < spec.minimum or spec.maximum is not None and value > spec.maximum:

@@ -8,12 +8,12 @@ that replaces the line (the scripts drop trailing newlines, as command substitut
 from __future__ import annotations
 
 import os
-import signal
 import sys
 import time
 
 from . import shells
 from .errors import EXIT_NO_COMMAND, EXIT_OK, BackendTimeoutError
+from .interrupts import signal
 from .records import Record
 from .safety import Action, Risk
 from .sanitize import one_line, strip_terminal_controls

@@ -178,8 +178,9 @@ def _plain_line_pattern(posix: bool) -> LazyRegex:
     """One command of plain words, or several joined by ``|``: what most answers are. A word does not
     start with ``=`` (zsh expands ``=cmd`` to a path even while it only parses)."""
     word = rf"(?!=)(?:{PLAIN_CHARACTERS}|{_QUOTED[posix]})+"
-    command = rf"{word}(?:[ \t]+{word})*"
-    return lazy_regex(rf"[ \t]*{command}(?:[ \t]*\|[ \t]*{command})*[ \t]*")
+    # Words apart by blanks or by a pipe: no stage is empty. (The word pattern is written twice, not four
+    # times as a pattern of commands would: it is compiled on every key press.)
+    return lazy_regex(rf"[ \t]*{word}(?:(?:[ \t]+|[ \t]*\|[ \t]*){word})*[ \t]*")
 
 
 _PLAIN_LINE = {posix: _plain_line_pattern(posix) for posix in (True, False)}
@@ -236,8 +237,9 @@ def _run_checker(argv: Sequence[str], script: str) -> Optional[Tuple[int, str]]:
     files are no business of a parse.
     """
     import select
-    import signal
     import time
+
+    from ..interrupts import signal
 
     env = {key: value for key, value in os.environ.items() if key not in ("BASH_ENV", "ENV")}
     stdin_read, stdin_write = os.pipe()

@@ -70,7 +70,8 @@ def test_azure_path_imports_no_slow_module(widget, httpserver, user_config, writ
 KEY_PRESS_NEVER_IMPORTS = (
     "typing", "pathlib", "argparse", "gettext", "locale", "tomllib", "datetime", "tree_sitter", "tree_sitter_bash",
     "importlib.resources", "importlib.util", "warnings", "shutil", "tempfile", "random", "subprocess", "shlex",
-    "base64", "struct", "urllib", "ipaddress", "platformdirs", "dataclasses", "inspect", "json",
+    "base64", "struct", "urllib", "ipaddress", "platformdirs", "dataclasses", "inspect", "json", "contextlib",
+    "signal",
 )
 
 
