@@ -57,6 +57,9 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     }
     for name, value in settings.items():
         monkeypatch.setenv(name, value)
+    # fish, started interactively in a home without them, generates completions from every man page
+    # in a disowned background python that runs on for many seconds after the test.
+    (home / ".local" / "share" / "fish" / "generated_completions").mkdir(parents=True)
     return settings
 
 
