@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import time
-from pathlib import Path
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -23,10 +22,10 @@ LOG_NAME = "audit.jsonl"
 LOCK_WAIT_SECONDS = 0.05
 
 
-def log_path() -> Path:
+def log_path() -> str:
     from . import paths
 
-    return Path(paths.user_state_dir(), LOG_NAME)
+    return os.path.join(paths.user_state_dir(), LOG_NAME)
 
 
 def action_label(outcome: "Outcome", *, widget: bool) -> str:
@@ -77,14 +76,15 @@ def record(outcome: "Outcome", config: "Config", *, action: str, executed: bool 
     return None
 
 
-def append(path: Path, line: str, max_bytes: int, keep_files: int) -> None:
+def append(path: str, line: str, max_bytes: int, keep_files: int) -> None:
     """Append ``line`` to ``path`` (mode 0600), rotating to ``path.1``… first when it would grow past ``max_bytes``."""
     from .paths import ensure_private_dir
 
-    ensure_private_dir(path.parent)
+    path = os.fspath(path)
+    ensure_private_dir(os.path.dirname(path))
     data = line.encode("utf-8")
     for _ in range(3):
-        fd = os.open(str(path), os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
         try:
             _lock(fd)
             status = os.fstat(fd)
@@ -113,22 +113,21 @@ def _lock(fd: int) -> None:
         raise OSError("another cmdai held the log too long")
 
 
-def _rotate(path: Path, keep_files: int) -> None:
+def _rotate(path: str, keep_files: int) -> None:
     """audit.jsonl -> .1 -> .2 …; the oldest beyond ``keep_files`` is dropped."""
     for index in range(keep_files, 0, -1):
-        older = path.with_name(f"{path.name}.{index}")
-        newer = path if index == 1 else path.with_name(f"{path.name}.{index - 1}")
-        if newer.exists():
-            os.replace(newer, older)
+        newer = path if index == 1 else f"{path}.{index - 1}"
+        if os.path.exists(newer):
+            os.replace(newer, f"{path}.{index}")
 
 
-def read_recent(limit: int, path: Optional[Path] = None) -> List[Dict[str, Any]]:
+def read_recent(limit: int, path: Optional[str] = None) -> List[Dict[str, Any]]:
     """The last ``limit`` entries, oldest first, reading rotated files as far back as needed."""
-    path = path or log_path()
     found: List[Dict[str, Any]] = []
-    for file in _newest_first(path):
+    for file in _newest_first(os.fspath(path or log_path())):
         try:
-            lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
+            with open(file, encoding="utf-8", errors="replace") as handle:
+                lines = handle.read().splitlines()
         except OSError:
             continue
         batch = []
@@ -145,12 +144,12 @@ def read_recent(limit: int, path: Optional[Path] = None) -> List[Dict[str, Any]]
     return found[-limit:] if limit > 0 else []
 
 
-def _newest_first(path: Path) -> Iterator[Path]:
+def _newest_first(path: str) -> Iterator[str]:
     yield path
     index = 1
     while True:
-        rotated = path.with_name(f"{path.name}.{index}")
-        if not rotated.exists():
+        rotated = f"{path}.{index}"
+        if not os.path.exists(rotated):
             return
         yield rotated
         index += 1

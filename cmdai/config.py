@@ -367,13 +367,15 @@ def load_config(
     layers: List[Layer] = []
     parsed = ParsedFiles(read_toml)
     site = paths.site_config_file()
-    if _config_file_exists(site, None):
-        layers.append(Layer(site, parsed.read(site), "site"))
+    found = _config_file(site, None)
+    if found is not None:
+        layers.append(Layer(site, parsed.read(site, found), "site"))
     explicit = path or environ.get("CMDAI_CONFIG") or None
     user = user_config_path(path, environ)
     origin = ("--config" if path else "CMDAI_CONFIG") if explicit else None
-    if _config_file_exists(user, origin):
-        layers.append(Layer(user, parsed.read(user), "file"))
+    found = _config_file(user, origin)
+    if found is not None:
+        layers.append(Layer(user, parsed.read(user, found), "file"))
     elif explicit:
         raise ConfigError(f"config file {user} (from {origin}) does not exist",
                           "check the path, or run: cmdai --setup-backend azure-foundry")
@@ -408,17 +410,18 @@ def read_toml(path: str) -> Dict[str, Any]:
         raise ConfigError(f"{path}: cannot be read ({exc.strerror})", "check the path and its permissions") from None
 
 
-def _config_file_exists(path: str, origin: Optional[str]) -> bool:
-    """Whether there is a config file to read at ``path``; a directory or an unreadable folder is an error.
+def _config_file(path: str, origin: Optional[str]) -> Optional[os.stat_result]:
+    """The status of the config file to read at ``path``, None when there is none; a directory or an
+    unreadable folder is an error.
 
     Any readable non-directory counts (``--config /dev/null`` means "no settings"; ``<(…)`` works).
     """
     import stat
 
     try:
-        mode = os.stat(path).st_mode
+        info = os.stat(path)
     except FileNotFoundError:
-        return False
+        return None
     except NotADirectoryError:
         raise ConfigError(f"config file {path}: a part of the path is not a directory",
                           "check the path" + (f" given by {origin}" if origin else "")) from None
@@ -427,10 +430,10 @@ def _config_file_exists(path: str, origin: Optional[str]) -> bool:
                           f"check its permissions, e.g. chmod u+rx '{os.path.dirname(path) or os.curdir}'") from None
     except OSError as exc:
         raise ConfigError(f"config file {path} cannot be read ({exc.strerror})", "check the path") from None
-    if stat.S_ISDIR(mode):
+    if stat.S_ISDIR(info.st_mode):
         raise ConfigError(f"config file {path}{f' (from {origin})' if origin else ''} is a directory",
                           f"point it at a file, e.g. {os.path.join(path, paths.CONFIG_FILE_NAME)}")
-    return True
+    return info
 
 
 def _warn_if_readable_by_others(path: str, warnings: List[str]) -> None:

@@ -45,12 +45,14 @@ def _identity() -> Tuple[Any, ...]:
     return FORMAT, __version__, tuple(sys.version_info[:2])
 
 
-def stamp(path: str) -> Optional[Stamp]:
-    """What tells ``path``'s content apart without reading it; None when it is no regular file."""
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
+def stamp(path: str, info: Optional[os.stat_result] = None) -> Optional[Stamp]:
+    """What tells ``path``'s content apart without reading it (from ``info``, its status when the caller
+    has it); None when it is no regular file."""
+    if info is None:
+        try:
+            info = os.stat(path)
+        except OSError:
+            return None
     if not stat.S_ISREG(info.st_mode):
         return None  # a pipe (--config <(…)) or a device says nothing about what it will yield
     return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
@@ -87,8 +89,10 @@ class ParsedFiles:
         self._stored: Optional[Dict[str, Tuple[Stamp, Tables]]] = None
         self._fresh: Dict[str, Tuple[Stamp, Tables]] = {}
 
-    def read(self, path: str) -> Tables:
-        file_stamp = stamp(path)  # before the content is read: a change after it shows in the next stamp
+    def read(self, path: str, info: Optional[os.stat_result] = None) -> Tables:
+        """The tables of ``path``; ``info``, its status when the caller has it, must be taken before now."""
+        # The status comes before the content is read: a change after it shows in the next stamp.
+        file_stamp = stamp(path, info)
         if file_stamp is not None:
             if self._stored is None:
                 self._stored = _load(self._store)

@@ -274,7 +274,11 @@ class Redactor:
         if not text:
             return text
         self.learn(text)
-        if not self._by_value:
+        return self._hide_known(text)
+
+    def _hide_known(self, text: str) -> str:
+        """``text`` with the secrets learned so far replaced by their placeholders."""
+        if not text or not self._by_value:
             return text
         # One pass, longest first: a secret that contains another is replaced whole, and a placeholder
         # put in is never searched again (a secret "3" must not change "<SECRET_3>").
@@ -283,13 +287,7 @@ class Redactor:
 
     def redact_value(self, value: Any) -> Any:
         """Strings, and strings inside lists and dicts, redacted; other values unchanged."""
-        if isinstance(value, str):
-            return self.redact(value)
-        if isinstance(value, dict):
-            return {key: self.redact_value(item) for key, item in value.items()}
-        if isinstance(value, (list, tuple)):
-            return type(value)(self.redact_value(item) for item in value)
-        return value
+        return _each_string(value, self.redact)
 
     def redact_request(self, request: GenerationRequest) -> GenerationRequest:
         """A copy of the request with every descriptive field redacted.
@@ -300,7 +298,7 @@ class Redactor:
         described = {name: value for name, value in request._asdict().items() if name not in _ROUTING_FIELDS}
         for value in described.values():
             self._learn_value(value)
-        return request._replace(**{name: self.redact_value(value) for name, value in described.items()})
+        return request._replace(**{name: _each_string(value, self._hide_known) for name, value in described.items()})
 
     def _learn_value(self, value: Any) -> None:
         if isinstance(value, str):
@@ -317,6 +315,17 @@ class Redactor:
         if not text or not self._by_placeholder:
             return text
         return _PLACEHOLDER.sub(lambda m: self._by_placeholder.get(m.group(0), m.group(0)), text)
+
+
+def _each_string(value: Any, change: Callable[[str], str]) -> Any:
+    """``value`` with ``change`` applied to each string in it, also inside lists, tuples and dicts."""
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, dict):
+        return {key: _each_string(item, change) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_each_string(item, change) for item in value)
+    return value
 
 
 def _standalone(value: str) -> str:

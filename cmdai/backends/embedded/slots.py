@@ -356,7 +356,7 @@ def _glob(any_extension: bool) -> "_Builder":
 
 
 def _media_glob(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
-    ext = (m.group("e") or m.group("e2") or m.group("e3")).lower()
+    ext = next(found for found in m.groups() if found).lower()
     slots = {"glob": Slot(f"*.{ext}", "force", human=f"*.{ext}"), "ext": Slot(ext)}
     return Phrase("glob", m.start(), slots, _glue("file type")), m.span()
 
@@ -578,8 +578,15 @@ _DOT_MEDIA = tuple("." + ext for ext in sorted(_MEDIA_EXT))
 _DOT_TLDS = tuple("." + tld for tld in _TLDS.split("|"))
 _DOT_ALNUM = tuple("." + c for c in "abcdefghijklmnopqrstuvwxyz0123456789")
 _QUOTE_OPENERS = ('"', "'", "“", "‘")
-_MEDIA_WORDS = ("jpg", "jpeg", "png", "gif", "svg", "webp", "bmp", "tif", "mp3", "wav", "flac", "ogg", "m4a", "mp4", "mov",
-                "mkv", "avi", "webm")
+#: Files named by their type and what they hold ("png images", "mp3 songs"): the types' names (as the
+#: pattern reads them) and the nouns.
+_MEDIA_KINDS = ((("jpe?g", "png", "gif", "svg", "webp", "bmp", "tiff?"), ("image", "photo", "picture", "pic")),
+                (("mp3", "wav", "flac", "ogg", "m4a"), ("song", "track", "audio")),
+                (("mp4", "mov", "mkv", "avi", "webm"), ("video", "clip", "movie")))
+_MEDIA_PATTERN = "|".join(rf"\b(?P<e{index}>{'|'.join(types)})\s+(?:{'|'.join(nouns)})s?\b"
+                          for index, (types, nouns) in enumerate(_MEDIA_KINDS))
+#: What each type's name holds wherever it matches: its letters before an optional one ("jp" of jpe?g).
+_MEDIA_WORDS = tuple(name[:name.index("?") - 1] if "?" in name else name for types, _ in _MEDIA_KINDS for name in types)
 
 
 def _mentions(lowered: str, words: Tuple[str, ...]) -> bool:
@@ -628,9 +635,7 @@ _RECOGNISERS: List[Tuple[str, _Builder, Tuple[str, ...], Tuple[Tuple[str, ...], 
     # "lines of python": a language after "lines of" means its source files.
     (r"(?<=\blines of )(?P<e>" + "|".join(re.escape(k) for k in _LANGUAGES) + r")(?![\w+#])", _glob(False), ("lines of",), (_LANGUAGES,)),
     (r"\bextension\s\.?(?P<e>[A-Za-z0-9]{1,10})\b", _glob(True), ("extension",), ()),
-    (r"\b(?P<e>jpe?g|png|gif|svg|webp|bmp|tiff?)\s+(?:images?|photos?|pictures?|pics?)\b"
-     r"|\b(?P<e2>mp3|wav|flac|ogg|m4a)\s+(?:songs?|tracks?|audio)\b|\b(?P<e3>mp4|mov|mkv|avi|webm)\s+(?:videos?|clips?|movies?)\b",
-     _media_glob, ("image", "photo", "picture", "pic", "song", "track", "audio", "video", "clip", "movie"), (_MEDIA_WORDS,)),
+    (_MEDIA_PATTERN, _media_glob, tuple(noun for _, nouns in _MEDIA_KINDS for noun in nouns), (_MEDIA_WORDS,)),
     (r"\b(?P<e>pdf|jpe?g|png|gif|csv|mp3|mp4|svg|mov)s\b", _glob(False), ("pdfs", "jpgs", "jpegs", "pngs", "gifs", "csvs", "mp3s", "mp4s", "svgs", "movs"), ()),
     (r"\b(?P<v>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)(?=\s+(?:column|field)s?\b)", _ordinal, ("column", "field"), ()),
     (r"\b(?:first|last|top|bottom)\s+(?P<v>line)\b(?!s)", _single_line, ("line",), ()),
