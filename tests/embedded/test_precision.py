@@ -123,13 +123,18 @@ def test_hidden_files_of_a_directory_are_listed_not_searched_for() -> None:
     ("print the third field of each line in users.tsv", "cut -f3 users.tsv"),
     ("get the first column of table.tsv", "cut -f1 table.tsv"),
     ("print the second column of notes.txt", "awk '{print $2}' notes.txt"),
+    ("print the first column of /etc/passwd", "cut -d: -f1 /etc/passwd"),
+    ("show the 7th field of /etc/passwd", "cut -d: -f7 /etc/passwd"),
+    ("get the first field of /etc/group", "cut -d: -f1 /etc/group"),
+    ("print the second column of notes.txt separated by colons", "cut -d: -f2 notes.txt"),
 ])
 def test_file_types_imply_their_delimiters(text: str, command: str) -> None:
     assert answer(text) == command
 
 
 def test_a_whitespace_column_is_never_taken_from_a_delimited_file() -> None:
-    for text in ("print the second column of data.csv split on spaces", "second whitespace column of x.tsv"):
+    for text in ("print the second column of data.csv split on spaces", "second whitespace column of x.tsv",
+                 "second space separated column of /etc/passwd"):
         assert "awk" not in (answer(text) if not declines(text) else "")
 
 

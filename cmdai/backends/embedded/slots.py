@@ -464,6 +464,8 @@ _ARCHIVE_KEYS = (
 )
 #: File types whose name says how their columns are separated.
 _DELIMITED = {"csv": frozenset({"csv", "comma"}), "tsv": frozenset({"tsv", "tab"})}
+#: System files of colon-separated fields.
+_COLON_FILES = dict.fromkeys(("/etc/passwd", "/etc/group", "/etc/shadow", "/etc/gshadow"), frozenset({"colon"}))
 _FILE_RE = lazy_regex(r"^(?:[\w+@-][\w.+@-]*\.[A-Za-z][A-Za-z0-9]{0,7}|\.[\w][\w.-]*)$")
 
 
@@ -542,6 +544,7 @@ def _path_phrase(token: str, start: int, span: Tuple[int, int]) -> Tuple[Phrase,
     if "file" in slots:
         # A file type implies its delimiter: "the second column of data.csv" is comma-separated.
         words |= _DELIMITED.get(last.rsplit(".", 1)[-1].lower(), frozenset())
+    words |= _COLON_FILES.get(token.rstrip("/"), frozenset())
     phrase = Phrase("path", start, slots, _glue("file dir path location under inside within named"), words=words)
     return phrase, span
 
