@@ -54,6 +54,19 @@ def test_merged_branches_are_selected_by_git_not_named(text: str) -> None:
     assert answer(text).endswith("| xargs -r git branch -d")
 
 
+@pytest.mark.parametrize("text", [
+    "kill running processes", "terminate running processes", "find processes to kill", "show processes to restart",
+    "list processes that end", "stop running processes",
+])
+def test_a_verb_of_the_request_never_fills_a_name(text: str) -> None:
+    # "kill running processes" once listed the processes whose command line holds "kill".
+    try:
+        command = answer(text)
+    except NoMatch:
+        return
+    assert not set(command.lower().split()) & {"kill", "terminate", "restart", "end", "stop"}, command
+
+
 def test_names_still_fill_the_slot_next_to_describing_words() -> None:
     assert answer("delete the branch old-feature") == "git branch -d old-feature"
     assert answer("stop the container web") == "docker stop web"

@@ -1,8 +1,8 @@
 """Processes and ports: listing, finding, killing, resource use."""
 from ..intent import intent
+from .vocab import KILL
 
 PROC_OPT = "list show all run display view see every current active what check find get"
-KILL = "kill|terminate|end|murder"
 #: A process name: plain words only, so "kill 'rm -rf'" never becomes a pattern.
 NAME = r"[A-Za-z0-9][\w.+-]*"
 

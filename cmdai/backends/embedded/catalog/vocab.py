@@ -6,6 +6,7 @@ SHOW = "show|display|print|list|view|see|get|give|tell|check|report|output|what|
 DELETE = "delete|remove|clean|purge|wipe|clear|destroy|discard|unlink|rid"
 COUNT = "count|number|many|total|tally|amount|wc"
 CREATE = "create|make|new|add|generate|init|initialize|start"
+KILL = "kill|terminate|end|murder"
 
 #: Words a find-style request may use without changing the command.
 FIND_OPT = f"{FIND} file recursively subdir tree regular exist existing located under inside named whose dir"
@@ -13,8 +14,8 @@ FIND_OPT = f"{FIND} file recursively subdir tree regular exist existing located 
 FIND_OPT_DIRS = FIND_OPT.replace(" file ", " ").replace(" regular ", " ")
 
 #: Words that never fill a free name slot (<arg>): verbs and generic nouns of requests.
-NOT_ARGS = " ".join([FIND, SHOW, DELETE, COUNT, CREATE]).replace("|", " ").split() + """
-    run running stop start all every file files dir process container image new current local remote
+NOT_ARGS = " ".join([FIND, SHOW, DELETE, COUNT, CREATE, KILL]).replace("|", " ").split() + """
+    run running stop start restart reload all every file files dir process container image new current local remote
     it them this that something everything anything recursively quickly now again please
     stash commit branch change changes log logs status port key line word text name user
     package packages version permission size space usage memory disk compose service daemon
