@@ -67,6 +67,20 @@ def test_a_verb_of_the_request_never_fills_a_name(text: str) -> None:
     assert not set(command.lower().split()) & {"kill", "terminate", "restart", "end", "stop"}, command
 
 
+@pytest.mark.parametrize("text", ["show which shell i am using", "what is my shell", "which shell am i using",
+                                  "print the current shell"])
+def test_the_shell_is_a_subject_not_a_filler_word(text: str) -> None:
+    # "shell" once counted as filler ("a bash command to…"), so these listed the files (ls -la).
+    assert answer(text) == "ps -p $$ -o comm="
+
+
+def test_the_shell_still_goes_unsaid_around_other_requests() -> None:
+    assert answer("open a shell in container web") == "docker exec -it web sh"
+    assert answer("clear the terminal") == "clear"
+    assert answer("bash command to list files") == "ls -la"
+    assert declines("find files not matching shell pattern '*/vendor/*'")
+
+
 def test_names_still_fill_the_slot_next_to_describing_words() -> None:
     assert answer("delete the branch old-feature") == "git branch -d old-feature"
     assert answer("stop the container web") == "docker stop web"

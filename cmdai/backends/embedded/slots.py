@@ -111,7 +111,7 @@ _QUOTE_PAIRS = {'"': '"', "'": "'", "“": "”", "‘": "’", "`": "`"}
 _NOT_VALUES = STOPWORDS | frozenset(
     "file files dir dirs directory directories folder folders name names text string word words "
     "pattern line lines list info id group process processes not user users only no both either exactly "
-    "more less one two given nonexistent unknown any".split()
+    "more less one two given nonexistent unknown any shell terminal".split()
 )
 _CLASS_WORDS = frozenset(
     "tab tabs space spaces newline newlines comma commas whitespace dash dashes underscore "

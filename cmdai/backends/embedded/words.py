@@ -12,7 +12,7 @@ STOPWORDS: FrozenSet[str] = frozenset(
     """a an the all any every each of in on at to for from by with into onto and or as
     please me my mine i im i'd id want wanna would like need can could you how do does did
     is are be been being it its this that these those there their them some just now
-    quickly command commands bash zsh shell terminal linux using use via will
+    quickly command commands bash zsh linux using use via will
     should s t so then also am ones was were has have had if whether one our we us here's what's whats your yours gonna let lets
     way help currently""".split()
 )

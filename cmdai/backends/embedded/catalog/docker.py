@@ -32,7 +32,7 @@ INTENTS = [
     intent("docker.logs", "docker logs <arg>", "log container|docker", f"{D} show view of for print display get give", arg=NAME, explain="output of the container <arg>"),
     intent("docker.logs.follow", "docker logs -f <arg>", "log container|docker follow|tail|live|stream|watch", f"{D} show of for", arg=NAME,
            explain="follow the output of the container <arg>"),
-    intent("docker.exec", "docker exec -it <arg> sh", "exec|enter|open|attach|login|connect|access|ssh|get|go container|docker", f"{D} inside interactive", arg=NAME,
+    intent("docker.exec", "docker exec -it <arg> sh", "exec|enter|open|attach|login|connect|access|ssh|get|go container|docker", f"{D} inside interactive shell terminal", arg=NAME,
            explain="open a shell inside the container <arg>",
            alt=["docker exec -it <arg> bash"]),
     intent("docker.build", "docker build -t <arg> .", "build image|docker|dockerfile", f"{D} tag tagged named new from here", arg=NAME,
