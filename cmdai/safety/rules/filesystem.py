@@ -32,6 +32,7 @@ RM_EMPTY_VAR = rule("fs.rm-empty-var", H, DEL,
                     "deletes {target}, which becomes a path under / if the variable is empty")
 RM_ABSOLUTE = rule("fs.rm-absolute", H, DEL, "deletes {target} recursively")
 RM_UNKNOWN = rule("fs.rm-listed", H, DEL, "deletes recursively whatever the previous command lists")
+RM_COMPUTED = rule("fs.rm-computed", H, DEL, "deletes recursively whatever {target} prints, which cmdai cannot see")
 RM_TEMP = rule("fs.rm-temp", M, DEL, "deletes the temporary files {target}")
 RM_NAMED = rule("fs.rm-named", M, DEL, "deletes {target}")
 DELETE_MATCHING_WIDE = rule("fs.delete-matching-wide", H, DEL,
@@ -74,7 +75,7 @@ _RECURSIVE_RULE = {
     Scope.ROOT: RM_ROOT, Scope.SYSTEM: RM_SYSTEM, Scope.ALL_HOMES: RM_HOMES, Scope.HOME: RM_HOME,
     Scope.DEVICE: RM_SYSTEM_PART, Scope.SYSTEM_PART: RM_SYSTEM_PART, Scope.HOME_PART: RM_HOME_PART,
     Scope.CWD_ALL: RM_CWD, Scope.EMPTY_VAR: RM_EMPTY_VAR, Scope.OTHER_ABSOLUTE: RM_ABSOLUTE,
-    Scope.TEMP: RM_TEMP, Scope.NAMED: RM_NAMED,
+    Scope.TEMP: RM_TEMP, Scope.NAMED: RM_NAMED, Scope.COMPUTED: RM_COMPUTED,
 }
 _WIDE = (Scope.ROOT, Scope.SYSTEM, Scope.ALL_HOMES, Scope.HOME)
 _GLOB = lazy_regex(r"[*?\[]")
@@ -100,7 +101,7 @@ def delete_hits(target: str, recursive: bool, filtered: bool = False) -> List[Hi
     if not recursive:
         has_glob = bool(_GLOB.search(path))
         # Without -r a directory is refused, so only globs and files reach far.
-        if s in (Scope.HOME_PART, Scope.OTHER_ABSOLUTE) or (s == Scope.CWD_ALL and not has_glob):
+        if s in (Scope.HOME_PART, Scope.OTHER_ABSOLUTE, Scope.COMPUTED) or (s == Scope.CWD_ALL and not has_glob):
             return hits + [Hit(RM_NAMED, target)]
         if s in (Scope.HOME, Scope.ROOT) and not has_glob:
             return hits + [Hit(RM_NAMED, target)]

@@ -8,7 +8,7 @@ from ...lazy_regex import lazy_regex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Optional
+    from typing import Optional, Tuple
 
 
 class Scope(Enum):
@@ -19,7 +19,8 @@ class Scope(Enum):
     DEVICE = "a block device"
     SYSTEM_PART = "part of a system directory"
     HOME_PART = "a directory in the home directory"
-    CWD_ALL = "everything in the current or parent directory"
+    CWD_ALL = "everything in the current, previous or parent directory"
+    COMPUTED = "a path a command prints when it runs"
     EMPTY_VAR = "a path that becomes / when a variable is empty"
     OTHER_ABSOLUTE = "an absolute path"
     TEMP = "a temporary directory"
@@ -35,6 +36,11 @@ _HOME_VARS = ("$HOME", "${HOME}")
 _TEMP_PREFIXES = ("/tmp/", "/var/tmp/", "/private/tmp/", "/dev/shm/")
 _TEMP_VAR = lazy_regex(r"^\$\{?TMPDIR(?::-[^}]*)?\}?(/|$)")
 _VAR_PREFIX = lazy_regex(r"^\$\{?[A-Za-z_][A-Za-z0-9_]*(?:[:#%/^,@-][^}]*)?\}?/")
+#: The current directory spelled as a variable or a command (``~+`` is normalised to $PWD, ``~-`` to
+#: $OLDPWD), and the previous directory, which may be any directory.
+_CWD = lazy_regex(r"\$\{?(?:PWD|OLDPWD)\}?|\$\(\s*pwd(?:\s+-[LP])?\s*\)|`\s*pwd(?:\s+-[LP])?\s*`")
+#: A command substitution whose output is a fresh temporary directory.
+_MKTEMP = lazy_regex(r"\$\(\s*mktemp\b[^()`]*\)|`\s*mktemp\b[^()`]*`")
 _BLOCK_DEVICE = lazy_regex(
     r"^/dev/(sd[a-z]|hd[a-z]|vd[a-z]|xvd[a-z]|nvme\d|mmcblk\d|disk\d|rdisk\d|md\d|dm-\d|"
     r"mapper/|loop\d|sr\d|nbd\d|zd\d)"
@@ -51,6 +57,9 @@ def normalize(path: str) -> str:
             p = "~" + p[len(home):]
     if p.startswith("/root") and (len(p) == 5 or p[5] == "/"):
         p = "~" + p[5:]
+    if p.startswith(("~+", "~-")) and (len(p) == 2 or p[2] == "/"):
+        # The current and the previous directory (bash, zsh), not the home directory.
+        p = ("$PWD" if p[1] == "+" else "$OLDPWD") + p[2:]
     if "/.." in p and p.startswith(("/", "~/")):
         p = _resolve_parents(p)
     return p
@@ -84,9 +93,16 @@ def scope(path: str) -> Scope:
         return Scope.NAMED
     if is_block_device(p):
         return Scope.DEVICE
+    stripped = p.rstrip("/") or "/"
+    head, rest = _head(stripped)
+    if _CWD.fullmatch(head) or head.startswith(("$(", "`")):
+        # The current or previous directory, or what a command prints (a fresh temporary directory, or
+        # a place cmdai cannot see): the whole of it, or something named inside it.
+        if rest and not is_glob_all(rest) and ".." not in rest.split("/"):
+            return Scope.NAMED
+        return Scope.CWD_ALL if _CWD.fullmatch(head) else Scope.TEMP if _MKTEMP.fullmatch(head) else Scope.COMPUTED
     if _VAR_PREFIX.match(p):
         return Scope.TEMP if _TEMP_VAR.match(p) else Scope.EMPTY_VAR
-    stripped = p.rstrip("/") or "/"
     if stripped in ("/tmp", "/var/tmp"):
         return Scope.TEMP
     if stripped in ("/", "/*", "/.*"):
@@ -126,9 +142,24 @@ def scope(path: str) -> Scope:
         return Scope.CWD_ALL
     if is_glob_all(first) and not rest:
         return Scope.CWD_ALL
-    if re.fullmatch(r"\$\{?(PWD)\}?", stripped):
-        return Scope.CWD_ALL
     return Scope.NAMED
+
+
+def _head(path: str) -> Tuple[str, str]:
+    """The first part of ``path`` and the rest: ``$(cmd …)/rest`` splits after the substitution, which
+    may hold slashes itself."""
+    if path.startswith("`"):
+        end = path.find("`", 1)
+        if end > 0:
+            return path[:end + 1], path[end + 1:].lstrip("/")
+    elif path.startswith("$("):
+        depth = 0
+        for index, char in enumerate(path):
+            depth += (char == "(") - (char == ")")
+            if depth == 0 and char == ")":
+                return path[:index + 1], path[index + 1:].lstrip("/")
+    head, _, rest = path.partition("/")
+    return head, rest
 
 
 #: Files whose truncation or replacement locks everyone out or stops the boot.
