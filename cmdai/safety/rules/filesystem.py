@@ -35,6 +35,9 @@ RM_UNKNOWN = rule("fs.rm-listed", H, DEL, "deletes recursively whatever the prev
 RM_COMPUTED = rule("fs.rm-computed", H, DEL, "deletes recursively whatever {target} prints, which cmdai cannot see")
 RM_TEMP = rule("fs.rm-temp", M, DEL, "deletes the temporary files {target}")
 RM_NAMED = rule("fs.rm-named", M, DEL, "deletes {target}")
+ARCHIVE_MOVE = rule("fs.archive-move", M, DEL, "moves {target} into the archive or copy, removing it from where it is")
+WRITE_COMPUTED = rule("fs.write-computed", M, "file edit",
+                      "writes to whatever {target} prints, which cmdai cannot see")
 DELETE_MATCHING_WIDE = rule("fs.delete-matching-wide", H, DEL,
                             "deletes the matching files anywhere under {target}")
 DELETE_MATCHING = rule("fs.delete-matching", M, DEL, "deletes the matching files under {target}")
@@ -312,7 +315,44 @@ def writes(target: str, text: Optional[str], append: bool) -> List[Hit]:
     top = path.strip("/").split("/")[0] if path.startswith("/") else ""
     if top in ("bin", "sbin", "lib", "lib64", "usr", "boot"):
         return [Hit(WRITE_SYSTEM, path)]
+    if scope(path) == Scope.COMPUTED:
+        return [Hit(WRITE_COMPUTED, target)]
     return []
+
+
+#: Archivers and copiers that remove their sources once copied: the option, and the options taking a value.
+_SOURCE_REMOVING = {
+    "tar": (("--remove-files",), ("-f", "--file", "-C", "--directory", "-T", "--files-from", "-X", "--exclude-from",
+                                  "--exclude", "-b", "--blocking-factor", "-I", "--use-compress-program")),
+    "zip": (("-m", "--move"), ("-b", "-n", "-t", "-tt", "-x", "-i", "-P", "--password", "-O", "--output-file")),
+    "7z": (("-sdel",), ()),
+    "rsync": (("--remove-source-files",), ("-e", "--rsh", "--exclude", "--include", "--filter", "-f")),
+}
+
+
+@checks("tar", "bsdtar", "gtar", "zip", "7z", "7za", "7zz", "rsync")
+def check_source_removal(cmd: Cmd) -> List[Hit]:
+    """``tar --remove-files``, ``zip -m``, ``7z -sdel`` and ``rsync --remove-source-files`` move their
+    sources: removing the home directory or a system directory that way is as bad as deleting it."""
+    name = {"bsdtar": "tar", "gtar": "tar", "7za": "7z", "7zz": "7z"}.get(cmd.name, cmd.name)
+    removing, with_value = _SOURCE_REMOVING[name]
+    if not set(removing) & set(cmd.args) and not (name == "zip" and any(
+            a.startswith("-") and not a.startswith("--") and "m" in a for a in cmd.args)):
+        return []
+    operands = cmd.options(with_value).operands
+    if name == "zip":
+        sources = operands[1:]  # the archive comes first
+    elif name == "7z":
+        sources = operands[2:]  # the command letter, then the archive
+    elif name == "rsync":
+        sources = [a for a in operands[:-1] if ":" not in a]
+    else:
+        sources = operands
+    hits: List[Hit] = []
+    for source in sources:
+        found = delete_hits(source, True)
+        hits += [Hit(ARCHIVE_MOVE, source) if hit.rule in (RM_NAMED, RM_TEMP) else hit for hit in found]
+    return hits
 
 
 def cron_code(text: Optional[str], system: bool = False) -> Optional[str]:
