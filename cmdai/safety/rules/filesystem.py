@@ -35,6 +35,7 @@ RM_UNKNOWN = rule("fs.rm-listed", H, DEL, "deletes recursively whatever the prev
 RM_COMPUTED = rule("fs.rm-computed", H, DEL, "deletes recursively whatever {target} prints, which cmdai cannot see")
 RM_TEMP = rule("fs.rm-temp", M, DEL, "deletes the temporary files {target}")
 RM_NAMED = rule("fs.rm-named", M, DEL, "deletes {target}")
+CREDENTIAL_MOVE = rule("fs.credential-move", M, DEL, "moves the credentials in {target} away: what logs in with them stops working")
 ARCHIVE_MOVE = rule("fs.archive-move", M, DEL, "moves {target} into the archive or copy, removing it from where it is")
 WRITE_COMPUTED = rule("fs.write-computed", M, "file edit",
                       "writes to whatever {target} prints, which cmdai cannot see")
@@ -169,6 +170,8 @@ def check_mv(cmd: Cmd) -> List[Hit]:
             hits += delete_hits(src, True)
         elif HISTORY_FILES.match(normalize(src)) or LOG_PATHS.match(normalize(src)):
             hits += delete_hits(src, True)
+        elif secret_in(src):
+            hits.append(Hit(CREDENTIAL_MOVE, normalize(src)))
     return hits + writes(dest, None, append=False)
 
 

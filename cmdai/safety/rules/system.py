@@ -45,6 +45,7 @@ SHUTDOWN = rule("power.shutdown", H, POWER, "shuts down or restarts the machine"
 SERVICE = rule("service.change", M, "services", "restarts, stops or changes the service {target}")
 HISTORY_CLEAR = rule("log.history-clear", H, LOGS, "erases or stops recording shell history")
 JOURNAL_VACUUM = rule("log.journal-vacuum", M, LOGS, "deletes old system journal entries")
+JOURNAL_WIPE = rule("log.journal-wipe", H, LOGS, "deletes nearly all of the system journal ({target})")
 PKG_REMOVE = rule("pkg.remove", M, PKG, "removes the software {target}")
 PKG_REMOVE_CORE = rule("pkg.remove-core", H, PKG, "removes {target}, which the system needs to run")
 PKG_INSTALL = rule("pkg.install", M, PKG, "installs or upgrades software")
@@ -186,9 +187,23 @@ def check_history(cmd: Cmd) -> List[Hit]:
     return [Hit(HISTORY_CLEAR)] if {"-c", "-cw", "-wc", "-d", "-p"} & set(cmd.args) else []
 
 
+#: What ``--vacuum-time`` and ``--vacuum-size`` keep when they keep next to nothing: under a day, under a
+#: megabyte (one journal file is several).
+_VACUUM_TO_NOTHING = lazy_regex(
+    r"--vacuum-time=\s*(\d+\s*(s|sec|second|seconds|m|min|minute|minutes|h|hour|hours|ms|us)?|0+\s*\w*)$"
+    r"|--vacuum-size=\s*(\d+\s*[bk]?|0+\s*\w*)$", re.IGNORECASE)
+
+
 @checks("journalctl")
 def check_journal(cmd: Cmd) -> List[Hit]:
-    if any(a.startswith(("--vacuum", "--rotate")) for a in cmd.args):
+    args = cmd.args
+    # "--vacuum-time 1s" as two words reads the same as "--vacuum-time=1s".
+    joined = [f"{a}={args[i + 1]}" if a in ("--vacuum-time", "--vacuum-size") and i + 1 < len(args) else a
+              for i, a in enumerate(args)]
+    wiped = [a for a in joined if _VACUUM_TO_NOTHING.match(a)]
+    if wiped:
+        return [Hit(JOURNAL_WIPE, wiped[0])]
+    if any(a.startswith(("--vacuum", "--rotate")) for a in args):
         return [Hit(JOURNAL_VACUUM)]
     return []
 
