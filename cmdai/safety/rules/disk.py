@@ -22,6 +22,23 @@ PARTITION = rule("disk.partition", Risk.CRITICAL, DISK, "changes the partition t
 VOLUME = rule("disk.volume-remove", Risk.HIGH, DISK, "removes the storage volume or pool {target} and its data")
 FORMAT_IMAGE = rule("disk.format-image", Risk.MODERATE, DISK, "formats the image file {target}")
 FILL = rule("disk.fill", Risk.HIGH, DISK, "writes endless data to {target} until the disk is full")
+FILL_SIZE = rule("disk.fill-size", Risk.HIGH, DISK, "makes {target}, which can fill the disk")
+
+#: A file this large is no test file: it can fill the disk.
+_FILLING_BYTES = 100 * 1024 ** 3
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([kmgtpe]?)(?:i?b)?", re.IGNORECASE)
+
+
+def _bytes(text: str) -> float:
+    """``text`` ("1000G", "1.5TiB", "512") in bytes; 0 when it is no size."""
+    found = _SIZE.fullmatch(text.strip())
+    if found is None:
+        return 0
+    return float(found.group(1)) * 1024 ** " kmgtpe".index(found.group(2).lower() or " ")
+
+
+def _sized(target: str, size: float) -> str:
+    return f"{target} ({size / 1024 ** 3:,.0f} GiB)"
 
 _DEVICE_ONLY_READS = {"-l", "--list", "-s", "--getsz", "print", "--print", "-p", "--dump", "-d"}
 
@@ -37,7 +54,19 @@ def check_dd(cmd: Cmd) -> List[Hit]:
     source = params.get("if", "")
     if source in ("/dev/zero", "/dev/urandom", "/dev/random") and "count" not in params:
         return [Hit(FILL, target)]
+    size = _bytes(params.get("bs", "512")) * _bytes(params.get("count", "0"))
+    if size >= _FILLING_BYTES:
+        return [Hit(FILL_SIZE, _sized(target, size))]
     return writes(target, None, append=False)
+
+
+@checks("fallocate")
+def check_fallocate(cmd: Cmd) -> List[Hit]:
+    opts = cmd.options(("-l", "--length", "-o", "--offset"))
+    size = sum(_bytes(value) for value in opts.values.get("-l", []) + opts.values.get("--length", []))
+    if size >= _FILLING_BYTES:
+        return [Hit(FILL_SIZE, _sized(" ".join(opts.operands), size))]
+    return []
 
 
 @checks("mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs", "newfs", "newfs_msdos")

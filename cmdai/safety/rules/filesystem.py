@@ -32,13 +32,14 @@ RM_EMPTY_VAR = rule("fs.rm-empty-var", H, DEL,
                     "deletes {target}, which becomes a path under / if the variable is empty")
 RM_ABSOLUTE = rule("fs.rm-absolute", H, DEL, "deletes {target} recursively")
 RM_UNKNOWN = rule("fs.rm-listed", H, DEL, "deletes recursively whatever the previous command lists")
-RM_COMPUTED = rule("fs.rm-computed", H, DEL, "deletes recursively whatever {target} prints, which cmdai cannot see")
+RM_COMPUTED = rule("fs.rm-computed", H, DEL,
+                   "deletes recursively whatever {target} stands for when it runs, which cmdai cannot see")
 RM_TEMP = rule("fs.rm-temp", M, DEL, "deletes the temporary files {target}")
 RM_NAMED = rule("fs.rm-named", M, DEL, "deletes {target}")
 CREDENTIAL_MOVE = rule("fs.credential-move", M, DEL, "moves the credentials in {target} away: what logs in with them stops working")
 ARCHIVE_MOVE = rule("fs.archive-move", M, DEL, "moves {target} into the archive or copy, removing it from where it is")
 WRITE_COMPUTED = rule("fs.write-computed", M, "file edit",
-                      "writes to whatever {target} prints, which cmdai cannot see")
+                      "writes to whatever {target} stands for when it runs, which cmdai cannot see")
 DELETE_MATCHING_WIDE = rule("fs.delete-matching-wide", H, DEL,
                             "deletes the matching files anywhere under {target}")
 DELETE_MATCHING = rule("fs.delete-matching", M, DEL, "deletes the matching files under {target}")

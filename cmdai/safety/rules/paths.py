@@ -20,7 +20,7 @@ class Scope(Enum):
     SYSTEM_PART = "part of a system directory"
     HOME_PART = "a directory in the home directory"
     CWD_ALL = "everything in the current, previous or parent directory"
-    COMPUTED = "a path a command prints when it runs"
+    COMPUTED = "a path known only when the command runs"
     EMPTY_VAR = "a path that becomes / when a variable is empty"
     OTHER_ABSOLUTE = "an absolute path"
     TEMP = "a temporary directory"
@@ -39,6 +39,9 @@ _VAR_PREFIX = lazy_regex(r"^\$\{?[A-Za-z_][A-Za-z0-9_]*(?:[:#%/^,@-][^}]*)?\}?/"
 #: The current directory spelled as a variable or a command (``~+`` is normalised to $PWD, ``~-`` to
 #: $OLDPWD), and the previous directory, which may be any directory.
 _CWD = lazy_regex(r"\$\{?(?:PWD|OLDPWD)\}?|\$\(\s*pwd(?:\s+-[LP])?\s*\)|`\s*pwd(?:\s+-[LP])?\s*`")
+#: A parameter expansion that transforms its value (``${PATH:0:1}``, ``${x#*/}``, ``${!name}``), beyond a
+#: plain name and the default, error and alternative forms.
+_TRANSFORMED = lazy_regex(r"\$\{(?![A-Za-z_]\w*(?:\[[^]]*\])?(?::?[-=?+][^}]*)?\})[^}]*\}")
 #: A command substitution whose output is a fresh temporary directory.
 _MKTEMP = lazy_regex(r"\$\(\s*mktemp\b[^()`]*\)|`\s*mktemp\b[^()`]*`")
 _BLOCK_DEVICE = lazy_regex(
@@ -95,9 +98,9 @@ def scope(path: str) -> Scope:
         return Scope.DEVICE
     stripped = p.rstrip("/") or "/"
     head, rest = _head(stripped)
-    if _CWD.fullmatch(head) or head.startswith(("$(", "`")):
-        # The current or previous directory, or what a command prints (a fresh temporary directory, or
-        # a place cmdai cannot see): the whole of it, or something named inside it.
+    if _CWD.fullmatch(head) or head.startswith(("$(", "`")) or _TRANSFORMED.fullmatch(head):
+        # The current or previous directory, or what a command prints or an expansion makes (a fresh
+        # temporary directory, or a place cmdai cannot see): the whole of it, or something named inside it.
         if rest and not is_glob_all(rest) and ".." not in rest.split("/"):
             return Scope.NAMED
         return Scope.CWD_ALL if _CWD.fullmatch(head) else Scope.TEMP if _MKTEMP.fullmatch(head) else Scope.COMPUTED
@@ -146,8 +149,8 @@ def scope(path: str) -> Scope:
 
 
 def _head(path: str) -> Tuple[str, str]:
-    """The first part of ``path`` and the rest: ``$(cmd …)/rest`` splits after the substitution, which
-    may hold slashes itself."""
+    """The first part of ``path`` and the rest: ``$(cmd …)/rest`` and ``${x#*/}/rest`` split after the
+    substitution or expansion, which may hold slashes itself."""
     if path.startswith("`"):
         end = path.find("`", 1)
         if end > 0:
@@ -158,6 +161,10 @@ def _head(path: str) -> Tuple[str, str]:
             depth += (char == "(") - (char == ")")
             if depth == 0 and char == ")":
                 return path[:index + 1], path[index + 1:].lstrip("/")
+    elif path.startswith("${"):
+        end = path.find("}")
+        if end > 0:
+            return path[:end + 1], path[end + 1:].lstrip("/")
     head, _, rest = path.partition("/")
     return head, rest
 
