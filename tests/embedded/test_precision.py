@@ -81,6 +81,16 @@ def test_the_shell_still_goes_unsaid_around_other_requests() -> None:
     assert declines("find files not matching shell pattern '*/vendor/*'")
 
 
+@pytest.mark.parametrize("text, command", [
+    ("enable nginx on boot", "sudo systemctl enable nginx"),
+    ("enable and start nginx", "sudo systemctl enable --now nginx"),
+    ("disable nginx", "sudo systemctl disable nginx"),
+    ("disable and stop nginx", "sudo systemctl disable --now nginx"),
+])
+def test_enabling_a_service_starts_it_only_when_asked(text: str, command: str) -> None:
+    assert answer(text) == command
+
+
 def test_names_still_fill_the_slot_next_to_describing_words() -> None:
     assert answer("delete the branch old-feature") == "git branch -d old-feature"
     assert answer("stop the container web") == "docker stop web"
