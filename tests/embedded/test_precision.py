@@ -6,6 +6,10 @@ the folders' sizes.
 """
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+from typing import List
+
 import pytest
 
 from cmdai.backends.embedded.catalog import INTENTS
@@ -67,6 +71,13 @@ def test_a_verb_of_the_request_never_fills_a_name(text: str) -> None:
     assert not set(command.lower().split()) & {"kill", "terminate", "restart", "end", "stop"}, command
 
 
+def test_a_generic_noun_never_fills_a_name() -> None:
+    # "download all images from a url" once pulled a docker image called "url".
+    assert declines("download all images from a url")
+    assert declines("pull the image from the link")
+    assert answer("pull image redis") == "docker pull redis"
+
+
 @pytest.mark.parametrize("text", ["show which shell i am using", "what is my shell", "which shell am i using",
                                   "print the current shell"])
 def test_the_shell_is_a_subject_not_a_filler_word(text: str) -> None:
@@ -79,6 +90,20 @@ def test_the_shell_still_goes_unsaid_around_other_requests() -> None:
     assert answer("clear the terminal") == "clear"
     assert answer("bash command to list files") == "ls -la"
     assert declines("find files not matching shell pattern '*/vendor/*'")
+
+
+@pytest.mark.parametrize("text, found", [
+    ("find files smaller than 1KB", ["empty", "half"]),
+    ("find files smaller than 2KB", ["empty", "half", "one", "one-and-a-half"]),
+    ("find files at most 1024 bytes", ["empty", "half", "one"]),
+    ("find files larger than 1KB", ["one-and-a-half"]),
+])
+def test_size_limits_select_what_they_say(text: str, found: List[str], tmp_path: Path) -> None:
+    # find rounds sizes up to whole units: "-size -1k" would find only the empty file.
+    for name, size in (("empty", 0), ("half", 512), ("one", 1024), ("one-and-a-half", 1536)):
+        (tmp_path / name).write_bytes(b"x" * size)
+    listed = subprocess.run(answer(text), shell=True, cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert sorted(line[2:] for line in listed.stdout.split()) == found
 
 
 @pytest.mark.parametrize("text, command", [

@@ -125,7 +125,7 @@ def test_shell_variables_are_kept_as_variables() -> None:
 @pytest.mark.parametrize("text, size", [
     ("files larger than 100MB", "+100M"),
     ("bigger than 2 gb", "+2G"),
-    ("smaller than 10kb", "-10k"),
+    ("smaller than 10kb", "-10240c"),
     ("over 500 bytes", "+500c"),
     ("larger than 1.5GB", "+1536M"),
     ("files > 20M", "+20M"),
@@ -193,9 +193,9 @@ def test_no_replacement_for_character_classes() -> None:
     ("find files acceſſed in the last 2 days", "age", "-atime -2"),
     ("files changed within ſix hours", "age", "-mmin -360"),
     ("print the fırst column of data.csv", "n", "1"),
-    ("find files leſs than 5MB", "size", "-5M"),
-    ("find files at  most 5MB", "size", "-5M"),
-    ("find files ſmaller than 500 kB", "size", "-500k"),
+    ("find files leſs than 5MB", "size", "-5242880c"),
+    ("find files at  most 5MB", "size", "-5242881c"),
+    ("find files ſmaller than 500 kB", "size", "-512000c"),
 ])
 def test_letters_the_patterns_fold_give_the_values_they_read(text: str, key: str, value: str) -> None:
     assert slots_of(text)[key].raw == value

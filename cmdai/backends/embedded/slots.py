@@ -288,11 +288,17 @@ def _size(m: "re.Match[str]") -> Optional[Tuple[Phrase, Tuple[int, int]]]:
     if unit.startswith("byte"):
         letter = "c"
     order = "ckMGT"
-    # find -size takes whole numbers only: 1.5G becomes 1536M.
-    while num != int(num) and letter != "c":
-        num *= 1024
-        letter = order[order.index(letter) - 1]
-    size = f"{sign}{int(num)}{letter}"
+    if sign == "-":
+        # find rounds a size up to whole units before comparing, so "-1M" finds only empty files:
+        # "smaller than" counts bytes.
+        limit = int(num * 1024 ** order.index(letter)) + (cmp_word in ("at most", "<="))
+        size = f"-{limit}c"
+    else:
+        # find -size takes whole numbers only: 1.5G becomes 1536M.
+        while num != int(num) and letter != "c":
+            num *= 1024
+            letter = order[order.index(letter) - 1]
+        size = f"+{int(num)}{letter}"
     human = f"{'smaller' if sign == '-' else 'larger'} than {m.group('num')}{m.group('unit')}"
     return Phrase("size", m.start(), {"size": Slot(size, "literal", human=human)}, _glue("size file larger in")), m.span()
 

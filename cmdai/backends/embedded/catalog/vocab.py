@@ -15,7 +15,8 @@ FIND_OPT_DIRS = FIND_OPT.replace(" file ", " ").replace(" regular ", " ")
 
 #: Words that never fill a free name slot (<arg>): verbs and generic nouns of requests.
 NOT_ARGS = " ".join([FIND, SHOW, DELETE, COUNT, CREATE, KILL]).replace("|", " ").split() + """
-    run running stop start restart reload all every shell terminal file files dir process container image new current local remote
+    run running stop start restart reload all every shell terminal url urls link links website websites
+    internet online file files dir process container image new current local remote
     it them this that something everything anything recursively quickly now again please
     stash commit branch change changes log logs status port key line word text name user
     package packages version permission size space usage memory disk compose service daemon
