@@ -71,6 +71,20 @@ def test_a_verb_of_the_request_never_fills_a_name(text: str) -> None:
     assert not set(command.lower().split()) & {"kill", "terminate", "restart", "end", "stop"}, command
 
 
+@pytest.mark.parametrize("text", ["show me", "what is this", "show", "show it", "show bash", "what"])
+def test_show_alone_is_no_listing(text: str) -> None:
+    # Only "list" stands alone; "show" and "what" list files when the request names them or a place.
+    assert declines(text)
+
+
+@pytest.mark.parametrize("text, command", [
+    ("list", "ls -la"), ("show the files", "ls -la"), ("what is in here", "ls -la"), ("show everything", "ls -la"),
+    ("see what is in /etc", "ls -la /etc"), ("show hidden files", "ls -a"),
+])
+def test_show_lists_what_the_request_names(text: str, command: str) -> None:
+    assert answer(text) == command
+
+
 def test_a_generic_noun_never_fills_a_name() -> None:
     # "download all images from a url" once pulled a docker image called "url".
     assert declines("download all images from a url")

@@ -264,6 +264,8 @@ class Matcher:
             evidence |= phrase.words
         if any(not (group & evidence) for group in compiled.need):
             return None
+        if not it.stands_alone and not used and all(any(w in group for group in compiled.need) for w in words):
+            return None
         # Position of the first word that satisfies a required group: a name follows its verb.
         first_need = min((next((i for i, (w, _) in enumerate(tokens) if w in group), len(tokens)) for group in compiled.need),
                          default=-1)

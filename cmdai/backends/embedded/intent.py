@@ -21,12 +21,12 @@ class Intent(Record):
     """
 
     __slots__ = ("id", "command", "need", "opt", "avoid", "explain", "defaults", "variants", "only", "arg",
-                 "arg_anywhere", "avoid_first", "alts")
+                 "arg_anywhere", "avoid_first", "alts", "stands_alone")
 
     def __init__(self, id: str, command: str, need: str = "", opt: str = "", avoid: str = "", explain: str = "",
                  defaults: Optional[Dict[str, str]] = None, variants: Optional[Dict[str, str]] = None,
                  only: Optional[str] = None, arg: str = "", arg_anywhere: bool = False, avoid_first: str = "",
-                 alts: Optional[Dict[str, Tuple[str, ...]]] = None):
+                 alts: Optional[Dict[str, Tuple[str, ...]]] = None, stands_alone: bool = True):
         self.id = id
         self.command = command
         self.need = need
@@ -51,6 +51,9 @@ class Intent(Record):
         #: Other commands that do the same thing ("rg" for "grep -r", "git checkout -b" for "git switch -c"),
         #: best first, keyed "linux" or "macos": offered as alternatives, never as the answer.
         self.alts: Dict[str, Tuple[str, ...]] = {} if alts is None else alts
+        #: Whether the required words alone are a request ("uptime", "list files"). When not, the request
+        #: must say more, a path or a word the intent accepts: "show me" or "what is this" is no listing.
+        self.stands_alone = stands_alone
 
 
 def intent(
@@ -68,6 +71,7 @@ def intent(
     avoid_first: str = "",
     alt: Sequence[str] = (),
     alt_macos: Optional[Sequence[str]] = None,
+    stands_alone: bool = True,
     **variants: str,
 ) -> Intent:
     """Build an :class:`Intent`; keyword arguments other than the named ones are variants.
@@ -76,4 +80,4 @@ def intent(
     """
     alts = {"linux": tuple(alt), "macos": tuple(alt if alt_macos is None else alt_macos)}
     return Intent(id, command, need, opt, avoid, explain, dict(defaults or {}), dict(variants), only, arg, arg_anywhere,
-                  avoid_first, alts)
+                  avoid_first, alts, stands_alone)

@@ -118,8 +118,11 @@ INTENTS = [
            "disk show list print display smallest each every per individual", avoid="largest file", explain="disk usage of each directory in <path>, largest last",
            defaults=HERE),
     # --- listing ----------------------------------------------------------------------------
-    intent("files.ls", "ls -la[? <dir>?]", "list|show|view|see|ls|what", "file content everything dir all detail long hidden including include",
+    intent("files.ls", "ls -la[? <dir>?]", "list|ls", "file content everything dir all detail long hidden including include",
            avoid="under recursively tree subdir below",
+           explain="list the files[? in <dir>?] with details"),
+    intent("files.ls.show", "ls -la[? <dir>?]", "show|view|see|what", "file content everything dir all detail long hidden including include",
+           avoid="under recursively tree subdir below", stands_alone=False,
            explain="list the files[? in <dir>?] with details"),
     intent("files.ls.recursive.hidden", "ls -laR[? <dir>?]", "list|show|ls|display recursively hidden|dotfile", "file all include including dir",
            explain="list every file[? under <dir>?], hidden ones too, with details"),
