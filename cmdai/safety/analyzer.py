@@ -29,6 +29,12 @@ if TYPE_CHECKING:
 MAX_INPUT = 200_000
 _HELP = {"--help", "-help", "--version", "--usage"}
 _DRY_RUN = lazy_regex(r"^--(dry-?run|simulate|what-if|just-print|no-act)(=(?!none).*)?$")
+#: A subcommand word before a help option: "git push --help", "kubectl delete pod --help".
+_SUBCOMMAND = lazy_regex(r"[a-z][a-z0-9-]*")
+#: Commands whose later arguments belong to code or to a command they run ("sh -c CODE --help" runs
+#: CODE with $0 = --help, "find / -delete -name --version" deletes): no argument there only describes.
+_ARGUMENTS_FOR_OTHERS = frozenset(["awk", "gawk", "mawk", "nawk", "busybox", "find", "xargs", "parallel", "env",
+                                   "watch", "exec", "eval", "command", "builtin", "source", "."])
 _READERS = frozenset(["cat", "head", "tail", "base64", "xxd", "od", "hexdump", "gzip", "tar", "zip", "bzip2",
                       "xz", "gpg", "openssl", "less", "more", "strings", "tac", "nl", "cp", "sed", "awk",
                       "grep", "7z", "dd", "sort", "uniq", "cut"])
@@ -55,6 +61,28 @@ def analyze(command: str, shell_name: str = "bash") -> Assessment:
         run.add(Hit(shell.TOO_DEEP))
     return run.assessment(text)
 
+
+
+def _only_describes(name: str, args: List[str]) -> bool:
+    """Whether the command only prints its help or version, or only says what it would do (a dry run).
+
+    Such an option counts only where the tool reads its own options: before a ``--`` (after it,
+    "--help" is a file name), not among the arguments of code or of a command it runs (shells,
+    interpreters, find, xargs…), a help option only after nothing but subcommand words ("git push
+    --help"; in "rm -rf / --help" the deletion is judged) and a dry run after options and subcommand
+    words only.
+    """
+    if name in _ARGUMENTS_FOR_OTHERS or name in SHELLS or inline.language_of(name):
+        return False
+    options = args[:args.index("--")] if "--" in args else args
+    for index, arg in enumerate(options):
+        if arg in _HELP and all(_SUBCOMMAND.fullmatch(word) for word in options[:index]):
+            return True
+        # Where options stop at the first operand (BSD getopt), "rm -rf / --dry-run" deletes.
+        if arg.startswith("--") and _DRY_RUN.match(arg) and all(
+                word.startswith("-") or _SUBCOMMAND.fullmatch(word) for word in options[:index]):
+            return True
+    return False
 
 class _Analysis(Walker, Unwrapper):
     """One classification: the findings so far and what earlier commands on the line set up."""
@@ -113,9 +141,8 @@ class _Analysis(Walker, Unwrapper):
             return Stream()
         if self.cwd is not None and name in _PATH_TAKERS:
             cmd.args = [_relative_to(self.cwd, a) for a in cmd.args]
-        if set(cmd.args) & _HELP or any(a.startswith("--") and _DRY_RUN.match(a) for a in cmd.args) or (
-                name == "git" and cmd.args[:1] == ["help"]) or name in ("which", "whereis", "type",
-                                                                         "apropos", "whatis", "tldr", "info"):
+        if _only_describes(name, cmd.args) or (name == "git" and cmd.args[:1] == ["help"]) or name in (
+                "which", "whereis", "type", "apropos", "whatis", "tldr", "info"):
             return Stream()
         lang = inline.language_of(name)
         if "/" in words[0].text and self.written(words[0].text) is not None:

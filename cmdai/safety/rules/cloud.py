@@ -194,9 +194,15 @@ def check_kubectl(cmd: Cmd) -> List[Hit]:
     if words[0] != "delete":
         return []
     kinds = words[1].lower().split(",") if len(words) > 1 else []
-    target = " ".join(words[1:]) or opts.value("-f", "--filename") or "resources"
+    files = opts.values.get("-f", []) + opts.values.get("--filename", [])
+    target = " ".join(words[1:]) or " ".join(files) or "resources"
+    # A directory of manifests (-f ., -f k8s/, -R, -k) holds every resource the project defines.
+    from_directory = any(f in (".", "..") or f.endswith("/") or "." not in f.rsplit("/", 1)[-1] for f in files
+                         if f != "-" and "://" not in f)
     wide = (set(k.split("/")[0] for k in kinds) & _K8S_WIDE or "--all" in opts.longs or "A" in opts.shorts
-            or "--all-namespaces" in opts.longs or "-l" in opts.values or "--selector" in opts.values)
+            or "--all-namespaces" in opts.longs or "-l" in opts.values or "--selector" in opts.values
+            or from_directory or "R" in opts.shorts or "--recursive" in opts.longs or "k" in opts.shorts
+            or "--kustomize" in opts.longs)
     return [Hit(K8S_BULK if wide else K8S_DELETE, target)]
 
 

@@ -54,6 +54,9 @@ WRITE_SYSTEM = rule("fs.write-system", H, ETC, "writes into the system directory
 EDIT_FILE = rule("fs.edit", M, "file edit", "edits {target} in place")
 STARTUP = rule("config.startup-file", M, "user configuration",
                "changes {target}, which every new shell runs")
+HOOK_FILE = rule("config.git-hook", M, "user configuration", "writes the git hook {target}, which git runs on its own")
+#: A git hook: git runs it at a commit, a checkout, a merge or a push.
+GIT_HOOK = lazy_regex(r"(^|/)\.git/hooks/[^/]+$")
 SUDOERS_RULE = rule("priv.sudoers", H, PRIV, "grants privileges through {target}")
 AUTH_KEYS = rule("priv.authorized-keys", H, PRIV, "lets another key log in through {target}")
 CRON_FILE = rule("persist.cron-file", H, PRIV, "installs a scheduled job through {target}")
@@ -66,6 +69,7 @@ HISTORY = rule("log.history", H, LOGS, "erases shell history ({target})")
 LOG_TAMPER = rule("log.system-logs", H, LOGS, "erases or rewrites system logs ({target})")
 SYSRQ = rule("power.sysrq", H, "process and power", "triggers a kernel SysRq action (reboot, crash, kill all)")
 ASLR = rule("security.aslr", H, "disabling security", "turns off address-space randomisation (ASLR)")
+KERNEL_PROTECTION = rule("security.kernel-protection", H, "disabling security", "turns off a kernel protection ({target})")
 KERNEL = rule("system.kernel-setting", M, ETC, "changes the kernel setting {target}")
 PERM_RECURSIVE_SYSTEM = rule("perm.recursive-system", C, PERM,
                              "changes permissions or owner of every file under {target}")
@@ -281,6 +285,20 @@ def runs_later(target: str) -> List[Hit]:
     return []
 
 
+#: Kernel settings whose lowest value turns a protection off: ptrace between processes, kernel
+#: pointers and log for everyone, unprivileged BPF, the link and FIFO protections, module loading.
+_KERNEL_PROTECTIONS = {"kernel.yama.ptrace_scope": "0", "kernel.kptr_restrict": "0", "kernel.dmesg_restrict": "0",
+                       "kernel.unprivileged_bpf_disabled": "0", "fs.protected_symlinks": "0",
+                       "fs.protected_hardlinks": "0", "fs.protected_fifos": "0", "fs.protected_regular": "0",
+                       "kernel.perf_event_paranoid": "-1", "net.ipv4.conf.all.rp_filter": "0"}
+
+
+def weakens_kernel(key: str, value: str) -> bool:
+    """Whether setting ``key`` (dotted, or its /proc/sys path) to ``value`` turns a protection off."""
+    key = key.strip().replace("/proc/sys/", "").replace("/", ".")
+    return _KERNEL_PROTECTIONS.get(key) == value.strip().strip("'\"")
+
+
 def writes(target: str, text: Optional[str], append: bool) -> List[Hit]:
     """What writing ``text`` (None when unknown) to ``target`` does; [] for an ordinary file."""
     path = normalize(target)
@@ -312,8 +330,12 @@ def writes(target: str, text: Optional[str], append: bool) -> List[Hit]:
         return [Hit(SYSRQ, path)]
     if path.endswith("randomize_va_space"):
         return [Hit(ASLR, path)] if (text or "0").strip() in ("0", "") else [Hit(KERNEL, path)]
+    if path.startswith("/proc/sys/") and weakens_kernel(path, text or ""):
+        return [Hit(KERNEL_PROTECTION, path)]
     if path.startswith(("/proc/sys/", "/sys/")):
         return [Hit(KERNEL, path)]
+    if GIT_HOOK.search(path):
+        return [Hit(HOOK_FILE, path, code=text)]
     if path.startswith("/etc/") or path == "/etc":
         return [Hit(WRITE_ETC, path)]
     top = path.strip("/").split("/")[0] if path.startswith("/") else ""

@@ -6,7 +6,7 @@ import re
 from ...lazy_regex import lazy_regex
 from ..levels import Risk
 from .base import Cmd, Hit, checks, rule
-from .filesystem import cron_code
+from .filesystem import KERNEL_PROTECTION, cron_code, weakens_kernel
 from .shell import code_from_input
 
 TYPE_CHECKING = False
@@ -33,6 +33,8 @@ USER_CHANGE = rule("priv.user-change", M, PRIV, "creates, changes or deletes the
 FIREWALL = rule("security.firewall", H, SEC, "turns off or flushes the firewall")
 SELINUX = rule("security.selinux", H, SEC, "turns off SELinux or AppArmor enforcement")
 ASLR_SYSCTL = rule("security.aslr-sysctl", H, SEC, "turns off address-space randomisation (ASLR)")
+UNPUBLISH = rule("pkg.unpublish", H, PKG, "removes the published package from the registry for everyone who uses it")
+YANK = rule("pkg.yank", M, PKG, "withdraws a published version from the registry")
 SECURITY_SERVICE = rule("security.service", H, SEC, "stops or disables the security service {target}")
 MAC_SECURITY = rule("security.macos", H, SEC, "turns off a macOS protection (Gatekeeper or SIP)")
 AUDIT = rule("security.audit", H, SEC, "deletes the audit rules")
@@ -146,7 +148,9 @@ def check_firewall(cmd: Cmd) -> List[Hit]:
     if cmd.name == "nft":
         return [Hit(FIREWALL)] if re.search(r"\bflush\s+ruleset\b|\bdelete\s+table\b", joined) else []
     if cmd.name == "ufw":
-        return [Hit(FIREWALL)] if args[:1] in (["disable"], ["reset"]) or "--force" in args and "reset" in args else []
+        opens_everything = args[:2] == ["default", "allow"] and args[2:3] in ([], ["incoming"], ["routed"])
+        return [Hit(FIREWALL)] if (args[:1] in (["disable"], ["reset"]) or "--force" in args and "reset" in args
+                                   or opens_everything) else []
     if cmd.name == "firewall-cmd":
         return [Hit(FIREWALL)] if "--panic-off" in args or "--set-default-zone=trusted" in args else []
     if cmd.name == "pfctl":
@@ -169,7 +173,8 @@ def check_security(cmd: Cmd) -> List[Hit]:
     if cmd.name == "sysctl":
         if any(re.fullmatch(r"kernel\.randomize_va_space=0", a) for a in args):
             return [Hit(ASLR_SYSCTL)]
-        return []
+        weakened = [a for a in args if weakens_kernel(*a.partition("=")[::2])]
+        return [Hit(KERNEL_PROTECTION, weakened[0])] if weakened else []
     return [Hit(MAC_SECURITY)] if any(a.lower() in ("unrestricted", "bypass", "$true") for a in args) else []
 
 
@@ -308,7 +313,13 @@ def check_publish(cmd: Cmd) -> List[Hit]:
     words = [a for a in cmd.args if not a.startswith("-")]
     if cmd.name == "yarn" and words[:1] == ["npm"]:
         words = words[1:]  # yarn npm publish (Yarn 2+)
-    return [Hit(PUBLISH)] if words[:1] == [_PUBLISH_VERBS[cmd.name]] else []
+    if words[:1] == [_PUBLISH_VERBS[cmd.name]]:
+        return [Hit(PUBLISH)]
+    if cmd.name in ("npm", "pnpm", "yarn") and words[:1] == ["unpublish"]:
+        return [Hit(UNPUBLISH)]
+    if cmd.name in ("cargo", "gem") and words[:1] == ["yank"] or cmd.name in ("npm", "pnpm", "yarn") and words[:1] == ["deprecate"]:
+        return [Hit(YANK)]
+    return []
 
 
 def alias_hits(name: str) -> List[Hit]:
