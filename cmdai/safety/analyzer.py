@@ -167,6 +167,11 @@ class _Analysis(Walker, Unwrapper):
             self.alias(cmd)
         elif name == "trap" and cmd.args:
             self.code_words(words[1:2], "bash", "trap")
+        elif name in ("complete", "compgen") and "-C" in cmd.args[:-1]:
+            # The command runs each time Tab completes.
+            self.code_words(words[cmd.args.index("-C") + 2:cmd.args.index("-C") + 3], "bash", name)
+        elif name in ("bind", "bindkey") and cmd.args:
+            self.key_bindings(name, cmd.args)
         elif name in cloud.CONTAINER_TOOLS:
             self.container_command(cmd, words)
         elif name == "ztcp":

@@ -671,6 +671,28 @@ class Unwrapper:
                 self.add(Hit(system.ALIAS, name))
 
 
+    def key_bindings(self, name: str, args: List[str]) -> None:
+        """``bind -x '"KEYS": CMD'`` runs CMD when the keys are pressed; zsh's ``bindkey -s KEYS TEXT``
+        types TEXT, which runs when it ends with a newline."""
+        if name == "bind":
+            for value in args[args.index("-x") + 1:] if "-x" in args else ():
+                found = _BIND_COMMAND.fullmatch(value)
+                if found:
+                    self.script(found.group(1), "bash", self.depth + 1)
+        elif "-s" in args:
+            typed = [a for a in args[args.index("-s") + 1:] if not a.startswith("-")][1:2]
+            for text in typed:
+                ending = next((end for end in _TYPED_NEWLINES if text.endswith(end)), None)
+                if ending is not None:
+                    self.script(text[:-len(ending)], "bash", self.depth + 1)
+
+
+#: How a newline is written in the text bindkey -s types: it runs the line.
+_TYPED_NEWLINES = ("\\n", "\\r", "^M", "^J", "\n", "\r")
+#: bind -x '"KEYS": COMMAND': the command a key runs.
+_BIND_COMMAND = lazy_regex(r'\s*(?:"(?:[^"\\]|\\.)*"|[^:\s]+)\s*:\s*(.*)', re.S)
+
+
 def _listing(source: Optional[Cmd]) -> Appended:
     """What the command feeding xargs lists, so that ``xargs rm`` can be judged by scope."""
     if source is None:

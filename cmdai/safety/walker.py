@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
 #: Deepest nesting of code in code (sh -c "eval '…'") that is followed.
 MAX_DEPTH = 8
+#: Values of a for loop's variable the body is judged with, one by one.
+MAX_LOOP_VALUES = 16
+_PLAIN_NAME = lazy_regex(r"[A-Za-z0-9_][\w.-]*")
 _PARSER: Any = None
 _INFINITE = frozenset(["/dev/zero", "/dev/urandom", "/dev/random"])
 #: Node types the walk understands; anything else is code it cannot check.
@@ -226,6 +229,8 @@ class Walker:
             if names & {"HISTFILE", "HISTSIZE", "HISTFILESIZE"}:
                 self.add(Hit(system.HISTORY_CLEAR))
             return Stream()
+        if t == "for_statement" and node.child_by_field_name("variable") is not None:
+            return self.for_loop(node)
         if t in ("command_substitution", "process_substitution"):
             return self.substitution(node)
         if t in ("raw_string", "heredoc_content", "comment", "word", "ansi_c_string"):
@@ -239,6 +244,32 @@ class Walker:
         out = Stream()
         for child in node.named_children:
             out = self.statement(child, stdin if t in ("subshell", "compound_statement") else Stream())
+        return out
+
+    def for_loop(self, node: Any) -> Stream:
+        """``for x in A B; do …; done``: the body is judged once for each value x takes. Of more than
+        MAX_LOOP_VALUES, those that name more than a plain relative name come first; a value known only
+        when the loop runs ($(cat list)) is judged as written."""
+        name = _text(node.child_by_field_name("variable"))
+        values: List[Word] = []
+        for index, child in enumerate(node.children):
+            if node.field_name_for_child(index) == "value":
+                self.statement(child, Stream())
+                word = self.read(child)
+                values.extend(Word(part, word.dynamic, list(word.tricks)) for part in word.text.split(SEPARATOR)
+                              if part) if SEPARATOR in word.text else values.append(word)
+        body = node.child_by_field_name("body")
+        if body is None:
+            return Stream()
+        if not values:
+            self.env[name] = Word(f"${name}", dynamic=True)
+            return self.statement(body, Stream())
+        if len(values) > MAX_LOOP_VALUES:
+            values = sorted(values, key=lambda value: bool(_PLAIN_NAME.fullmatch(value.text)))[:MAX_LOOP_VALUES]
+        out = Stream()
+        for value in values:
+            self.env[name] = value
+            out = self.statement(body, Stream())
         return out
 
     def substitution(self, node: Any) -> Stream:

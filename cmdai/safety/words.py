@@ -67,6 +67,10 @@ class WordReader:
         self.env = env
 
     def read(self, node: Any) -> Word:
+        if node.type in ("word", "concatenation"):
+            expanded = brace_expansion(_text(node))
+            if expanded is not None:
+                return list_word([Word(item) for item in expanded])
         w = Word("")
         self._into(node, w, top=True)
         return w
@@ -182,6 +186,21 @@ class WordReader:
             return False
         w.dynamic = w.dynamic or value.dynamic
         return True
+
+
+#: A word with one brace expansion and nothing the shell expands otherwise: prefix{a,b,…}suffix.
+_BRACES = lazy_regex(r"([^{}'\"$`\\\s]*)\{([^{}'\"$`\\\s]*,[^{}'\"$`\\\s]*)\}([^{}'\"$`\\\s]*)")
+
+
+def brace_expansion(text: str) -> Optional[List[str]]:
+    """The words bash makes of ``text`` by brace expansion (``/{bin,etc}`` is /bin and /etc, ``{/,}`` is /),
+    or None when it holds none the reader can expand."""
+    found = _BRACES.fullmatch(text) if "{" in text else None
+    if found is None:
+        return None
+    prefix, items, suffix = found.groups()
+    words = [prefix + item + suffix for item in items.split(",")]
+    return [word for word in words if word]
 
 
 def list_word(words: List[Word]) -> Word:
