@@ -184,6 +184,13 @@ class _Analysis(Walker, Unwrapper):
                     self.sockets[fd] = connection
         elif name == "set" and {"+o"} & set(cmd.args) and "history" in cmd.args:
             self.add(Hit(system.HISTORY_CLEAR))
+        if name in network.SENDERS:
+            # A secret read by a substitution and put in a header, a URL or a hostname leaves the machine.
+            secret = next((stream.secret for w in words[1:] for sub in w.subs
+                           for stream in (self.stream_of(sub),)
+                           if stream.secret and not network.goes_home(stream.source, cmd.args)), None)
+            if secret:
+                self.add(Hit(network.EXFILTRATE, secret))
         for check in checkers_for(name):
             for h in check(cmd):
                 self.add(h)
@@ -205,7 +212,7 @@ class _Analysis(Walker, Unwrapper):
         out = Stream(source=cmd, present=True)
         out.network = network.is_fetcher(cmd) or any(s.network for s in streams) or (
             name in ("cat", "tee") and any(self.downloaded(normalize(a)) for a in args))
-        out.secret = next((s.secret for s in streams if s.secret), None)
+        out.secret = next((s.secret for s in streams if s.secret), None) or network.secret_output(cmd)
         operands = [a for a in args if not a.startswith("-")]
         if name in _READERS:
             out.secret = out.secret or next((secret_in(a) for a in args if secret_in(a)), None)

@@ -346,6 +346,44 @@ def writes(target: str, text: Optional[str], append: bool) -> List[Hit]:
     return []
 
 
+UNPACK_OVER = rule("fs.unpack-over", H, DEL, "unpacks an archive over {target}, replacing what is there")
+UNPACK_SOFTWARE = rule("fs.unpack-software", M, "software", "unpacks software into {target}")
+UNPACK_DOWNLOAD_OVER = rule("fs.unpack-download-over", C, DEL,
+                            "unpacks a downloaded archive over {target}, replacing the programs and settings there")
+
+
+@checks("tar", "bsdtar", "gtar", "unzip")
+def check_unpack_target(cmd: Cmd) -> List[Hit]:
+    """Unpacking into /, a system directory or the home directory can replace anything there."""
+    if cmd.name == "unzip":
+        target = cmd.options(("-d", "-x", "-P")).value("-d")
+    else:
+        first = cmd.args[0] if cmd.args else ""
+        extracting = "--extract" in cmd.args or "--get" in cmd.args or (
+            not first.startswith("--") and "x" in first.lstrip("-")) or any(
+            a.startswith("-") and not a.startswith("--") and "x" in a for a in cmd.args[1:])
+        if not extracting:
+            return []
+        target = cmd.options(("-C", "--directory", "-f", "--file")).value("-C", "--directory")
+    if target is None:
+        return []
+    s = scope(target)
+    if s not in (Scope.ROOT, Scope.SYSTEM, Scope.SYSTEM_PART, Scope.HOME, Scope.ALL_HOMES):
+        return []
+    downloaded = cmd.stdin.network or any("://" in a for a in cmd.args)
+    path = normalize(target).rstrip("/")
+    if any(path == place or path.startswith(place + "/") for place in _SOFTWARE_PLACES):
+        # Where software is installed by unpacking it (tar -C /usr/local -xzf go.tar.gz).
+        return [Hit(UNPACK_OVER if downloaded else UNPACK_SOFTWARE, target)]
+    if downloaded and s != Scope.HOME:
+        return [Hit(UNPACK_DOWNLOAD_OVER, target)]
+    return [Hit(UNPACK_OVER, target)]
+
+
+#: Directories meant for software installed by hand.
+_SOFTWARE_PLACES = ("/usr/local", "/opt")
+
+
 #: Archivers and copiers that remove their sources once copied: the option, and the options taking a value.
 _SOURCE_REMOVING = {
     "tar": (("--remove-files",), ("-f", "--file", "-C", "--directory", "-T", "--files-from", "-X", "--exclude-from",

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ...lazy_regex import lazy_regex
 from ..levels import Risk
 from .base import Cmd, Hit, Redirect, checks, on_pipeline, on_redirect, rule
-from .paths import secret_in
+from .paths import Scope, scope, secret_in
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -34,6 +34,10 @@ FETCHERS = frozenset(["curl", "wget", "fetch", "http", "https", "xh", "aria2c", 
                       "ncat", "netcat", "socat", "telnet", "openssl", "ssh", "tftp", "ftp", "iwr", "irm",
                       "Invoke-WebRequest", "Invoke-RestMethod", "powershell", "gsutil", "s3cmd"])
 SOCKET_TOOLS = frozenset(["nc", "ncat", "netcat", "socat", "telnet", "openssl", "cryptcat", "pwncat"])
+#: Commands whose arguments reach another host: in a header, a URL, a hostname looked up (DNS), a mail.
+SENDERS = FETCHERS | SOCKET_TOOLS | frozenset(["scp", "sftp", "rsync", "dig", "nslookup", "host", "drill",
+                                               "ping", "ping6", "traceroute", "mail", "mailx", "sendmail",
+                                               "aws", "gcloud", "az", "gh"])
 _SHELLS = ("sh", "bash", "zsh", "dash", "ksh", "fish", "ash", "mksh", "csh", "tcsh", "cmd", "powershell", "pwsh",
            "rbash", "yash", "posh")
 #: HTTP methods that delete or change what the server holds.
@@ -47,6 +51,63 @@ _HTTPIE_VALUES = ("-a", "--auth", "-A", "--auth-type", "--session", "--session-r
 _HTTPIE_DATA = lazy_regex(r"^[^=:@]*(=(?!=)|:=|@)")
 _UPLOAD_OPTS = {"-d", "--data", "--data-binary", "--data-raw", "--data-urlencode", "--data-ascii", "-F", "--form",
                 "-T", "--upload-file", "--json", "--post-file", "--post-data", "--body-file", "--body-data"}
+
+
+#: Commands that print a secret (private keys, stored passwords, access tokens), and for a token the
+#: domains it is made for: sending it there is what it is for.
+_SECRET_PRINTERS = (
+    ("gpg", ("--export-secret-keys", "--export-secret-subkeys"), "your private GPG keys", ()),
+    ("security", ("find-generic-password", "find-internet-password"), "a password from the keychain", ()),
+    ("pass", ("show",), "a password from the password store", ()),
+    ("gh", ("token",), "your GitHub token", ("github.com", "githubusercontent.com")),
+    ("gcloud", ("print-access-token", "print-identity-token"), "a Google Cloud access token",
+     ("googleapis.com", "google.com", "run.app", "cloudfunctions.net")),
+    ("az", ("get-access-token",), "an Azure access token",
+     ("azure.com", "azure.net", "windows.net", "microsoft.com", "microsoftonline.com", "azure-api.net")),
+    ("aws", ("get-session-token", "aws_secret_access_key", "get-secret-value"), "AWS credentials", ()),
+    ("kubectl", ("--raw",), "your Kubernetes credentials", ()),
+    ("vault", ("read", "kv"), "a secret from Vault", ()),
+)
+_URL_HOST = lazy_regex(r"https?://(?:[^@/\s]*@)?([A-Za-z0-9.-]+)")
+
+
+def secret_output(cmd: Cmd) -> Optional[str]:
+    """The secret the command prints, if it is one that prints secrets."""
+    for name, markers, secret, _ in _SECRET_PRINTERS:
+        if cmd.name == name and set(markers) & set(cmd.args):
+            return secret
+    return None
+
+
+def goes_home(secret_source: Optional[Cmd], args: List[str]) -> bool:
+    """Whether a token printed by ``secret_source`` goes only to the service it is for: every address in
+    ``args`` is under one of its domains (``$(gh auth token)`` sent to api.github.com)."""
+    if secret_source is None:
+        return False
+    domains = next((homes for name, markers, _, homes in _SECRET_PRINTERS
+                    if secret_source.name == name and set(markers) & set(secret_source.args)), ())
+    hosts = [found.group(1).lower().rstrip(".") for a in args for found in _URL_HOST.finditer(a)]
+    return bool(domains and hosts) and all(
+        any(host == domain or host.endswith("." + domain) for domain in domains) for host in hosts)
+
+
+SERVE_SECRETS = rule("exfil.serve-secrets", C, EXFIL, "serves {target} to everyone who can reach this machine")
+SERVE_WIDE = rule("net.serve-wide", H, "uploads and remote access",
+                  "serves {target} to everyone who can reach this machine")
+
+
+@checks("python", "python3", "python2")
+def check_file_server(cmd: Cmd) -> List[Hit]:
+    """``python -m http.server`` serves a directory (the current one unless -d names another) on every
+    network the machine is on."""
+    if not ({"http.server", "SimpleHTTPServer"} & set(cmd.args) and "-m" in cmd.args):
+        return []
+    directory = cmd.options(("-d", "--directory", "-b", "--bind", "-m")).value("-d", "--directory") or "."
+    if secret_in(directory) or secret_in(directory.rstrip("/") + "/"):
+        return [Hit(SERVE_SECRETS, directory)]
+    if scope(directory) in (Scope.ROOT, Scope.SYSTEM, Scope.HOME, Scope.ALL_HOMES):
+        return [Hit(SERVE_WIDE, directory)]
+    return []
 
 
 def is_fetcher(cmd: Cmd) -> bool:
