@@ -94,6 +94,8 @@ class _Analysis(Walker, Unwrapper):
         self.sub_streams: Dict[Tuple[int, int, int], Stream] = {}
         self.depth = 0
         self.tree = 0
+        #: Loop bodies judged so far, against walker.MAX_LOOP_RUNS.
+        self.loop_runs = 0
         #: The directory an earlier ``cd`` on the line moved to, for judging relative paths.
         self.cwd: Optional[str] = None
         self.trees: List[Any] = []

@@ -26,8 +26,9 @@ if TYPE_CHECKING:
 
 #: Deepest nesting of code in code (sh -c "eval '…'") that is followed.
 MAX_DEPTH = 8
-#: Values of a for loop's variable the body is judged with, one by one.
+#: Values of a for loop's variable the body is judged with, one by one, and runs of loop bodies in all.
 MAX_LOOP_VALUES = 16
+MAX_LOOP_RUNS = 64
 _PLAIN_NAME = lazy_regex(r"[A-Za-z0-9_][\w.-]*")
 _PARSER: Any = None
 _INFINITE = frozenset(["/dev/zero", "/dev/urandom", "/dev/random"])
@@ -264,8 +265,11 @@ class Walker:
         if not values:
             self.env[name] = Word(f"${name}", dynamic=True)
             return self.statement(body, Stream())
-        if len(values) > MAX_LOOP_VALUES:
-            values = sorted(values, key=lambda value: bool(_PLAIN_NAME.fullmatch(value.text)))[:MAX_LOOP_VALUES]
+        # Loops inside loops share one budget of runs, so that nesting cannot make the check slow.
+        allowed = max(1, min(MAX_LOOP_VALUES, MAX_LOOP_RUNS - self.loop_runs))
+        if len(values) > allowed:
+            values = sorted(values, key=lambda value: bool(_PLAIN_NAME.fullmatch(value.text)))[:allowed]
+        self.loop_runs += len(values)
         out = Stream()
         for value in values:
             self.env[name] = value

@@ -4,6 +4,7 @@ from __future__ import annotations
 import shlex
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -71,6 +72,17 @@ def test_nesting_too_deep_is_at_least_high() -> None:
     for _ in range(12):
         command = "sh -c " + shlex.quote(command)
     assert assess(command).risk >= Risk.HIGH
+
+
+def test_nested_loops_are_judged_within_a_bounded_time() -> None:
+    # Each loop's body is judged once per value: ten nested loops of 17 values must not be 17**10 runs.
+    values = " ".join(str(i) for i in range(16)) + " /"
+    command = " ".join(f"for a{i} in {values}; do" for i in range(10)) + " rm -rf $a0;" + " done;" * 10
+    started = time.monotonic()
+    verdict = assess(command)
+    assert time.monotonic() - started < 10
+    # The value that names more than a plain name is judged first: the deletion of / is seen.
+    assert verdict.risk is Risk.CRITICAL
 
 
 def test_danger_past_the_inspected_length_is_not_ignored() -> None:
