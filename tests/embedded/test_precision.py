@@ -85,6 +85,22 @@ def test_show_lists_what_the_request_names(text: str, command: str) -> None:
     assert answer(text) == command
 
 
+@pytest.mark.parametrize("text, command", [
+    ("install docker", "sudo apt install docker.io"), ("install fd", "sudo apt install fd-find"),
+    ("install htop", "sudo apt install htop"), ("show the kernel logs", "sudo dmesg -T | tail -n 20"),
+    ("show boot logs", "journalctl -b"), ("clean up docker", "docker system prune"),
+])
+def test_names_and_subjects_mean_the_right_thing(text: str, command: str) -> None:
+    # apt's "docker" is a tray applet; kernel logs are dmesg's; freeing space is not docker's unless said.
+    assert answer(text) == command
+
+
+@pytest.mark.parametrize("text", ["free up disk space", "install node", "install pip"])
+def test_guesses_about_unnamed_tools_get_no_answer(text: str) -> None:
+    # These were docker system prune, npm install and pip list.
+    assert declines(text)
+
+
 def test_a_generic_noun_never_fills_a_name() -> None:
     # "download all images from a url" once pulled a docker image called "url".
     assert declines("download all images from a url")

@@ -28,7 +28,7 @@ INTENTS = [
     intent("docker.prune.dangling", "docker image prune", f"{DELETE}|prune dangling|untagged image", f"{D} all",
            explain="remove dangling (untagged) images",
            alt=["docker rmi $(docker images -f dangling=true -q)"]),
-    intent("docker.prune.system", "docker system prune", "prune|clean|cleanup|free|reclaim docker|everything|system|space", f"{D} up unused disk", explain="remove stopped containers, unused networks and dangling images"),
+    intent("docker.prune.system", "docker system prune", "prune|clean|cleanup|free|reclaim docker", f"{D} up unused disk everything system space", explain="remove stopped containers, unused networks and dangling images"),
     intent("docker.logs", "docker logs <arg>", "log container|docker", f"{D} show view of for print display get give", arg=NAME, explain="output of the container <arg>"),
     intent("docker.logs.follow", "docker logs -f <arg>", "log container|docker follow|tail|live|stream|watch", f"{D} show of for", arg=NAME,
            explain="follow the output of the container <arg>"),

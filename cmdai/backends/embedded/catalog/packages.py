@@ -9,6 +9,12 @@ P = "package program tool app application software library"
 INTENTS = [
     # --- the system package manager (apt on Linux, brew on macOS) ----------------------------
     intent("pkg.install", "sudo apt install <arg>", "install", P, arg=PKG, macos="brew install <arg>", explain="install the package <arg>"),
+    # Tools whose apt package has another name ("docker" on Debian and Ubuntu is a tray applet).
+    *(intent(f"pkg.install.{tool}", f"sudo apt install {package}", f"install {tool}", P, macos=f"brew install {brew}",
+             explain=f"install {tool} (the apt package {package})")
+      for tool, package, brew in (("docker", "docker.io", "--cask docker"), ("node", "nodejs", "node"),
+                                  ("nodejs", "nodejs", "node"), ("pip", "python3-pip", "python"),
+                                  ("python", "python3", "python"), ("fd", "fd-find", "fd"))),
     intent("pkg.uninstall", "sudo apt remove <arg>", "uninstall", P, arg=PKG, macos="brew uninstall <arg>", explain="uninstall the package <arg>"),
     intent("pkg.remove", "sudo apt remove <arg>", f"{DELETE}|remove package|program|software|app|application", "", arg=PKG,
            macos="brew uninstall <arg>", explain="uninstall the package <arg>"),

@@ -107,8 +107,10 @@ INTENTS = [
              "follow the log of the service <arg>", only="linux"),
     intent("sys.logs.last", "journalctl -n <n> --no-pager", "log|journal|syslog system|journal|syslog last|latest|recent|tail",
            "show view line entry message print", only="linux", explain="the last <n> lines of the system journal", defaults={"n": "20"}),
-    intent("sys.logs", "journalctl -e", "log|journal|syslog system|journal|syslog|kernel|boot", "show view recent latest", macos="log show --last 1h",
+    intent("sys.logs", "journalctl -e", "log|journal|syslog system|journal|syslog", "show view recent latest", macos="log show --last 1h",
            explain="recent system log messages"),
+    intent("sys.logs.boot", "journalctl -b", "log|journal|syslog boot", "show view current this since last system message",
+           only="linux", explain="log messages since the machine started"),
     intent("sys.logs.follow", "journalctl -f", "log|journal system|journal follow|tail|live|stream|watch", "show view new message",
            avoid="syslog", macos="log stream", explain="print system log messages as they arrive"),
     # "syslog" names the file that rsyslog writes on Debian and Ubuntu.
