@@ -87,7 +87,7 @@ def test_show_lists_what_the_request_names(text: str, command: str) -> None:
 
 @pytest.mark.parametrize("text, command", [
     ("install docker", "sudo apt install docker.io"), ("install fd", "sudo apt install fd-find"),
-    ("install htop", "sudo apt install htop"), ("show the kernel logs", "sudo dmesg -T | tail -n 20"),
+    ("install htop", "sudo apt install htop"), ("show the kernel logs", "sudo dmesg -T | tail -n 50"),
     ("show boot logs", "journalctl -b"), ("clean up docker", "docker system prune"),
 ])
 def test_names_and_subjects_mean_the_right_thing(text: str, command: str) -> None:
