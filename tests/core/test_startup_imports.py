@@ -94,3 +94,23 @@ def test_an_offline_key_press_imports_nothing_it_does_not_need(user_config, writ
         imported = imported_modules(args, stdin) - interpreter
         assert "cmdai.backends.embedded.engine" in imported
         assert (name, sorted(set(KEY_PRESS_NEVER_IMPORTS) & imported)) == (name, [])
+
+
+def test_importing_the_key_press_modules_compiles_no_pattern():
+    # A pattern compiled at import is paid on every key press, used or not: patterns compile on first
+    # use (cmdai/lazy_regex.py).
+    code = (
+        "import re, sys\n"
+        "compiled = []\n"
+        "original = re._compile\n"
+        "re._compile = lambda pattern, flags: compiled.append(pattern) or original(pattern, flags)\n"
+        "sys.argv = ['cmdai']\n"
+        "import cmdai.cli, cmdai.orchestrator, cmdai.widget, cmdai.config, cmdai.redaction, cmdai.sanitize\n"
+        "import cmdai.safety.analyzer, cmdai.backends.embedded.engine, cmdai.backends.embedded.catalog_cache\n"
+        "import cmdai.shells.bash, cmdai.shells.zsh, cmdai.shells.fish\n"
+        "print(compiled)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -13,10 +13,11 @@ if TYPE_CHECKING:
     from typing import Dict, Mapping, Optional
 
 from ... import shells
+from ...lazy_regex import lazy_regex
 from .slots import Slot
 
-PLACEHOLDER = re.compile(r"<([a-z][a-z0-9_]*)>")
-OPTIONAL = re.compile(r"\[\?(.*?)\?\]")
+PLACEHOLDER = lazy_regex(r"<([a-z][a-z0-9_]*)>")
+OPTIONAL = lazy_regex(r"\[\?(.*?)\?\]")
 
 
 def quote(value: str, shell: str = "bash", force: bool = False) -> str:

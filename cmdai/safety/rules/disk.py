@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from ...lazy_regex import lazy_regex
 from ..levels import Risk
 from .base import Cmd, Hit, Redirect, checks, on_redirect, rule
 from .filesystem import writes
@@ -26,7 +27,7 @@ FILL_SIZE = rule("disk.fill-size", Risk.HIGH, DISK, "makes {target}, which can f
 
 #: A file this large is no test file: it can fill the disk.
 _FILLING_BYTES = 100 * 1024 ** 3
-_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([kmgtpe]?)(?:i?b)?", re.IGNORECASE)
+_SIZE = lazy_regex(r"(\d+(?:\.\d+)?)\s*([kmgtpe]?)(?:i?b)?", re.IGNORECASE)
 
 
 def _bytes(text: str) -> float:
