@@ -186,6 +186,10 @@ class _Analysis(Walker, Unwrapper):
                     self.sockets[fd] = connection
         elif name == "set" and {"+o"} & set(cmd.args) and "history" in cmd.args:
             self.add(Hit(system.HISTORY_CLEAR))
+        if name == "kill" and any(system.lists_every_process(self.stream_of(sub).source)
+                                  for w in words[1:] for sub in w.subs):
+            # The ids come from a command that lists every process: kill $(pgrep -f .).
+            self.add(Hit(system.KILL_ALL))
         if name in network.SENDERS:
             # A secret read by a substitution and put in a header, a URL or a hostname leaves the machine.
             secret = next((stream.secret for w in words[1:] for sub in w.subs

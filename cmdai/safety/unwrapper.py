@@ -380,6 +380,8 @@ class Unwrapper:
         inner = words[1 + i:] or [Word("echo")]
         source = stdin.source
         listing = _listing(source)
+        if canonical(inner[0].text) == "kill" and system.lists_every_process(source):
+            self.add(Hit(system.KILL_ALL))  # pgrep -f . | xargs kill
         known = stdin.text is not None and (source is None or source.name in ("echo", "printf", "cat"))
         if replace is not None:
             items = [line.strip() for line in stdin.text.splitlines() if line.strip()][:8] if known else (

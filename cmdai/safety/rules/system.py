@@ -11,7 +11,7 @@ from .shell import code_from_input
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import List
+    from typing import List, Optional
 
 C, H, M = Risk.CRITICAL, Risk.HIGH, Risk.MODERATE
 PRIV = "privilege and persistence"
@@ -42,6 +42,7 @@ TLS_CONFIG = rule("security.tls-config", H, SEC, "turns off TLS certificate chec
 KILL_ALL = rule("power.kill-all", H, POWER, "kills every process you can signal")
 KILL_INIT = rule("power.kill-init", H, POWER, "kills PID 1 (init), which brings the system down")
 KILL_ONE = rule("process.kill", M, POWER, "stops the process {target}")
+KILL_LISTED = rule("power.kill-listed", M, POWER, "stops the processes the previous command lists")
 KILL_BY_NAME = rule("process.kill-by-name", M, POWER, "stops every process named {target}")
 SHUTDOWN = rule("power.shutdown", H, POWER, "shuts down or restarts the machine")
 SERVICE = rule("service.change", M, "services", "restarts, stops or changes the service {target}")
@@ -85,13 +86,33 @@ def check_kill(cmd: Cmd) -> List[Hit]:
         return [Hit(KILL_ALL)]
     if "1" in targets:
         return [Hit(KILL_INIT)]
+    if not targets and cmd.appended is not None:
+        return [Hit(KILL_LISTED)]  # ... | xargs kill
     return [Hit(KILL_ONE, " ".join(targets) or None)]
+
+
+#: Process name patterns that match every process.
+_EVERY_NAME = (".", ".*", "^", "", "^.*$", ".+")
+
+
+def lists_every_process(cmd: Optional[Cmd]) -> bool:
+    """Whether ``cmd`` prints the id of every process (``pgrep -f .``, ``ps -e -o pid=``): killing what it
+    prints kills them all."""
+    if cmd is None:
+        return False
+    operands = [a for a in cmd.args if not a.startswith("-")]
+    if cmd.name in ("pgrep", "pidof"):
+        return any(o in _EVERY_NAME for o in operands)
+    if cmd.name == "ps":
+        every = {"-e", "-A", "ax", "aux", "-ax", "-aux", "axo", "-ef"} & set(cmd.args)
+        return bool(every) and any("pid" in a for a in cmd.args)
+    return False
 
 
 @checks("pkill", "killall", "killall5", "skill", "slay")
 def check_pkill(cmd: Cmd) -> List[Hit]:
     operands = [a for a in cmd.args if not a.startswith("-")]
-    if cmd.name == "killall5" or any(o in (".", ".*", "-1") for o in operands) or (
+    if cmd.name == "killall5" or any(o in _EVERY_NAME + ("-1",) for o in operands) or (
             "-u" in cmd.args and not operands[1:]):
         return [Hit(KILL_ALL)]
     if any(o in ("init", "systemd", "launchd") for o in operands):
