@@ -15,11 +15,13 @@ H, M = Risk.HIGH, Risk.MODERATE
 
 PRUNE = rule("container.prune", H, CLOUD, "deletes all unused containers, images, networks or volumes")
 BULK_RM = rule("container.bulk-remove", H, CLOUD, "deletes every container or image the inner command lists")
+SYSTEM_RESET = rule("container.system-reset", H, CLOUD, "deletes every container, image, volume and network")
 RM_ONE = rule("container.remove", M, CLOUD, "deletes the container, image or volume {target}")
 COMPOSE_VOLUMES = rule("container.compose-down-volumes", H, CLOUD, "stops the services and deletes their volumes")
 COMPOSE_DOWN = rule("container.compose-down", M, CLOUD, "stops and removes the project's containers")
 PRIVILEGED = rule("container.privileged", H, CLOUD, "runs a container with full access to the host")
 K8S_BULK = rule("k8s.bulk-delete", H, CLOUD, "deletes {target} in the cluster, with everything it holds")
+K8S_SCALE_ZERO = rule("k8s.scale-to-zero", H, CLOUD, "scales every {target} to zero, stopping what they serve")
 K8S_DELETE = rule("k8s.delete", M, CLOUD, "deletes the cluster resource {target}")
 K8S_DRAIN = rule("k8s.drain", M, CLOUD, "evicts every pod from the node {target}")
 HELM_UNINSTALL = rule("k8s.helm-uninstall", H, CLOUD, "uninstalls the release {target} and all its resources")
@@ -154,6 +156,8 @@ def check_containers(cmd: Cmd) -> List[Hit]:
         return [Hit(PRIVILEGED)] if _host_access(call.options) else []
     if "prune" in words[:2]:
         return [Hit(PRUNE)]
+    if words[:2] == ["system", "reset"]:
+        return [Hit(SYSTEM_RESET)]
     if words[0] == "compose" or words[0] == "stack" and words[1:2] == ["rm"]:
         return check_compose(Cmd("docker-compose", args[args.index(words[0]) + 1:]))
     removing = words[0] in ("rm", "rmi") or (len(words) > 1 and words[0] in ("container", "image", "volume",
@@ -182,7 +186,8 @@ def check_compose(cmd: Cmd) -> List[Hit]:
 @checks("kubectl", "oc", "kubecolor")
 def check_kubectl(cmd: Cmd) -> List[Hit]:
     opts = cmd.options(("-n", "--namespace", "-l", "--selector", "-f", "--filename", "--context",
-                        "--cluster", "-o", "--output", "--field-selector", "--grace-period", "--timeout"))
+                        "--cluster", "-o", "--output", "--field-selector", "--grace-period", "--timeout",
+                        "--replicas"))
     dry_run = opts.values.get("--dry-run")
     if "--dry-run" in opts.longs and (not dry_run or dry_run[-1] != "none"):
         return []
@@ -191,6 +196,10 @@ def check_kubectl(cmd: Cmd) -> List[Hit]:
         return []
     if words[0] == "drain":
         return [Hit(K8S_DRAIN, " ".join(words[1:]) or None)]
+    if words[0] == "scale" and opts.value("--replicas") == "0" and (
+            "--all" in opts.longs or "A" in opts.shorts or "--all-namespaces" in opts.longs
+            or "-l" in opts.values or "--selector" in opts.values):
+        return [Hit(K8S_SCALE_ZERO, " ".join(words[1:]) or None)]
     if words[0] != "delete":
         return []
     kinds = words[1].lower().split(",") if len(words) > 1 else []

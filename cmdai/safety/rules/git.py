@@ -27,6 +27,8 @@ DISCARD_FILE = rule("git.discard-file", M, GIT, "discards uncommitted changes to
 STASH_CLEAR = rule("git.stash-clear", H, GIT, "deletes every stash")
 STASH_DROP = rule("git.stash-drop", M, GIT, "deletes a stash")
 BRANCH_DELETE = rule("git.branch-force-delete", M, GIT, "deletes a branch even if it is not merged")
+PURGE_UNTRACKED = rule("vcs.purge-untracked", H, GIT, "deletes the files version control does not track, for good")
+BRANCH_BULK_DELETE = rule("git.branch-bulk-force-delete", H, GIT, "deletes every branch a command lists, merged or not")
 REFLOG = rule("git.reflog-expire", H, GIT, "throws away the reflog, the safety net for lost commits")
 GC_PRUNE = rule("git.gc-prune", M, GIT, "deletes unreachable commits now")
 REWRITE = rule("git.rewrite-history", H, GIT, "rewrites the whole history of the repository")
@@ -113,7 +115,8 @@ def check_git(cmd: Cmd) -> List[Hit]:
         hits.append(Hit(STASH_DROP))
     elif sub == "branch" and ("D" in opts.shorts or ({"d", "--delete"} & (opts.shorts | opts.longs)
                                                      and ("f" in opts.shorts or "--force" in opts.longs))):
-        hits.append(Hit(BRANCH_DELETE))
+        listed = cmd.appended is not None or any(cmd.dynamic or ())
+        hits.append(Hit(BRANCH_BULK_DELETE if listed else BRANCH_DELETE))
     elif sub == "reflog" and opts.operands[:1] in (["expire"], ["delete"]):
         hits.append(Hit(REFLOG))
     elif sub == "gc" and any(a.startswith("--prune") for a in args):
@@ -150,6 +153,33 @@ def _checkout(sub: str, args: List[str], opts) -> List[Hit]:
         return [Hit(DISCARD_FILE, " ".join(paths))]
     if sub in ("checkout", "switch") and ("f" in opts.shorts or {"--force", "--discard-changes"} & opts.longs):
         return [Hit(CHECKOUT_FORCE)]
+    return []
+
+
+@checks("svn", "hg")
+def check_other_version_control(cmd: Cmd) -> List[Hit]:
+    """Subversion's and Mercurial's ways of throwing away local changes and untracked files."""
+    opts = cmd.options(("-r", "--rev", "--depth", "-m", "--message"))
+    words = opts.operands
+    if not words:
+        return []
+    sub = words[0]
+    if cmd.name == "svn":
+        if sub == "revert" and ("R" in opts.shorts or "--recursive" in opts.longs or "--depth" in opts.values):
+            return [Hit(DISCARD)]
+        if sub == "revert":
+            return [Hit(DISCARD_FILE, " ".join(words[1:]) or None)]
+        if sub == "cleanup" and {"--remove-unversioned", "--remove-ignored"} & opts.longs:
+            return [Hit(PURGE_UNTRACKED)]
+        return []
+    if sub in ("update", "up", "checkout", "co") and ("C" in opts.shorts or "--clean" in opts.longs):
+        return [Hit(DISCARD)]
+    if sub == "revert" and ("a" in opts.shorts or "--all" in opts.longs):
+        return [Hit(DISCARD)]
+    if sub == "revert":
+        return [Hit(DISCARD_FILE, " ".join(words[1:]) or None)]
+    if sub in ("purge", "clean"):
+        return [Hit(PURGE_UNTRACKED)]
     return []
 
 
