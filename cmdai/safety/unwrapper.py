@@ -669,7 +669,7 @@ class Unwrapper:
                 continue
             name, _, value = a.partition("=")
             self.script(value, "bash", self.depth + 1)
-            if name in ("rm", "ls", "cd", "sudo", "git", "cp", "mv", "cat", "echo", "grep", "ssh", "sh", "bash"):
+            if name in filesystem.EVERYDAY_COMMANDS:
                 self.add(Hit(system.ALIAS, name))
 
 

@@ -276,11 +276,26 @@ def check_file_redirect(out: Redirect) -> List[Hit]:
     return hits + runs_later(out.path) if out.stream.network else hits
 
 
+#: Commands the system ships and people type without a second thought: a program of that name found
+#: first on PATH, or an alias, runs instead of the real one. (Tools installed by downloading them into
+#: /usr/local/bin, such as kubectl, are not among them.)
+EVERYDAY_COMMANDS = frozenset(("rm", "ls", "cd", "sudo", "su", "git", "cp", "mv", "cat", "echo", "grep", "ssh", "sh",
+                               "bash", "zsh", "python", "python3", "vim", "vi", "nano", "less", "man", "ps", "kill",
+                               "passwd", "login", "id", "env"))
+#: Directories on the usual PATH, the user's own first.
+_PATH_DIRS = ("~/.local/bin/", "~/bin/", "/usr/local/bin/", "/usr/local/sbin/", "/usr/bin/", "/bin/", "/usr/sbin/",
+              "/sbin/", "/opt/homebrew/bin/")
+
+
 def runs_later(target: str) -> List[Hit]:
-    """Downloaded content written to ``target``: remote code execution when something runs that file."""
+    """Downloaded content written to ``target``: remote code execution when something runs that file
+    (a start-up file, a cron file, a boot service, or a program on PATH named like an everyday command)."""
     path = normalize(target)
     if (STARTUP_FILES.match(path) or CRON_PATHS.match(path) or PERSISTENCE_PATHS.match(path) or SUDOERS.match(path)
             or path.startswith("/etc/profile")):
+        return [Hit(REMOTE_PERSISTENCE, path)]
+    directory, _, name = path.rpartition("/")
+    if directory + "/" in _PATH_DIRS and name in EVERYDAY_COMMANDS:
         return [Hit(REMOTE_PERSISTENCE, path)]
     return []
 

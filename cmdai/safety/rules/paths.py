@@ -33,6 +33,7 @@ SYSTEM_DIRS = frozenset(
     "System Library Applications Users Volumes private".split()
 )
 _HOME_VARS = ("$HOME", "${HOME}")
+_HOME_WITH_DEFAULT = lazy_regex(r"^\$\{HOME:?[-?=][^}]*\}(?=/|$)")
 _TEMP_PREFIXES = ("/tmp/", "/var/tmp/", "/private/tmp/", "/dev/shm/")
 _TEMP_VAR = lazy_regex(r"^\$\{?TMPDIR(?::-[^}]*)?\}?(/|$)")
 _VAR_PREFIX = lazy_regex(r"^\$\{?[A-Za-z_][A-Za-z0-9_]*(?:[:#%/^,@-][^}]*)?\}?/")
@@ -55,6 +56,8 @@ def normalize(path: str) -> str:
     p = path.strip()
     p = re.sub(r"/+", "/", p)
     p = re.sub(r"(/\.)+(/|$)", "/", p)
+    # ${HOME:-…}, ${HOME:?…} and ${HOME:=…} are the home directory whenever HOME is set.
+    p = _HOME_WITH_DEFAULT.sub("~", p, count=1)
     for home in _HOME_VARS:
         if p == home or p.startswith(home + "/"):
             p = "~" + p[len(home):]
