@@ -63,8 +63,9 @@ def analyze(command: str, shell_name: str = "bash") -> Assessment:
 
 
 
-def _only_describes(name: str, args: List[str]) -> bool:
-    """Whether the command only prints its help or version, or only says what it would do (a dry run).
+def _only_describes(name: str, args: List[str], lang: Optional[str]) -> bool:
+    """Whether the command only prints its help or version, or only says what it would do (a dry run);
+    ``lang`` is the language when the command is an interpreter.
 
     Such an option counts only where the tool reads its own options: before a ``--`` (after it,
     "--help" is a file name), not among the arguments of code or of a command it runs (shells,
@@ -72,7 +73,7 @@ def _only_describes(name: str, args: List[str]) -> bool:
     --help"; in "rm -rf / --help" the deletion is judged) and a dry run after options and subcommand
     words only.
     """
-    if name in _ARGUMENTS_FOR_OTHERS or name in SHELLS or inline.language_of(name):
+    if name in _ARGUMENTS_FOR_OTHERS or name in SHELLS or lang is not None:
         return False
     options = args[:args.index("--")] if "--" in args else args
     for index, arg in enumerate(options):
@@ -143,10 +144,10 @@ class _Analysis(Walker, Unwrapper):
             return Stream()
         if self.cwd is not None and name in _PATH_TAKERS:
             cmd.args = [_relative_to(self.cwd, a) for a in cmd.args]
-        if _only_describes(name, cmd.args) or (name == "git" and cmd.args[:1] == ["help"]) or name in (
+        lang = inline.language_of(name)
+        if _only_describes(name, cmd.args, lang) or (name == "git" and cmd.args[:1] == ["help"]) or name in (
                 "which", "whereis", "type", "apropos", "whatis", "tldr", "info"):
             return Stream()
-        lang = inline.language_of(name)
         if "/" in words[0].text and self.written(words[0].text) is not None:
             self.sourced(words[0].text, words[0].text)
         if name == "set" and cmd.args and (cmd.args[0] == "--" or not cmd.args[0].startswith(("-", "+"))):

@@ -252,13 +252,12 @@ class Walker:
         MAX_LOOP_VALUES, those that name more than a plain relative name come first; a value known only
         when the loop runs ($(cat list)) is judged as written."""
         name = _text(node.child_by_field_name("variable"))
-        values: List[Word] = []
+        words: List[Word] = []
         for index, child in enumerate(node.children):
             if node.field_name_for_child(index) == "value":
                 self.statement(child, Stream())
-                word = self.read(child)
-                values.extend(Word(part, word.dynamic, list(word.tricks)) for part in word.text.split(SEPARATOR)
-                              if part) if SEPARATOR in word.text else values.append(word)
+                words.append(self.read(child))
+        values = self.split_lists(words)
         body = node.child_by_field_name("body")
         if body is None:
             return Stream()

@@ -110,8 +110,9 @@ def check_device_tools(cmd: Cmd) -> List[Hit]:
 
 
 #: Subcommands that make a device part of a pool or a volume group, writing over what is on it.
-_CLAIMS_DEVICES = {"zpool": ("create", "add", "attach", "replace", "labelclear"), "btrfs": ("device",),
-                   "pvcreate": ("",), "vgcreate": ("",), "vgextend": ("",)}
+#: The words that start a command making its devices part of a pool or a volume group.
+_CLAIMS_DEVICES = {"zpool": (("create",), ("add",), ("attach",), ("replace",), ("labelclear",)),
+                   "btrfs": (("device", "add"),), "pvcreate": ((),), "vgcreate": ((),), "vgextend": ((),)}
 
 
 @checks(*_CLAIMS_DEVICES)
@@ -119,9 +120,7 @@ def check_device_claims(cmd: Cmd) -> List[Hit]:
     """zpool create or add, pvcreate, vgcreate, vgextend, btrfs device add: the devices given are
     formatted for the pool, erasing what they held."""
     words = [a for a in cmd.args if not a.startswith("-")]
-    if cmd.name == "btrfs" and words[:2] != ["device", "add"]:
-        return []
-    if "" not in _CLAIMS_DEVICES[cmd.name] and words[:1] not in [[verb] for verb in _CLAIMS_DEVICES[cmd.name]]:
+    if not any(tuple(words[:len(start)]) == start for start in _CLAIMS_DEVICES[cmd.name]):
         return []
     return [Hit(FORMAT, device) for device in words if is_block_device(device)]
 

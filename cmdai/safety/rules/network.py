@@ -71,21 +71,23 @@ _SECRET_PRINTERS = (
 _URL_HOST = lazy_regex(r"https?://(?:[^@/\s]*@)?([A-Za-z0-9.-]+)")
 
 
+def _printer(cmd: Cmd) -> Optional[Tuple[str, Tuple[str, ...]]]:
+    """The secret ``cmd`` prints and the domains it is for, when it is one of the secret printers."""
+    return next(((secret, homes) for name, markers, secret, homes in _SECRET_PRINTERS
+                 if cmd.name == name and set(markers) & set(cmd.args)), None)
+
+
 def secret_output(cmd: Cmd) -> Optional[str]:
     """The secret the command prints, if it is one that prints secrets."""
-    for name, markers, secret, _ in _SECRET_PRINTERS:
-        if cmd.name == name and set(markers) & set(cmd.args):
-            return secret
-    return None
+    printed = _printer(cmd)
+    return printed[0] if printed else None
 
 
 def goes_home(secret_source: Optional[Cmd], args: List[str]) -> bool:
     """Whether a token printed by ``secret_source`` goes only to the service it is for: every address in
     ``args`` is under one of its domains (``$(gh auth token)`` sent to api.github.com)."""
-    if secret_source is None:
-        return False
-    domains = next((homes for name, markers, _, homes in _SECRET_PRINTERS
-                    if secret_source.name == name and set(markers) & set(secret_source.args)), ())
+    printed = _printer(secret_source) if secret_source is not None else None
+    domains = printed[1] if printed else ()
     hosts = [found.group(1).lower().rstrip(".") for a in args for found in _URL_HOST.finditer(a)]
     return bool(domains and hosts) and all(
         any(host == domain or host.endswith("." + domain) for domain in domains) for host in hosts)
